@@ -1,0 +1,16 @@
+/**
+ * @jobserver/api — everything a job author needs: the job types, `valid()` / `invalid()`,
+ * and {@link runJobForTest} to unit-test a job without a server.
+ */
+export type {
+  Job,
+  JobConfig,
+  JobContext,
+  JobLog,
+  LogFields,
+  NamedObjects,
+  ValidationResult,
+} from './types';
+export { invalid, valid, validationFailure } from './validation';
+export { NamedObjectStore } from './named-object-store';
+export { runJobForTest, type TestJobOptions, type TestJobOutcome } from './testing';

@@ -1,0 +1,74 @@
+/** The posted job config: HOCON paths become nesting (`input.string` → `config.input.string`). */
+export type JobConfig = Record<string, unknown>;
+
+/** What `validate` may return: `undefined`, `true` or `{valid: true}` mean valid. */
+export type ValidationResult = undefined | true | { valid: true } | { valid: false; reason: string };
+
+/**
+ * Named objects shared by all jobs of one context (spark-jobserver's named RDDs).
+ * All methods are async so that a store may live outside the job's thread.
+ */
+export interface NamedObjects {
+  /** The object stored under `name`, or `undefined`. */
+  get<T = unknown>(name: string): Promise<T | undefined>;
+  /**
+   * The object stored under `name`, created by `factory` if absent. Concurrent callers share one
+   * in-flight creation, so `factory` runs once; a factory that throws leaves nothing cached and
+   * every waiting caller gets its error.
+   */
+  getOrElseCreate<T>(name: string, factory: () => T | Promise<T>): Promise<T>;
+  /** Stores a value (or the result of a factory) under `name`, replacing any previous one. */
+  update<T>(name: string, valueOrFactory: T | (() => T | Promise<T>)): Promise<T>;
+  /** Drops the object stored under `name`; a no-op if there is none. */
+  destroy(name: string): Promise<void>;
+  /** The names of all stored objects. */
+  getNames(): Promise<string[]>;
+}
+
+/** Structured fields attached to a log line. */
+export type LogFields = Record<string, unknown>;
+
+/** A logger whose lines carry the job id and context name. */
+export interface JobLog {
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+/** What a job sees of the server while it runs. */
+export interface JobContext {
+  readonly jobId: string;
+  readonly contextName: string;
+  /** The context's settings (query params and `context-settings` of its creation). */
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly namedObjects: NamedObjects;
+  /** Alias of `namedObjects`, for spark-jobserver users. */
+  readonly namedRdds: NamedObjects;
+  /** Aborted when the job is cancelled (`DELETE /jobs/<id>`, `job-timeout`) or its context stops. */
+  readonly signal: AbortSignal;
+  readonly log: JobLog;
+}
+
+/**
+ * A job: the named export of a bundle that a `classPath` resolves to (an object, or a class
+ * instantiated with no arguments).
+ *
+ * @example
+ * ```ts
+ * import { invalid, valid, type Job } from '@jobserver/api';
+ *
+ * export const WordCountExample: Job<{ input?: { string?: string } }> = {
+ *   validate: (_ctx, config) =>
+ *     typeof config.input?.string === 'string' ? valid() : invalid('No input.string config param'),
+ *   runJob: (_ctx, config) => {
+ *     const counts: Record<string, number> = {};
+ *     for (const word of config.input!.string!.split(' ')) counts[word] = (counts[word] ?? 0) + 1;
+ *     return counts;
+ *   },
+ * };
+ * ```
+ */
+export interface Job<C = JobConfig, R = unknown> {
+  runJob(ctx: JobContext, config: C): R | Promise<R>;
+  validate?(ctx: JobContext, config: C): ValidationResult | Promise<ValidationResult>;
+}

@@ -1,0 +1,5 @@
+export * from './statuses';
+export * from './error-info';
+export * from './names';
+export * from './messages';
+export * from './parse';

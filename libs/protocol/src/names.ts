@@ -1,0 +1,32 @@
+/**
+ * Redis names shared by every process. Everything lives under one prefix so that several
+ * servers (or test files) can share a Redis.
+ */
+export class RedisNames {
+  constructor(readonly prefix: string) {}
+
+  /** BullMQ queue the gateway fills and the scheduler consumes. */
+  readonly submitQueue = 'submit';
+  /** BullMQ queue of context commands (create, stop) for the scheduler. */
+  readonly contextCommandQueue = 'context-commands';
+
+  /** BullMQ queue of one context's jobs (BullMQ forbids `:` in queue names). */
+  contextQueue(context: string): string {
+    return `ctx.${context}`;
+  }
+
+  /** Pub/sub channel of job and context events, read by gateways and schedulers. */
+  get eventChannel(): string {
+    return `${this.prefix}:events`;
+  }
+
+  /** Pub/sub channel of commands to context workers (cancel a job, stop). */
+  get workerControlChannel(): string {
+    return `${this.prefix}:worker-control`;
+  }
+
+  /** Key a context worker refreshes while it is alive. */
+  heartbeatKey(context: string): string {
+    return `${this.prefix}:heartbeat:${context}`;
+  }
+}

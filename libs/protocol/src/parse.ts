@@ -1,0 +1,50 @@
+import type { ServerEvent, WorkerControl } from './messages';
+
+/** A message on a queue or channel that does not have the expected shape. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+}
+
+function parseObject(raw: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ProtocolError(`${what} is not JSON`);
+  }
+  if (typeof value !== 'object' || value === null) throw new ProtocolError(`${what} is not an object`);
+  return value as Record<string, unknown>;
+}
+
+function requireString(obj: Record<string, unknown>, key: string, what: string): void {
+  if (typeof obj[key] !== 'string') throw new ProtocolError(`${what} has no string ${key}`);
+}
+
+/** Parses a message of the event channel. @throws ProtocolError */
+export function parseServerEvent(raw: string): ServerEvent {
+  const obj = parseObject(raw, 'event');
+  if (obj.kind === 'job') {
+    for (const key of ['jobId', 'context', 'status']) requireString(obj, key, 'job event');
+  } else if (obj.kind === 'context') {
+    for (const key of ['context', 'contextId', 'state']) requireString(obj, key, 'context event');
+  } else {
+    throw new ProtocolError(`event has unknown kind ${String(obj.kind)}`);
+  }
+  return obj as unknown as ServerEvent;
+}
+
+/** Parses a message of the worker control channel. @throws ProtocolError */
+export function parseWorkerControl(raw: string): WorkerControl {
+  const obj = parseObject(raw, 'worker control');
+  requireString(obj, 'context', 'worker control');
+  if (obj.type === 'cancel') requireString(obj, 'jobId', 'cancel');
+  else if (obj.type !== 'stop') throw new ProtocolError(`worker control has unknown type ${String(obj.type)}`);
+  return obj as unknown as WorkerControl;
+}
+
+/** Checks that a BullMQ payload has the given string fields. @throws ProtocolError */
+export function assertPayload<T>(data: unknown, keys: readonly string[], what: string): T {
+  if (typeof data !== 'object' || data === null) throw new ProtocolError(`${what} is not an object`);
+  for (const key of keys) requireString(data as Record<string, unknown>, key, what);
+  return data as T;
+}

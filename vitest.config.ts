@@ -1,0 +1,55 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const swcPlugin = () =>
+  swc.vite({
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+    module: { type: 'es6' },
+  });
+
+// Unit and integration tests import libs from source; e2e tests start the built apps.
+const alias = Object.fromEntries(
+  ['api', 'protocol', 'config', 'persistence', 'bundle'].map((lib) => [
+    `@jobserver/${lib}`,
+    new URL(`./libs/${lib}/src/index.ts`, import.meta.url).pathname,
+  ]),
+);
+
+export default defineConfig({
+  plugins: [swcPlugin()],
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['{apps,libs,examples}/**/*.spec.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'int',
+          include: ['{apps,libs}/**/*.int-spec.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['apps/*/test/**/*.e2e-spec.ts', 'test/**/*.e2e-spec.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
