@@ -3,3 +3,4 @@ export * from './error-info';
 export * from './names';
 export * from './messages';
 export * from './parse';
+export * from './domain-errors';

@@ -1,0 +1,68 @@
+import type { ErrorInfo } from '@jobserver/protocol';
+
+/** Log levels a job's `ctx.log` offers. */
+export type JobLogLevel = 'info' | 'warn' | 'error';
+
+/** Main thread → executor: run one job. */
+export interface RunJobMessage {
+  type: 'run';
+  jobId: string;
+  contextName: string;
+  /** Absolute file path of the bundle's entry module. */
+  entryPath: string;
+  classPath: string;
+  /** The posted job config as a plain object. */
+  config: Record<string, unknown>;
+  /** The context's settings, given to the job as `ctx.settings`. */
+  settings: Record<string, unknown>;
+  /** `max-result-size` in bytes of the serialized result. */
+  maxResultSize: number;
+}
+
+/** Main thread → executor: abort a running job's `ctx.signal`. */
+export interface CancelJobMessage {
+  type: 'cancel';
+  jobId: string;
+  reason: string;
+}
+
+/** Everything the main thread sends to the executor thread. */
+export type ToExecutorMessage = RunJobMessage | CancelJobMessage;
+
+/** How a job ended inside the executor. */
+export type JobOutcome =
+  /** `result` is the JSON text of the result; absent when the job returned `undefined`. */
+  | { kind: 'finished'; result?: string }
+  /** `runJob` threw (or its result could not be serialized). */
+  | { kind: 'failed'; error: ErrorInfo }
+  /** `validate` said invalid or threw; `reason` is what it said. */
+  | { kind: 'invalid'; reason: string }
+  /** The bundle has no export for the classPath, or the export has no `runJob`. */
+  | { kind: 'class-not-found' }
+  /** Importing the bundle threw. */
+  | { kind: 'load-failed'; error: ErrorInfo };
+
+/** Executor → main thread: validation passed and `runJob` is about to start. */
+export interface JobStartedMessage {
+  type: 'started';
+  jobId: string;
+}
+
+/** Executor → main thread: the job ended. */
+export interface JobDoneMessage {
+  type: 'done';
+  jobId: string;
+  outcome: JobOutcome;
+}
+
+/** Executor → main thread: a line the job logged through `ctx.log`. */
+export interface JobLogMessage {
+  type: 'log';
+  jobId: string;
+  level: JobLogLevel;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+/** Everything the executor thread sends to the main thread. */
+export type FromExecutorMessage = JobStartedMessage | JobDoneMessage | JobLogMessage;

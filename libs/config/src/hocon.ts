@@ -1,0 +1,48 @@
+import { Context, parse } from '@pushcorn/hocon-parser';
+import { SourceAdapter } from '@pushcorn/hocon-parser/lib/core/SourceAdapter';
+
+/** Text that is neither a JSON object nor valid HOCON. */
+export class ConfigParseError extends Error {
+  override readonly name = 'ConfigParseError';
+}
+
+// Posted configs come from clients: includes would read the server's files or fetch URLs.
+class RefusedSource extends SourceAdapter {
+  override async onLoad(): Promise<never> {
+    throw new ConfigParseError('include is not allowed in a posted config');
+  }
+}
+const refused = (name: string) =>
+  Object.defineProperty(class extends RefusedSource {}, 'name', { value: name });
+Context.registerComponent(
+  ...['FileSource', 'HttpSource', 'HttpsSource', 'ModulepathSource'].map(refused),
+);
+
+/**
+ * Parses a config body: JSON if it parses as a JSON object, else HOCON (Typesafe Config
+ * syntax). Empty text is `{}`. Environment substitution, includes and the parser's
+ * non-standard `|` transforms are off.
+ * @throws ConfigParseError with the parser's reason
+ */
+export async function parseConfigText(text: string): Promise<Record<string, unknown>> {
+  if (text.trim() === '') return {};
+  try {
+    const json: unknown = JSON.parse(text);
+    if (isPlainObject(json)) return json;
+  } catch {
+    // not JSON: read as HOCON
+  }
+  let value: unknown;
+  try {
+    value = await parse({ text, env: false, strict: true });
+  } catch (error) {
+    throw new ConfigParseError(error instanceof Error ? error.message : String(error));
+  }
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw new ConfigParseError('the config is not an object');
+  return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+}

@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { parseConfigText } from './hocon';
+import { CONFIG_DEFAULTS, type ConfigKey, type ServerConfig } from './server-config';
+import { parseByteSize, parseDurationMs } from './units';
+
+/** The server config could not be read or is invalid; the message lists every problem. */
+export class InvalidServerConfig extends Error {
+  override readonly name = 'InvalidServerConfig';
+}
+
+type Source = Partial<Record<ConfigKey, unknown>>;
+
+const envName = (key: string) => `JOBSERVER_${key.toUpperCase().replace(/-/g, '_')}`;
+
+/** Well-known variables that need no JOBSERVER_ prefix. */
+const SHORT_ENV: Partial<Record<ConfigKey, string>> = {
+  port: 'PORT',
+  'redis-url': 'REDIS_URL',
+  'database-url': 'DATABASE_URL',
+  'log-level': 'LOG_LEVEL',
+};
+
+/**
+ * Reads the server config: defaults, then the HOCON/JSON file named by `JOBSERVER_CONFIG`
+ * (keys inside an optional `jobserver { … }` block), then environment variables
+ * (`JOBSERVER_<KEY>`, plus `PORT`, `REDIS_URL`, `DATABASE_URL`, `LOG_LEVEL`).
+ * @throws InvalidServerConfig listing every problem at once
+ */
+export async function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Promise<ServerConfig> {
+  const fromFile = env.JOBSERVER_CONFIG ? await readConfigFile(env.JOBSERVER_CONFIG) : {};
+  const source: Source = { ...CONFIG_DEFAULTS, ...fromFile };
+  for (const key of Object.keys(CONFIG_DEFAULTS) as ConfigKey[]) {
+    const value = env[envName(key)] ?? (SHORT_ENV[key] ? env[SHORT_ENV[key]!] : undefined);
+    if (value !== undefined && value !== '') source[key] = key === 'context-defaults' ? JSON.parse(value) : value;
+  }
+  return toServerConfig(source);
+}
+
+async function readConfigFile(path: string): Promise<Source> {
+  try {
+    const parsed = await parseConfigText(await readFile(path, 'utf8'));
+    return (parsed.jobserver ?? parsed) as Source;
+  } catch (error) {
+    throw new InvalidServerConfig(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+}
+
+function toServerConfig(s: Source): ServerConfig {
+  const problems: string[] = [];
+  const int = (key: ConfigKey, min: number) => {
+    const n = Number(s[key]);
+    if (!Number.isInteger(n) || n < min) problems.push(`${key} must be an integer ≥ ${min}`);
+    return n;
+  };
+  const ms = (key: ConfigKey) => {
+    const v = parseDurationMs(s[key]);
+    if (v === null) problems.push(`${key} must be a duration like 5s or 500ms`);
+    return v ?? 0;
+  };
+  const bytes = (key: ConfigKey) => {
+    const v = parseByteSize(s[key]);
+    if (v === null) problems.push(`${key} must be a size like 16m`);
+    return v ?? 0;
+  };
+  const oneOf = <T extends string>(key: ConfigKey, values: readonly T[]) => {
+    if (!values.includes(s[key] as T)) problems.push(`${key} must be one of ${values.join(', ')}`);
+    return s[key] as T;
+  };
+  const str = (key: ConfigKey) => (s[key] === undefined ? undefined : String(s[key]));
+  const defaults = s['context-defaults'];
+  if (typeof defaults !== 'object' || defaults === null) problems.push('context-defaults must be an object');
+  const config: ServerConfig = {
+    port: int('port', 0),
+    host: String(s.host),
+    redisUrl: String(s['redis-url']),
+    databaseUrl: str('database-url'),
+    databasePoolSize: int('database-pool-size', 1),
+    prefix: String(s.prefix),
+    launcher: oneOf('launcher', ['local', 'pool'] as const),
+    contextCreationTimeoutMs: ms('context-creation-timeout'),
+    acceptTimeoutMs: ms('accept-timeout'),
+    syncTimeoutMs: ms('sync-timeout'),
+    killGraceMs: ms('kill-grace'),
+    maxResultSize: bytes('max-result-size'),
+    uploadLimit: bytes('upload-limit'),
+    apiCompat: oneOf('api-compat', ['seed', 'mainline'] as const),
+    contextDefaults: Object.freeze({ ...(defaults as object) }),
+    heartbeatIntervalMs: ms('heartbeat-interval'),
+    heartbeatTimeoutMs: ms('heartbeat-timeout'),
+    bundleCacheDir: String(s['bundle-cache-dir']),
+    logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
+    instanceId: String(s['instance-id']),
+  };
+  if (!/^[A-Za-z0-9_.{}-]+$/.test(config.prefix)) problems.push('prefix may hold letters, digits and ._-{}');
+  if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);
+  return Object.freeze(config);
+}

@@ -1,0 +1,47 @@
+import { DataSource } from 'typeorm';
+import { BundleEntity } from './entities/bundle.entity';
+import { ContextEntity } from './entities/context.entity';
+import { JobEntity } from './entities/job.entity';
+import { Initial1732700000000 } from './migrations/1732700000000-initial';
+
+export const ENTITIES = [BundleEntity, ContextEntity, JobEntity];
+export const MIGRATIONS = [Initial1732700000000];
+
+/** Options of {@link openDataSource}. */
+export interface DataSourceOptions {
+  url: string;
+  /** @defaultValue 10 */
+  poolSize?: number;
+  /** Name of the process in `pg_stat_activity`. */
+  applicationName?: string;
+}
+
+/** Opens a TypeORM data source on Postgres (schema changes only through migrations). */
+export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    logging: false,
+    applicationName: options.applicationName,
+    extra: { max: options.poolSize ?? 10 },
+  });
+  return dataSource.initialize();
+}
+
+const MIGRATION_LOCK = 74_61_2026;
+
+/** Runs pending migrations under an advisory lock, so concurrent starters migrate once. */
+export async function runMigrations(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,50 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { ErrorInfo, JobStatus } from '@jobserver/protocol';
+
+@Entity('jobs')
+@Index('jobs_created', ['createdAt'])
+@Index('jobs_status_created', ['status', 'createdAt'])
+@Index('jobs_context_status', ['contextName', 'status'])
+@Index('jobs_app_status', ['appName', 'status'])
+export class JobEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'app_name', type: 'varchar', length: 100 })
+  appName: string;
+
+  @Column({ name: 'bundle_sha', type: 'char', length: 64 })
+  bundleSha: string;
+
+  @Column({ name: 'class_path', type: 'varchar', length: 500 })
+  classPath: string;
+
+  @Column({ name: 'context_name', type: 'varchar', length: 200 })
+  contextName: string;
+
+  @Column({ name: 'ad_hoc', type: 'boolean', default: false })
+  adHoc: boolean;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: JobStatus;
+
+  /** The posted config as JSON text (key order kept). */
+  @Column({ type: 'text' })
+  config: string;
+
+  /** The serialized result as JSON text; null when the job returned `undefined` or did not finish. */
+  @Column({ type: 'text', nullable: true })
+  result: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  error: ErrorInfo | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+
+  @Column({ name: 'start_time', type: 'timestamptz', nullable: true })
+  startTime: Date | null;
+
+  @Column({ name: 'end_time', type: 'timestamptz', nullable: true })
+  endTime: Date | null;
+}

@@ -1,0 +1,13 @@
+export { openDataSource, runMigrations, ENTITIES, MIGRATIONS, type DataSourceOptions } from './data-source';
+export { BundleEntity } from './entities/bundle.entity';
+export { ContextEntity } from './entities/context.entity';
+export { JobEntity } from './entities/job.entity';
+export { BundleRepository, type BundleRecord, type NewBundle } from './repositories/bundle.repository';
+export { ContextRepository, type ContextRecord } from './repositories/context.repository';
+export {
+  JobRepository,
+  type JobEnding,
+  type JobRecord,
+  type JobSummary,
+  type NewJob,
+} from './repositories/job.repository';

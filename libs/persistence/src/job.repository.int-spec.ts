@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabase } from '../../../test/support/services';
+import { openDataSource, runMigrations } from './data-source';
+import { ContextRepository } from './repositories/context.repository';
+import { JobRepository } from './repositories/job.repository';
+
+describe('JobRepository and ContextRepository on Postgres', () => {
+  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let ds: DataSource;
+  let jobs: JobRepository;
+  let contexts: ContextRepository;
+
+  beforeAll(async () => {
+    db = await testDatabase();
+    ds = await openDataSource({ url: db.url, poolSize: 4 });
+    await Promise.all([runMigrations(ds), runMigrations(ds)]);
+    jobs = new JobRepository(ds);
+    contexts = new ContextRepository(ds);
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  const newJob = (contextName = 'c1') => ({
+    id: randomUUID(),
+    appName: 'app',
+    bundleSha: 'a'.repeat(64),
+    classPath: 'x.Y',
+    contextName,
+    adHoc: false,
+    config: '{"b":1,"a":2}',
+  });
+
+  it('moves a job QUEUED → RUNNING → FINISHED once, keeping config text as posted', async () => {
+    const job = newJob();
+    await jobs.insert(job);
+    expect(await jobs.claim(job.id)).toBe(true);
+    expect(await jobs.claim(job.id)).toBe(false);
+    expect(await jobs.end(job.id, { status: 'FINISHED', result: '{"z":1,"a":2}' })).toBe(true);
+    expect(await jobs.end(job.id, { status: 'KILLED' })).toBe(false);
+    const stored = await jobs.byId(job.id);
+    expect(stored).toMatchObject({ status: 'FINISHED', result: '{"z":1,"a":2}', config: '{"b":1,"a":2}' });
+    expect(stored!.endTime!.getTime()).toBeGreaterThanOrEqual(stored!.startTime!.getTime());
+  });
+
+  it('does not run a job that was killed while queued', async () => {
+    const job = newJob();
+    await jobs.insert(job);
+    await jobs.end(job.id, { status: 'KILLED', error: { message: 'killed', errorClass: 'JobKilled', stack: [] } });
+    expect(await jobs.claim(job.id)).toBe(false);
+  });
+
+  it('lists newest first and filters by status', async () => {
+    const [a, b] = [newJob('c2'), newJob('c2')];
+    await jobs.insert(a);
+    await jobs.insert(b);
+    const listed = await jobs.list(2);
+    expect(listed.map((j) => j.id)).toEqual([b.id, a.id]);
+    const queued = await jobs.list(50, 'QUEUED');
+    expect(queued.every((j) => j.status === 'QUEUED')).toBe(true);
+    expect(await jobs.endActiveOfContext('c2', { status: 'ERROR' })).toHaveLength(2);
+  });
+
+  it('holds a context name for one live context at a time', async () => {
+    const first = await contexts.insertStarting('ctx-a', { x: 1 }, false);
+    await expect(contexts.insertStarting('ctx-a', {}, false)).rejects.toThrow('context ctx-a exists');
+    expect(await contexts.transition(first.id, ['STARTED'], 'RUNNING', { pid: 42 })).toBe(true);
+    expect((await contexts.findLive('ctx-a'))?.pid).toBe(42);
+    await contexts.end(first.id, 'FINISHED');
+    expect(await contexts.findLive('ctx-a')).toBeNull();
+    await contexts.insertStarting('ctx-a', {}, false);
+  });
+});

@@ -1,0 +1,49 @@
+import type { DataSource, Repository } from 'typeorm';
+import { BundleEntity } from '../entities/bundle.entity';
+
+export type NewBundle = Pick<BundleEntity, 'appName' | 'binaryType' | 'sha256' | 'size' | 'entry' | 'bytes'>;
+export type BundleRecord = Omit<BundleEntity, 'bytes'>;
+
+/** Stores every uploaded bundle version; the newest version of an app is the current one. */
+export class BundleRepository {
+  private readonly repo: Repository<BundleEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.repo = dataSource.getRepository(BundleEntity);
+  }
+
+  async save(bundle: NewBundle): Promise<BundleRecord> {
+    const saved = await this.repo.save(this.repo.create(bundle));
+    const { bytes: _bytes, ...record } = saved;
+    return record;
+  }
+
+  latest(appName: string): Promise<BundleRecord | null> {
+    return this.repo.findOne({ where: { appName }, order: { uploadTime: 'DESC' } });
+  }
+
+  /** The newest version of every app, by app name. */
+  listLatest(): Promise<BundleRecord[]> {
+    return this.repo
+      .createQueryBuilder('b')
+      .distinctOn(['b.app_name'])
+      .orderBy('b.app_name')
+      .addOrderBy('b.upload_time', 'DESC')
+      .getMany();
+  }
+
+  /** Bytes and entry of a version, for workers filling their cache. */
+  async bySha(sha256: string): Promise<Pick<BundleEntity, 'bytes' | 'entry' | 'binaryType'> | null> {
+    const rows: Array<Pick<BundleEntity, 'bytes' | 'entry' | 'binaryType'>> = await this.dataSource.query(
+      'SELECT bytes, entry, binary_type AS "binaryType" FROM bundles WHERE sha256 = $1 LIMIT 1',
+      [sha256],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Deletes every version of an app; returns how many were deleted. */
+  async deleteApp(appName: string): Promise<number> {
+    const result = await this.repo.delete({ appName });
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,67 @@
+import { In, type DataSource, type Repository } from 'typeorm';
+import {
+  ContextExists,
+  LIVE_CONTEXT_STATES,
+  type ContextState,
+  type ErrorInfo,
+} from '@jobserver/protocol';
+import { ContextEntity } from '../entities/context.entity';
+
+export type ContextRecord = ContextEntity;
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Context lives: at most one live row per name. */
+export class ContextRepository {
+  private readonly repo: Repository<ContextEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(ContextEntity);
+  }
+
+  /**
+   * Records a context that is being launched (state STARTED).
+   * @throws ContextExists when a live context holds the name
+   */
+  async insertStarting(name: string, settings: Record<string, unknown>, adHoc: boolean): Promise<ContextRecord> {
+    try {
+      return await this.repo.save(this.repo.create({ name, settings, adHoc, state: 'STARTED' }));
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ContextExists(name);
+      throw error;
+    }
+  }
+
+  byId(id: string): Promise<ContextRecord | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /** The live context of that name, if any. */
+  findLive(name: string): Promise<ContextRecord | null> {
+    return this.repo.findOneBy({ name, state: In([...LIVE_CONTEXT_STATES]) });
+  }
+
+  listLive(): Promise<ContextRecord[]> {
+    return this.repo.find({ where: { state: In([...LIVE_CONTEXT_STATES]) }, order: { startTime: 'ASC' } });
+  }
+
+  /** Moves a context to `to` if it is in one of `from`; returns whether it moved. */
+  async transition(
+    id: string,
+    from: readonly ContextState[],
+    to: ContextState,
+    patch: Partial<Pick<ContextEntity, 'worker' | 'pid' | 'error'>> = {},
+  ): Promise<boolean> {
+    const ended = !LIVE_CONTEXT_STATES.includes(to);
+    const result = await this.repo.update(
+      { id, state: In([...from]) },
+      { ...patch, state: to, ...(ended ? { endTime: new Date() } : {}) },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Ends a live context in a final state (FINISHED, ERROR, KILLED). */
+  end(id: string, state: ContextState, error: ErrorInfo | null = null): Promise<boolean> {
+    return this.transition(id, LIVE_CONTEXT_STATES, state, { error });
+  }
+}

@@ -1,0 +1,104 @@
+import type { DataSource, Repository } from 'typeorm';
+import type { ErrorInfo, JobStatus } from '@jobserver/protocol';
+import { JobEntity } from '../entities/job.entity';
+
+export type JobRecord = JobEntity;
+export type NewJob = Pick<
+  JobEntity,
+  'id' | 'appName' | 'bundleSha' | 'classPath' | 'contextName' | 'adHoc' | 'config'
+>;
+export type JobSummary = Omit<JobEntity, 'config' | 'result' | 'error'>;
+
+/** How a job ended. */
+export interface JobEnding {
+  status: Extract<JobStatus, 'FINISHED' | 'ERROR' | 'KILLED'>;
+  result?: string | null;
+  error?: ErrorInfo | null;
+}
+
+const SUMMARY_COLUMNS = `id, app_name AS "appName", bundle_sha AS "bundleSha", class_path AS "classPath",
+  context_name AS "contextName", ad_hoc AS "adHoc", status, created_at AS "createdAt",
+  start_time AS "startTime", end_time AS "endTime"`;
+
+/** Job records: one row per job, moved QUEUED → RUNNING → FINISHED/ERROR/KILLED. */
+export class JobRepository {
+  private readonly repo: Repository<JobEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.repo = dataSource.getRepository(JobEntity);
+  }
+
+  async insert(job: NewJob): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config)
+       VALUES ($1, $2, $3, $4, $5, $6, 'QUEUED', $7)`,
+      [job.id, job.appName, job.bundleSha, job.classPath, job.contextName, job.adHoc, job.config],
+    );
+  }
+
+  byId(id: string): Promise<JobRecord | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /** Newest first, optionally of one status. */
+  list(limit: number, status?: JobStatus): Promise<JobSummary[]> {
+    const where = status ? 'WHERE status = $2' : '';
+    return this.dataSource.query(
+      `SELECT ${SUMMARY_COLUMNS} FROM jobs ${where} ORDER BY created_at DESC, id LIMIT $1`,
+      status ? [limit, status] : [limit],
+    );
+  }
+
+  /** QUEUED → RUNNING; false if the job is no longer queued (killed meanwhile). */
+  async claim(id: string): Promise<boolean> {
+    const rows = await this.update(
+      `UPDATE jobs SET status = 'RUNNING', start_time = now() WHERE id = $1 AND status = 'QUEUED' RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /** Ends a job that is still queued or running; false if it had already ended. */
+  async end(id: string, ending: JobEnding): Promise<boolean> {
+    const rows = await this.update(
+      `UPDATE jobs SET status = $2, result = $3, error = $4, end_time = now(),
+         start_time = COALESCE(start_time, now())
+       WHERE id = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING id`,
+      [id, ending.status, ending.result ?? null, ending.error ? JSON.stringify(ending.error) : null],
+    );
+    return rows.length > 0;
+  }
+
+  /** Ends every queued or running job of a context; returns their ids. */
+  async endActiveOfContext(contextName: string, ending: JobEnding): Promise<string[]> {
+    const rows = await this.update(
+      `UPDATE jobs SET status = $2, error = $3, end_time = now(), start_time = COALESCE(start_time, now())
+       WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING id`,
+      [contextName, ending.status, ending.error ? JSON.stringify(ending.error) : null],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Ids of queued or running jobs of an app. */
+  async activeOfApp(appName: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM jobs WHERE app_name = $1 AND status IN ('QUEUED', 'RUNNING') ORDER BY created_at`,
+      [appName],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async countRunning(contextName: string): Promise<number> {
+    const rows: Array<{ n: string }> = await this.dataSource.query(
+      `SELECT count(*) AS n FROM jobs WHERE context_name = $1 AND status = 'RUNNING'`,
+      [contextName],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Runs an UPDATE … RETURNING id (TypeORM answers those with `[rows, affected]`). */
+  private async update(sql: string, params: unknown[]): Promise<Array<{ id: string }>> {
+    const [rows] = (await this.dataSource.query(sql, params)) as [Array<{ id: string }>, number];
+    return rows;
+  }
+}

@@ -1,0 +1,77 @@
+import type { ErrorInfo } from './error-info';
+
+/**
+ * Base of the errors services throw for conditions a client caused. `httpStatus` and `label`
+ * give the REST answer (`{"status": label, "result": message}`); services never throw HTTP errors.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly httpStatus: number;
+  /** The `status` field of the error body. @defaultValue 'ERROR' */
+  readonly label: string = 'ERROR';
+}
+
+const domainError = (name: string, httpStatus: number, label = 'ERROR') => {
+  const cls = class extends DomainError {
+    readonly httpStatus = httpStatus;
+    override readonly label = label;
+    override readonly name = name;
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls;
+};
+
+export class BadRequest extends domainError('BadRequest', 400) {}
+export class InvalidBundleUpload extends domainError('InvalidBundleUpload', 400) {}
+export class BundleNotFound extends domainError('BundleNotFound', 404) {
+  constructor(readonly appName: string, message = `Can't find binary with name ${appName}`) {
+    super(message);
+  }
+}
+export class BundleInUse extends domainError('BundleInUse', 403) {}
+export class ContextExists extends domainError('ContextExists', 400) {
+  constructor(readonly context: string) {
+    super(`context ${context} exists`);
+  }
+}
+export class ContextNotFound extends domainError('ContextNotFound', 404) {
+  constructor(readonly context: string) {
+    super(`context ${context} not found`);
+  }
+}
+export class ContextStopping extends domainError('ContextStopping', 409) {
+  constructor() {
+    super('Context stop in progress');
+  }
+}
+export class ClassPathNotFound extends domainError('ClassPathNotFound', 404) {
+  constructor(readonly classPath: string) {
+    super(`classPath ${classPath} not found`);
+  }
+}
+export class JobNotFound extends domainError('JobNotFound', 404) {
+  constructor(readonly jobId: string) {
+    super(`No such job ID ${jobId}`);
+  }
+}
+export class NoRunningJob extends domainError('NoRunningJob', 404) {
+  constructor(readonly jobId: string) {
+    super(`No running job with ID ${jobId}`);
+  }
+}
+
+/** An error whose REST body carries an error object instead of a message. */
+export abstract class DomainErrorWithInfo extends DomainError {
+  constructor(readonly info: ErrorInfo) {
+    super(info.message);
+  }
+}
+export class ValidationFailed extends DomainErrorWithInfo {
+  readonly httpStatus = 400;
+  override readonly label = 'VALIDATION FAILED';
+  override readonly name = 'ValidationFailed';
+}
+export class ContextInitError extends DomainErrorWithInfo {
+  readonly httpStatus = 500;
+  override readonly label = 'CONTEXT INIT ERROR';
+  override readonly name = 'ContextInitError';
+}
