@@ -1,9 +1,5 @@
 import { posix } from 'node:path';
-import {
-  InvalidBundle,
-  MAX_ARCHIVE_ENTRIES,
-  MAX_ARCHIVE_UNCOMPRESSED_BYTES,
-} from './bundle.types';
+import { InvalidBundle, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_UNCOMPRESSED_BYTES } from './bundle.types';
 
 /** Kind of an archive member that the bundle code understands. */
 export type ArchiveEntryKind = 'file' | 'directory' | 'symlink' | 'hardlink';
@@ -63,4 +59,44 @@ export class ArchiveLimits {
       );
     }
   }
+}
+
+/**
+ * Tells whether a symlink stored at `path` with target `target` stays inside the package folder,
+ * judged lexically (the extractor additionally checks the real paths once everything is written).
+ *
+ * @param path - normalized archive path of the symlink
+ * @param target - the link target as stored
+ */
+export function symlinkStaysInside(path: string, target: string): boolean {
+  if (
+    target === '' ||
+    target.includes('\0') ||
+    target.startsWith('/') ||
+    /^[a-zA-Z]:/.test(target)
+  ) {
+    return false;
+  }
+  const resolved = posix.normalize(posix.join(posix.dirname(path), target.replace(/\\/g, '/')));
+  return resolved !== '..' && !resolved.startsWith('../');
+}
+
+/**
+ * Tells whether an archive path goes through one of the archive's symlinks (e.g. 'link/file'
+ * when 'link' is a symlink); such entries could be written outside the package folder.
+ *
+ * @param path - normalized archive path
+ * @param symlinks - normalized archive paths of the symlinks
+ */
+export function goesThroughSymlink(
+  path: string,
+  symlinks: ReadonlySet<string> | ReadonlyMap<string, unknown>,
+): boolean {
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i += 1) {
+    if (symlinks.has(parts.slice(0, i).join('/'))) {
+      return true;
+    }
+  }
+  return false;
 }

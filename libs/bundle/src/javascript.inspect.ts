@@ -13,7 +13,11 @@ const MODULE_DECLARATIONS = new Set([
   'ExportAllDeclaration',
 ]);
 
-const MODULE_OPTIONS: Options = { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true };
+const MODULE_OPTIONS: Options = {
+  ecmaVersion: 'latest',
+  sourceType: 'module',
+  allowHashBang: true,
+};
 const SCRIPT_OPTIONS: Options = {
   ecmaVersion: 'latest',
   sourceType: 'script',

@@ -1,10 +1,16 @@
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
-import { ArchiveLimits, normalizeEntryPath, type ArchiveEntry, type ArchiveEntryKind } from './archive.entry';
+import {
+  ArchiveLimits,
+  normalizeEntryPath,
+  type ArchiveEntry,
+  type ArchiveEntryKind,
+} from './archive.entry';
 import { InvalidBundle, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_UNCOMPRESSED_BYTES } from './bundle.types';
 
 /** Cap on the decompressed tar stream: file data plus generous room for headers and padding. */
-const MAX_TAR_STREAM_BYTES = MAX_ARCHIVE_UNCOMPRESSED_BYTES + (MAX_ARCHIVE_ENTRIES + 2) * 2048 + 64 * 1024 * 1024;
+const MAX_TAR_STREAM_BYTES =
+  MAX_ARCHIVE_UNCOMPRESSED_BYTES + (MAX_ARCHIVE_ENTRIES + 2) * 2048 + 64 * 1024 * 1024;
 /** Parsed entries buffered ahead of the consumer before decompression pauses. */
 const HIGH_WATER_ENTRIES = 64;
 
@@ -52,10 +58,12 @@ export async function* readTgzEntries(bytes: Buffer): AsyncGenerator<ArchiveEntr
   parser.on('entry', (entry: ReadEntry) => {
     let kind: ArchiveEntryKind | undefined;
     let path: string;
+    let linkTarget: string | undefined;
     try {
       limits.add(entry.size);
       kind = KINDS[entry.type];
       path = normalizeEntryPath(entry.path);
+      linkTarget = kind === 'hardlink' ? normalizeEntryPath(entry.linkpath ?? '') : entry.linkpath;
     } catch (error) {
       entry.resume();
       fail(error);
@@ -68,8 +76,6 @@ export async function* readTgzEntries(bytes: Buffer): AsyncGenerator<ArchiveEntr
     const chunks: Buffer[] = [];
     entry.on('data', (chunk: Buffer) => chunks.push(chunk));
     entry.on('end', () => {
-      const linkTarget =
-        kind === 'hardlink' ? normalizeEntryPath(entry.linkpath ?? '') : entry.linkpath;
       queue.push({ path, kind, mode: entry.mode, data: Buffer.concat(chunks), linkTarget });
       if (queue.length >= HIGH_WATER_ENTRIES) {
         gunzip.pause();
@@ -97,12 +103,16 @@ export async function* readTgzEntries(bytes: Buffer): AsyncGenerator<ArchiveEntr
     try {
       parser.write(chunk);
     } catch (error) {
-      fail(error instanceof InvalidBundle ? error : new InvalidBundle(`tgz archive is corrupt (${detail(error)})`));
+      fail(
+        error instanceof InvalidBundle
+          ? error
+          : new InvalidBundle(`tgz archive is corrupt (${detail(error)})`),
+      );
     }
   });
   gunzip.on('end', () => parser.end());
   gunzip.on('error', (error: unknown) =>
-    fail(new InvalidBundle(`gzip data is corrupt (${detail(error)})`, { cause: error })),
+    fail(new InvalidBundle(`tgz archive is corrupt (gzip: ${detail(error)})`, { cause: error })),
   );
   gunzip.end(bytes);
 

@@ -34,7 +34,9 @@ async function readData(zipfile: ZipFile, entry: Entry): Promise<Buffer> {
 }
 
 function unixMode(entry: Entry): number | undefined {
-  return entry.versionMadeBy >> 8 === UNIX_CREATOR ? (entry.externalFileAttributes >>> 16) & 0xffff : undefined;
+  return entry.versionMadeBy >> 8 === UNIX_CREATOR
+    ? (entry.externalFileAttributes >>> 16) & 0xffff
+    : undefined;
 }
 
 async function toArchiveEntry(zipfile: ZipFile, entry: Entry): Promise<ArchiveEntry> {
@@ -45,7 +47,13 @@ async function toArchiveEntry(zipfile: ZipFile, entry: Entry): Promise<ArchiveEn
   }
   const data = await readData(zipfile, entry);
   if (mode !== undefined && (mode & S_IFMT) === S_IFLNK) {
-    return { path, kind: 'symlink', mode, data: Buffer.alloc(0), linkTarget: data.toString('utf8') };
+    return {
+      path,
+      kind: 'symlink',
+      mode,
+      data: Buffer.alloc(0),
+      linkTarget: data.toString('utf8'),
+    };
   }
   return { path, kind: 'file', mode, data };
 }

@@ -11,3 +11,4 @@ export {
   type JobSummary,
   type NewJob,
 } from './repositories/job.repository';
+export { PersistenceModule } from './persistence.module';

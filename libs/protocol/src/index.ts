@@ -4,3 +4,5 @@ export * from './names';
 export * from './messages';
 export * from './parse';
 export * from './domain-errors';
+export * from './event-bus';
+export * from './event-waiter';

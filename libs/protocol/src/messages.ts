@@ -12,6 +12,8 @@ export interface SubmitMessage {
   appName: string;
   bundleSha: string;
   classPath: string;
+  /** The job config as JSON text. */
+  config: string;
 }
 
 /** `ctx.<name>` queue payload. */

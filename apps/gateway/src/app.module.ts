@@ -1,0 +1,41 @@
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import type { ServerConfig } from '@jobserver/config';
+import { PersistenceModule } from '@jobserver/persistence';
+import { LoggerModule } from 'nestjs-pino';
+import { BundleModule } from './bundles/bundle.module';
+import { ContextModule } from './contexts/context.module';
+import { HealthModule } from './health/health.module';
+import { DomainErrorFilter } from './infra/domain-error.filter';
+import { InfraModule } from './infra/infra.module';
+import { JobModule } from './jobs/job.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ServerConfig): DynamicModule {
+    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (npm start provides an embedded Postgres)');
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: { level: config.logLevel, autoLogging: false, base: { app: 'gateway', instance: config.instanceId } },
+        }),
+        InfraModule.forRoot(config),
+        PersistenceModule.forRoot({
+          url: config.databaseUrl,
+          poolSize: config.databasePoolSize,
+          applicationName: 'jobserver-gateway',
+          migrate: true,
+        }),
+        BundleModule,
+        ContextModule,
+        JobModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: false, stopAtFirstError: true }) },
+      ],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BundleService } from './bundle.service';
+import { toBinariesResponse, toBinaryResponse, toJarsResponse } from './bundle.responses';
+
+const SUCCESS = { status: 'SUCCESS' };
+const bundleBody = ApiBody({
+  description: 'the bundle bytes: a JavaScript module, or a zip / tgz package',
+  schema: { type: 'string', format: 'binary' },
+});
+
+/** Bundles: spark-jobserver's `/binaries` and `/jars`. */
+@ApiTags('bundles')
+@Controller()
+export class BundleController {
+  constructor(private readonly bundles: BundleService) {}
+
+  @Post(['binaries/:appName', 'jars/:appName'])
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Upload a new version of an app bundle' })
+  @bundleBody
+  async upload(@Param('appName') appName: string, @Body() body: unknown): Promise<object> {
+    await this.bundles.upload(appName, body);
+    return SUCCESS;
+  }
+
+  @Get('binaries')
+  @ApiOperation({ summary: 'Latest version of every app' })
+  async listBinaries(): Promise<object> {
+    return toBinariesResponse(await this.bundles.list());
+  }
+
+  @Get('jars')
+  @ApiOperation({ summary: 'Upload time of every app (seed shape)' })
+  async listJars(): Promise<object> {
+    return toJarsResponse(await this.bundles.list());
+  }
+
+  @Get('binaries/:appName')
+  @ApiOperation({ summary: 'Latest version of one app' })
+  async get(@Param('appName') appName: string): Promise<object> {
+    return toBinaryResponse(await this.bundles.get(appName));
+  }
+
+  @Delete(['binaries/:appName', 'jars/:appName'])
+  @ApiOperation({ summary: 'Delete every version of an app' })
+  async delete(@Param('appName') appName: string): Promise<object> {
+    await this.bundles.delete(appName);
+    return SUCCESS;
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { bodyText } from '../infra/body-text';
+import { ContextService } from './context.service';
+import { toContextResponse } from './context.responses';
+
+@ApiTags('contexts')
+@Controller('contexts')
+export class ContextController {
+  constructor(private readonly contexts: ContextService) {}
+
+  @Post(':name')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start a named context; answers once it is RUNNING' })
+  @ApiQuery({ name: 'num-cpu-cores', required: false, description: 'worker threads jobs may use' })
+  @ApiQuery({ name: 'mem-per-node', required: false, description: 'heap cap of the executor, e.g. 512m' })
+  @ApiQuery({ name: 'max-jobs-per-context', required: false, description: 'concurrent jobs' })
+  @ApiBody({ required: false, description: 'HOCON/JSON with a context-settings block', schema: { type: 'string' } })
+  async create(
+    @Param('name') name: string,
+    @Query() query: Record<string, string>,
+    @Body() body: unknown,
+  ): Promise<object> {
+    await this.contexts.create(name, query, bodyText(body));
+    return { status: 'SUCCESS', result: 'Context initialized' };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Names of the live contexts' })
+  list(): Promise<string[]> {
+    return this.contexts.listLive();
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'State, settings and running jobs of a live context' })
+  async get(@Param('name') name: string): Promise<object> {
+    const { context, runningJobs } = await this.contexts.get(name);
+    return toContextResponse(context, runningJobs);
+  }
+
+  @Delete(':name')
+  @ApiOperation({ summary: 'Stop a context; its jobs end KILLED' })
+  @ApiQuery({ name: 'force', required: false })
+  async stop(@Param('name') name: string): Promise<object> {
+    await this.contexts.stop(name);
+    return { status: 'SUCCESS', result: 'Context stopped' };
+  }
+}
+

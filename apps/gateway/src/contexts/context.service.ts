@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { normalizeContextSettings, parseConfigText, type ServerConfig } from '@jobserver/config';
+import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver/persistence';
+import {
+  ContextInitError,
+  ContextNotFound,
+  DomainError,
+  errorInfo,
+  LIVE_CONTEXT_STATES,
+  type ContextCommand,
+  type ContextEvent,
+} from '@jobserver/protocol';
+import type { Queue } from 'bullmq';
+import { EventWaiter } from '@jobserver/protocol';
+import { assertContextName } from '../infra/names';
+import { CONTEXT_COMMAND_QUEUE, SERVER_CONFIG } from '../infra/tokens';
+
+const ENDED = (e: ContextEvent) => !LIVE_CONTEXT_STATES.includes(e.state);
+/** How long a stop may take beyond the kill grace of its jobs. */
+const STOP_MARGIN_MS = 15_000;
+
+/** A stop that did not complete in time (the context is still stopping). */
+export class ContextStopTimeout extends DomainError {
+  readonly httpStatus = 504;
+}
+
+/** Named contexts: create (once RUNNING), list, inspect, stop. */
+@Injectable()
+export class ContextService {
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    @Inject(CONTEXT_COMMAND_QUEUE) private readonly commands: Queue<ContextCommand>,
+    private readonly contexts: ContextRepository,
+    private readonly jobs: JobRepository,
+    private readonly waiter: EventWaiter,
+  ) {}
+
+  /**
+   * Creates a context and returns once its worker is RUNNING.
+   * @throws BadRequest / InvalidContextSetting / ConfigParseError for bad input
+   * @throws ContextExists when a live context holds the name
+   * @throws ContextInitError when the worker fails or does not start in time
+   */
+  async create(name: string, query: Record<string, string>, body: string): Promise<void> {
+    assertContextName(name);
+    const parsed = await parseConfigText(body);
+    const fromBody = parsed['context-settings'];
+    const settings = normalizeContextSettings(
+      this.config.contextDefaults,
+      query,
+      typeof fromBody === 'object' && fromBody !== null ? (fromBody as Record<string, unknown>) : undefined,
+    );
+    const row = await this.contexts.insertStarting(name, settings, false);
+    const started = this.waiter.forContext(name, (e) => e.contextId === row.id && e.state !== 'STARTED');
+    await this.commands.add('create', { type: 'create', context: name }, { removeOnComplete: true, removeOnFail: true });
+    const event = await started.wait(this.config.contextCreationTimeoutMs + 2000);
+    if (event?.state === 'RUNNING') return;
+    if (!event) {
+      await this.contexts.end(row.id, 'ERROR', errorInfo('ContextInitError', 'context creation timed out'));
+      await this.sendStop(name);
+    }
+    throw new ContextInitError(
+      event?.error ?? errorInfo('ContextInitError', `context ${name} did not start within context-creation-timeout`),
+    );
+  }
+
+  async listLive(): Promise<string[]> {
+    return (await this.contexts.listLive()).map((c) => c.name);
+  }
+
+  async get(name: string): Promise<{ context: ContextRecord; runningJobs: number }> {
+    const context = await this.contexts.findLive(name);
+    if (!context) throw new ContextNotFound(name);
+    return { context, runningJobs: await this.jobs.countRunning(name) };
+  }
+
+  /** Stops a context: its jobs end KILLED, its worker exits, the name is freed. */
+  async stop(name: string): Promise<void> {
+    const context = await this.contexts.findLive(name);
+    if (!context) throw new ContextNotFound(name);
+    const stopped = this.waiter.forContext(name, (e) => e.contextId === context.id && ENDED(e));
+    if (await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING')) {
+      await this.sendStop(name);
+    }
+    if (await stopped.wait(this.config.killGraceMs + STOP_MARGIN_MS)) return;
+    const now = await this.contexts.byId(context.id);
+    if (now && LIVE_CONTEXT_STATES.includes(now.state)) {
+      throw new ContextStopTimeout(`context ${name} did not stop in time; it is still ${now.state}`);
+    }
+  }
+
+  private async sendStop(name: string): Promise<void> {
+    await this.commands.add('stop', { type: 'stop', context: name }, { removeOnComplete: true, removeOnFail: true });
+  }
+}

@@ -1,0 +1,30 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { REDIS } from '../infra/tokens';
+
+const withTimeout = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
+
+@ApiTags('health')
+@Controller('healthz')
+export class HealthController {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: '200 when this gateway reaches Redis and Postgres, else 503' })
+  async check(@Res() reply: FastifyReply): Promise<void> {
+    const [redis, postgres] = await Promise.allSettled([
+      withTimeout(this.redis.ping(), 2000),
+      withTimeout(this.dataSource.query('SELECT 1'), 2000),
+    ]);
+    const down = [redis.status === 'rejected' && 'Redis', postgres.status === 'rejected' && 'Postgres'].filter(Boolean);
+    const body = down.length ? { status: 'ERROR', result: `${down.join(' and ')} unreachable` } : { status: 'SUCCESS' };
+    void reply.status(down.length ? 503 : 200).send(body);
+  }
+}

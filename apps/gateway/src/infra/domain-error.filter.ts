@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { ConfigParseError, InvalidContextSetting } from '@jobserver/config';
+import { DomainError, DomainErrorWithInfo } from '@jobserver/protocol';
+import type { FastifyReply } from 'fastify';
+
+interface ErrorBody {
+  status: string;
+  result: unknown;
+  errorId?: string;
+}
+
+/** Maps every error to API.md's `{"status", "result"}` bodies, in one place. */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('DomainErrorFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const [status, body] = this.toResponse(error);
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  }
+
+  private toResponse(error: unknown): [number, ErrorBody] {
+    if (error instanceof DomainErrorWithInfo) return [error.httpStatus, { status: error.label, result: error.info }];
+    if (error instanceof DomainError) return [error.httpStatus, { status: error.label, result: error.message }];
+    if (error instanceof ConfigParseError) return [400, { status: 'ERROR', result: `Cannot parse config: ${error.message}` }];
+    if (error instanceof InvalidContextSetting) return [400, { status: 'ERROR', result: error.message }];
+    if (error instanceof HttpException) return [error.getStatus(), { status: 'ERROR', result: httpMessage(error) }];
+    const statusCode = (error as { statusCode?: unknown }).statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      return [statusCode, { status: 'ERROR', result: (error as Error).message }];
+    }
+    const errorId = randomUUID();
+    this.logger.error({ err: error, errorId }, `unexpected error ${errorId}`);
+    return [500, { status: 'ERROR', result: `internal error ${errorId}`, errorId }];
+  }
+}
+
+function httpMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+}

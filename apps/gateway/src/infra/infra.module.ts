@@ -1,0 +1,56 @@
+import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
+import { connectRedis, EventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+
+import { CONTEXT_COMMAND_QUEUE, REDIS, SERVER_CONFIG, SUBMIT_QUEUE } from './tokens';
+
+@Injectable()
+class RedisCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SUBMIT_QUEUE) private readonly submit: Queue,
+    @Inject(CONTEXT_COMMAND_QUEUE) private readonly commands: Queue,
+    private readonly bus: EventBus,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.submit.close(), this.commands.close(), this.bus.close()]);
+    this.redis.disconnect();
+  }
+}
+
+/** Config, Redis, queues and the event bus, shared by every gateway feature. */
+@Global()
+@Module({})
+export class InfraModule {
+  static forRoot(config: ServerConfig): DynamicModule {
+    const names = new RedisNames(config.prefix);
+    const queue = (name: string) => (redis: Redis) =>
+      new Queue(name, { connection: redis, prefix: config.prefix });
+    return {
+      module: InfraModule,
+      providers: [
+        { provide: SERVER_CONFIG, useValue: config },
+        { provide: RedisNames, useValue: names },
+        { provide: REDIS, useFactory: () => connectRedis(config.redisUrl, `gateway:${config.instanceId}`) },
+        { provide: SUBMIT_QUEUE, useFactory: queue(names.submitQueue), inject: [REDIS] },
+        { provide: CONTEXT_COMMAND_QUEUE, useFactory: queue(names.contextCommandQueue), inject: [REDIS] },
+        {
+          provide: EventBus,
+          useFactory: async (redis: Redis) => {
+            const logger = new Logger('EventBus');
+            const bus = new EventBus(redis, names, (error) => logger.error(`protocol error: ${error.message}`));
+            await bus.listen(redis.duplicate({ connectionName: `gateway-sub:${config.instanceId}` }), { events: true });
+            return bus;
+          },
+          inject: [REDIS],
+        },
+        { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
+        RedisCloser,
+      ],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, EventWaiter],
+    };
+  }
+}

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { JobRepository, type JobRecord } from '@jobserver/persistence';
+import {
+  ClassPathNotFound,
+  ContextNotFound,
+  ContextStopping,
+  errorInfo,
+  ValidationFailed,
+  type JobEvent,
+} from '@jobserver/protocol';
+import { killedError, NOT_DONE } from './job.responses';
+
+/** What the controller sends: a status, a body and maybe a Location header. */
+export interface HttpAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  location?: string;
+}
+
+/** Turns the event a request waited for (or its absence) into API.md's answers. */
+@Injectable()
+export class JobOutcomeMapper {
+  constructor(private readonly jobs: JobRepository) {}
+
+  /** Sync: the result, the error, or 202 RUNNING with the job id when `timeout` passed. */
+  async syncAnswer(jobId: string, event: JobEvent | null): Promise<HttpAnswer> {
+    const ended = event ?? (await this.endedFromStore(jobId));
+    if (!ended) {
+      const job = await this.jobs.byId(jobId);
+      return {
+        status: 202,
+        body: { status: 'RUNNING', result: { jobId, context: job?.contextName } },
+        location: `/jobs/${jobId}`,
+      };
+    }
+    this.throwRejection(ended);
+    if (ended.status === 'FINISHED') {
+      return { status: 200, body: { status: 'OK', result: ended.result === undefined ? null : JSON.parse(ended.result), jobId } };
+    }
+    const error = ended.error ?? (ended.status === 'KILLED' ? killedError(jobId) : errorInfo('Error', 'job failed'));
+    return { status: 200, body: { status: ended.status === 'KILLED' ? 'KILLED' : 'ERROR', result: error, jobId } };
+  }
+
+  /** Async: 202 STARTED once validated, QUEUED if still waiting after accept-timeout. */
+  async asyncAnswer(jobId: string, event: JobEvent | null): Promise<HttpAnswer> {
+    if (event) this.throwRejection(event);
+    const job = await this.jobs.byId(jobId);
+    if (!job) throw new Error(`job ${jobId} vanished`);
+    if (!event && job.status !== 'QUEUED') this.throwRejection(storedEvent(job));
+    const started = event !== null || job.status !== 'QUEUED';
+    return {
+      status: 202,
+      body: {
+        status: started ? 'STARTED' : 'QUEUED',
+        result: { jobId, context: job.contextName },
+        jobId,
+        context: job.contextName,
+        classPath: job.classPath,
+        startTime: (job.startTime ?? job.createdAt).toISOString(),
+        duration: NOT_DONE,
+      },
+    };
+  }
+
+  private throwRejection(event: JobEvent): void {
+    switch (event.rejection) {
+      case 'VALIDATION':
+        throw new ValidationFailed(event.error ?? errorInfo('ValidationFailed', 'validation failed'));
+      case 'CLASS_NOT_FOUND':
+        throw new ClassPathNotFound(event.error?.message.replace(/^classPath (.*) not found$/, '$1') ?? '');
+      case 'CONTEXT_NOT_FOUND':
+        throw new ContextNotFound(event.context);
+      case 'CONTEXT_STOPPING':
+        throw new ContextStopping();
+    }
+  }
+
+  /** A missed event (e.g. during a Redis reconnect) is read back from Postgres. */
+  private async endedFromStore(jobId: string): Promise<JobEvent | null> {
+    const job = await this.jobs.byId(jobId);
+    return job && job.status !== 'QUEUED' && job.status !== 'RUNNING' ? storedEvent(job) : null;
+  }
+}
+
+const REJECTIONS: Record<string, JobEvent['rejection']> = {
+  ValidationFailed: 'VALIDATION',
+  ClassPathNotFound: 'CLASS_NOT_FOUND',
+  ContextNotFound: 'CONTEXT_NOT_FOUND',
+  ContextStopping: 'CONTEXT_STOPPING',
+};
+
+function storedEvent(job: JobRecord): JobEvent {
+  return {
+    kind: 'job',
+    jobId: job.id,
+    context: job.contextName,
+    status: job.status,
+    result: job.result ?? undefined,
+    error: job.error ?? undefined,
+    rejection: job.error ? REJECTIONS[job.error.errorClass] : undefined,
+  };
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
+import { JobRepository } from '@jobserver/persistence';
+import { EventBus, isJobStatus, JobNotFound, NoRunningJob } from '@jobserver/protocol';
+import { SERVER_CONFIG } from '../infra/tokens';
+import type { ListJobsQuery } from './dto/list-jobs.query';
+import { killedError, toJobReport, toJobSummary } from './job.responses';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads job records and cancels jobs. */
+@Injectable()
+export class JobQueryService {
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly jobs: JobRepository,
+    private readonly bus: EventBus,
+  ) {}
+
+  async list(query: ListJobsQuery): Promise<Array<Record<string, unknown>>> {
+    const status = query.status?.toUpperCase().replace(/^OK$/, 'FINISHED');
+    const jobs = await this.jobs.list(Number(query.limit ?? 50), status && isJobStatus(status) ? status : undefined);
+    return jobs.map(toJobSummary);
+  }
+
+  async report(jobId: string): Promise<Record<string, unknown>> {
+    return toJobReport(await this.find(jobId), this.config.apiCompat);
+  }
+
+  async postedConfig(jobId: string): Promise<unknown> {
+    return JSON.parse((await this.find(jobId)).config);
+  }
+
+  /**
+   * Kills a queued job at once; asks the context's worker to cancel a running one.
+   * @throws NoRunningJob when the job already ended
+   */
+  async cancel(jobId: string): Promise<void> {
+    const job = await this.find(jobId);
+    const killed = { status: 'KILLED' as const, error: killedError(jobId) };
+    if (job.status === 'QUEUED' && (await this.jobs.end(jobId, killed))) {
+      await this.bus.publish({ kind: 'job', jobId, context: job.contextName, adHoc: job.adHoc, ...killed });
+      return;
+    }
+    const current = job.status === 'QUEUED' ? await this.find(jobId) : job;
+    if (current.status !== 'RUNNING') throw new NoRunningJob(jobId);
+    await this.bus.sendControl({ type: 'cancel', context: current.contextName, jobId, reason: 'killed' });
+  }
+
+  private async find(jobId: string) {
+    const job = UUID.test(jobId) ? await this.jobs.byId(jobId) : null;
+    if (!job) throw new JobNotFound(jobId);
+    return job;
+  }
+}

@@ -1,0 +1,99 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { normalizeContextSettings, parseConfigText, type ServerConfig } from '@jobserver/config';
+import { BundleRepository, ContextRepository, JobRepository } from '@jobserver/persistence';
+import {
+  BundleNotFound,
+  ContextNotFound,
+  ContextStopping,
+  type JobEvent,
+  type SubmitMessage,
+} from '@jobserver/protocol';
+import type { Queue } from 'bullmq';
+import { EventWaiter } from '@jobserver/protocol';
+import { assertContextName } from '../infra/names';
+import { SERVER_CONFIG, SUBMIT_QUEUE } from '../infra/tokens';
+import type { SubmitJobQuery } from './dto/submit-job.query';
+import { JobOutcomeMapper, type HttpAnswer } from './job-outcome.mapper';
+
+/** Where a job will run. */
+interface Placement {
+  context: string;
+  adHoc: boolean;
+  settings?: Record<string, unknown>;
+}
+
+/** `POST /jobs`: records the job, hands it to the scheduler and waits as API.md says. */
+@Injectable()
+export class JobSubmitService {
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    @Inject(SUBMIT_QUEUE) private readonly submitQueue: Queue<SubmitMessage>,
+    private readonly bundles: BundleRepository,
+    private readonly contexts: ContextRepository,
+    private readonly jobs: JobRepository,
+    private readonly waiter: EventWaiter,
+    private readonly answers: JobOutcomeMapper,
+  ) {}
+
+  async submit(query: SubmitJobQuery, body: string): Promise<HttpAnswer> {
+    const sync = query.sync === 'true';
+    const jobConfig = await parseConfigText(body);
+    const [bundle, placement] = await Promise.all([
+      this.bundles.latest(query.appName),
+      this.place(query, jobConfig),
+    ]);
+    if (!bundle) throw new BundleNotFound(query.appName, `appName ${query.appName} not found`);
+    const jobId = randomUUID();
+    const configText = JSON.stringify(jobConfig);
+    await this.jobs.insert({
+      id: jobId,
+      appName: query.appName,
+      bundleSha: bundle.sha256,
+      classPath: query.classPath,
+      contextName: placement.context,
+      adHoc: placement.adHoc,
+      config: configText,
+    });
+    const pending = this.waiter.forJob(jobId, (e) => (sync ? isTerminal(e) : true));
+    await this.submitQueue.add(
+      'job',
+      {
+        jobId,
+        appName: query.appName,
+        bundleSha: bundle.sha256,
+        classPath: query.classPath,
+        config: configText,
+        ...placement,
+      },
+      { jobId, removeOnComplete: true, removeOnFail: true },
+    );
+    const timeoutMs = sync ? this.syncTimeout(query) : this.config.acceptTimeoutMs;
+    const event = await pending.wait(timeoutMs);
+    return sync ? this.answers.syncAnswer(jobId, event) : this.answers.asyncAnswer(jobId, event);
+  }
+
+  private syncTimeout(query: SubmitJobQuery): number {
+    return query.timeout ? Number(query.timeout) * 1000 : this.config.syncTimeoutMs;
+  }
+
+  private async place(query: SubmitJobQuery, jobConfig: Record<string, unknown>): Promise<Placement> {
+    if (query.context === undefined) {
+      const fromBody = jobConfig['context-settings'];
+      const settings = normalizeContextSettings(
+        this.config.contextDefaults,
+        typeof fromBody === 'object' && fromBody !== null ? (fromBody as Record<string, unknown>) : undefined,
+      );
+      return { context: `${randomBytes(4).toString('hex')}-${query.classPath}`, adHoc: true, settings };
+    }
+    assertContextName(query.context);
+    const context = await this.contexts.findLive(query.context);
+    if (!context) throw new ContextNotFound(query.context);
+    if (context.state === 'STOPPING') throw new ContextStopping();
+    return { context: query.context, adHoc: false };
+  }
+}
+
+function isTerminal(event: JobEvent): boolean {
+  return event.status === 'FINISHED' || event.status === 'ERROR' || event.status === 'KILLED';
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { bodyText } from '../infra/body-text';
+import { ListJobsQuery } from './dto/list-jobs.query';
+import { SubmitJobQuery } from './dto/submit-job.query';
+import { JobQueryService } from './job-query.service';
+import { JobSubmitService } from './job-submit.service';
+
+@ApiTags('jobs')
+@Controller('jobs')
+export class JobController {
+  constructor(
+    private readonly submitter: JobSubmitService,
+    private readonly queries: JobQueryService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Run a job, sync (sync=true) or async' })
+  @ApiBody({ required: false, description: 'job config, HOCON or JSON', schema: { type: 'string' } })
+  async submit(@Query() query: SubmitJobQuery, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
+    const answer = await this.submitter.submit(query, bodyText(body));
+    if (answer.location) void reply.header('location', answer.location);
+    void reply.status(answer.status).send(answer.body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Jobs, newest first' })
+  list(@Query() query: ListJobsQuery): Promise<Array<Record<string, unknown>>> {
+    return this.queries.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Status and result of a job' })
+  get(@Param('id') id: string): Promise<Record<string, unknown>> {
+    return this.queries.report(id);
+  }
+
+  @Get(':id/config')
+  @ApiOperation({ summary: 'The config the job was posted with' })
+  config(@Param('id') id: string): Promise<unknown> {
+    return this.queries.postedConfig(id);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Kill a queued or running job' })
+  async cancel(@Param('id') id: string): Promise<object> {
+    await this.queries.cancel(id);
+    return { status: 'KILLED' };
+  }
+}

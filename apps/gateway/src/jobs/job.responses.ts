@@ -1,0 +1,46 @@
+import type { ApiCompat } from '@jobserver/config';
+import type { JobRecord, JobSummary } from '@jobserver/persistence';
+import { errorInfo, type ErrorInfo } from '@jobserver/protocol';
+
+export const NOT_DONE = 'Job not done yet';
+
+/** `"<seconds, up to 3 decimals> secs"` or `Job not done yet`. */
+export function formatDuration(start: Date | null, end: Date | null): string {
+  if (!start || !end) return NOT_DONE;
+  return `${Number(((end.getTime() - start.getTime()) / 1000).toFixed(3))} secs`;
+}
+
+/** The report fields shared by lists and single-job answers. */
+export function toJobSummary(job: JobSummary): Record<string, unknown> {
+  return {
+    jobId: job.id,
+    status: job.status,
+    classPath: job.classPath,
+    appName: job.appName,
+    context: job.contextName,
+    startTime: (job.startTime ?? job.createdAt).toISOString(),
+    duration: formatDuration(job.startTime, job.endTime),
+  };
+}
+
+export function killedError(jobId: string): ErrorInfo {
+  return errorInfo('JobKilled', `Job ${jobId} killed`);
+}
+
+/** `GET /jobs/<id>`: the report with the status label and result of API.md. */
+export function toJobReport(job: JobRecord, compat: ApiCompat): Record<string, unknown> {
+  const report = toJobSummary(job);
+  switch (job.status) {
+    case 'FINISHED':
+      report.status = compat === 'mainline' ? 'FINISHED' : 'OK';
+      if (job.result !== null) report.result = JSON.parse(job.result);
+      break;
+    case 'ERROR':
+      report.result = job.error ?? errorInfo('Error', 'job failed');
+      break;
+    case 'KILLED':
+      report.result = job.error ?? killedError(job.id);
+      break;
+  }
+  return report;
+}

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { loadServerConfig } from '@jobserver/config';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+
+async function bootstrap(): Promise<void> {
+  const config = await loadServerConfig();
+  const adapter = new FastifyAdapter({ bodyLimit: config.uploadLimit, maxParamLength: 500 });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  // Every body is read as bytes: bundles are binary, configs are HOCON whatever the Content-Type.
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('jobserver').setDescription('REST job server for Node.js').build(),
+  );
+  SwaggerModule.setup('api-docs', app, document, { jsonDocumentUrl: 'api-docs/json' });
+  await app.listen(config.port, config.host);
+  app.get(Logger).log(`gateway listening on ${config.host}:${config.port}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

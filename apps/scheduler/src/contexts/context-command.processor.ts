@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
+import { ContextRepository } from '@jobserver/persistence';
+import { assertPayload, RedisNames, type ContextCommand } from '@jobserver/protocol';
+import { Worker } from 'bullmq';
+import type Redis from 'ioredis';
+import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { ContextLifecycleService } from './context-lifecycle.service';
+
+/** Consumes the `context-commands` queue: create and stop named contexts. */
+@Injectable()
+export class ContextCommandProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ContextCommandProcessor.name);
+  private worker: Worker<ContextCommand> | undefined;
+
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly names: RedisNames,
+    private readonly contexts: ContextRepository,
+    private readonly lifecycle: ContextLifecycleService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<ContextCommand>(
+      this.names.contextCommandQueue,
+      async (job) => this.handle(assertPayload<ContextCommand>(job.data, ['type', 'context'], 'context command')),
+      {
+        connection: this.redis.duplicate({ connectionName: `scheduler-commands:${this.config.instanceId}` }),
+        prefix: this.config.prefix,
+        concurrency: 32,
+      },
+    );
+    this.worker.on('error', (error) => this.logger.error({ err: error }, 'context command worker error'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  private async handle(command: ContextCommand): Promise<void> {
+    if (command.type === 'stop') return this.lifecycle.stop(command.context);
+    const context = await this.contexts.findLive(command.context);
+    if (context?.state !== 'STARTED') {
+      this.logger.warn({ context: command.context }, 'create command for a context that is not STARTED; ignored');
+      return;
+    }
+    const failure = await this.lifecycle.start(context);
+    if (failure) this.logger.warn({ context: command.context, reason: failure.message }, 'context failed to start');
+  }
+}

@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
+import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver/persistence';
+import {
+  errorInfo,
+  EventBus,
+  EventWaiter,
+  LIVE_CONTEXT_STATES,
+  type ContextState,
+  type ErrorInfo,
+} from '@jobserver/protocol';
+import { ContextQueues } from '../infra/context-queues';
+import { LAUNCHER, SERVER_CONFIG } from '../infra/tokens';
+import type { Launcher } from '../launchers/launcher';
+
+/** How long a worker may take to stop by itself beyond its jobs' kill grace. */
+const STOP_MARGIN_MS = 5_000;
+
+/** Owns context lives: launch, stop, and declaring a context dead. */
+@Injectable()
+export class ContextLifecycleService {
+  private readonly logger = new Logger(ContextLifecycleService.name);
+
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    @Inject(LAUNCHER) private readonly launcher: Launcher,
+    private readonly contexts: ContextRepository,
+    private readonly jobs: JobRepository,
+    private readonly bus: EventBus,
+    private readonly waiter: EventWaiter,
+    private readonly queues: ContextQueues,
+  ) {}
+
+  /**
+   * Launches the worker of a STARTED context and waits until it reports RUNNING.
+   * @returns null once RUNNING, else why it failed (the context is then ERROR)
+   */
+  async start(context: ContextRecord): Promise<ErrorInfo | null> {
+    const reported = this.waiter.forContext(context.name, (e) => e.contextId === context.id && e.state !== 'STARTED');
+    let exited: Promise<string>;
+    try {
+      const worker = await this.launcher.launch(context);
+      context.pid = worker.pid ?? null;
+      await this.contexts.transition(context.id, ['STARTED'], 'STARTED', { worker: worker.worker, pid: worker.pid ?? null });
+      exited = worker.exited;
+    } catch (error) {
+      reported.cancel();
+      return this.fail(context, errorInfo('ContextInitError', `launch failed: ${(error as Error).message}`));
+    }
+    const outcome = await Promise.race([reported.wait(this.config.contextCreationTimeoutMs), exited]);
+    if (typeof outcome === 'object' && outcome?.state === 'RUNNING') {
+      void exited.then((how) => this.onExit(context, how));
+      return null;
+    }
+    reported.cancel();
+    const reason =
+      typeof outcome === 'string'
+        ? `context worker exited during start-up (${outcome})`
+        : (outcome?.error?.message ?? 'context worker did not start within context-creation-timeout');
+    return this.fail(context, outcome && typeof outcome === 'object' && outcome.error ? outcome.error : errorInfo('ContextInitError', reason));
+  }
+
+  /** Stops a live context: asks its worker, then forces it; its jobs end KILLED. */
+  async stop(name: string): Promise<void> {
+    const context = await this.contexts.findLive(name);
+    if (!context) return;
+    const ended = this.waiter.forContext(name, (e) => e.contextId === context.id && !LIVE_CONTEXT_STATES.includes(e.state));
+    await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
+    await this.bus.sendControl({ type: 'stop', context: name });
+    const event = await ended.wait(this.config.killGraceMs + STOP_MARGIN_MS);
+    if (this.launcher.isAlive(context)) {
+      if (!event) this.logger.warn({ context: name }, 'context worker did not stop in time; killing it');
+      await this.launcher.kill(context);
+    }
+    await this.finish(context, 'FINISHED', null, 'KILLED');
+  }
+
+  /** A context whose worker died: its jobs end ERROR and the context ERROR. */
+  async declareDead(context: ContextRecord, why: string): Promise<void> {
+    this.logger.warn({ context: context.name, why }, 'context terminated unexpectedly');
+    await this.launcher.kill(context);
+    const error = errorInfo('ContextTerminated', `context terminated unexpectedly (${why})`);
+    await this.finish(context, 'ERROR', error, 'ERROR', errorInfo('ContextTerminated', 'context terminated unexpectedly'));
+  }
+
+  private async onExit(context: ContextRecord, how: string): Promise<void> {
+    const now = await this.contexts.byId(context.id);
+    if (now && LIVE_CONTEXT_STATES.includes(now.state) && now.state !== 'STOPPING') {
+      await this.declareDead(now, `worker process ended: ${how}`);
+    }
+  }
+
+  private async fail(context: ContextRecord, error: ErrorInfo): Promise<ErrorInfo> {
+    await this.launcher.kill(context);
+    await this.finish(context, 'ERROR', error, 'ERROR', errorInfo('ContextInitError', `context failed to start: ${error.message}`));
+    return error;
+  }
+
+  /** Ends the context record, its remaining jobs and its queue; publishes what changed. */
+  private async finish(
+    context: ContextRecord,
+    state: ContextState,
+    error: ErrorInfo | null,
+    jobStatus: 'KILLED' | 'ERROR',
+    jobError?: ErrorInfo,
+  ): Promise<void> {
+    const ended = await this.jobs.endActiveOfContext(context.name, { status: jobStatus, error: jobError });
+    for (const jobId of ended) {
+      const error = jobError ?? errorInfo('JobKilled', `Job ${jobId} killed`);
+      await this.bus.publish({ kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status: jobStatus, error });
+    }
+    if (await this.contexts.end(context.id, state, error)) {
+      await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state, error: error ?? undefined });
+    }
+    await this.queues.drop(context.name);
+  }
+}

@@ -1,0 +1,85 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
+import { ContextRepository, type ContextRecord } from '@jobserver/persistence';
+import { EventBus, RedisNames } from '@jobserver/protocol';
+import type Redis from 'ioredis';
+import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { ContextLifecycleService } from './context-lifecycle.service';
+
+/** Extra time a launching context gets beyond context-creation-timeout before it is declared dead. */
+const START_MARGIN_MS = 10_000;
+
+/**
+ * Watches worker heartbeats: a live context whose heartbeat expired is declared dead (its jobs
+ * end ERROR). One scheduler at a time supervises (a Redis lease); ad-hoc contexts are stopped
+ * when their job ends.
+ */
+@Injectable()
+export class ContextSupervisorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ContextSupervisorService.name);
+  private timer: NodeJS.Timeout | undefined;
+  private checking = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly names: RedisNames,
+    private readonly contexts: ContextRepository,
+    private readonly lifecycle: ContextLifecycleService,
+    private readonly bus: EventBus,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.heartbeatIntervalMs);
+    this.unsubscribe = this.bus.onEvent((event) => {
+      const ended = event.kind === 'job' && event.adHoc && ['FINISHED', 'ERROR', 'KILLED'].includes(event.status);
+      if (ended) {
+        this.lifecycle.stop(event.context).catch((err: unknown) => this.logger.error({ err, context: event.context }, 'ad-hoc stop failed'));
+      }
+    });
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      if (await this.holdLease()) await this.check();
+    } catch (err) {
+      this.logger.error({ err }, 'supervision failed');
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** Takes or renews the supervision lease; true if this scheduler holds it. */
+  private async holdLease(): Promise<boolean> {
+    const key = `${this.names.prefix}:supervisor`;
+    const ttl = this.config.heartbeatIntervalMs * 3;
+    const me = this.config.instanceId;
+    if (await this.redis.set(key, me, 'PX', ttl, 'NX')) return true;
+    if ((await this.redis.get(key)) !== me) return false;
+    await this.redis.pexpire(key, ttl);
+    return true;
+  }
+
+  private async check(): Promise<void> {
+    const live = await this.contexts.listLive();
+    if (!live.length) return;
+    const beats = await this.redis.mget(live.map((c) => this.names.heartbeatKey(c.name)));
+    await Promise.all(live.map((context, i) => (beats[i] ? undefined : this.onMissingHeartbeat(context))));
+  }
+
+  private async onMissingHeartbeat(context: ContextRecord): Promise<void> {
+    if (context.state === 'STARTED') {
+      const age = Date.now() - context.startTime.getTime();
+      if (age < this.config.contextCreationTimeoutMs + START_MARGIN_MS) return;
+    }
+    await this.lifecycle.declareDead(context, 'no heartbeat');
+  }
+}

@@ -1,0 +1,51 @@
+import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
+import { connectRedis, EventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
+import type Redis from 'ioredis';
+import { ContextQueues } from './context-queues';
+import { REDIS, SERVER_CONFIG } from './tokens';
+
+@Injectable()
+class RedisCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly bus: EventBus,
+    private readonly queues: ContextQueues,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.queues.closeAll(), this.bus.close()]);
+    this.redis.disconnect();
+  }
+}
+
+/** Config, Redis, the event bus and context queues, shared by every scheduler feature. */
+@Global()
+@Module({})
+export class InfraModule {
+  static forRoot(config: ServerConfig): DynamicModule {
+    const names = new RedisNames(config.prefix);
+    return {
+      module: InfraModule,
+      providers: [
+        { provide: SERVER_CONFIG, useValue: config },
+        { provide: RedisNames, useValue: names },
+        { provide: REDIS, useFactory: () => connectRedis(config.redisUrl, `scheduler:${config.instanceId}`) },
+        {
+          provide: EventBus,
+          useFactory: async (redis: Redis) => {
+            const logger = new Logger('EventBus');
+            const bus = new EventBus(redis, names, (error) => logger.error(`protocol error: ${error.message}`));
+            await bus.listen(redis.duplicate({ connectionName: `scheduler-sub:${config.instanceId}` }), { events: true });
+            return bus;
+          },
+          inject: [REDIS],
+        },
+        { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
+        { provide: ContextQueues, useFactory: (redis: Redis) => new ContextQueues(redis, names), inject: [REDIS] },
+        RedisCloser,
+      ],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, EventWaiter, ContextQueues],
+    };
+  }
+}

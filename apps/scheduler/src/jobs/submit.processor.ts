@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
+import { assertPayload, RedisNames, type SubmitMessage } from '@jobserver/protocol';
+import { Worker } from 'bullmq';
+import type Redis from 'ioredis';
+import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { JobRouterService } from './job-router.service';
+
+const SUBMIT_FIELDS = ['jobId', 'context', 'appName', 'bundleSha', 'classPath', 'config'] as const;
+/** Submits handled at once; most wait on I/O (ad-hoc contexts wait for their worker). */
+const CONCURRENCY = 64;
+
+/** Consumes the `submit` queue. */
+@Injectable()
+export class SubmitProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SubmitProcessor.name);
+  private worker: Worker<SubmitMessage> | undefined;
+
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly names: RedisNames,
+    private readonly router: JobRouterService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<SubmitMessage>(
+      this.names.submitQueue,
+      async (job) => {
+        try {
+          await this.router.route(assertPayload<SubmitMessage>(job.data, SUBMIT_FIELDS, 'submit message'));
+        } catch (error) {
+          this.logger.error({ err: error, jobId: (job.data as { jobId?: string })?.jobId }, 'submit failed');
+          throw error;
+        }
+      },
+      {
+        connection: this.redis.duplicate({ connectionName: `scheduler-submit:${this.config.instanceId}` }),
+        prefix: this.config.prefix,
+        concurrency: CONCURRENCY,
+      },
+    );
+    this.worker.on('error', (error) => this.logger.error({ err: error }, 'submit worker error'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+import type { ContextRecord } from '@jobserver/persistence';
+import type { Launcher, LaunchedWorker } from './launcher';
+
+const WORKER_MAIN = path.join(
+  path.dirname(require.resolve('@jobserver/context-worker/package.json')),
+  'dist',
+  'main.js',
+);
+
+/**
+ * Runs each context in a child process of the scheduler on this machine. The child keeps
+ * running if the scheduler dies, so a restarted scheduler adopts it by pid.
+ */
+@Injectable()
+export class LocalLauncher implements Launcher {
+  private readonly logger = new Logger(LocalLauncher.name);
+  private readonly children = new Map<string, ChildProcess>();
+
+  async launch(context: ContextRecord): Promise<LaunchedWorker> {
+    const child = spawn(process.execPath, [WORKER_MAIN], {
+      env: { ...process.env, JOBSERVER_CONTEXT_ID: context.id, JOBSERVER_CONTEXT_NAME: context.name },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    this.children.set(context.id, child);
+    const exited = new Promise<string>((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.children.delete(context.id);
+        resolve(signal ?? `exit code ${code}`);
+      });
+      child.once('error', (error) => {
+        this.children.delete(context.id);
+        resolve(`spawn failed: ${error.message}`);
+      });
+    });
+    this.logger.log({ context: context.name, pid: child.pid }, 'context worker launched');
+    return { worker: `${hostname()}/${child.pid}`, pid: child.pid, exited };
+  }
+
+  async kill(context: ContextRecord): Promise<void> {
+    const child = this.children.get(context.id);
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await gone;
+      return;
+    }
+    const pid = context.pid;
+    if (!pid || !pidAlive(pid)) return;
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  isAlive(context: ContextRecord): boolean {
+    const child = this.children.get(context.id);
+    if (child) return child.exitCode === null && child.signalCode === null;
+    return context.pid ? pidAlive(context.pid) : false;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { loadServerConfig } from '@jobserver/config';
+import { Logger } from 'nestjs-pino';
+import { SchedulerModule } from './scheduler.module';
+
+async function bootstrap(): Promise<void> {
+  const config = await loadServerConfig();
+  const app = await NestFactory.createApplicationContext(SchedulerModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.get(Logger).log(`scheduler ${config.instanceId} running (launcher ${config.launcher})`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,10 @@
+export { WordCountExample } from './word-count.job';
+export { NamedObjectsExample } from './named-objects.job';
+export { LongRunningExample } from './long-running.job';
+export {
+  BusyLoopExample,
+  FailingExample,
+  MemoryHogExample,
+  ResultTypesExample,
+  SettingsExample,
+} from './demo.jobs';

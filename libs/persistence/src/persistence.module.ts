@@ -1,0 +1,44 @@
+import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { openDataSource, runMigrations, type DataSourceOptions } from './data-source';
+import { BundleRepository } from './repositories/bundle.repository';
+import { ContextRepository } from './repositories/context.repository';
+import { JobRepository } from './repositories/job.repository';
+
+@Injectable()
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * Provides the data source and the repositories to a Nest app. With `migrate`, pending
+ * migrations run before the app starts.
+ */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: DataSourceOptions & { migrate: boolean }): DynamicModule {
+    return {
+      module: PersistenceModule,
+      providers: [
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const dataSource = await openDataSource(options);
+            if (options.migrate) await runMigrations(dataSource);
+            return dataSource;
+          },
+        },
+        { provide: BundleRepository, useFactory: (ds: DataSource) => new BundleRepository(ds), inject: [DataSource] },
+        { provide: ContextRepository, useFactory: (ds: DataSource) => new ContextRepository(ds), inject: [DataSource] },
+        { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds), inject: [DataSource] },
+        DataSourceCloser,
+      ],
+      exports: [DataSource, BundleRepository, ContextRepository, JobRepository],
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import Redis from 'ioredis';
+import type { ServerEvent, WorkerControl } from './messages';
+import type { RedisNames } from './names';
+import { parseServerEvent, parseWorkerControl } from './parse';
+
+/** Opens an ioredis connection named after its role (visible in `CLIENT LIST`). */
+export function connectRedis(url: string, role: string): Redis {
+  return new Redis(url, { connectionName: role, maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+type Listener<T> = (message: T) => void;
+
+/**
+ * Pub/sub of server events and worker control messages. One subscriber connection per
+ * process, whatever the number of waiters; malformed messages go to `onProtocolError`.
+ */
+export class EventBus {
+  private readonly eventListeners = new Set<Listener<ServerEvent>>();
+  private readonly controlListeners = new Set<Listener<WorkerControl>>();
+  private subscriber: Redis | undefined;
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly names: RedisNames,
+    private readonly onProtocolError: (error: Error) => void,
+  ) {}
+
+  publish(event: ServerEvent): Promise<number> {
+    return this.publisher.publish(this.names.eventChannel, JSON.stringify(event));
+  }
+
+  sendControl(message: WorkerControl): Promise<number> {
+    return this.publisher.publish(this.names.workerControlChannel, JSON.stringify(message));
+  }
+
+  /** Subscribes this process to the channels it listens on; resolves once subscribed. */
+  async listen(subscriber: Redis, channels: { events?: boolean; control?: boolean }): Promise<void> {
+    this.subscriber = subscriber;
+    subscriber.on('message', (channel: string, raw: string) => this.dispatch(channel, raw));
+    const names = [
+      ...(channels.events ? [this.names.eventChannel] : []),
+      ...(channels.control ? [this.names.workerControlChannel] : []),
+    ];
+    if (names.length) await subscriber.subscribe(...names);
+  }
+
+  onEvent(listener: Listener<ServerEvent>): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onControl(listener: Listener<WorkerControl>): () => void {
+    this.controlListeners.add(listener);
+    return () => this.controlListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.subscriber?.disconnect();
+  }
+
+  private dispatch(channel: string, raw: string): void {
+    try {
+      if (channel === this.names.eventChannel) {
+        const event = parseServerEvent(raw);
+        for (const listener of this.eventListeners) listener(event);
+      } else if (channel === this.names.workerControlChannel) {
+        const message = parseWorkerControl(raw);
+        for (const listener of this.controlListeners) listener(message);
+      }
+    } catch (error) {
+      this.onProtocolError(error as Error);
+    }
+  }
+}

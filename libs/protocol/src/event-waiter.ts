@@ -1,0 +1,70 @@
+import type { EventBus } from './event-bus';
+import type { ContextEvent, JobEvent, ServerEvent } from './messages';
+
+type Waiter = { accept: (event: ServerEvent) => boolean; resolve: (event: ServerEvent | null) => void };
+
+/**
+ * Lets a request wait for the events of one job or context. Waiters are registered before the
+ * request's message is enqueued, so no event can slip by unseen.
+ */
+export class EventWaiter {
+  private readonly waiters = new Map<string, Set<Waiter>>();
+
+  constructor(bus: EventBus) {
+    bus.onEvent((event) => this.dispatch(event));
+  }
+
+  /** Registers interest in a job's events; call `wait` (or `cancel`) on the handle. */
+  forJob(jobId: string, accept: (event: JobEvent) => boolean): Pending<JobEvent> {
+    return this.register(`job:${jobId}`, (e) => e.kind === 'job' && accept(e));
+  }
+
+  forContext(context: string, accept: (event: ContextEvent) => boolean): Pending<ContextEvent> {
+    return this.register(`context:${context}`, (e) => e.kind === 'context' && accept(e));
+  }
+
+  private register<E extends ServerEvent>(key: string, accept: (e: ServerEvent) => boolean): Pending<E> {
+    let resolve!: (event: ServerEvent | null) => void;
+    const promise = new Promise<ServerEvent | null>((r) => (resolve = r));
+    const waiter: Waiter = { accept, resolve };
+    const set = this.waiters.get(key) ?? new Set();
+    set.add(waiter);
+    this.waiters.set(key, set);
+    const remove = () => {
+      set.delete(waiter);
+      if (set.size === 0 && this.waiters.get(key) === set) this.waiters.delete(key);
+    };
+    return new Pending<E>(promise as Promise<E | null>, remove, resolve);
+  }
+
+  private dispatch(event: ServerEvent): void {
+    const key = event.kind === 'job' ? `job:${event.jobId}` : `context:${event.context}`;
+    for (const waiter of this.waiters.get(key) ?? []) {
+      if (waiter.accept(event)) waiter.resolve(event);
+    }
+  }
+}
+
+/** A registered wait: resolves with the first accepted event, or null after the timeout. */
+export class Pending<E> {
+  constructor(
+    private readonly promise: Promise<E | null>,
+    private readonly remove: () => void,
+    private readonly resolve: (event: null) => void,
+  ) {}
+
+  async wait(timeoutMs: number): Promise<E | null> {
+    const timer = setTimeout(() => this.resolve(null), timeoutMs);
+    try {
+      return await this.promise;
+    } finally {
+      clearTimeout(timer);
+      this.remove();
+    }
+  }
+
+  cancel(): void {
+    this.resolve(null);
+    this.remove();
+  }
+}
