@@ -8,9 +8,10 @@ import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
   const config = await loadServerConfig();
-  const adapter = new FastifyAdapter({ bodyLimit: config.uploadLimit, maxParamLength: 500 });
+  const adapter = new FastifyAdapter({ bodyLimit: config.uploadLimit, routerOptions: { maxParamLength: 500 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

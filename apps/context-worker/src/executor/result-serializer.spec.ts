@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RESULT_DEPTH, ResultTooDeep, ResultTooLarge, serializeResult } from './result-serializer';
+import {
+  MAX_RESULT_DEPTH,
+  ResultTooDeep,
+  ResultTooLarge,
+  serializeResult,
+} from './result-serializer';
 
 const MB16 = 16 * 1024 * 1024;
 const ser = (value: unknown): unknown => {
@@ -48,7 +53,10 @@ describe('serializeResult', () => {
 
   it('serializes plain, nested and null-prototype objects', () => {
     const bare = Object.assign(Object.create(null) as object, { k: 'v' });
-    expect(ser({ a: { b: [1, { c: 'd' }] }, bare })).toEqual({ a: { b: [1, { c: 'd' }] }, bare: { k: 'v' } });
+    expect(ser({ a: { b: [1, { c: 'd' }] }, bare })).toEqual({
+      a: { b: [1, { c: 'd' }] },
+      bare: { k: 'v' },
+    });
     expect(serializeResult({}, MB16)).toBe('{}');
     expect(serializeResult([], MB16)).toBe('[]');
   });
@@ -65,11 +73,25 @@ describe('serializeResult', () => {
       [null, new Map([['x', 1]])],
       [{ o: 1 }, 'obj'],
     ]);
-    expect(ser(map)).toEqual({ a: 1, '2': 'two', true: [1], null: { x: 1 }, '[object Object]': 'obj' });
+    expect(ser(map)).toEqual({
+      a: 1,
+      '2': 'two',
+      true: [1],
+      null: { x: 1 },
+      '[object Object]': 'obj',
+    });
   });
 
   it('lets the later of two Map keys that stringify alike win', () => {
-    expect(serializeResult(new Map<unknown, number>([[1, 1], ['1', 2]]), MB16)).toBe('{"1":2}');
+    expect(
+      serializeResult(
+        new Map<unknown, number>([
+          [1, 1],
+          ['1', 2],
+        ]),
+        MB16,
+      ),
+    ).toBe('{"1":2}');
   });
 
   it('turns typed arrays into arrays of numbers', () => {
@@ -156,7 +178,9 @@ describe('serializeResult', () => {
 
   it('counts UTF-8 bytes and accepts a result of exactly the limit', () => {
     expect(serializeResult('é', 4)).toBe('"é"');
-    expect(() => serializeResult('éé', 5)).toThrow('result is 6 bytes, over max-result-size 5 bytes');
+    expect(() => serializeResult('éé', 5)).toThrow(
+      'result is 6 bytes, over max-result-size 5 bytes',
+    );
   });
 
   it('shows exact byte counts when the rounded sizes would look equal', () => {

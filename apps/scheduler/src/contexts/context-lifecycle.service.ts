@@ -75,17 +75,18 @@ export class ContextLifecycleService {
     await this.finish(context, 'FINISHED', null, 'KILLED');
   }
 
-  /** A context whose worker died: its jobs end ERROR and the context ERROR. */
+  /** A context whose worker died: its jobs end ERROR and the context ERROR (a stopping one ends FINISHED, its jobs KILLED). */
   async declareDead(context: ContextRecord, why: string): Promise<void> {
-    this.logger.warn({ context: context.name, why }, 'context terminated unexpectedly');
     await this.launcher.kill(context);
+    if (context.state === 'STOPPING') return this.finish(context, 'FINISHED', null, 'KILLED');
+    this.logger.warn({ context: context.name, why }, 'context terminated unexpectedly');
     const error = errorInfo('ContextTerminated', `context terminated unexpectedly (${why})`);
     await this.finish(context, 'ERROR', error, 'ERROR', errorInfo('ContextTerminated', 'context terminated unexpectedly'));
   }
 
   private async onExit(context: ContextRecord, how: string): Promise<void> {
     const now = await this.contexts.byId(context.id);
-    if (now && LIVE_CONTEXT_STATES.includes(now.state) && now.state !== 'STOPPING') {
+    if (now && LIVE_CONTEXT_STATES.includes(now.state)) {
       await this.declareDead(now, `worker process ended: ${how}`);
     }
   }

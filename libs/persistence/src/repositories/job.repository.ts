@@ -72,8 +72,8 @@ export class JobRepository {
   /** Ends every queued or running job of a context (KILLED ones with `Job <id> killed`); returns their ids. */
   async endActiveOfContext(contextName: string, ending: JobEnding): Promise<string[]> {
     const rows = await this.update(
-      `UPDATE jobs SET status = $2, end_time = now(), start_time = COALESCE(start_time, now()),
-         error = COALESCE($3::jsonb, CASE WHEN $2 = 'KILLED' THEN jsonb_build_object(
+      `UPDATE jobs SET status = $2::varchar, end_time = now(), start_time = COALESCE(start_time, now()),
+         error = COALESCE($3::jsonb, CASE WHEN $2::varchar = 'KILLED' THEN jsonb_build_object(
            'message', 'Job ' || id || ' killed', 'errorClass', 'JobKilled', 'stack', '[]'::jsonb) END)
        WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING id`,
       [contextName, ending.status, ending.error ? JSON.stringify(ending.error) : null],

@@ -1,0 +1,24 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { EventBus, type WorkerControl } from '@jobserver/protocol';
+import { JobRunService } from '../jobs/job-run.service';
+import { ContextHostService } from './context-host.service';
+
+/** Applies worker control messages (cancel a job, stop) addressed to this context. */
+@Injectable()
+export class ControlListener implements OnApplicationBootstrap {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly host: ContextHostService,
+    private readonly runs: JobRunService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.bus.onControl((message) => this.apply(message));
+  }
+
+  private apply(message: WorkerControl): void {
+    if (message.context !== this.host.name) return;
+    if (message.type === 'stop') void this.host.stop();
+    else this.runs.cancel(message.jobId);
+  }
+}

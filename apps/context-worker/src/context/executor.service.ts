@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { contextLimits, type ServerConfig } from '@jobserver/config';
+import { ContextRepository, type ContextRecord } from '@jobserver/persistence';
+import { EventBus } from '@jobserver/protocol';
+import { Executor } from '../executor/executor';
+import { SERVER_CONFIG } from '../infra/tokens';
+
+/**
+ * Owns the context's executor thread: starts it, replaces it (reporting RESTARTING → RUNNING),
+ * and stops it.
+ */
+@Injectable()
+export class ExecutorService {
+  private readonly logger = new Logger(ExecutorService.name);
+  private current: Executor | undefined;
+  private context: ContextRecord | undefined;
+
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly contexts: ContextRepository,
+    private readonly bus: EventBus,
+  ) {}
+
+  get executor(): Executor {
+    if (!this.current) throw new Error('executor not started');
+    return this.current;
+  }
+
+  async start(context: ContextRecord): Promise<void> {
+    this.context = context;
+    const limits = contextLimits(context.settings);
+    const executor = new Executor({
+      contextName: context.name,
+      settings: context.settings,
+      memoryLimitMb: limits.memoryLimitMb,
+      memoryLimitLabel: limits.memoryLimitLabel,
+      maxResultSize: this.config.maxResultSize,
+      onLog: (jobId, level, message, fields) =>
+        this.logger[level === 'info' ? 'log' : level]({ ...fields, jobId, context: context.name }, message),
+    });
+    executor.onUnexpectedExit = (error) => void this.reportRestart(error.message);
+    await executor.start();
+    this.current = executor;
+  }
+
+  /** Replaces the executor thread; its running jobs end with `reason`, named objects are lost. */
+  async restart(reason: string): Promise<void> {
+    this.logger.warn({ context: this.context?.name, reason }, 'replacing the executor');
+    await this.setState('RESTARTING');
+    await this.executor.restart(reason);
+    await this.setState('RUNNING');
+  }
+
+  async stop(): Promise<void> {
+    await this.current?.stop();
+  }
+
+  private async reportRestart(reason: string): Promise<void> {
+    this.logger.warn({ context: this.context?.name, reason }, 'executor thread died; replaced');
+    await this.setState('RESTARTING');
+    await this.setState('RUNNING');
+  }
+
+  private async setState(state: 'RESTARTING' | 'RUNNING'): Promise<void> {
+    const context = this.context;
+    if (!context) return;
+    const from = state === 'RESTARTING' ? (['RUNNING'] as const) : (['RESTARTING'] as const);
+    if (await this.contexts.transition(context.id, from, state)) {
+      await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state });
+    }
+  }
+}

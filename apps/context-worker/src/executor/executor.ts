@@ -1,0 +1,222 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { errorInfo, toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
+import type {
+  FromExecutorMessage,
+  JobLogLevel,
+  JobOutcome,
+  ToExecutorMessage,
+} from './executor.messages';
+
+/** Options of an {@link Executor}. */
+export interface ExecutorOptions {
+  contextName: string;
+  /** The context's settings, given to jobs as `ctx.settings`. */
+  settings: Record<string, unknown>;
+  /** Heap cap of the executor thread in MB (from `mem-per-node`). @defaultValue no cap */
+  memoryLimitMb?: number;
+  /** How the cap is named in messages, e.g. `'64m'`. @defaultValue memoryLimitMb + `'m'` */
+  memoryLimitLabel?: string;
+  /** `max-result-size` in bytes. */
+  maxResultSize: number;
+  /** Receives the lines jobs log through `ctx.log`. */
+  onLog?(
+    jobId: string,
+    level: JobLogLevel,
+    message: string,
+    fields?: Record<string, unknown>,
+  ): void;
+  /** The compiled thread entry. @defaultValue `executor.thread.js` beside this file */
+  threadFile?: string;
+}
+
+/** A job for {@link Executor.run}. */
+export interface ExecutorRunRequest {
+  jobId: string;
+  /** Absolute path of the bundle's entry module. */
+  entryPath: string;
+  classPath: string;
+  config: Record<string, unknown>;
+}
+
+interface RunningJob {
+  worker: Worker;
+  onStarted: () => void;
+  resolve: (outcome: JobOutcome) => void;
+}
+
+/**
+ * The main-thread handle of a context's executor: one worker thread that runs user jobs and
+ * holds the named objects. A thread that dies (uncaught error, out of memory) fails its running
+ * jobs and is replaced by a fresh one, so the context survives.
+ */
+export class Executor {
+  /** Called when the thread died by itself, with the error its running jobs failed with. */
+  onUnexpectedExit?: (error: ErrorInfo) => void;
+
+  private readonly jobs = new Map<string, RunningJob>();
+  /** Why a worker was (or is being) terminated on purpose; absent = it died by itself. */
+  private readonly retired = new WeakMap<Worker, ErrorInfo>();
+  private readonly crashes = new WeakMap<Worker, Error>();
+  private ready: Promise<Worker> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: ExecutorOptions) {}
+
+  /** Spawns the executor thread; resolves once it is online. */
+  async start(): Promise<void> {
+    if (this.ready) throw new Error('executor already started');
+    this.ready = this.spawn();
+    await this.ready;
+  }
+
+  /**
+   * Runs a job in the executor thread. `onStarted` is called when validation passed and
+   * `runJob` starts. Resolves with how the job ended (also when the executor cannot run it).
+   * @throws Error when a job with the same id is already running
+   */
+  async run(request: ExecutorRunRequest, onStarted: () => void): Promise<JobOutcome> {
+    if (this.jobs.has(request.jobId)) throw new Error(`job ${request.jobId} is already running`);
+    let worker: Worker;
+    try {
+      worker = await this.currentWorker();
+    } catch (error) {
+      return { kind: 'failed', error: toErrorInfo(error) };
+    }
+    if (this.jobs.has(request.jobId)) throw new Error(`job ${request.jobId} is already running`);
+    return new Promise<JobOutcome>((resolve) => {
+      this.jobs.set(request.jobId, { worker, onStarted, resolve });
+      try {
+        worker.postMessage({
+          type: 'run',
+          ...request,
+          contextName: this.options.contextName,
+          settings: this.options.settings,
+          maxResultSize: this.options.maxResultSize,
+        } satisfies ToExecutorMessage);
+      } catch (error) {
+        this.jobs.delete(request.jobId);
+        resolve({ kind: 'failed', error: toErrorInfo(error) });
+      }
+    });
+  }
+
+  /** Aborts the job's `ctx.signal` with `reason`; a no-op for jobs not running. */
+  cancel(jobId: string, reason: string): void {
+    const job = this.jobs.get(jobId);
+    if (job) job.worker.postMessage({ type: 'cancel', jobId, reason } satisfies ToExecutorMessage);
+  }
+
+  /** Ids of the jobs running in the executor. */
+  runningJobIds(): string[] {
+    return [...this.jobs.keys()];
+  }
+
+  /**
+   * Terminates the thread, resolves every running job with `{kind: 'failed'}` (errorClass
+   * `ExecutorRestarted`, message `reason`) and starts a fresh thread. Named objects are lost.
+   */
+  async restart(reason: string): Promise<void> {
+    if (this.stopped) throw new Error('executor is stopped');
+    const previous = this.ready;
+    this.ready = (async () => {
+      const old = await previous?.catch(() => undefined);
+      if (old) await this.retire(old, errorInfo('ExecutorRestarted', reason));
+      return this.spawn();
+    })();
+    await this.ready;
+  }
+
+  /** Terminates the thread; running jobs resolve failed with errorClass `ContextStopped`. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const worker = await this.ready?.catch(() => undefined);
+    if (worker) await this.retire(worker, errorInfo('ContextStopped', 'context stopped'));
+  }
+
+  private async currentWorker(): Promise<Worker> {
+    for (;;) {
+      if (this.stopped)
+        throw Object.assign(new Error('context stopped'), { name: 'ContextStopped' });
+      if (!this.ready) throw new Error('executor not started');
+      const ready = this.ready;
+      const worker = await ready;
+      if (ready === this.ready && !this.retired.has(worker)) return worker;
+    }
+  }
+
+  private spawn(): Promise<Worker> {
+    const { memoryLimitMb, threadFile } = this.options;
+    const worker = new Worker(threadFile ?? path.join(__dirname, 'executor.thread.js'), {
+      resourceLimits: memoryLimitMb ? { maxOldGenerationSizeMb: memoryLimitMb } : undefined,
+    });
+    worker.on('message', (message: FromExecutorMessage) => this.onMessage(message));
+    worker.on('error', (error: Error) => this.crashes.set(worker, error));
+    return new Promise<Worker>((resolve, reject) => {
+      let online = false;
+      worker.once('online', () => {
+        online = true;
+        resolve(worker);
+      });
+      worker.once('exit', (code: number) => {
+        if (online) return this.onExit(worker, code);
+        this.retired.set(worker, errorInfo('ExecutorFailed', 'executor did not start'));
+        reject(this.crashes.get(worker) ?? new Error(`executor exited with code ${code} on start`));
+      });
+    });
+  }
+
+  private onMessage(message: FromExecutorMessage): void {
+    if (message.type === 'log') {
+      this.options.onLog?.(message.jobId, message.level, message.message, message.fields);
+    } else if (message.type === 'started') {
+      this.jobs.get(message.jobId)?.onStarted();
+    } else if (message.type === 'done') {
+      const job = this.jobs.get(message.jobId);
+      this.jobs.delete(message.jobId);
+      job?.resolve(message.outcome);
+    }
+  }
+
+  private onExit(worker: Worker, code: number): void {
+    const intended = this.retired.get(worker);
+    const error = intended ?? this.crashError(worker, code);
+    this.failJobs(worker, error);
+    if (intended || this.stopped) return;
+    this.retired.set(worker, error);
+    this.ready = this.spawn();
+    this.ready.catch(() => undefined);
+    this.onUnexpectedExit?.(error);
+  }
+
+  private crashError(worker: Worker, code: number): ErrorInfo {
+    const crash = this.crashes.get(worker);
+    if ((crash as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      return errorInfo('OutOfMemory', `out of memory (${this.memoryLimitText()})`);
+    }
+    if (crash) return toErrorInfo(crash);
+    return errorInfo('ExecutorExited', `executor exited with code ${code}`);
+  }
+
+  private memoryLimitText(): string {
+    const { memoryLimitMb, memoryLimitLabel } = this.options;
+    if (memoryLimitLabel) return `mem-per-node=${memoryLimitLabel}`;
+    return memoryLimitMb ? `mem-per-node=${memoryLimitMb}m` : 'no mem-per-node cap';
+  }
+
+  private async retire(worker: Worker, error: ErrorInfo): Promise<void> {
+    if (this.retired.has(worker)) return;
+    this.retired.set(worker, error);
+    this.failJobs(worker, error);
+    await worker.terminate();
+  }
+
+  private failJobs(worker: Worker, error: ErrorInfo): void {
+    for (const [jobId, job] of this.jobs) {
+      if (job.worker !== worker) continue;
+      this.jobs.delete(jobId);
+      job.resolve({ kind: 'failed', error });
+    }
+  }
+}

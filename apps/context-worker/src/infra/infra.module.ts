@@ -1,0 +1,48 @@
+import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
+import { connectRedis, EventBus, RedisNames } from '@jobserver/protocol';
+import type Redis from 'ioredis';
+import { CONTEXT_ID, REDIS, SERVER_CONFIG } from './tokens';
+
+@Injectable()
+class RedisCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly bus: EventBus,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+    this.redis.disconnect();
+  }
+}
+
+/** Config, Redis and the event bus (worker control channel) of a context worker. */
+@Global()
+@Module({})
+export class InfraModule {
+  static forRoot(config: ServerConfig, contextId: string): DynamicModule {
+    const names = new RedisNames(config.prefix);
+    return {
+      module: InfraModule,
+      providers: [
+        { provide: SERVER_CONFIG, useValue: config },
+        { provide: CONTEXT_ID, useValue: contextId },
+        { provide: RedisNames, useValue: names },
+        { provide: REDIS, useFactory: () => connectRedis(config.redisUrl, `worker:${contextId}`) },
+        {
+          provide: EventBus,
+          useFactory: async (redis: Redis) => {
+            const logger = new Logger('EventBus');
+            const bus = new EventBus(redis, names, (error) => logger.error(`protocol error: ${error.message}`));
+            await bus.listen(redis.duplicate({ connectionName: `worker-sub:${contextId}` }), { control: true });
+            return bus;
+          },
+          inject: [REDIS],
+        },
+        RedisCloser,
+      ],
+      exports: [SERVER_CONFIG, CONTEXT_ID, RedisNames, REDIS, EventBus],
+    };
+  }
+}

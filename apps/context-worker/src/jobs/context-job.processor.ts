@@ -1,0 +1,43 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
+import { assertPayload, RedisNames, type ContextJobMessage } from '@jobserver/protocol';
+import { Worker } from 'bullmq';
+import type Redis from 'ioredis';
+import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { JobRunService } from './job-run.service';
+
+const JOB_FIELDS = ['jobId', 'appName', 'bundleSha', 'classPath', 'config'] as const;
+
+/** Consumes the context's `ctx.<name>` queue, `max-jobs-per-context` jobs at a time. */
+@Injectable()
+export class ContextJobProcessor {
+  private readonly logger = new Logger(ContextJobProcessor.name);
+  private worker: Worker<ContextJobMessage> | undefined;
+
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly names: RedisNames,
+    private readonly runs: JobRunService,
+  ) {}
+
+  start(context: string, concurrency: number): void {
+    this.worker = new Worker<ContextJobMessage>(
+      this.names.contextQueue(context),
+      async (job) => this.runs.run(assertPayload<ContextJobMessage>(job.data, JOB_FIELDS, 'context job')),
+      {
+        connection: this.redis.duplicate({ connectionName: `worker-jobs:${context}` }),
+        prefix: this.config.prefix,
+        concurrency,
+        // A job is run at most once: if this process dies, the scheduler fails its jobs.
+        maxStalledCount: 0,
+      },
+    );
+    this.worker.on('error', (err) => this.logger.error({ err, context }, 'context queue worker error'));
+  }
+
+  /** Stops taking jobs (running ones are ended by the executor's stop). */
+  async close(): Promise<void> {
+    await this.worker?.close(true);
+  }
+}

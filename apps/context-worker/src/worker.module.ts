@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
+import { PersistenceModule } from '@jobserver/persistence';
+import { LoggerModule } from 'nestjs-pino';
+import { BundleCacheService } from './bundles/bundle-cache.service';
+import { ContextHostService } from './context/context-host.service';
+import { ControlListener } from './context/control.listener';
+import { ExecutorService } from './context/executor.service';
+import { InfraModule } from './infra/infra.module';
+import { ContextJobProcessor } from './jobs/context-job.processor';
+import { JobRunService } from './jobs/job-run.service';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: ServerConfig, contextId: string): DynamicModule {
+    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
+    return {
+      module: WorkerModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: { level: config.logLevel, base: { app: 'context-worker', contextId, pid: process.pid } },
+        }),
+        InfraModule.forRoot(config, contextId),
+        PersistenceModule.forRoot({
+          url: config.databaseUrl,
+          poolSize: 4,
+          applicationName: 'jobserver-context-worker',
+          migrate: false,
+        }),
+      ],
+      providers: [BundleCacheService, ExecutorService, JobRunService, ContextJobProcessor, ContextHostService, ControlListener],
+    };
+  }
+}
