@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inspectBundle, InvalidBundle } from '@jobserver/bundle';
+import { inspectBundle, InvalidBundle } from './index';
 import { gzipSync } from 'node:zlib';
 import { patchBytes, patchTarSize, patchZipEntryCount, tgzOf, zipOf } from '../test/archives';
 

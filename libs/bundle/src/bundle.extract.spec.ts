@@ -2,7 +2,7 @@ import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractBundle, inspectBundle, InvalidBundle } from '@jobserver/bundle';
+import { extractBundle, inspectBundle, InvalidBundle } from './index';
 import { patchBytes, tempDir as makeTempDir, tgzOf, zipOf } from '../test/archives';
 
 const created: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundleSha256, inspectBundle, InvalidBundle } from '@jobserver/bundle';
+import { bundleSha256, inspectBundle, InvalidBundle } from './index';
 
 const js = (source: string): Buffer => Buffer.from(source, 'utf8');
 

@@ -90,6 +90,7 @@ function toServerConfig(s: Source): ServerConfig {
     bundleCacheDir: String(s['bundle-cache-dir']),
     logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
     instanceId: String(s['instance-id']),
+    workerMain: str('worker-main'),
   };
   if (!/^[A-Za-z0-9_.{}-]+$/.test(config.prefix)) problems.push('prefix may hold letters, digits and ._-{}');
   if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);

@@ -46,6 +46,8 @@ export interface ServerConfig {
   readonly logLevel: string;
   /** Names this process in logs. @defaultValue '<hostname>-<pid>' */
   readonly instanceId: string;
+  /** The context-worker entry the local launcher runs. @defaultValue the built app beside the scheduler */
+  readonly workerMain: string | undefined;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -69,6 +71,7 @@ export const CONFIG_DEFAULTS = {
   'bundle-cache-dir': 'data/bundle-cache',
   'log-level': 'info',
   'instance-id': `${hostname()}-${process.pid}`,
+  'worker-main': undefined,
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;

@@ -46,7 +46,6 @@ describe('serializeResult', () => {
 
   it('writes undefined in arrays as null and omits undefined object fields', () => {
     expect(serializeResult([1, undefined, 3], MB16)).toBe('[1,null,3]');
-    // eslint-disable-next-line no-sparse-arrays
     expect(ser([1, , 3])).toEqual([1, null, 3]);
     expect(serializeResult({ a: undefined, b: 1, c: undefined }, MB16)).toBe('{"b":1}');
   });

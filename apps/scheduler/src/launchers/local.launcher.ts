@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
 import type { ContextRecord } from '@jobserver/persistence';
+import { SERVER_CONFIG } from '../infra/tokens';
 import type { Launcher, LaunchedWorker } from './launcher';
 
-const WORKER_MAIN = path.join(
-  path.dirname(require.resolve('@jobserver/context-worker/package.json')),
-  'dist',
-  'main.js',
-);
+/** The built context-worker app beside this one (the launcher runs it, never imports it). */
+const DEFAULT_WORKER_MAIN = path.resolve(__dirname, '../../../context-worker/dist/main.js');
 
 /**
  * Runs each context in a child process of the scheduler on this machine. The child keeps
@@ -19,9 +18,14 @@ const WORKER_MAIN = path.join(
 export class LocalLauncher implements Launcher {
   private readonly logger = new Logger(LocalLauncher.name);
   private readonly children = new Map<string, ChildProcess>();
+  private readonly workerMain: string;
+
+  constructor(@Inject(SERVER_CONFIG) config: ServerConfig) {
+    this.workerMain = config.workerMain ?? DEFAULT_WORKER_MAIN;
+  }
 
   async launch(context: ContextRecord): Promise<LaunchedWorker> {
-    const child = spawn(process.execPath, [WORKER_MAIN], {
+    const child = spawn(process.execPath, [this.workerMain], {
       env: { ...process.env, JOBSERVER_CONTEXT_ID: context.id, JOBSERVER_CONTEXT_NAME: context.name },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

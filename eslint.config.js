@@ -1,0 +1,60 @@
+// ESLint flat config: TypeScript rules plus Nx module boundaries (DESIGN.md "Dependency rules").
+const nx = require('@nx/eslint-plugin');
+const tseslint = require('typescript-eslint');
+const prettier = require('eslint-config-prettier');
+
+const boundaries = {
+  enforceBuildableLibDependency: false,
+  allow: [],
+  depConstraints: [
+    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: [] },
+    { sourceTag: 'scope:protocol', onlyDependOnLibsWithTags: ['scope:api'] },
+    { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [] },
+    { sourceTag: 'scope:bundle', onlyDependOnLibsWithTags: [] },
+    { sourceTag: 'scope:persistence', onlyDependOnLibsWithTags: ['scope:protocol', 'scope:config'] },
+    { sourceTag: 'scope:examples', onlyDependOnLibsWithTags: ['scope:api'] },
+    {
+      sourceTag: 'scope:app',
+      onlyDependOnLibsWithTags: ['scope:protocol', 'scope:persistence', 'scope:config', 'scope:bundle'],
+    },
+    {
+      sourceTag: 'scope:worker',
+      onlyDependOnLibsWithTags: ['scope:api', 'scope:protocol', 'scope:persistence', 'scope:config', 'scope:bundle'],
+    },
+    { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
+  ],
+};
+
+module.exports = tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', '.nx/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    // The executor thread runs user code: it may only use the job API and the protocol types.
+    files: ['apps/context-worker/src/executor/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis', 'pg', '@jobserver/persistence', '@jobserver/config', '@jobserver/bundle'] },
+      ],
+    },
+  },
+  {
+    // Tests share the harness in test/support; boundaries are about production code.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**', '**/test/**'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    files: ['**/main.ts', 'scripts/**', 'bench/**', '**/*.spec.ts', 'test/**', '**/test/**', '**/build.js', 'eslint.config.js'],
+    rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
+);
