@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { contextLimits, InvalidContextSetting, normalizeContextSettings } from './context-settings';
+
+describe('normalizeContextSettings', () => {
+  it('layers defaults, query and body, the body winning, and keeps unknown keys', () => {
+    const settings = normalizeContextSettings(
+      { 'max-jobs-per-context': 8 },
+      { 'num-cpu-cores': '2', 'mem-per-node': '256m', custom: 'x' },
+      { 'num-cpu-cores': 4 },
+    );
+    expect(settings).toEqual({ 'max-jobs-per-context': 8, 'num-cpu-cores': 4, 'mem-per-node': '256m', custom: 'x' });
+  });
+
+  it('maps memory-per-node to mem-per-node', () => {
+    expect(normalizeContextSettings({ 'memory-per-node': '1g' })).toEqual({ 'mem-per-node': '1g' });
+  });
+
+  it.each([
+    [{ 'num-cpu-cores': 'abc' }, 'num-cpu-cores'],
+    [{ 'max-jobs-per-context': '0' }, 'max-jobs-per-context'],
+    [{ 'mem-per-node': 'lots' }, 'mem-per-node'],
+    [{ 'mem-per-node': '1m' }, 'mem-per-node'],
+    [{ 'job-timeout': 'soon' }, 'job-timeout'],
+  ])('rejects %j naming %s', (settings, key) => {
+    expect(() => normalizeContextSettings(settings)).toThrow(InvalidContextSetting);
+    expect(() => normalizeContextSettings(settings)).toThrow(key);
+  });
+});
+
+describe('contextLimits', () => {
+  it('reads the limits the server acts on', () => {
+    const limits = contextLimits(normalizeContextSettings({ 'mem-per-node': '64m', 'job-timeout': '30s', 'max-jobs-per-context': 2 }));
+    expect(limits).toMatchObject({ memoryLimitMb: 64, memoryLimitLabel: '64m', jobTimeoutMs: 30_000, maxJobs: 2 });
+  });
+
+  it('defaults to 8 concurrent jobs and no caps', () => {
+    expect(contextLimits({})).toMatchObject({ maxJobs: 8, memoryLimitMb: undefined, jobTimeoutMs: undefined });
+  });
+});

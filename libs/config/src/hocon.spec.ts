@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigParseError, parseConfigText } from './hocon';
+
+describe('parseConfigText', () => {
+  it('reads the seed HOCON line with spaces in the value', async () => {
+    expect(await parseConfigText('input.string = a b c a b see')).toEqual({ input: { string: 'a b c a b see' } });
+  });
+
+  it('reads a JSON object as JSON, keeping key order', async () => {
+    expect(Object.keys(await parseConfigText('{"z":1,"a":{"b":[1,2]}}'))).toEqual(['z', 'a']);
+  });
+
+  it('treats an empty body as an empty config', async () => {
+    expect(await parseConfigText('  \n')).toEqual({});
+  });
+
+  it('nests context-settings blocks', async () => {
+    const parsed = await parseConfigText('context-settings { num-cpu-cores = 4 }\ninput.string = x');
+    expect(parsed).toEqual({ 'context-settings': { 'num-cpu-cores': 4 }, input: { string: 'x' } });
+  });
+
+  it.each([
+    ['an unclosed object', 'a = {'],
+    ['a JSON array', '[1, 2]'],
+    ['a file include', 'include "/etc/passwd"'],
+    ['a file include inside an object', 'a { include file("/etc/hostname") }'],
+    ['a URL include', 'include url("http://127.0.0.1:1/x")'],
+    ['an environment substitution', 'home = ${HOME}'],
+  ])('rejects %s', async (_what, text) => {
+    await expect(parseConfigText(text)).rejects.toBeInstanceOf(ConfigParseError);
+  });
+});

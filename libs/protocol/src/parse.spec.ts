@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseServerEvent, parseWorkerControl, ProtocolError } from './parse';
+import { toErrorInfo } from './error-info';
+
+describe('protocol parsing', () => {
+  it('accepts well-formed job and context events', () => {
+    expect(parseServerEvent('{"kind":"job","jobId":"j","context":"c","status":"FINISHED"}').kind).toBe('job');
+    expect(parseServerEvent('{"kind":"context","context":"c","contextId":"i","state":"RUNNING"}').kind).toBe('context');
+  });
+
+  it.each(['not json', '42', '{"kind":"job","jobId":1}', '{"kind":"other"}'])('rejects the event %s', (raw) => {
+    expect(() => parseServerEvent(raw)).toThrow(ProtocolError);
+  });
+
+  it('rejects a cancel without a job id', () => {
+    expect(() => parseWorkerControl('{"type":"cancel","context":"c"}')).toThrow(ProtocolError);
+    expect(parseWorkerControl('{"type":"stop","context":"c"}').type).toBe('stop');
+  });
+});
+
+describe('toErrorInfo', () => {
+  it('keeps the error class and one string per stack frame', () => {
+    const info = toErrorInfo(new RangeError('too far'));
+    expect(info.errorClass).toBe('RangeError');
+    expect(info.message).toBe('too far');
+    expect(info.stack.length).toBeGreaterThan(0);
+    expect(info.stack.every((frame) => frame.startsWith('at '))).toBe(true);
+  });
+
+  it('describes a thrown non-error', () => {
+    expect(toErrorInfo('plain')).toEqual({ message: 'plain', errorClass: 'Error', stack: [] });
+  });
+});
