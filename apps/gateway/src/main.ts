@@ -5,10 +5,15 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadServerConfig } from '@jobserver/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { frameworkErrorHandler } from './infra/framework-errors';
 
 async function bootstrap(): Promise<void> {
   const config = await loadServerConfig();
-  const adapter = new FastifyAdapter({ bodyLimit: config.uploadLimit, routerOptions: { maxParamLength: 500 } });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.uploadLimit,
+    routerOptions: { maxParamLength: 500 },
+    frameworkErrors: frameworkErrorHandler,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     bodyParser: false,

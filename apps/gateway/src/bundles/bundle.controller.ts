@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BundleService } from './bundle.service';
 import { toBinariesResponse, toBinaryResponse, toJarsResponse } from './bundle.responses';
 
@@ -22,6 +22,14 @@ export class BundleController {
   async upload(@Param('appName') appName: string, @Body() body: unknown): Promise<object> {
     await this.bundles.upload(appName, body);
     return SUCCESS;
+  }
+
+  /** `POST /binaries/a/b`: an app name with a `/` is refused as such (400), not as an unknown route. */
+  @Post(['binaries/:appName/*', 'jars/:appName/*'])
+  @ApiExcludeEndpoint()
+  async uploadSlashedName(@Param('appName') appName: string, @Param('*') rest: string): Promise<never> {
+    await this.bundles.upload(`${appName}/${rest}`, undefined);
+    throw new Error('unreachable: a name with a slash is never valid');
   }
 
   @Get('binaries')

@@ -1,12 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { bundleSha256, inspectBundle, InvalidBundle } from '@jobserver/bundle';
 import { BundleRepository, JobRepository, type BundleRecord } from '@jobserver/persistence';
 import { BundleInUse, BundleNotFound, InvalidBundleUpload } from '@jobserver/protocol';
-import { assertName } from '../infra/names';
+import { assertName, isAppName } from '../infra/names';
+
+const NOT_A_BUNDLE = 'Binary is not of the right format';
 
 /** Uploads, lists and deletes bundles. */
 @Injectable()
 export class BundleService {
+  private readonly logger = new Logger(BundleService.name);
+
   constructor(
     private readonly bundles: BundleRepository,
     private readonly jobs: JobRepository,
@@ -21,7 +25,9 @@ export class BundleService {
       info = await inspectBundle(bytes);
     } catch (error) {
       if (error instanceof InvalidBundle) {
-        throw new InvalidBundleUpload(`Binary is not of the right format: ${error.message}`);
+        // API.md's message, verbatim; the reason goes to the log.
+        this.logger.warn(`upload of ${appName} rejected: ${error.message}`);
+        throw new InvalidBundleUpload(NOT_A_BUNDLE);
       }
       throw error;
     }
@@ -40,13 +46,14 @@ export class BundleService {
   }
 
   async get(appName: string): Promise<BundleRecord> {
-    const bundle = await this.bundles.latest(appName);
+    const bundle = isAppName(appName) ? await this.bundles.latest(appName) : null;
     if (!bundle) throw new BundleNotFound(appName);
     return bundle;
   }
 
   /** Deletes every version of an app, unless a queued or running job uses it. */
   async delete(appName: string): Promise<void> {
+    if (!isAppName(appName)) throw new BundleNotFound(appName);
     const active = await this.jobs.activeOfApp(appName);
     if (active.length) throw new BundleInUse(`Binary is in use by job(s): ${active.join(', ')}`);
     if ((await this.bundles.deleteApp(appName)) === 0) throw new BundleNotFound(appName);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { bodyText } from '../infra/body-text';
 import { ContextService } from './context.service';
 import { toContextResponse } from './context.responses';
@@ -23,6 +23,14 @@ export class ContextController {
   ): Promise<object> {
     await this.contexts.create(name, query, bodyText(body));
     return { status: 'SUCCESS', result: 'Context initialized' };
+  }
+
+  /** `POST /contexts/a/b`: a context name with a `/` is refused as such (400), not as an unknown route. */
+  @Post(':name/*')
+  @ApiExcludeEndpoint()
+  async createSlashedName(@Param('name') name: string, @Param('*') rest: string): Promise<never> {
+    await this.contexts.create(`${name}/${rest}`, {}, '');
+    throw new Error('unreachable: a name with a slash is never valid');
   }
 
   @Get()

@@ -12,7 +12,7 @@ import {
 } from '@jobserver/protocol';
 import type { Queue } from 'bullmq';
 import { EventWaiter } from '@jobserver/protocol';
-import { assertContextName } from '../infra/names';
+import { assertContextName, isStoredContextName } from '../infra/names';
 import { CONTEXT_COMMAND_QUEUE, SERVER_CONFIG } from '../infra/tokens';
 
 const ENDED = (e: ContextEvent) => !LIVE_CONTEXT_STATES.includes(e.state);
@@ -69,14 +69,14 @@ export class ContextService {
   }
 
   async get(name: string): Promise<{ context: ContextRecord; runningJobs: number }> {
-    const context = await this.contexts.findLive(name);
+    const context = isStoredContextName(name) ? await this.contexts.findLive(name) : null;
     if (!context) throw new ContextNotFound(name);
     return { context, runningJobs: await this.jobs.countRunning(name) };
   }
 
   /** Stops a context: its jobs end KILLED, its worker exits, the name is freed. */
   async stop(name: string): Promise<void> {
-    const context = await this.contexts.findLive(name);
+    const context = isStoredContextName(name) ? await this.contexts.findLive(name) : null;
     if (!context) throw new ContextNotFound(name);
     const stopped = this.waiter.forContext(name, (e) => e.contextId === context.id && ENDED(e));
     if (await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING')) {

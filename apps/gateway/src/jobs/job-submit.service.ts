@@ -11,10 +11,12 @@ import {
 } from '@jobserver/protocol';
 import type { Queue } from 'bullmq';
 import { EventWaiter } from '@jobserver/protocol';
-import { assertContextName } from '../infra/names';
+import { assertContextName, isAppName } from '../infra/names';
 import { SERVER_CONFIG, SUBMIT_QUEUE } from '../infra/tokens';
 import type { SubmitJobQuery } from './dto/submit-job.query';
 import { JobOutcomeMapper, type HttpAnswer } from './job-outcome.mapper';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Where a job will run. */
 interface Placement {
@@ -40,7 +42,7 @@ export class JobSubmitService {
     const sync = query.sync === 'true';
     const jobConfig = await parseConfigText(body);
     const [bundle, placement] = await Promise.all([
-      this.bundles.latest(query.appName),
+      isAppName(query.appName) ? this.bundles.latest(query.appName) : null,
       this.place(query, jobConfig),
     ]);
     if (!bundle) throw new BundleNotFound(query.appName, `appName ${query.appName} not found`);
@@ -74,7 +76,8 @@ export class JobSubmitService {
   }
 
   private syncTimeout(query: SubmitJobQuery): number {
-    return query.timeout ? Number(query.timeout) * 1000 : this.config.syncTimeoutMs;
+    // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days).
+    return query.timeout ? Math.min(Number(query.timeout) * 1000, MAX_TIMER_MS) : this.config.syncTimeoutMs;
   }
 
   private async place(query: SubmitJobQuery, jobConfig: Record<string, unknown>): Promise<Placement> {

@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import { JOB_STATUSES } from '@jobserver/protocol';
 
-const STATUSES = [...JOB_STATUSES, ...JOB_STATUSES.map((s) => s.toLowerCase()), 'OK', 'ok'];
+/** A job status (or `OK`, the label of a finished job), in any case. */
+const STATUS = new RegExp(`^(${[...JOB_STATUSES, 'OK'].join('|')})$`, 'i');
 
 /** Query of `GET /jobs`. */
 export class ListJobsQuery {
@@ -13,6 +14,6 @@ export class ListJobsQuery {
 
   @ApiPropertyOptional({ enum: JOB_STATUSES, description: 'only jobs of this status (case-insensitive)' })
   @IsOptional()
-  @IsIn(STATUSES, { message: `status must be one of ${JOB_STATUSES.join(', ')}` })
+  @Matches(STATUS, { message: `status must be one of ${JOB_STATUSES.join(', ')}` })
   status?: string;
 }

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsNumberString, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/** A positive decimal number of seconds (no sign, no exponent, not zero). */
+const POSITIVE_SECONDS = /^(?!0*\.?0*$)(\d+\.?\d*|\.\d+)$/;
 
 /** Query of `POST /jobs`. */
 export class SubmitJobQuery {
@@ -11,6 +14,9 @@ export class SubmitJobQuery {
   @ApiProperty({ description: 'the job export', example: 'spark.jobserver.WordCountExample' })
   @IsString({ message: 'classPath is required' })
   @IsNotEmpty({ message: 'classPath is required' })
+  // An ad-hoc context is named `<8 hex>-<classPath>`: context names hold ≤ 200 chars and no ':'.
+  @MaxLength(191, { message: 'classPath must be at most 191 characters' })
+  @Matches(/^[^:\p{Cc}]+$/u, { message: "classPath may not contain ':' or control characters" })
   classPath: string;
 
   @ApiPropertyOptional({ description: 'named context to run in; absent = a new ad-hoc context' })
@@ -25,7 +31,6 @@ export class SubmitJobQuery {
 
   @ApiPropertyOptional({ description: 'seconds a sync request waits (default 60)' })
   @IsOptional()
-  @IsNumberString({}, { message: 'timeout must be a positive number of seconds' })
-  @Matches(/^(?!0+(\.0*)?$)/, { message: 'timeout must be a positive number of seconds' })
+  @Matches(POSITIVE_SECONDS, { message: 'timeout must be a positive number of seconds' })
   timeout?: string;
 }
