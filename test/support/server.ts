@@ -81,7 +81,12 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
     },
     async stop() {
       await Promise.all([...children.keys()].map((app) => server.kill(app, 'SIGKILL')));
-      const workers = await server.query<{ pid: number }>('SELECT pid FROM contexts WHERE pid IS NOT NULL').catch(() => []);
+      // Only live contexts: the pid of a worker that ended may belong to another process by now.
+      const workers = await server
+        .query<{ pid: number }>(
+          `SELECT pid FROM contexts WHERE pid IS NOT NULL AND state IN ('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`,
+        )
+        .catch(() => []);
       for (const { pid } of workers) {
         try {
           process.kill(pid, 'SIGKILL');

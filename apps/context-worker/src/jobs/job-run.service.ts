@@ -20,8 +20,14 @@ type Ending = JobEnding & { rejection?: JobRejection };
 @Injectable()
 export class JobRunService {
   private readonly logger = new Logger(JobRunService.name);
+  /** Jobs claimed here that have not ended yet. */
+  private readonly claimed = new Set<string>();
   /** Jobs asked to stop, with the message they end KILLED with. */
   private readonly cancelled = new Map<string, string>();
+  /** Cancelled jobs whose signal was aborted in the executor. */
+  private readonly aborted = new Set<string>();
+  /** The executor replacement in progress, if any. */
+  private replacing: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private context: ContextRecord | undefined;
   private stopping = false;
@@ -46,18 +52,13 @@ export class JobRunService {
 
   /**
    * Aborts a running job's signal; after `kill-grace` a job still running is stopped by
-   * replacing the executor. Returns false if the job is not running here.
+   * replacing the executor. A job claimed but not yet in the executor (its bundle still loading)
+   * is not run at all, or aborted as soon as it starts. Returns false if the job is not running here.
    */
   cancel(jobId: string, message = `Job ${jobId} killed`): boolean {
-    const executor = this.executors.executor;
-    if (!executor.runningJobIds().includes(jobId) || this.cancelled.has(jobId)) return false;
+    if (!this.claimed.has(jobId) || this.cancelled.has(jobId)) return false;
     this.cancelled.set(jobId, message);
-    executor.cancel(jobId, message);
-    setTimeout(() => {
-      if (!this.executors.executor.runningJobIds().includes(jobId)) return;
-      const grace = this.config.killGraceMs / 1000;
-      void this.executors.restart(`executor replaced: job ${jobId} did not stop within kill-grace (${grace}s)`);
-    }, this.config.killGraceMs).unref();
+    if (this.executors.executor.runningJobIds().includes(jobId)) this.abort(jobId, message);
     return true;
   }
 
@@ -70,11 +71,20 @@ export class JobRunService {
   private async execute(message: ContextJobMessage): Promise<void> {
     const context = this.context!;
     const { jobId } = message;
-    if (this.stopping || !(await this.jobs.claim(jobId))) return;
+    if (this.stopping) return;
+    // Claimed here before the database says RUNNING, so that no cancel can slip in between.
+    this.claimed.add(jobId);
+    if (!(await this.jobs.claim(jobId))) {
+      this.claimed.delete(jobId);
+      this.cancelled.delete(jobId);
+      return;
+    }
     const timeoutMs = contextLimits(context.settings).jobTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const onStarted = () => {
       this.publish({ jobId, status: 'RUNNING' });
+      const cancelled = this.cancelled.get(jobId);
+      if (cancelled !== undefined) this.abort(jobId, cancelled);
       if (timeoutMs) {
         const limit = `${timeoutMs / 1000}s`;
         timer = setTimeout(() => this.cancel(jobId, `Job ${jobId} killed: ran longer than job-timeout=${limit}`), timeoutMs);
@@ -84,18 +94,52 @@ export class JobRunService {
     try {
       const entryPath = await this.bundles.entryPath(message.bundleSha);
       const request = { jobId, entryPath, classPath: message.classPath, config: JSON.parse(message.config) };
-      outcome = await this.executors.executor.run(request, onStarted);
+      // Cancelled while its bundle was loading: it never runs (toEnding makes it KILLED).
+      outcome = this.cancelled.has(jobId)
+        ? { kind: 'failed', error: errorInfo('JobKilled', this.cancelled.get(jobId)!) }
+        : await this.executors.executor.run(request, onStarted);
     } catch (error) {
       outcome = { kind: 'load-failed', error: toErrorInfo(error) };
     } finally {
       clearTimeout(timer);
     }
     const ending = this.toEnding(jobId, message.classPath, outcome);
+    this.claimed.delete(jobId);
     this.cancelled.delete(jobId);
+    this.aborted.delete(jobId);
     if (await this.jobs.end(jobId, ending)) {
       this.publish({ jobId, status: ending.status, result: ending.result ?? undefined, error: ending.error ?? undefined, rejection: ending.rejection });
     }
     this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
+  }
+
+  /** Aborts a cancelled job's signal in the executor (once); replaces the executor if it outlives kill-grace. */
+  private abort(jobId: string, message: string): void {
+    if (this.aborted.has(jobId)) return;
+    this.aborted.add(jobId);
+    this.executors.executor.cancel(jobId, message);
+    setTimeout(() => {
+      this.forceStop(jobId).catch((err: unknown) =>
+        this.logger.error({ err, jobId, context: this.context?.name }, 'replacing the executor failed'),
+      );
+    }, this.config.killGraceMs).unref();
+  }
+
+  /**
+   * Replaces the executor if the job still runs in it. Jobs whose kill-grace ends together
+   * share one replacement (it ends them all) instead of each killing the fresh executor again.
+   */
+  private async forceStop(jobId: string): Promise<void> {
+    while (this.replacing) await this.replacing.catch(() => undefined);
+    if (!this.executors.executor.runningJobIds().includes(jobId)) return;
+    const grace = this.config.killGraceMs / 1000;
+    const replacing = this.executors.restart(`executor replaced: job ${jobId} did not stop within kill-grace (${grace}s)`);
+    this.replacing = replacing;
+    try {
+      await replacing;
+    } finally {
+      if (this.replacing === replacing) this.replacing = undefined;
+    }
   }
 
   private toEnding(jobId: string, classPath: string, outcome: JobOutcome): Ending {

@@ -97,7 +97,11 @@ export class ContextLifecycleService {
     return error;
   }
 
-  /** Ends the context record, its remaining jobs and its queue; publishes what changed. */
+  /**
+   * Ends the context record, its remaining jobs and its queue; publishes what changed. The name
+   * may already be held by a new context (a worker that stopped by itself ended its record
+   * first): that context's jobs and queue are left alone.
+   */
   private async finish(
     context: ContextRecord,
     state: ContextState,
@@ -105,7 +109,7 @@ export class ContextLifecycleService {
     jobStatus: 'KILLED' | 'ERROR',
     jobError?: ErrorInfo,
   ): Promise<void> {
-    const ended = await this.jobs.endActiveOfContext(context.name, { status: jobStatus, error: jobError });
+    const ended = await this.jobs.endActiveOfContext(context.name, { status: jobStatus, error: jobError }, context.id);
     for (const jobId of ended) {
       const error = jobError ?? errorInfo('JobKilled', `Job ${jobId} killed`);
       await this.bus.publish({ kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status: jobStatus, error });
@@ -113,6 +117,7 @@ export class ContextLifecycleService {
     if (await this.contexts.end(context.id, state, error)) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state, error: error ?? undefined });
     }
-    await this.queues.drop(context.name);
+    const successor = await this.contexts.findLive(context.name);
+    if (!successor) await this.queues.drop(context.name);
   }
 }

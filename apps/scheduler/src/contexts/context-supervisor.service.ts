@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { ContextRepository, type ContextRecord } from '@jobserver/persistence';
+import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver/persistence';
 import { EventBus, RedisNames } from '@jobserver/protocol';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
@@ -12,7 +12,8 @@ const START_MARGIN_MS = 10_000;
 /**
  * Watches worker heartbeats: a live context whose heartbeat expired is declared dead (its jobs
  * end ERROR). One scheduler at a time supervises (a Redis lease); ad-hoc contexts are stopped
- * when their job ends.
+ * when their job ends, or, if that event was missed (no scheduler was running), once the
+ * supervisor finds them RUNNING without a queued or running job.
  */
 @Injectable()
 export class ContextSupervisorService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,12 +21,15 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
   private unsubscribe: (() => void) | undefined;
+  /** Ad-hoc contexts this scheduler is stopping. */
+  private readonly stoppingAdHoc = new Set<string>();
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly names: RedisNames,
     private readonly contexts: ContextRepository,
+    private readonly jobs: JobRepository,
     private readonly lifecycle: ContextLifecycleService,
     private readonly bus: EventBus,
   ) {}
@@ -34,9 +38,7 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
     this.timer = setInterval(() => void this.tick(), this.config.heartbeatIntervalMs);
     this.unsubscribe = this.bus.onEvent((event) => {
       const ended = event.kind === 'job' && event.adHoc && ['FINISHED', 'ERROR', 'KILLED'].includes(event.status);
-      if (ended) {
-        this.lifecycle.stop(event.context).catch((err: unknown) => this.logger.error({ err, context: event.context }, 'ad-hoc stop failed'));
-      }
+      if (ended) this.stopAdHoc(event.context);
     });
   }
 
@@ -72,7 +74,26 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
     const live = await this.contexts.listLive();
     if (!live.length) return;
     const beats = await this.redis.mget(live.map((c) => this.names.heartbeatKey(c.name)));
-    await Promise.all(live.map((context, i) => (beats[i] ? undefined : this.onMissingHeartbeat(context))));
+    await Promise.all(live.map((context, i) => (beats[i] ? this.onHeartbeat(context) : this.onMissingHeartbeat(context))));
+  }
+
+  /**
+   * A live ad-hoc context with no job left missed its job's end event, or the scheduler that
+   * was stopping it died: stop it (again) now.
+   */
+  private async onHeartbeat(context: ContextRecord): Promise<void> {
+    if (!context.adHoc || !['RUNNING', 'STOPPING'].includes(context.state)) return;
+    if (this.stoppingAdHoc.has(context.name)) return;
+    if ((await this.jobs.countActive(context.name)) === 0) this.stopAdHoc(context.name);
+  }
+
+  private stopAdHoc(name: string): void {
+    if (this.stoppingAdHoc.has(name)) return;
+    this.stoppingAdHoc.add(name);
+    this.lifecycle
+      .stop(name)
+      .catch((err: unknown) => this.logger.error({ err, context: name }, 'ad-hoc stop failed'))
+      .finally(() => this.stoppingAdHoc.delete(name));
   }
 
   private async onMissingHeartbeat(context: ContextRecord): Promise<void> {

@@ -1,5 +1,5 @@
 import type { DataSource, Repository } from 'typeorm';
-import type { ErrorInfo, JobStatus } from '@jobserver/protocol';
+import { LIVE_CONTEXT_STATES, type ErrorInfo, type JobStatus } from '@jobserver/protocol';
 import { JobEntity } from '../entities/job.entity';
 
 export type JobRecord = JobEntity;
@@ -15,6 +15,8 @@ export interface JobEnding {
   result?: string | null;
   error?: ErrorInfo | null;
 }
+
+const LIVE_STATES = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join(', ');
 
 const SUMMARY_COLUMNS = `id, app_name AS "appName", bundle_sha AS "bundleSha", class_path AS "classPath",
   context_name AS "contextName", ad_hoc AS "adHoc", status, created_at AS "createdAt",
@@ -69,14 +71,21 @@ export class JobRepository {
     return rows.length > 0;
   }
 
-  /** Ends every queued or running job of a context (KILLED ones with `Job <id> killed`); returns their ids. */
-  async endActiveOfContext(contextName: string, ending: JobEnding): Promise<string[]> {
+  /**
+   * Ends every queued or running job of a context (KILLED ones with `Job <id> killed`); returns
+   * their ids. With `contextId`, only the jobs of that life of the name: jobs posted after a
+   * newer live context took the name belong to it and are left alone.
+   */
+  async endActiveOfContext(contextName: string, ending: JobEnding, contextId?: string): Promise<string[]> {
     const rows = await this.update(
       `UPDATE jobs SET status = $2::varchar, end_time = now(), start_time = COALESCE(start_time, now()),
          error = COALESCE($3::jsonb, CASE WHEN $2::varchar = 'KILLED' THEN jsonb_build_object(
            'message', 'Job ' || id || ' killed', 'errorClass', 'JobKilled', 'stack', '[]'::jsonb) END)
-       WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING id`,
-      [contextName, ending.status, ending.error ? JSON.stringify(ending.error) : null],
+       WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING')
+         AND ($4::uuid IS NULL OR created_at < COALESCE((SELECT min(c.start_time) FROM contexts c
+           WHERE c.name = $1 AND c.id <> $4::uuid AND c.state IN (${LIVE_STATES})), 'infinity'))
+       RETURNING id`,
+      [contextName, ending.status, ending.error ? JSON.stringify(ending.error) : null, contextId ?? null],
     );
     return rows.map((r) => r.id);
   }
@@ -88,6 +97,15 @@ export class JobRepository {
       [appName],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** How many jobs of a context are queued or running. */
+  async countActive(contextName: string): Promise<number> {
+    const rows: Array<{ n: string }> = await this.dataSource.query(
+      `SELECT count(*) AS n FROM jobs WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING')`,
+      [contextName],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   async countRunning(contextName: string): Promise<number> {
