@@ -39,13 +39,25 @@ export const FailingExample: Job<{ message?: string; errorClass?: string }> = {
   },
 };
 
-/** Spins the CPU for `ms` milliseconds without yielding. */
+/**
+ * Spins the CPU for `ms` milliseconds without yielding. Returns how many times a busy job ran
+ * in this executor, so a re-run would show.
+ */
 export const BusyLoopExample: Job<{ ms?: number }> = {
   runJob(_ctx: JobContext, config: { ms?: number }) {
+    const counter = globalThis as { __busyRuns?: number };
+    counter.__busyRuns = (counter.__busyRuns ?? 0) + 1;
     const until = Date.now() + (config.ms ?? 1000);
     let spins = 0;
     while (Date.now() < until) spins += 1;
-    return { spins: spins > 0 };
+    return { spins: spins > 0, runs: counter.__busyRuns };
+  },
+};
+
+/** Kills its own context process, as a crashing native addon would. */
+export const CrashExample: Job = {
+  runJob() {
+    process.kill(process.pid, 'SIGKILL');
   },
 };
 
@@ -57,7 +69,11 @@ export const MemoryHogExample: Job = {
   },
 };
 
-/** Returns the context's settings and name, to show what jobs see. */
+/** Returns the context's name and settings, and the libuv pool size `num-cpu-cores` set. */
 export const SettingsExample: Job = {
-  runJob: (ctx: JobContext) => ({ context: ctx.contextName, settings: ctx.settings }),
+  runJob: (ctx: JobContext) => ({
+    context: ctx.contextName,
+    settings: ctx.settings,
+    threadPoolSize: process.env.UV_THREADPOOL_SIZE ?? null,
+  }),
 };

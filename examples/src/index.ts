@@ -3,6 +3,7 @@ export { NamedObjectsExample } from './named-objects.job';
 export { LongRunningExample } from './long-running.job';
 export {
   BusyLoopExample,
+  CrashExample,
   FailingExample,
   MemoryHogExample,
   ResultTypesExample,

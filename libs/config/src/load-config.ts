@@ -87,6 +87,7 @@ function toServerConfig(s: Source): ServerConfig {
     contextDefaults: Object.freeze({ ...(defaults as object) }),
     heartbeatIntervalMs: ms('heartbeat-interval'),
     heartbeatTimeoutMs: ms('heartbeat-timeout'),
+    jobLockDurationMs: ms('job-lock-duration'),
     bundleCacheDir: String(s['bundle-cache-dir']),
     logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
     instanceId: String(s['instance-id']),

@@ -40,6 +40,11 @@ export interface ServerConfig {
   readonly heartbeatIntervalMs: number;
   /** A context whose heartbeat is older than this is declared dead. @defaultValue 5 s */
   readonly heartbeatTimeoutMs: number;
+  /**
+   * BullMQ lock of a running job on its context queue; the worker's main thread renews it while
+   * user code runs in the executor thread. @defaultValue 30 s
+   */
+  readonly jobLockDurationMs: number;
   /** Where workers cache bundles by sha256. @defaultValue 'data/bundle-cache' */
   readonly bundleCacheDir: string;
   /** @defaultValue 'info' */
@@ -68,6 +73,7 @@ export const CONFIG_DEFAULTS = {
   'context-defaults': { 'max-jobs-per-context': 8 },
   'heartbeat-interval': '1s',
   'heartbeat-timeout': '5s',
+  'job-lock-duration': '30s',
   'bundle-cache-dir': 'data/bundle-cache',
   'log-level': 'info',
   'instance-id': `${hostname()}-${process.pid}`,

@@ -71,9 +71,10 @@ export class ContextHostService {
     if (!context) return;
     this.logger.log({ context: context.name }, 'stopping context');
     await this.processor.close();
-    const drained = this.runs.drain();
+    // Cooperative jobs get their signal and kill-grace to return; the rest are cut off.
+    await this.runs.abortAll(this.config.killGraceMs);
     await this.executors.stop();
-    await drained;
+    await this.runs.settled();
     const killed = await this.jobs.endActiveOfContext(context.name, { status: 'KILLED' });
     for (const jobId of killed) {
       const error = { message: `Job ${jobId} killed`, errorClass: 'JobKilled', stack: [] };

@@ -29,6 +29,7 @@ export class ContextJobProcessor {
         connection: this.redis.duplicate({ connectionName: `worker-jobs:${context}` }),
         prefix: this.config.prefix,
         concurrency,
+        lockDuration: this.config.jobLockDurationMs,
         // A job is run at most once: if this process dies, the scheduler fails its jobs.
         maxStalledCount: 0,
       },

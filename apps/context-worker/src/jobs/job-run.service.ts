@@ -62,9 +62,26 @@ export class JobRunService {
     return true;
   }
 
-  /** From now on every job ends KILLED; resolves when the jobs in flight have ended. */
-  async drain(): Promise<void> {
+  /**
+   * For a context stop: from now on every job ends KILLED. Aborts the running jobs' signals and
+   * resolves once they have returned, or after `graceMs` (the caller then stops the executor).
+   */
+  async abortAll(graceMs: number): Promise<void> {
     this.stopping = true;
+    for (const jobId of this.claimed) {
+      const message = `Job ${jobId} killed`;
+      this.cancelled.set(jobId, message);
+      this.aborted.add(jobId);
+      if (this.executors.executor.runningJobIds().includes(jobId)) this.executors.executor.cancel(jobId, message);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([this.settled(), grace]);
+    clearTimeout(timer);
+  }
+
+  /** Resolves when the jobs in flight have ended. */
+  async settled(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
   }
 

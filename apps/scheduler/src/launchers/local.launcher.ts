@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ServerConfig } from '@jobserver/config';
+import { contextLimits, type ServerConfig } from '@jobserver/config';
 import type { ContextRecord } from '@jobserver/persistence';
 import { SERVER_CONFIG } from '../infra/tokens';
 import type { Launcher, LaunchedWorker } from './launcher';
@@ -27,7 +27,7 @@ export class LocalLauncher implements Launcher {
 
   async launch(context: ContextRecord): Promise<LaunchedWorker> {
     const child = spawn(process.execPath, [this.workerMain], {
-      env: { ...process.env, JOBSERVER_CONTEXT_ID: context.id, JOBSERVER_CONTEXT_NAME: context.name },
+      env: { ...process.env, ...contextProcessEnv(context) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     this.children.set(context.id, child);
@@ -83,4 +83,17 @@ function isZombie(pid: number): boolean {
   } catch {
     return false; // no procfs (not Linux): trust kill(pid, 0)
   }
+}
+
+/**
+ * What a context's process needs besides the server config: which context it hosts, and
+ * `num-cpu-cores` as the size of libuv's thread pool (crypto, zlib, fs and dns work of its jobs).
+ */
+export function contextProcessEnv(context: ContextRecord): Record<string, string> {
+  const cores = contextLimits(context.settings).numCpuCores;
+  return {
+    JOBSERVER_CONTEXT_ID: context.id,
+    JOBSERVER_CONTEXT_NAME: context.name,
+    ...(cores ? { UV_THREADPOOL_SIZE: String(cores) } : {}),
+  };
 }
