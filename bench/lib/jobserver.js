@@ -1,0 +1,152 @@
+'use strict';
+// Starts a jobserver of the bench's own (database, Redis prefix, port): the built gateway and
+// scheduler as child processes, the scheduler spawning one context-worker per context.
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { Target } = require('./target');
+const { request } = require('./http-client');
+const {
+  createDatabase,
+  newPrefix,
+  deleteKeys,
+  freePort,
+  killPid,
+  REDIS_URL,
+} = require('./services');
+const Redis = require('ioredis');
+const { sleep } = require('./stats');
+
+const ROOT = path.resolve(__dirname, '../..');
+const MAIN = {
+  gateway: path.join(ROOT, 'apps/gateway/dist/main.js'),
+  scheduler: path.join(ROOT, 'apps/scheduler/dist/main.js'),
+};
+const BUNDLE = path.join(ROOT, 'examples/dist/jobserver-examples.mjs');
+
+/**
+ * The scheduler logs "running (launcher …)" at info level, which LOG_LEVEL=warn hides; so it
+ * counts as ready once that line shows or its two BullMQ consumers are connected to Redis.
+ */
+async function waitForScheduler(child, prefix) {
+  let seen = '';
+  child.stdout.on('data', (chunk) => (seen = (seen + chunk.toString()).slice(-10_000)));
+  const names = ['submit', 'context-commands'].map(
+    (q) => `name=${prefix}:${Buffer.from(q).toString('base64')} `,
+  );
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  try {
+    for (let i = 0; i < 600; i++) {
+      if (child.exitCode !== null) throw new Error(`scheduler exited with ${child.exitCode}`);
+      if (seen.includes('running (launcher')) return;
+      const clients = await redis.client('LIST');
+      if (names.every((n) => clients.includes(n))) return;
+      await sleep(100);
+    }
+    throw new Error('scheduler not ready within 60 s');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function waitForHealth(url, child) {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    const ok = await request(url, 'GET', '/healthz').then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error('gateway did not become healthy in 60 s');
+}
+
+/**
+ * Starts jobserver and uploads the example bundle as app `bench`; returns its Target.
+ * With `profileDir`, every jobserver process samples its CPU (see cpu-profile-preload.js).
+ */
+async function startJobserver({ profileDir } = {}) {
+  for (const file of [...Object.values(MAIN), BUNDLE]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+  }
+  const db = await createDatabase('jobserver');
+  const prefix = newPrefix('js');
+  const port = await freePort();
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const target = new Target('jobserver', `http://127.0.0.1:${port}`, db.url);
+  target.logDir = logDir;
+  const children = [];
+  target.cleanups.push(async () => {
+    await db.drop();
+    await deleteKeys(prefix);
+    if (target.keepLogs) console.error(`  jobserver logs kept in ${logDir}`);
+    else fs.rmSync(logDir, { recursive: true, force: true });
+  });
+  target.stopProcesses = async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await rememberWorkerPids(target);
+    for (const pid of target.workerPids ?? []) killPid(pid);
+  };
+  const env = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    REDIS_URL,
+    PORT: String(port),
+    JOBSERVER_PREFIX: prefix,
+    JOBSERVER_HOST: '127.0.0.1',
+    JOBSERVER_BUNDLE_CACHE_DIR: path.join(logDir, 'bundle-cache'),
+    LOG_LEVEL: 'warn',
+    ...(profileDir
+      ? {
+          NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`,
+          BENCH_PROFILE_DIR: profileDir,
+        }
+      : {}),
+  };
+  try {
+    await launch(target, env, logDir, children);
+  } catch (error) {
+    await target.close();
+    throw error;
+  }
+  return target;
+}
+
+async function launch(target, env, logDir, children) {
+  for (const app of ['scheduler', 'gateway']) {
+    const log = fs.createWriteStream(path.join(logDir, `${app}.log`));
+    const child = spawn(process.execPath, [MAIN[app]], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Both streams feed one file: neither may end it while the other still writes.
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    children.push(child);
+    target[app] = child;
+    await (app === 'gateway'
+      ? waitForHealth(target.url, child)
+      : waitForScheduler(child, env.JOBSERVER_PREFIX));
+  }
+  target.pids = { 'HTTP front': target.gateway.pid, router: target.scheduler.pid };
+  const upload = await request(target.url, 'POST', '/binaries/bench', fs.readFileSync(BUNDLE));
+  if (upload.status !== 201)
+    throw new Error(`upload of the example bundle failed: ${upload.status} ${upload.text}`);
+}
+
+/** Kills every context-worker jobserver launched (the scheduler's children outlive it). */
+async function rememberWorkerPids(target) {
+  const rows = await target.query('SELECT pid FROM contexts WHERE pid IS NOT NULL').catch(() => []);
+  target.workerPids = [...new Set([...(target.workerPids ?? []), ...rows.map((r) => r.pid)])];
+}
+
+/** The pid of a live context's worker process. */
+async function contextPid(target, name) {
+  const rows = await target.query(
+    `SELECT pid FROM contexts WHERE name = $1 AND state = 'RUNNING'`,
+    [name],
+  );
+  return rows[0]?.pid ?? null;
+}
+
+module.exports = { startJobserver, rememberWorkerPids, contextPid };
