@@ -38,10 +38,10 @@ function dbStageProfile(entries, claimed) {
 const STATEMENTS_PER_JOB = {
   jobserver: {
     writes: 3,
-    reads: 3,
+    reads: 0,
     detail:
-      'gateway: SELECT bundle, SELECT context, INSERT job; scheduler: SELECT context; ' +
-      'worker: UPDATE claim (QUEUED→RUNNING), UPDATE end (+1 SELECT job in the gateway for async answers)',
+      'gateway: INSERT job … SELECT latest bundle WHERE context live (one statement); ' +
+      'worker: UPDATE claim (QUEUED→RUNNING), UPDATE end with result',
   },
   floor: { writes: 2, reads: 0, detail: 'front: INSERT job; worker: UPDATE end with result' },
 };

@@ -25,12 +25,16 @@ Context.registerComponent(
  * @throws ConfigParseError with the parser's reason
  */
 export async function parseConfigText(text: string): Promise<Record<string, unknown>> {
-  if (text.trim() === '') return {};
-  try {
-    const json: unknown = JSON.parse(text);
-    if (isPlainObject(json)) return json;
-  } catch {
-    // not JSON: read as HOCON
+  const trimmed = text.trim();
+  if (trimmed === '') return {};
+  // Only a body that looks like a JSON object is tried as JSON (a failed JSON.parse throws, which is slow).
+  if (trimmed.startsWith('{')) {
+    try {
+      const json: unknown = JSON.parse(trimmed);
+      if (isPlainObject(json)) return json;
+    } catch {
+      // HOCON may start with '{' too
+    }
   }
   let value: unknown;
   try {

@@ -1,4 +1,4 @@
-export { openDataSource, runMigrations, ENTITIES, MIGRATIONS, type DataSourceOptions } from './data-source';
+export { openDataSource, probeDatabase, runMigrations, ENTITIES, MIGRATIONS, type DataSourceOptions } from './data-source';
 export { BundleEntity } from './entities/bundle.entity';
 export { ContextEntity } from './entities/context.entity';
 export { JobEntity } from './entities/job.entity';
@@ -10,5 +10,6 @@ export {
   type JobRecord,
   type JobSummary,
   type NewJob,
+  type SubmittedJob,
 } from './repositories/job.repository';
 export { PersistenceModule } from './persistence.module';

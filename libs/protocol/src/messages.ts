@@ -14,6 +14,8 @@ export interface SubmitMessage {
   classPath: string;
   /** The job config as JSON text. */
   config: string;
+  /** Whether a request waits for the job's RUNNING event (async POSTs do; sync ones need only the end). */
+  notifyStart?: boolean;
 }
 
 /** `ctx.<name>` queue payload. */
@@ -24,6 +26,14 @@ export interface ContextJobMessage {
   classPath: string;
   /** The job config as JSON text. */
   config: string;
+  /** Publish the RUNNING event (someone waits for it). @defaultValue true */
+  notifyStart?: boolean;
+}
+
+/** `context-claims` queue payload: a context waiting for an idle pool worker (BullMQ job id = context id). */
+export interface ContextClaim {
+  contextId: string;
+  context: string;
 }
 
 export type ContextCommand =
@@ -43,6 +53,8 @@ export interface JobEvent {
   error?: ErrorInfo;
   rejection?: JobRejection;
   adHoc?: boolean;
+  /** RUNNING: when the job started (ISO-8601). */
+  startTime?: string;
 }
 
 export interface ContextEvent {
@@ -55,6 +67,11 @@ export interface ContextEvent {
 
 export type ServerEvent = JobEvent | ContextEvent;
 
+/**
+ * Commands to context workers. `kill` makes the worker hosting that life of the context exit at
+ * once (the pool launcher's SIGKILL: it cannot signal a process on another machine).
+ */
 export type WorkerControl =
   | { type: 'cancel'; context: string; jobId: string; reason: 'killed' }
-  | { type: 'stop'; context: string };
+  | { type: 'stop'; context: string }
+  | { type: 'kill'; context: string; contextId: string };

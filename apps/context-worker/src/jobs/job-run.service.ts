@@ -91,7 +91,8 @@ export class JobRunService {
     if (this.stopping) return;
     // Claimed here before the database says RUNNING, so that no cancel can slip in between.
     this.claimed.add(jobId);
-    if (!(await this.jobs.claim(jobId))) {
+    const startTime = await this.jobs.claim(jobId);
+    if (!startTime) {
       this.claimed.delete(jobId);
       this.cancelled.delete(jobId);
       return;
@@ -99,7 +100,7 @@ export class JobRunService {
     const timeoutMs = contextLimits(context.settings).jobTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const onStarted = () => {
-      this.publish({ jobId, status: 'RUNNING' });
+      if (message.notifyStart !== false) this.publish({ jobId, status: 'RUNNING', startTime: startTime.toISOString() });
       const cancelled = this.cancelled.get(jobId);
       if (cancelled !== undefined) this.abort(jobId, cancelled);
       if (timeoutMs) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JobRepository, type JobRecord } from '@jobserver/persistence';
+import { JobRepository, type JobRecord, type SubmittedJob } from '@jobserver/persistence';
 import {
   ClassPathNotFound,
   ContextNotFound,
@@ -41,22 +41,30 @@ export class JobOutcomeMapper {
     return { status: 200, body: { status: ended.status === 'KILLED' ? 'KILLED' : 'ERROR', result: error, jobId } };
   }
 
-  /** Async: 202 STARTED once validated, QUEUED if still waiting after accept-timeout. */
-  async asyncAnswer(jobId: string, event: JobEvent | null): Promise<HttpAnswer> {
+  /**
+   * Async: 202 STARTED once validated, QUEUED if still waiting after accept-timeout. The RUNNING
+   * event carries the start time, so the usual answer needs no read.
+   */
+  async asyncAnswer(job: SubmittedJob, event: JobEvent | null): Promise<HttpAnswer> {
     if (event) this.throwRejection(event);
-    const job = await this.jobs.byId(jobId);
-    if (!job) throw new Error(`job ${jobId} vanished`);
-    if (!event && job.status !== 'QUEUED') this.throwRejection(storedEvent(job));
-    const started = event !== null || job.status !== 'QUEUED';
+    let started = event !== null;
+    let startTime = event?.startTime;
+    if (!startTime) {
+      const stored = await this.jobs.byId(job.id);
+      if (!stored) throw new Error(`job ${job.id} vanished`);
+      if (!event && stored.status !== 'QUEUED') this.throwRejection(storedEvent(stored));
+      started ||= stored.status !== 'QUEUED';
+      startTime = (stored.startTime ?? stored.createdAt).toISOString();
+    }
     return {
       status: 202,
       body: {
         status: started ? 'STARTED' : 'QUEUED',
-        result: { jobId, context: job.contextName },
-        jobId,
+        result: { jobId: job.id, context: job.contextName },
+        jobId: job.id,
         context: job.contextName,
         classPath: job.classPath,
-        startTime: (job.startTime ?? job.createdAt).toISOString(),
+        startTime,
         duration: NOT_DONE,
       },
     };

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { normalizeContextSettings, parseConfigText, type ServerConfig } from '@jobserver/config';
-import { BundleRepository, ContextRepository, JobRepository } from '@jobserver/persistence';
+import { BundleRepository, ContextRepository, JobRepository, type SubmittedJob } from '@jobserver/persistence';
 import {
   BundleNotFound,
   ContextNotFound,
@@ -41,38 +41,47 @@ export class JobSubmitService {
   async submit(query: SubmitJobQuery, body: string): Promise<HttpAnswer> {
     const sync = query.sync === 'true';
     const jobConfig = await parseConfigText(body);
-    const [bundle, placement] = await Promise.all([
-      isAppName(query.appName) ? this.bundles.latest(query.appName) : null,
-      this.place(query, jobConfig),
-    ]);
-    if (!bundle) throw new BundleNotFound(query.appName, `appName ${query.appName} not found`);
+    const placement = this.place(query, jobConfig);
     const jobId = randomUUID();
     const configText = JSON.stringify(jobConfig);
-    await this.jobs.insert({
+    const job = {
       id: jobId,
       appName: query.appName,
-      bundleSha: bundle.sha256,
       classPath: query.classPath,
       contextName: placement.context,
       adHoc: placement.adHoc,
       config: configText,
-    });
+    };
+    const bundleSha = (await this.record(job)) ?? (await this.refusal(query), await this.record(job));
+    if (!bundleSha) throw new ContextNotFound(placement.context);
     const pending = this.waiter.forJob(jobId, (e) => (sync ? isTerminal(e) : true));
     await this.submitQueue.add(
       'job',
-      {
-        jobId,
-        appName: query.appName,
-        bundleSha: bundle.sha256,
-        classPath: query.classPath,
-        config: configText,
-        ...placement,
-      },
+      { jobId, appName: query.appName, bundleSha, classPath: query.classPath, config: configText, notifyStart: !sync, ...placement },
       { jobId, removeOnComplete: true, removeOnFail: true },
     );
     const timeoutMs = sync ? this.syncTimeout(query) : this.config.acceptTimeoutMs;
     const event = await pending.wait(timeoutMs);
-    return sync ? this.answers.syncAnswer(jobId, event) : this.answers.asyncAnswer(jobId, event);
+    return sync ? this.answers.syncAnswer(jobId, event) : this.answers.asyncAnswer(job, event);
+  }
+
+  /** Inserts the job with its app's latest bundle; null when the app or a runnable context is missing. */
+  private record(job: SubmittedJob): Promise<string | null> {
+    return isAppName(job.appName) ? this.jobs.insertSubmitted(job) : Promise.resolve(null);
+  }
+
+  /**
+   * Says why a job could not be recorded (only looked up then: the happy path is one statement).
+   * Returns when nothing is wrong any more (the context just became live), for one retry.
+   */
+  private async refusal(query: SubmitJobQuery): Promise<void> {
+    const [bundle, context] = await Promise.all([
+      isAppName(query.appName) ? this.bundles.latest(query.appName) : null,
+      query.context === undefined ? undefined : this.contexts.findLive(query.context),
+    ]);
+    if (!bundle) throw new BundleNotFound(query.appName, `appName ${query.appName} not found`);
+    if (context === null) throw new ContextNotFound(query.context!);
+    if (context?.state === 'STOPPING') throw new ContextStopping();
   }
 
   private syncTimeout(query: SubmitJobQuery): number {
@@ -80,20 +89,17 @@ export class JobSubmitService {
     return query.timeout ? Math.min(Number(query.timeout) * 1000, MAX_TIMER_MS) : this.config.syncTimeoutMs;
   }
 
-  private async place(query: SubmitJobQuery, jobConfig: Record<string, unknown>): Promise<Placement> {
-    if (query.context === undefined) {
-      const fromBody = jobConfig['context-settings'];
-      const settings = normalizeContextSettings(
-        this.config.contextDefaults,
-        typeof fromBody === 'object' && fromBody !== null ? (fromBody as Record<string, unknown>) : undefined,
-      );
-      return { context: `${randomBytes(4).toString('hex')}-${query.classPath}`, adHoc: true, settings };
+  private place(query: SubmitJobQuery, jobConfig: Record<string, unknown>): Placement {
+    if (query.context !== undefined) {
+      assertContextName(query.context);
+      return { context: query.context, adHoc: false };
     }
-    assertContextName(query.context);
-    const context = await this.contexts.findLive(query.context);
-    if (!context) throw new ContextNotFound(query.context);
-    if (context.state === 'STOPPING') throw new ContextStopping();
-    return { context: query.context, adHoc: false };
+    const fromBody = jobConfig['context-settings'];
+    const settings = normalizeContextSettings(
+      this.config.contextDefaults,
+      typeof fromBody === 'object' && fromBody !== null ? (fromBody as Record<string, unknown>) : undefined,
+    );
+    return { context: `${randomBytes(4).toString('hex')}-${query.classPath}`, adHoc: true, settings };
   }
 }
 

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ContextRepository, JobRepository } from '@jobserver/persistence';
 import {
   ContextExists,
-  errorInfo,
   EventBus,
   toErrorInfo,
   type ErrorInfo,
@@ -27,13 +26,11 @@ export class JobRouterService {
 
   async route(message: SubmitMessage): Promise<void> {
     const log = { jobId: message.jobId, context: message.context };
+    // A named context was checked as the job was recorded (live, not stopping): a stop that
+    // began since ends the job with the context's other jobs, and its worker skips it.
     if (message.adHoc) {
       const failure = await this.startAdHoc(message);
       if (failure) return this.reject(message, failure);
-    } else {
-      const context = await this.contexts.findLive(message.context);
-      if (!context) return this.reject(message, errorInfo('ContextNotFound', `context ${message.context} not found`), 'CONTEXT_NOT_FOUND');
-      if (context.state === 'STOPPING') return this.reject(message, errorInfo('ContextStopping', 'Context stop in progress'), 'CONTEXT_STOPPING');
     }
     await this.queues.route(message.context, {
       jobId: message.jobId,
@@ -41,6 +38,7 @@ export class JobRouterService {
       bundleSha: message.bundleSha,
       classPath: message.classPath,
       config: message.config,
+      notifyStart: message.notifyStart,
     });
     this.logger.debug(log, 'job routed');
   }
@@ -50,8 +48,9 @@ export class JobRouterService {
       const context = await this.contexts.insertStarting(message.context, message.settings ?? {}, true);
       return await this.lifecycle.start(context);
     } catch (error) {
-      // A redelivered submit finds its ad-hoc context already live: route to it.
-      if (error instanceof ContextExists) return null;
+      // A redelivered submit finds its ad-hoc context already live: route to it (starting it if
+      // the scheduler that was starting it died).
+      if (error instanceof ContextExists) return this.lifecycle.resume(message.context).catch(toErrorInfo);
       return toErrorInfo(error);
     }
   }

@@ -1,6 +1,8 @@
+import type { Pool } from 'pg';
 import type { DataSource, Repository } from 'typeorm';
 import { LIVE_CONTEXT_STATES, type ErrorInfo, type JobStatus } from '@jobserver/protocol';
 import { JobEntity } from '../entities/job.entity';
+import { pgPool } from './pg-pool';
 
 export type JobRecord = JobEntity;
 export type NewJob = Pick<
@@ -8,6 +10,8 @@ export type NewJob = Pick<
   'id' | 'appName' | 'bundleSha' | 'classPath' | 'contextName' | 'adHoc' | 'config'
 >;
 export type JobSummary = Omit<JobEntity, 'config' | 'result' | 'error'>;
+/** A job to record: its bundle is the app's latest version, looked up as it is inserted. */
+export type SubmittedJob = Omit<NewJob, 'bundleSha'>;
 
 /** How a job ended. */
 export interface JobEnding {
@@ -25,9 +29,30 @@ const SUMMARY_COLUMNS = `id, app_name AS "appName", bundle_sha AS "bundleSha", c
 /** Job records: one row per job, moved QUEUED → RUNNING → FINISHED/ERROR/KILLED. */
 export class JobRepository {
   private readonly repo: Repository<JobEntity>;
+  private readonly pool: Pool;
 
   constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(JobEntity);
+    this.pool = pgPool(dataSource);
+  }
+
+  /**
+   * Records a QUEUED job in one statement: with the latest bundle of its app, and only if its
+   * named context is live and not stopping (ad-hoc jobs need no context yet).
+   * @returns the bundle sha, or null when the app, or a runnable context, is missing
+   */
+  async insertSubmitted(job: SubmittedJob): Promise<string | null> {
+    const { rows } = await this.pool.query<{ bundle_sha: string }>(
+      `WITH bundle AS (SELECT sha256 FROM bundles WHERE app_name = $2::varchar ORDER BY upload_time DESC LIMIT 1)
+       INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config)
+       SELECT $1::uuid, $2::varchar, bundle.sha256, $3::varchar, $4::varchar, $5::boolean, 'QUEUED', $6::text
+       FROM bundle
+       WHERE $5::boolean OR EXISTS (SELECT 1 FROM contexts
+         WHERE name = $4::varchar AND state IN ('STARTED', 'RUNNING', 'RESTARTING'))
+       RETURNING bundle_sha`,
+      [job.id, job.appName, job.classPath, job.contextName, job.adHoc, job.config],
+    );
+    return rows[0]?.bundle_sha ?? null;
   }
 
   async insert(job: NewJob): Promise<void> {
@@ -51,24 +76,25 @@ export class JobRepository {
     );
   }
 
-  /** QUEUED → RUNNING; false if the job is no longer queued (killed meanwhile). */
-  async claim(id: string): Promise<boolean> {
-    const rows = await this.update(
-      `UPDATE jobs SET status = 'RUNNING', start_time = now() WHERE id = $1 AND status = 'QUEUED' RETURNING id`,
+  /** QUEUED → RUNNING; returns its start time, or null if it is no longer queued (killed meanwhile). */
+  async claim(id: string): Promise<Date | null> {
+    const { rows } = await this.pool.query<{ start_time: Date }>(
+      `UPDATE jobs SET status = 'RUNNING', start_time = now() WHERE id = $1 AND status = 'QUEUED'
+       RETURNING start_time`,
       [id],
     );
-    return rows.length > 0;
+    return rows[0]?.start_time ?? null;
   }
 
   /** Ends a job that is still queued or running; false if it had already ended. */
   async end(id: string, ending: JobEnding): Promise<boolean> {
-    const rows = await this.update(
+    const { rowCount } = await this.pool.query(
       `UPDATE jobs SET status = $2, result = $3, error = $4, end_time = now(),
          start_time = COALESCE(start_time, now())
-       WHERE id = $1 AND status IN ('QUEUED', 'RUNNING') RETURNING id`,
+       WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
       [id, ending.status, ending.result ?? null, ending.error ? JSON.stringify(ending.error) : null],
     );
-    return rows.length > 0;
+    return (rowCount ?? 0) > 0;
   }
 
   /**
