@@ -7,7 +7,6 @@ import type { FastifyReply } from 'fastify';
 interface ErrorBody {
   status: string;
   result: unknown;
-  errorId?: string;
 }
 
 /** Maps every error to API.md's `{"status", "result"}` bodies, in one place. */
@@ -33,7 +32,8 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     const errorId = randomUUID();
     this.logger.error({ err: error, errorId }, `unexpected error ${errorId}`);
-    return [500, { status: 'ERROR', result: `internal error ${errorId}`, errorId }];
+    // API.md's error shape has only status and result: the id the log line carries goes in the message.
+    return [500, { status: 'ERROR', result: `internal error ${errorId} (see the gateway log)` }];
   }
 }
 
