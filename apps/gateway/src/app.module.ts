@@ -19,6 +19,9 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot({
           pinoHttp: { level: config.logLevel, autoLogging: false, base: { app: 'gateway', instance: config.instanceId } },
+          // No per-request logger middleware: its AsyncLocalStorage turns on promise hooks, a
+          // cost on every await of every request. Error lines name the request themselves.
+          forRoutes: [],
         }),
         InfraModule.forRoot(config),
         PersistenceModule.forRoot({

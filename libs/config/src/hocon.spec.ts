@@ -19,6 +19,14 @@ describe('parseConfigText', () => {
     expect(parsed).toEqual({ 'context-settings': { 'num-cpu-cores': 4 }, input: { string: 'x' } });
   });
 
+  it('answers a repeated text from its cache with a read-only copy of the same config', async () => {
+    const first = await parseConfigText('cached.value = 1 2 3');
+    const second = await parseConfigText('cached.value = 1 2 3');
+    expect(second).toEqual({ cached: { value: '1 2 3' } });
+    expect(second).toBe(first);
+    expect(Object.isFrozen((second as { cached: object }).cached)).toBe(true);
+  });
+
   it.each([
     ['an unclosed object', 'a = {'],
     ['a JSON array', '[1, 2]'],

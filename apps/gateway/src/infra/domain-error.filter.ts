@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { ConfigParseError, InvalidContextSetting } from '@jobserver/config';
 import { DomainError, DomainErrorWithInfo } from '@jobserver/protocol';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 interface ErrorBody {
   status: string;
@@ -16,11 +16,12 @@ export class DomainErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const [status, body] = this.toResponse(error);
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const [status, body] = this.toResponse(error, `${request.method} ${request.url}`);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   }
 
-  private toResponse(error: unknown): [number, ErrorBody] {
+  private toResponse(error: unknown, request: string): [number, ErrorBody] {
     if (error instanceof DomainErrorWithInfo) return [error.httpStatus, { status: error.label, result: error.info }];
     if (error instanceof DomainError) return [error.httpStatus, { status: error.label, result: error.message }];
     if (error instanceof ConfigParseError) return [400, { status: 'ERROR', result: `Cannot parse config: ${error.message}` }];
@@ -31,7 +32,7 @@ export class DomainErrorFilter implements ExceptionFilter {
       return [statusCode, { status: 'ERROR', result: (error as Error).message }];
     }
     const errorId = randomUUID();
-    this.logger.error({ err: error, errorId }, `unexpected error ${errorId}`);
+    this.logger.error({ err: error, errorId, request }, `unexpected error ${errorId}`);
     // API.md's error shape has only status and result: the id the log line carries goes in the message.
     return [500, { status: 'ERROR', result: `internal error ${errorId} (see the gateway log)` }];
   }
