@@ -1,22 +1,57 @@
-# Multi-stage build of the jobserver apps; one image, the command picks the app.
+# One image for every jobserver process; the compose `command` picks the app:
+#   node apps/gateway/dist/main.js | node apps/scheduler/dist/main.js | node apps/context-worker/dist/main.js
+# Multi-stage: the build stage compiles the workspace with every dev dependency; the runtime
+# stage gets only the compiled apps and libs and the production node_modules (without the
+# embedded Postgres, which only `npm start` uses), and runs as `node`.
+
 FROM node:20-bookworm-slim AS build
+ENV NX_DAEMON=false NX_NO_CLOUD=true
 WORKDIR /app
+# Manifests first, so that `npm ci` is cached while only sources change.
 COPY package.json package-lock.json nx.json tsconfig.base.json ./
-COPY libs libs
+COPY apps/gateway/package.json apps/gateway/
+COPY apps/scheduler/package.json apps/scheduler/
+COPY apps/context-worker/package.json apps/context-worker/
+COPY libs/api/package.json libs/api/
+COPY libs/protocol/package.json libs/protocol/
+COPY libs/config/package.json libs/config/
+COPY libs/persistence/package.json libs/persistence/
+COPY libs/bundle/package.json libs/bundle/
+COPY examples/package.json examples/
+RUN npm ci --no-audit --no-fund
 COPY apps apps
+COPY libs libs
 COPY examples examples
-RUN npm ci --no-audit --no-fund && NX_DAEMON=false npx nx run-many -t build \
+RUN npx nx run-many -t build --outputStyle=stream \
   && npm prune --omit=dev --no-audit --no-fund \
-  && find apps libs -name '*.spec.*' -delete
+  && rm -rf node_modules/@electric-sql \
+  && find apps libs -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' -o -name '.tsbuildinfo' \) -delete
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production JOBSERVER_BUNDLE_CACHE_DIR=/tmp/jobserver-bundles
 WORKDIR /app
-COPY --from=build --chown=node:node /app/package.json ./
-COPY --from=build --chown=node:node /app/node_modules node_modules
-COPY --from=build --chown=node:node /app/libs libs
-COPY --from=build --chown=node:node /app/apps apps
-COPY --from=build --chown=node:node /app/examples/dist examples/dist
+COPY --from=build /app/package.json ./
+# node_modules/@jobserver/* are links to ../../libs/* and ../../apps/*, copied below.
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/libs/api/package.json libs/api/
+COPY --from=build /app/libs/api/dist libs/api/dist
+COPY --from=build /app/libs/protocol/package.json libs/protocol/
+COPY --from=build /app/libs/protocol/dist libs/protocol/dist
+COPY --from=build /app/libs/config/package.json libs/config/
+COPY --from=build /app/libs/config/dist libs/config/dist
+COPY --from=build /app/libs/persistence/package.json libs/persistence/
+COPY --from=build /app/libs/persistence/dist libs/persistence/dist
+COPY --from=build /app/libs/bundle/package.json libs/bundle/
+COPY --from=build /app/libs/bundle/dist libs/bundle/dist
+COPY --from=build /app/apps/gateway/package.json apps/gateway/
+COPY --from=build /app/apps/gateway/dist apps/gateway/dist
+COPY --from=build /app/apps/scheduler/package.json apps/scheduler/
+COPY --from=build /app/apps/scheduler/dist apps/scheduler/dist
+COPY --from=build /app/apps/context-worker/package.json apps/context-worker/
+COPY --from=build /app/apps/context-worker/dist apps/context-worker/dist
+COPY --from=build /app/examples/package.json examples/
+COPY --from=build /app/examples/dist examples/dist
+# Files are root-owned and read-only for the app; it writes only its bundle cache under /tmp.
 USER node
 EXPOSE 8090
 CMD ["node", "apps/gateway/dist/main.js"]

@@ -3,19 +3,33 @@ import { NestFactory } from '@nestjs/core';
 import { loadServerConfig } from '@jobserver/config';
 import { Logger } from 'nestjs-pino';
 import { ContextHostService } from './context/context-host.service';
+import { ContextClaimService } from './pool/context-claim.service';
 import { WorkerModule } from './worker.module';
 
-/** A context worker: hosts the context whose id is in JOBSERVER_CONTEXT_ID. */
+/**
+ * A context worker: hosts the context whose id is in JOBSERVER_CONTEXT_ID (local launcher), or,
+ * without it, runs in pool mode: waits for a context claim, hosts that context, and exits once it
+ * has stopped, so that the orchestrator restarts a fresh process (a clean heap, nothing left of
+ * the previous context's user code).
+ */
 async function bootstrap(): Promise<void> {
-  const contextId = process.env.JOBSERVER_CONTEXT_ID;
-  if (!contextId) throw new Error('JOBSERVER_CONTEXT_ID is not set');
   const config = await loadServerConfig();
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, contextId), { bufferLogs: true });
+  const fixedContextId = process.env.JOBSERVER_CONTEXT_ID || undefined;
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, fixedContextId), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   const host = app.get(ContextHostService);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void host.stop());
-  await host.boot();
-  await host.stopped;
+  const claims = app.get(ContextClaimService);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      claims.close();
+      void host.stop();
+    });
+  }
+  const contextId = fixedContextId ?? (await claims.next());
+  if (contextId) {
+    await host.boot(contextId);
+    await host.stopped;
+  }
   await app.close();
   process.exit(0);
 }

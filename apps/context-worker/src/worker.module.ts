@@ -8,19 +8,24 @@ import { ControlListener } from './context/control.listener';
 import { ExecutorService } from './context/executor.service';
 import { InfraModule } from './infra/infra.module';
 import { ContextJobProcessor } from './jobs/context-job.processor';
+import { ContextClaimService } from './pool/context-claim.service';
 import { JobRunService } from './jobs/job-run.service';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(config: ServerConfig, contextId: string): DynamicModule {
+  /** @param contextId the context to host, when known at start (local launcher); pool workers claim one */
+  static forRoot(config: ServerConfig, contextId?: string): DynamicModule {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
     return {
       module: WorkerModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: { level: config.logLevel, base: { app: 'context-worker', contextId, pid: process.pid } },
+          pinoHttp: {
+            level: config.logLevel,
+            base: { app: 'context-worker', instance: config.instanceId, pid: process.pid, ...(contextId ? { contextId } : {}) },
+          },
         }),
-        InfraModule.forRoot(config, contextId),
+        InfraModule.forRoot(config),
         PersistenceModule.forRoot({
           url: config.databaseUrl,
           poolSize: 4,
@@ -28,7 +33,15 @@ export class WorkerModule {
           migrate: false,
         }),
       ],
-      providers: [BundleCacheService, ExecutorService, JobRunService, ContextJobProcessor, ContextHostService, ControlListener],
+      providers: [
+        BundleCacheService,
+        ExecutorService,
+        JobRunService,
+        ContextJobProcessor,
+        ContextHostService,
+        ControlListener,
+        ContextClaimService,
+      ],
     };
   }
 }

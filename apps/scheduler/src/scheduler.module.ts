@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { PersistenceModule } from '@jobserver/persistence';
 import { LoggerModule } from 'nestjs-pino';
+import { AdHocCleanupService } from './contexts/ad-hoc-cleanup.service';
 import { ContextCommandProcessor } from './contexts/context-command.processor';
 import { ContextLifecycleService } from './contexts/context-lifecycle.service';
 import { ContextSupervisorService } from './contexts/context-supervisor.service';
@@ -10,12 +11,12 @@ import { LAUNCHER } from './infra/tokens';
 import { JobRouterService } from './jobs/job-router.service';
 import { SubmitProcessor } from './jobs/submit.processor';
 import { LocalLauncher } from './launchers/local.launcher';
+import { PoolLauncher } from './launchers/pool.launcher';
 
 @Module({})
 export class SchedulerModule {
   static forRoot(config: ServerConfig): DynamicModule {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (npm start provides an embedded Postgres)');
-    if (config.launcher !== 'local') throw new Error(`launcher ${config.launcher} is not available yet; use local`);
     return {
       module: SchedulerModule,
       imports: [
@@ -29,7 +30,8 @@ export class SchedulerModule {
         }),
       ],
       providers: [
-        { provide: LAUNCHER, useClass: LocalLauncher },
+        { provide: LAUNCHER, useClass: config.launcher === 'pool' ? PoolLauncher : LocalLauncher },
+        AdHocCleanupService,
         ContextLifecycleService,
         ContextCommandProcessor,
         ContextSupervisorService,

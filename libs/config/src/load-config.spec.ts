@@ -19,6 +19,18 @@ describe('loadServerConfig', () => {
     expect(config).toMatchObject({ killGraceMs: 2000, apiCompat: 'mainline', port: 9100 });
   });
 
+  it('accepts a hash-tagged prefix for Redis Cluster but not a broken one', async () => {
+    expect((await loadServerConfig({ JOBSERVER_PREFIX: '{jobserver}' })).prefix).toBe('{jobserver}');
+    await expect(loadServerConfig({ JOBSERVER_PREFIX: '{a}{b}' })).rejects.toThrow(/hash tag/);
+    await expect(loadServerConfig({ JOBSERVER_PREFIX: 'a{b' })).rejects.toThrow(/hash tag/);
+  });
+
+  it('reads the scheduler lock duration that bounds re-delivery after a scheduler dies', async () => {
+    expect((await loadServerConfig({})).schedulerLockDurationMs).toBe(3000);
+    expect((await loadServerConfig({ JOBSERVER_SCHEDULER_LOCK_DURATION: '2s' })).schedulerLockDurationMs).toBe(2000);
+    await expect(loadServerConfig({ JOBSERVER_SCHEDULER_LOCK_DURATION: '200ms' })).rejects.toThrow(/at least 1s/);
+  });
+
   it('lists every invalid value at once', async () => {
     const loading = loadServerConfig({ PORT: 'x', JOBSERVER_ACCEPT_TIMEOUT: 'soon', JOBSERVER_API_COMPAT: 'v2' });
     await expect(loading).rejects.toBeInstanceOf(InvalidServerConfig);

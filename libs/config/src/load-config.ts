@@ -88,12 +88,17 @@ function toServerConfig(s: Source): ServerConfig {
     heartbeatIntervalMs: ms('heartbeat-interval'),
     heartbeatTimeoutMs: ms('heartbeat-timeout'),
     jobLockDurationMs: ms('job-lock-duration'),
+    schedulerLockDurationMs: ms('scheduler-lock-duration'),
     bundleCacheDir: String(s['bundle-cache-dir']),
     logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
     instanceId: String(s['instance-id']),
     workerMain: str('worker-main'),
   };
   if (!/^[A-Za-z0-9_.{}-]+$/.test(config.prefix)) problems.push('prefix may hold letters, digits and ._-{}');
+  else if (!/^[^{}]*(\{[^{}]+\}[^{}]*)?$/.test(config.prefix)) {
+    problems.push('prefix may hold one {hash tag} (Redis Cluster), e.g. {jobserver}');
+  }
+  if (config.schedulerLockDurationMs < 1000) problems.push('scheduler-lock-duration must be at least 1s');
   if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);
   return Object.freeze(config);
 }

@@ -45,6 +45,12 @@ export interface ServerConfig {
    * user code runs in the executor thread. @defaultValue 30 s
    */
   readonly jobLockDurationMs: number;
+  /**
+   * BullMQ lock of the `submit` and `context-commands` messages a scheduler is handling. When a
+   * scheduler dies, the messages it had taken are re-delivered to another scheduler within about
+   * 1.5 × this (stalled checks run every half lock). @defaultValue 3 s
+   */
+  readonly schedulerLockDurationMs: number;
   /** Where workers cache bundles by sha256. @defaultValue 'data/bundle-cache' */
   readonly bundleCacheDir: string;
   /** @defaultValue 'info' */
@@ -74,6 +80,7 @@ export const CONFIG_DEFAULTS = {
   'heartbeat-interval': '1s',
   'heartbeat-timeout': '5s',
   'job-lock-duration': '30s',
+  'scheduler-lock-duration': '3s',
   'bundle-cache-dir': 'data/bundle-cache',
   'log-level': 'info',
   'instance-id': `${hostname()}-${process.pid}`,

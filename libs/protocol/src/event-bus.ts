@@ -72,3 +72,20 @@ export class EventBus {
     }
   }
 }
+
+/**
+ * Whether Redis answers PING within `timeoutMs` (container health checks).
+ * @defaultValue timeoutMs 2000
+ */
+export async function probeRedis(url: string, timeoutMs = 2000): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined); // the answer is the probe's result
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+  try {
+    return await Promise.race([redis.connect().then(() => redis.ping()).then((pong) => pong === 'PONG'), timeout]);
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,6 +1,7 @@
 /**
  * Redis names shared by every process. Everything lives under one prefix so that several
- * servers (or test files) can share a Redis.
+ * servers (or test files) can share a Redis. With a hash-tagged prefix (`{jobserver}`) every key
+ * of the server hashes to one Redis Cluster slot, as BullMQ and multi-key commands need.
  */
 export class RedisNames {
   constructor(readonly prefix: string) {}
@@ -9,6 +10,8 @@ export class RedisNames {
   readonly submitQueue = 'submit';
   /** BullMQ queue of context commands (create, stop) for the scheduler. */
   readonly contextCommandQueue = 'context-commands';
+  /** BullMQ queue of context-creation requests that idle pool workers claim (pool launcher). */
+  readonly contextClaimQueue = 'context-claims';
 
   /** BullMQ queue of one context's jobs (BullMQ forbids `:` in queue names). */
   contextQueue(context: string): string {
@@ -28,5 +31,20 @@ export class RedisNames {
   /** Key a context worker refreshes while it is alive. */
   heartbeatKey(context: string): string {
     return `${this.prefix}:heartbeat:${context}`;
+  }
+
+  /** Lease of the scheduler that supervises heartbeats (one at a time). */
+  get supervisorLeaseKey(): string {
+    return `${this.prefix}:lease:supervisor`;
+  }
+
+  /** Lease of the scheduler that is starting a context (a re-delivered create waits it out). */
+  contextStartLeaseKey(contextId: string): string {
+    return `${this.prefix}:lease:start:${contextId}`;
+  }
+
+  /** Lease of the scheduler that is stopping an ad-hoc context whose job ended. */
+  adHocStopLeaseKey(context: string): string {
+    return `${this.prefix}:lease:adhoc-stop:${context}`;
   }
 }

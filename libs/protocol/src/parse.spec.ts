@@ -16,6 +16,15 @@ describe('protocol parsing', () => {
     expect(() => parseWorkerControl('{"type":"cancel","context":"c"}')).toThrow(ProtocolError);
     expect(parseWorkerControl('{"type":"stop","context":"c"}').type).toBe('stop');
   });
+
+  it('accepts a kill only with the id of the context life it ends', () => {
+    expect(() => parseWorkerControl('{"type":"kill","context":"c"}')).toThrow(ProtocolError);
+    expect(parseWorkerControl('{"type":"kill","context":"c","contextId":"i"}')).toEqual({
+      type: 'kill',
+      context: 'c',
+      contextId: 'i',
+    });
+  });
 });
 
 describe('toErrorInfo', () => {

@@ -38,6 +38,7 @@ export function parseWorkerControl(raw: string): WorkerControl {
   const obj = parseObject(raw, 'worker control');
   requireString(obj, 'context', 'worker control');
   if (obj.type === 'cancel') requireString(obj, 'jobId', 'cancel');
+  else if (obj.type === 'kill') requireString(obj, 'contextId', 'kill');
   else if (obj.type !== 'stop') throw new ProtocolError(`worker control has unknown type ${String(obj.type)}`);
   return obj as unknown as WorkerControl;
 }

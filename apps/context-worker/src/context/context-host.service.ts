@@ -4,7 +4,7 @@ import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver
 import { EventBus, RedisNames, toErrorInfo } from '@jobserver/protocol';
 import type Redis from 'ioredis';
 import { hostname } from 'node:os';
-import { CONTEXT_ID, REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { ContextJobProcessor } from '../jobs/context-job.processor';
 import { JobRunService } from '../jobs/job-run.service';
 import { ExecutorService } from './executor.service';
@@ -22,7 +22,6 @@ export class ContextHostService {
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
-    @Inject(CONTEXT_ID) private readonly contextId: string,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly names: RedisNames,
     private readonly contexts: ContextRepository,
@@ -37,21 +36,30 @@ export class ContextHostService {
     return this.context?.name;
   }
 
-  /** Starts the executor, the heartbeat and the queue consumer, then reports RUNNING. */
-  async boot(): Promise<void> {
-    const context = await this.contexts.byId(this.contextId);
-    if (!context || context.state !== 'STARTED') throw new Error(`context ${this.contextId} is not waiting for a worker`);
+  /** The id of the context life this process hosts. */
+  get contextId(): string | undefined {
+    return this.context?.id;
+  }
+
+  /**
+   * Starts the executor and the heartbeat, takes the context (STARTED → RUNNING, which only one
+   * process can do), starts the queue consumer, then reports RUNNING.
+   */
+  async boot(contextId: string): Promise<void> {
+    const context = await this.contexts.byId(contextId);
+    if (!context || context.state !== 'STARTED') throw new Error(`context ${contextId} is not waiting for a worker`);
     this.context = context;
     try {
       await this.executors.start(context);
       this.runs.attach(context);
       await this.beat();
       this.heartbeat = setInterval(() => void this.beat(), this.config.heartbeatIntervalMs);
-      this.processor.start(context.name, contextLimits(context.settings).maxJobs);
       const worker = `${hostname()}/${process.pid}`;
+      // Before consuming: a second process started for the same context takes no job.
       if (!(await this.contexts.transition(context.id, ['STARTED'], 'RUNNING', { pid: process.pid, worker }))) {
-        throw new Error(`context ${context.name} was stopped while starting`);
+        throw new Error(`context ${context.name} was stopped while starting, or another worker hosts it`);
       }
+      this.processor.start(context.name, contextLimits(context.settings).maxJobs);
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state: 'RUNNING' });
       this.logger.log({ context: context.name, pid: process.pid }, 'context running');
     } catch (error) {
@@ -87,10 +95,25 @@ export class ContextHostService {
     }
   }
 
+  /**
+   * Exits at once, without the stop protocol: the pool launcher's kill (the scheduler ends the
+   * records). Deletes the heartbeat first, so that the scheduler sees the worker gone now.
+   */
+  async terminate(): Promise<void> {
+    this.logger.warn({ context: this.context?.name }, 'killed by the scheduler; exiting');
+    clearInterval(this.heartbeat);
+    if (this.context) {
+      const deleted = this.redis.del(this.names.heartbeatKey(this.context.name)).catch(() => 0);
+      await Promise.race([deleted, new Promise((resolve) => setTimeout(resolve, 500))]);
+    }
+    process.exit(137);
+  }
+
+  /** The heartbeat's value is the context id: a scheduler tells this life of the name from an older one. */
   private async beat(): Promise<void> {
     const key = this.names.heartbeatKey(this.context!.name);
     await this.redis
-      .set(key, String(process.pid), 'PX', this.config.heartbeatTimeoutMs)
+      .set(key, this.context!.id, 'PX', this.config.heartbeatTimeoutMs)
       .catch((err: unknown) => this.logger.error({ err }, 'heartbeat failed'));
   }
 
@@ -99,7 +122,8 @@ export class ContextHostService {
     this.logger.error({ context: context.name, err: cause }, 'context failed to start');
     clearInterval(this.heartbeat);
     await this.executors.stop().catch(() => undefined);
-    if (await this.contexts.end(context.id, 'ERROR', error)) {
+    // Only a context still waiting for this process: one that another process hosts is left alone.
+    if (await this.contexts.transition(context.id, ['STARTED'], 'ERROR', { error })) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state: 'ERROR', error });
     }
   }

@@ -3,7 +3,7 @@ import { EventBus, type WorkerControl } from '@jobserver/protocol';
 import { JobRunService } from '../jobs/job-run.service';
 import { ContextHostService } from './context-host.service';
 
-/** Applies worker control messages (cancel a job, stop) addressed to this context. */
+/** Applies worker control messages (cancel a job, stop, kill) addressed to this context. */
 @Injectable()
 export class ControlListener implements OnApplicationBootstrap {
   constructor(
@@ -19,6 +19,8 @@ export class ControlListener implements OnApplicationBootstrap {
   private apply(message: WorkerControl): void {
     if (message.context !== this.host.name) return;
     if (message.type === 'stop') void this.host.stop();
-    else this.runs.cancel(message.jobId);
+    else if (message.type === 'kill') {
+      if (message.contextId === this.host.contextId) void this.host.terminate();
+    } else this.runs.cancel(message.jobId);
   }
 }

@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type On
 import type { ServerConfig } from '@jobserver/config';
 import { connectRedis, EventBus, RedisNames } from '@jobserver/protocol';
 import type Redis from 'ioredis';
-import { CONTEXT_ID, REDIS, SERVER_CONFIG } from './tokens';
+import { REDIS, SERVER_CONFIG } from './tokens';
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
@@ -21,28 +21,27 @@ class RedisCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class InfraModule {
-  static forRoot(config: ServerConfig, contextId: string): DynamicModule {
+  static forRoot(config: ServerConfig): DynamicModule {
     const names = new RedisNames(config.prefix);
     return {
       module: InfraModule,
       providers: [
         { provide: SERVER_CONFIG, useValue: config },
-        { provide: CONTEXT_ID, useValue: contextId },
         { provide: RedisNames, useValue: names },
-        { provide: REDIS, useFactory: () => connectRedis(config.redisUrl, `worker:${contextId}`) },
+        { provide: REDIS, useFactory: () => connectRedis(config.redisUrl, `worker:${config.instanceId}`) },
         {
           provide: EventBus,
           useFactory: async (redis: Redis) => {
             const logger = new Logger('EventBus');
             const bus = new EventBus(redis, names, (error) => logger.error(`protocol error: ${error.message}`));
-            await bus.listen(redis.duplicate({ connectionName: `worker-sub:${contextId}` }), { control: true });
+            await bus.listen(redis.duplicate({ connectionName: `worker-sub:${config.instanceId}` }), { control: true });
             return bus;
           },
           inject: [REDIS],
         },
         RedisCloser,
       ],
-      exports: [SERVER_CONFIG, CONTEXT_ID, RedisNames, REDIS, EventBus],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus],
     };
   }
 }

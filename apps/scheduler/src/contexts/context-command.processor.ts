@@ -4,6 +4,7 @@ import { ContextRepository } from '@jobserver/persistence';
 import { assertPayload, RedisNames, type ContextCommand } from '@jobserver/protocol';
 import { Worker } from 'bullmq';
 import type Redis from 'ioredis';
+import { schedulerLocks } from '../infra/scheduler-locks';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { ContextLifecycleService } from './context-lifecycle.service';
 
@@ -29,9 +30,11 @@ export class ContextCommandProcessor implements OnApplicationBootstrap, OnApplic
         connection: this.redis.duplicate({ connectionName: `scheduler-commands:${this.config.instanceId}` }),
         prefix: this.config.prefix,
         concurrency: 32,
+        ...schedulerLocks(this.config),
       },
     );
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'context command worker error'));
+    this.worker.on('stalled', (id) => this.logger.warn({ commandId: id }, 'context command re-delivered: its scheduler stopped renewing its lock'));
   }
 
   async onApplicationShutdown(): Promise<void> {

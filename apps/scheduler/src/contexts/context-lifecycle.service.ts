@@ -10,6 +10,7 @@ import {
   type ErrorInfo,
 } from '@jobserver/protocol';
 import { ContextQueues } from '../infra/context-queues';
+import { SchedulerLeases } from '../infra/redis-lease';
 import { LAUNCHER, SERVER_CONFIG } from '../infra/tokens';
 import type { Launcher } from '../launchers/launcher';
 
@@ -24,6 +25,7 @@ export class ContextLifecycleService {
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     @Inject(LAUNCHER) private readonly launcher: Launcher,
+    private readonly leases: SchedulerLeases,
     private readonly contexts: ContextRepository,
     private readonly jobs: JobRepository,
     private readonly bus: EventBus,
@@ -32,32 +34,69 @@ export class ContextLifecycleService {
   ) {}
 
   /**
-   * Launches the worker of a STARTED context and waits until it reports RUNNING.
-   * @returns null once RUNNING, else why it failed (the context is then ERROR)
+   * Launches the worker of a STARTED context and waits until it reports RUNNING. One scheduler
+   * at a time starts a given context (a start lease): a re-delivered create command waits for
+   * the start in progress to end, or, if the scheduler starting it died, takes over once its
+   * lease lapses.
+   * @returns null once RUNNING (or started elsewhere), else why it failed (the context is then ERROR)
    */
   async start(context: ContextRecord): Promise<ErrorInfo | null> {
+    const lease = this.leases.contextStart(context.id);
+    for (;;) {
+      let failure: ErrorInfo | null = null;
+      const ran = await lease.run(async () => {
+        failure = await this.launchAndWait(context);
+      });
+      if (ran) return failure;
+      await new Promise((resolve) => setTimeout(resolve, this.leases.ttlMs / 3));
+      const now = await this.contexts.byId(context.id);
+      if (now?.state !== 'STARTED') return startedElsewhere(context, now);
+    }
+  }
+
+  /**
+   * Starts a context a scheduler that died left STARTED (its ad-hoc submit was re-delivered); a
+   * no-op for a context that is not STARTED or that another scheduler is starting.
+   * @returns null if the context runs (or is being started elsewhere), else why it failed
+   */
+  async resume(name: string): Promise<ErrorInfo | null> {
+    const context = await this.contexts.findLive(name);
+    return context?.state === 'STARTED' ? this.start(context) : null;
+  }
+
+  private async launchAndWait(context: ContextRecord): Promise<ErrorInfo | null> {
     const reported = this.waiter.forContext(context.name, (e) => e.contextId === context.id && e.state !== 'STARTED');
+    // Read after listening: a worker of an earlier start (re-delivered create) may be RUNNING already.
+    const now = await this.contexts.byId(context.id);
+    if (now?.state !== 'STARTED') {
+      reported.cancel();
+      return startedElsewhere(context, now);
+    }
     let exited: Promise<string>;
+    let pid: number | undefined;
     try {
       const worker = await this.launcher.launch(context);
       context.pid = worker.pid ?? null;
       await this.contexts.transition(context.id, ['STARTED'], 'STARTED', { worker: worker.worker, pid: worker.pid ?? null });
       exited = worker.exited;
+      pid = worker.pid;
     } catch (error) {
       reported.cancel();
       return this.fail(context, errorInfo('ContextInitError', `launch failed: ${(error as Error).message}`));
     }
     const outcome = await Promise.race([reported.wait(this.config.contextCreationTimeoutMs), exited]);
     if (typeof outcome === 'object' && outcome?.state === 'RUNNING') {
-      void exited.then((how) => this.onExit(context, how));
+      void exited.then((how) => this.onExit(context, how, pid));
       return null;
     }
     reported.cancel();
-    const reason =
-      typeof outcome === 'string'
-        ? `context worker exited during start-up (${outcome})`
-        : (outcome?.error?.message ?? 'context worker did not start within context-creation-timeout');
-    return this.fail(context, outcome && typeof outcome === 'object' && outcome.error ? outcome.error : errorInfo('ContextInitError', reason));
+    if (typeof outcome === 'string') {
+      if (await this.hostedByAnother(context, pid)) return null;
+      return this.fail(context, errorInfo('ContextInitError', `context worker exited during start-up (${outcome})`));
+    }
+    if (outcome?.error) return this.fail(context, outcome.error);
+    const why = outcome ? `context became ${outcome.state} while starting` : await this.launcher.abandonStart(context);
+    return this.fail(context, errorInfo('ContextInitError', why));
   }
 
   /** Stops a live context: asks its worker, then forces it; its jobs end KILLED. */
@@ -68,7 +107,7 @@ export class ContextLifecycleService {
     await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
     await this.bus.sendControl({ type: 'stop', context: name });
     const event = await ended.wait(this.config.killGraceMs + STOP_MARGIN_MS);
-    if (this.launcher.isAlive(context)) {
+    if (await this.launcher.isAlive(context)) {
       if (!event) this.logger.warn({ context: name }, 'context worker did not stop in time; killing it');
       await this.launcher.kill(context);
     }
@@ -84,7 +123,18 @@ export class ContextLifecycleService {
     await this.finish(context, 'ERROR', error, 'ERROR', errorInfo('ContextTerminated', 'context terminated unexpectedly'));
   }
 
-  private async onExit(context: ContextRecord, how: string): Promise<void> {
+  /**
+   * Whether the live context is recorded on another process than `pid`: a second process launched
+   * for the same context (a re-delivered create whose first start still ran) loses the race to
+   * RUNNING and exits, and its exit says nothing about the context.
+   */
+  private async hostedByAnother(context: ContextRecord, pid: number | undefined): Promise<boolean> {
+    const now = await this.contexts.byId(context.id);
+    return !!now && LIVE_CONTEXT_STATES.includes(now.state) && now.pid !== null && now.pid !== pid;
+  }
+
+  private async onExit(context: ContextRecord, how: string, pid: number | undefined): Promise<void> {
+    if (await this.hostedByAnother(context, pid)) return;
     const now = await this.contexts.byId(context.id);
     if (now && LIVE_CONTEXT_STATES.includes(now.state)) {
       await this.declareDead(now, `worker process ended: ${how}`);
@@ -100,7 +150,9 @@ export class ContextLifecycleService {
   /**
    * Ends the context record, its remaining jobs and its queue; publishes what changed. The name
    * may already be held by a new context (a worker that stopped by itself ended its record
-   * first): that context's jobs and queue are left alone.
+   * first): that context's jobs and queue are left alone. The record ends first, so that whoever
+   * sees a job ended this way no longer finds the context live; the context event comes last,
+   * so that whoever hears it finds the jobs ended.
    */
   private async finish(
     context: ContextRecord,
@@ -109,15 +161,22 @@ export class ContextLifecycleService {
     jobStatus: 'KILLED' | 'ERROR',
     jobError?: ErrorInfo,
   ): Promise<void> {
+    const endedHere = await this.contexts.end(context.id, state, error);
     const ended = await this.jobs.endActiveOfContext(context.name, { status: jobStatus, error: jobError }, context.id);
     for (const jobId of ended) {
       const error = jobError ?? errorInfo('JobKilled', `Job ${jobId} killed`);
       await this.bus.publish({ kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status: jobStatus, error });
     }
-    if (await this.contexts.end(context.id, state, error)) {
+    if (endedHere) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state, error: error ?? undefined });
     }
     const successor = await this.contexts.findLive(context.name);
     if (!successor) await this.queues.drop(context.name);
   }
+}
+
+/** The outcome of a start that another scheduler (or an earlier start) settled: null if live. */
+function startedElsewhere(context: ContextRecord, now: ContextRecord | null): ErrorInfo | null {
+  if (now && LIVE_CONTEXT_STATES.includes(now.state)) return null;
+  return now?.error ?? errorInfo('ContextInitError', `context ${context.name} ended while starting`);
 }

@@ -3,6 +3,7 @@ import type { ServerConfig } from '@jobserver/config';
 import { connectRedis, EventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
 import type Redis from 'ioredis';
 import { ContextQueues } from './context-queues';
+import { SchedulerLeases } from './redis-lease';
 import { REDIS, SERVER_CONFIG } from './tokens';
 
 @Injectable()
@@ -43,9 +44,14 @@ export class InfraModule {
         },
         { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
         { provide: ContextQueues, useFactory: (redis: Redis) => new ContextQueues(redis, names), inject: [REDIS] },
+        {
+          provide: SchedulerLeases,
+          useFactory: (redis: Redis) => new SchedulerLeases(redis, names, config.instanceId, config.heartbeatIntervalMs),
+          inject: [REDIS],
+        },
         RedisCloser,
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, EventWaiter, ContextQueues],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, EventWaiter, ContextQueues, SchedulerLeases],
     };
   }
 }

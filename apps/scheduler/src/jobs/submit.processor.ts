@@ -3,6 +3,7 @@ import type { ServerConfig } from '@jobserver/config';
 import { assertPayload, RedisNames, type SubmitMessage } from '@jobserver/protocol';
 import { Worker } from 'bullmq';
 import type Redis from 'ioredis';
+import { schedulerLocks } from '../infra/scheduler-locks';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { JobRouterService } from './job-router.service';
 
@@ -38,9 +39,12 @@ export class SubmitProcessor implements OnApplicationBootstrap, OnApplicationShu
         connection: this.redis.duplicate({ connectionName: `scheduler-submit:${this.config.instanceId}` }),
         prefix: this.config.prefix,
         concurrency: CONCURRENCY,
+        ...schedulerLocks(this.config),
       },
     );
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'submit worker error'));
+    // Its scheduler died (or stalled): another one, maybe this one, handles it again.
+    this.worker.on('stalled', (jobId) => this.logger.warn({ jobId }, 'submit re-delivered: its scheduler stopped renewing its lock'));
   }
 
   async onApplicationShutdown(): Promise<void> {

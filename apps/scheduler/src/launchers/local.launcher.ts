@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
 import type { ContextRecord } from '@jobserver/persistence';
 import { SERVER_CONFIG } from '../infra/tokens';
-import type { Launcher, LaunchedWorker } from './launcher';
+import { startTimeoutMessage, type Launcher, type LaunchedWorker } from './launcher';
 
 /** The built context-worker app beside this one (the launcher runs it, never imports it). */
 const DEFAULT_WORKER_MAIN = path.resolve(__dirname, '../../../context-worker/dist/main.js');
@@ -21,7 +21,7 @@ export class LocalLauncher implements Launcher {
   private readonly children = new Map<string, ChildProcess>();
   private readonly workerMain: string;
 
-  constructor(@Inject(SERVER_CONFIG) config: ServerConfig) {
+  constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {
     this.workerMain = config.workerMain ?? DEFAULT_WORKER_MAIN;
   }
 
@@ -45,6 +45,10 @@ export class LocalLauncher implements Launcher {
     return { worker: `${hostname()}/${child.pid}`, pid: child.pid, exited };
   }
 
+  async abandonStart(): Promise<string> {
+    return startTimeoutMessage('context worker did not start', this.config.contextCreationTimeoutMs);
+  }
+
   async kill(context: ContextRecord): Promise<void> {
     const child = this.children.get(context.id);
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -59,7 +63,7 @@ export class LocalLauncher implements Launcher {
     for (let i = 0; i < 100 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
   }
 
-  isAlive(context: ContextRecord): boolean {
+  async isAlive(context: ContextRecord): Promise<boolean> {
     const child = this.children.get(context.id);
     if (child) return child.exitCode === null && child.signalCode === null;
     return context.pid ? pidAlive(context.pid) : false;

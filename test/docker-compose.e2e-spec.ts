@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = path.resolve(__dirname, '..');
+const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+const stages = dockerfile.split(/^FROM /m).slice(1);
+const [buildStage, runtimeStage] = [stages[0], stages[stages.length - 1]];
+const services = compose.services as Record<string, Record<string, unknown>>;
+
+/** The `apps/<app>/dist/<file>.js` entries a service runs: its command and its health check. */
+function appEntries(service: Record<string, unknown>): string[] {
+  const health = (service.healthcheck as { test?: string[] } | undefined)?.test ?? [];
+  return [...((service.command as string[] | undefined) ?? []), ...health].filter((arg) =>
+    /^apps\/[^/]+\/dist\/.+\.js$/.test(arg),
+  );
+}
+
+const workspaces = ['apps', 'libs'].flatMap((dir) =>
+  readdirSync(path.join(ROOT, dir)).map((name) => `${dir}/${name}`),
+);
+
+describe('docker-compose.yml and Dockerfile', () => {
+  it('has no top-level name (Debian docker-compose v1 rejects it) and the cluster services', () => {
+    expect(compose.name).toBeUndefined();
+    expect(Object.keys(services).sort()).toEqual(['context-worker', 'gateway', 'postgres', 'redis', 'scheduler']);
+    expect(services.postgres.volumes).toContain('pgdata:/var/lib/postgresql/data');
+    expect(services.gateway.ports).toContain('${JOBSERVER_PORT:-8090}:8090');
+    expect(services.scheduler.environment).toMatchObject({ JOBSERVER_LAUNCHER: 'pool' });
+    expect(services['context-worker'].restart).toBe('always');
+    expect(Object.keys(services['context-worker'].environment as object).sort()).toEqual([
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'REDIS_URL',
+    ]);
+  });
+
+  it('gives every service a health check, and starts apps only once what they need is healthy', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.healthcheck, name).toBeDefined();
+      for (const condition of Object.values((service.depends_on ?? {}) as Record<string, { condition: string }>)) {
+        expect(condition.condition, name).toBe('service_healthy');
+      }
+    }
+  });
+
+  it.each(['gateway', 'scheduler', 'context-worker'])(
+    'runs %s from an entry that the build produces and the runtime image holds',
+    (name) => {
+      const entries = appEntries(services[name]);
+      expect((services[name].command as string[])[1]).toBe(`apps/${name}/dist/main.js`);
+      for (const entry of entries) {
+        expect(existsSync(path.join(ROOT, entry)), `${entry} is built`).toBe(true);
+        const dist = entry.slice(0, entry.indexOf('/dist/') + '/dist'.length);
+        expect(runtimeStage, `runtime stage copies ${dist}`).toContain(`COPY --from=build /app/${dist} ${dist}`);
+      }
+    },
+  );
+
+  it('builds every workspace in the build stage and ships the libs the apps link to', () => {
+    expect(buildStage).toMatch(/RUN npm ci\b/);
+    expect(buildStage).toContain('nx run-many -t build');
+    for (const workspace of [...workspaces, 'examples']) {
+      expect(buildStage, workspace).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+    }
+    for (const lib of workspaces.filter((w) => w.startsWith('libs/'))) {
+      expect(runtimeStage, lib).toContain(`COPY --from=build /app/${lib}/dist ${lib}/dist`);
+    }
+    expect(runtimeStage).toMatch(/^USER node$/m);
+  });
+
+  it.skipIf(!hasDockerCompose())('validates with docker-compose v1', () => {
+    expect(() =>
+      execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { stdio: 'pipe' }),
+    ).not.toThrow();
+  });
+});
+
+function hasDockerCompose(): boolean {
+  try {
+    execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
