@@ -113,4 +113,16 @@ describe('a context survives its jobs', () => {
     const ended = await api.waitForJob(job.body.jobId);
     expect(ended).toMatchObject({ status: 'KILLED', result: { errorClass: 'JobKilled', message: `Job ${job.body.jobId} killed` } });
   });
+
+  it('ends a job that was recorded but never queued (its gateway died in between) in ERROR', async () => {
+    const [{ sha }] = await server.query<{ sha: string }>(`SELECT sha256 AS sha FROM bundles LIMIT 1`);
+    const id = '00000000-0000-4000-8000-000000000001';
+    await server.query(
+      `INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, status, config, created_at)
+       VALUES ($1, 'demo', $2, 'LongRunningExample', 'calm', 'QUEUED', '{}', now() - interval '1 minute')`,
+      [id, sha],
+    );
+    const ended = await api.waitForJob(id, ['ERROR'], 20_000);
+    expect(ended.result).toMatchObject({ errorClass: 'JobLost' });
+  });
 });

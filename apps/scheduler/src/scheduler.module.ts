@@ -9,6 +9,7 @@ import { ContextSupervisorService } from './contexts/context-supervisor.service'
 import { InfraModule } from './infra/infra.module';
 import { LAUNCHER } from './infra/tokens';
 import { JobRouterService } from './jobs/job-router.service';
+import { StrandedJobSweeper } from './jobs/stranded-job.sweeper';
 import { SubmitProcessor } from './jobs/submit.processor';
 import { LocalLauncher } from './launchers/local.launcher';
 import { PoolLauncher } from './launchers/pool.launcher';
@@ -37,6 +38,7 @@ export class SchedulerModule {
         ContextSupervisorService,
         JobRouterService,
         SubmitProcessor,
+        StrandedJobSweeper,
       ],
     };
   }

@@ -6,10 +6,13 @@ import type Redis from 'ioredis';
 import { SchedulerLeases, type RedisLease } from '../infra/redis-lease';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { AdHocCleanupService } from './ad-hoc-cleanup.service';
+import { StrandedJobSweeper } from '../jobs/stranded-job.sweeper';
 import { ContextLifecycleService } from './context-lifecycle.service';
 
 /** Extra time a launching context gets beyond context-creation-timeout before it is declared dead. */
 const START_MARGIN_MS = 10_000;
+/** How often the supervisor looks for jobs that were recorded but never queued. */
+const STRANDED_SWEEP_MS = 10_000;
 
 /**
  * Watches worker heartbeats: a live context whose heartbeat expired is declared dead (its jobs
@@ -17,7 +20,7 @@ const START_MARGIN_MS = 10_000;
  * heartbeat interval; it lapses after three, so when the supervising scheduler dies another one
  * takes over within about 3–4 intervals and adopts every live context (it works from the
  * contexts table and the heartbeats alone). Each round also sweeps ad-hoc contexts whose job
- * ended unseen.
+ * ended unseen, and every few rounds jobs that were recorded but never queued.
  */
 @Injectable()
 export class ContextSupervisorService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,6 +29,7 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
   private leading = false;
+  private lastStrandedSweep = 0;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -34,6 +38,7 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
     private readonly contexts: ContextRepository,
     private readonly lifecycle: ContextLifecycleService,
     private readonly adHoc: AdHocCleanupService,
+    private readonly stranded: StrandedJobSweeper,
     leases: SchedulerLeases,
   ) {
     this.lease = leases.supervisor();
@@ -72,6 +77,10 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
   }
 
   private async check(): Promise<void> {
+    if (Date.now() - this.lastStrandedSweep > STRANDED_SWEEP_MS) {
+      this.lastStrandedSweep = Date.now();
+      await this.stranded.sweep();
+    }
     const live = await this.contexts.listLive();
     if (!live.length) return;
     const beats = await this.redis.mget(live.map((c) => this.names.heartbeatKey(c.name)));

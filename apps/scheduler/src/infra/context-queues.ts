@@ -20,6 +20,11 @@ export class ContextQueues {
     });
   }
 
+  /** Whether the context's queue still holds the job (waiting, delayed or active). */
+  async holds(context: string, jobId: string): Promise<boolean> {
+    return (await this.queue(context).getJob(jobId)) !== undefined;
+  }
+
   /** Deletes a stopped context's queue and everything in it. */
   async drop(context: string): Promise<void> {
     const queue = this.queue(context);

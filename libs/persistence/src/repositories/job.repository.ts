@@ -116,6 +116,16 @@ export class JobRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Jobs still QUEUED that were recorded more than `ageMs` ago, oldest first. */
+  async queuedBefore(ageMs: number, limit = 100): Promise<Array<{ id: string; contextName: string }>> {
+    return this.dataSource.query(
+      `SELECT id, context_name AS "contextName" FROM jobs
+       WHERE status = 'QUEUED' AND created_at < now() - make_interval(secs => $1::float8 / 1000)
+       ORDER BY created_at LIMIT $2`,
+      [ageMs, limit],
+    );
+  }
+
   /** Ids of queued or running jobs of an app. */
   async activeOfApp(appName: string): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
