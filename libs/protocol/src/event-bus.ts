@@ -89,3 +89,19 @@ export async function probeRedis(url: string, timeoutMs = 2000): Promise<boolean
     redis.disconnect();
   }
 }
+
+/**
+ * A process's event bus: publishes on `redis`, listens on a duplicate of it named
+ * `<role>-sub`, subscribed to `channels` before it is returned.
+ */
+export async function openEventBus(
+  redis: Redis,
+  names: RedisNames,
+  role: string,
+  channels: { events?: boolean; control?: boolean },
+  onProtocolError: (error: Error) => void,
+): Promise<EventBus> {
+  const bus = new EventBus(redis, names, onProtocolError);
+  await bus.listen(redis.duplicate({ connectionName: `${role}-sub` }), channels);
+  return bus;
+}

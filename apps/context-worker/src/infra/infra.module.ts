@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { connectRedis, EventBus, RedisNames } from '@jobserver/protocol';
+import { connectRedis, EventBus, openEventBus, RedisNames } from '@jobserver/protocol';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from './tokens';
 
@@ -31,12 +31,10 @@ export class InfraModule {
         { provide: REDIS, useFactory: () => connectRedis(config.redisUrl, `worker:${config.instanceId}`) },
         {
           provide: EventBus,
-          useFactory: async (redis: Redis) => {
-            const logger = new Logger('EventBus');
-            const bus = new EventBus(redis, names, (error) => logger.error(`protocol error: ${error.message}`));
-            await bus.listen(redis.duplicate({ connectionName: `worker-sub:${config.instanceId}` }), { control: true });
-            return bus;
-          },
+          useFactory: (redis: Redis) =>
+            openEventBus(redis, names, `worker:${config.instanceId}`, { control: true }, (error) =>
+              new Logger('EventBus').error(`protocol error: ${error.message}`),
+            ),
           inject: [REDIS],
         },
         RedisCloser,

@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { connectRedis, EventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
+import { connectRedis, EventBus, openEventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 
@@ -39,12 +39,10 @@ export class InfraModule {
         { provide: CONTEXT_COMMAND_QUEUE, useFactory: queue(names.contextCommandQueue), inject: [REDIS] },
         {
           provide: EventBus,
-          useFactory: async (redis: Redis) => {
-            const logger = new Logger('EventBus');
-            const bus = new EventBus(redis, names, (error) => logger.error(`protocol error: ${error.message}`));
-            await bus.listen(redis.duplicate({ connectionName: `gateway-sub:${config.instanceId}` }), { events: true });
-            return bus;
-          },
+          useFactory: (redis: Redis) =>
+            openEventBus(redis, names, `gateway:${config.instanceId}`, { events: true }, (error) =>
+              new Logger('EventBus').error(`protocol error: ${error.message}`),
+            ),
           inject: [REDIS],
         },
         { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },

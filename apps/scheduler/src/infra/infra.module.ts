@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { connectRedis, EventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
+import { connectRedis, EventBus, openEventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
 import type Redis from 'ioredis';
 import { ContextQueues } from './context-queues';
 import { SchedulerLeases } from './redis-lease';
@@ -34,12 +34,10 @@ export class InfraModule {
         { provide: REDIS, useFactory: () => connectRedis(config.redisUrl, `scheduler:${config.instanceId}`) },
         {
           provide: EventBus,
-          useFactory: async (redis: Redis) => {
-            const logger = new Logger('EventBus');
-            const bus = new EventBus(redis, names, (error) => logger.error(`protocol error: ${error.message}`));
-            await bus.listen(redis.duplicate({ connectionName: `scheduler-sub:${config.instanceId}` }), { events: true });
-            return bus;
-          },
+          useFactory: (redis: Redis) =>
+            openEventBus(redis, names, `scheduler:${config.instanceId}`, { events: true }, (error) =>
+              new Logger('EventBus').error(`protocol error: ${error.message}`),
+            ),
           inject: [REDIS],
         },
         { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
