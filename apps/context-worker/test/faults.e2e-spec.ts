@@ -18,7 +18,12 @@ describe('a context survives its jobs', () => {
   beforeAll(async () => {
     // A BullMQ lock far shorter than the busy loop: a main thread that stopped renewing it would
     // see the job stalled and failed or re-run.
-    server = await startTestServer({ JOBSERVER_JOB_LOCK_DURATION: '1s', JOBSERVER_HEARTBEAT_TIMEOUT: '3s' });
+    // A kill-grace far beyond the test timeout: only a forced stop can end a job that ignores its signal.
+    server = await startTestServer({
+      JOBSERVER_JOB_LOCK_DURATION: '1s',
+      JOBSERVER_HEARTBEAT_TIMEOUT: '3s',
+      JOBSERVER_KILL_GRACE: '120s',
+    });
     api = new JobserverClient(server.url);
     await api.upload('demo');
     for (const name of ['busy', 'calm', 'capped', 'crashy']) {
@@ -124,5 +129,19 @@ describe('a context survives its jobs', () => {
     );
     const ended = await api.waitForJob(id, ['ERROR'], 20_000);
     expect(ended.result).toMatchObject({ errorClass: 'JobLost' });
+  });
+
+  it('cuts off a job that ignores its signal at once when the context is stopped with force=true', async () => {
+    expect((await api.post('/contexts/forced')).status).toBe(200);
+    const pid = await contextPid('forced');
+    const job = await api.submit(
+      { appName: 'demo', classPath: 'LongRunningExample', context: 'forced' },
+      { durationMs: 600_000, ignoreSignal: true },
+    );
+    expect(job.body.status).toBe('STARTED');
+    const stopped = await api.delete('/contexts/forced?force=true');
+    expect(stopped.body).toEqual({ status: 'SUCCESS', result: 'Context stopped' });
+    expect(await api.waitForJob(job.body.jobId)).toMatchObject({ status: 'KILLED', result: { errorClass: 'JobKilled' } });
+    await eventually(async () => (processGone(pid!) ? true : undefined));
   });
 });

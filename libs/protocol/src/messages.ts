@@ -38,7 +38,7 @@ export interface ContextClaim {
 
 export type ContextCommand =
   | { type: 'create'; context: string }
-  | { type: 'stop'; context: string; reason?: string };
+  | { type: 'stop'; context: string; reason?: string; force?: boolean };
 
 /** Why a job failed before it ran, so that gateways can pick the HTTP answer. */
 export type JobRejection = 'VALIDATION' | 'CLASS_NOT_FOUND' | 'CONTEXT_NOT_FOUND' | 'CONTEXT_STOPPING';
@@ -73,5 +73,5 @@ export type ServerEvent = JobEvent | ContextEvent;
  */
 export type WorkerControl =
   | { type: 'cancel'; context: string; jobId: string; reason: 'killed' }
-  | { type: 'stop'; context: string }
+  | { type: 'stop'; context: string; force?: boolean }
   | { type: 'kill'; context: string; contextId: string };

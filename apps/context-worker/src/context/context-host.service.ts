@@ -68,19 +68,22 @@ export class ContextHostService {
     }
   }
 
-  /** Stops the context: jobs end KILLED, named objects are dropped, the process may exit. */
-  stop(): Promise<void> {
-    this.stopping ??= this.shutdown().finally(() => this.resolveStopped());
+  /**
+   * Stops the context: jobs end KILLED, named objects are dropped, the process may exit.
+   * Running jobs get their signal and kill-grace to return; with `force` they are cut off at once.
+   */
+  stop(force = false): Promise<void> {
+    this.stopping ??= this.shutdown(force).finally(() => this.resolveStopped());
     return this.stopping;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(force: boolean): Promise<void> {
     const context = this.context;
     if (!context) return;
     this.logger.log({ context: context.name }, 'stopping context');
     await this.processor.close();
     // Cooperative jobs get their signal and kill-grace to return; the rest are cut off.
-    await this.runs.abortAll(this.config.killGraceMs);
+    await this.runs.abortAll(force ? 0 : this.config.killGraceMs);
     await this.executors.stop();
     await this.runs.settled();
     const killed = await this.jobs.endActiveOfContext(context.name, { status: 'KILLED' });

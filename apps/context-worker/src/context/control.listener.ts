@@ -18,7 +18,7 @@ export class ControlListener implements OnApplicationBootstrap {
 
   private apply(message: WorkerControl): void {
     if (message.context !== this.host.name) return;
-    if (message.type === 'stop') void this.host.stop();
+    if (message.type === 'stop') void this.host.stop(message.force);
     else if (message.type === 'kill') {
       if (message.contextId === this.host.contextId) void this.host.terminate();
     } else this.runs.cancel(message.jobId);

@@ -48,9 +48,9 @@ export class ContextController {
 
   @Delete(':name')
   @ApiOperation({ summary: 'Stop a context; its jobs end KILLED' })
-  @ApiQuery({ name: 'force', required: false })
-  async stop(@Param('name') name: string): Promise<object> {
-    await this.contexts.stop(name);
+  @ApiQuery({ name: 'force', required: false, description: 'true: cut running jobs off at once instead of giving them kill-grace' })
+  async stop(@Param('name') name: string, @Query('force') force?: string): Promise<object> {
+    await this.contexts.stop(name, force === 'true');
     return { status: 'SUCCESS', result: 'Context stopped' };
   }
 }

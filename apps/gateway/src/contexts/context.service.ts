@@ -74,14 +74,16 @@ export class ContextService {
     return { context, runningJobs: await this.jobs.countRunning(name) };
   }
 
-  /** Stops a context: its jobs end KILLED, its worker exits, the name is freed. */
-  async stop(name: string): Promise<void> {
+  /**
+   * Stops a context: its jobs end KILLED, its worker exits, the name is freed. Running jobs get
+   * their signal and kill-grace to return, unless `force`.
+   */
+  async stop(name: string, force = false): Promise<void> {
     const context = isStoredContextName(name) ? await this.contexts.findLive(name) : null;
     if (!context) throw new ContextNotFound(name);
     const stopped = this.waiter.forContext(name, (e) => e.contextId === context.id && ENDED(e));
-    if (await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING')) {
-      await this.sendStop(name);
-    }
+    const moved = await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
+    if (moved || force) await this.sendStop(name, force);
     if (await stopped.wait(this.config.killGraceMs + STOP_MARGIN_MS)) return;
     const now = await this.contexts.byId(context.id);
     if (now && LIVE_CONTEXT_STATES.includes(now.state)) {
@@ -89,7 +91,7 @@ export class ContextService {
     }
   }
 
-  private async sendStop(name: string): Promise<void> {
-    await this.commands.add('stop', { type: 'stop', context: name }, { removeOnComplete: true, removeOnFail: true });
+  private async sendStop(name: string, force = false): Promise<void> {
+    await this.commands.add('stop', { type: 'stop', context: name, force }, { removeOnComplete: true, removeOnFail: true });
   }
 }

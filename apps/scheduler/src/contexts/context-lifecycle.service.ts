@@ -99,14 +99,17 @@ export class ContextLifecycleService {
     return this.fail(context, errorInfo('ContextInitError', why));
   }
 
-  /** Stops a live context: asks its worker, then forces it; its jobs end KILLED. */
-  async stop(name: string): Promise<void> {
+  /**
+   * Stops a live context: asks its worker (which gives running jobs kill-grace, unless `force`),
+   * then kills it; its jobs end KILLED.
+   */
+  async stop(name: string, force = false): Promise<void> {
     const context = await this.contexts.findLive(name);
     if (!context) return;
     const ended = this.waiter.forContext(name, (e) => e.contextId === context.id && !LIVE_CONTEXT_STATES.includes(e.state));
     await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
-    await this.bus.sendControl({ type: 'stop', context: name });
-    const event = await ended.wait(this.config.killGraceMs + STOP_MARGIN_MS);
+    await this.bus.sendControl({ type: 'stop', context: name, force });
+    const event = await ended.wait((force ? 0 : this.config.killGraceMs) + STOP_MARGIN_MS);
     if (await this.launcher.isAlive(context)) {
       if (!event) this.logger.warn({ context: name }, 'context worker did not stop in time; killing it');
       await this.launcher.kill(context);
