@@ -37,11 +37,11 @@ function dbStageProfile(entries, claimed) {
 /** Postgres statements per warm sync job (read from the code; see bench/README.md). */
 const STATEMENTS_PER_JOB = {
   jobserver: {
-    writes: 3,
+    writes: 2,
     reads: 0,
     detail:
       'gateway: INSERT job … SELECT latest bundle WHERE context live (one statement); ' +
-      'worker: UPDATE claim (QUEUED→RUNNING), UPDATE end with result',
+      'worker: claim in Redis (SET NX), UPDATE end with result (+ UPDATE RUNNING for jobs still running after 50 ms)',
   },
   floor: { writes: 2, reads: 0, detail: 'front: INSERT job; worker: UPDATE end with result' },
 };

@@ -37,8 +37,8 @@ describe('JobRepository and ContextRepository on Postgres', () => {
   it('moves a job QUEUED → RUNNING → FINISHED once, keeping config text as posted', async () => {
     const job = newJob();
     await jobs.insert(job);
-    expect(await jobs.claim(job.id)).toBeInstanceOf(Date);
-    expect(await jobs.claim(job.id)).toBeNull();
+    expect(await jobs.markRunning(job.id, new Date())).toBe(true);
+    expect(await jobs.markRunning(job.id, new Date())).toBe(false);
     expect(await jobs.end(job.id, { status: 'FINISHED', result: '{"z":1,"a":2}' })).toBe(true);
     expect(await jobs.end(job.id, { status: 'KILLED' })).toBe(false);
     const stored = await jobs.byId(job.id);
@@ -50,7 +50,7 @@ describe('JobRepository and ContextRepository on Postgres', () => {
     const job = newJob();
     await jobs.insert(job);
     await jobs.end(job.id, { status: 'KILLED', error: { message: 'killed', errorClass: 'JobKilled', stack: [] } });
-    expect(await jobs.claim(job.id)).toBeNull();
+    expect(await jobs.markRunning(job.id, new Date())).toBe(false);
   });
 
   it('lists newest first and filters by status', async () => {

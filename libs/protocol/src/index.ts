@@ -6,3 +6,4 @@ export * from './parse';
 export * from './domain-errors';
 export * from './event-bus';
 export * from './event-waiter';
+export * from './job-claims';

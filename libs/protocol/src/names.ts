@@ -33,6 +33,11 @@ export class RedisNames {
     return `${this.prefix}:heartbeat:${context}`;
   }
 
+  /** Who a job belongs to: the worker that started it, or a DELETE that came first. */
+  jobClaimKey(jobId: string): string {
+    return `${this.prefix}:job-claim:${jobId}`;
+  }
+
   /** Lease of the scheduler that supervises heartbeats (one at a time). */
   get supervisorLeaseKey(): string {
     return `${this.prefix}:lease:supervisor`;

@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { connectRedis, EventBus, openEventBus, RedisNames } from '@jobserver/protocol';
+import { connectRedis, EventBus, JobClaims, openEventBus, RedisNames } from '@jobserver/protocol';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from './tokens';
 
@@ -38,8 +38,9 @@ export class InfraModule {
           inject: [REDIS],
         },
         RedisCloser,
+        { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobClaims],
     };
   }
 }

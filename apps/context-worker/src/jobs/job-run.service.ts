@@ -4,6 +4,7 @@ import { JobRepository, type ContextRecord, type JobEnding } from '@jobserver/pe
 import {
   errorInfo,
   EventBus,
+  JobClaims,
   toErrorInfo,
   type ContextJobMessage,
   type JobEvent,
@@ -15,6 +16,9 @@ import type { JobOutcome } from '../executor/executor.messages';
 import { SERVER_CONFIG } from '../infra/tokens';
 
 type Ending = JobEnding & { rejection?: JobRejection };
+
+/** A job still running after this long is marked RUNNING in Postgres. */
+const RUNNING_WRITE_DELAY_MS = 50;
 
 /** Runs the context's jobs in its executor and records how they end. */
 @Injectable()
@@ -38,6 +42,7 @@ export class JobRunService {
     private readonly bus: EventBus,
     private readonly bundles: BundleCacheService,
     private readonly executors: ExecutorService,
+    private readonly claims: JobClaims,
   ) {}
 
   attach(context: ContextRecord): void {
@@ -89,14 +94,22 @@ export class JobRunService {
     const context = this.context!;
     const { jobId } = message;
     if (this.stopping) return;
-    // Claimed here before the database says RUNNING, so that no cancel can slip in between.
+    // Claimed here before Redis says so, so that no cancel can slip in between.
     this.claimed.add(jobId);
-    const startTime = await this.jobs.claim(jobId);
-    if (!startTime) {
+    if (!(await this.claims.take(jobId, `context:${context.name}`))) {
+      // Killed while queued, or a re-delivered message of a job that already ran: never run it.
       this.claimed.delete(jobId);
       this.cancelled.delete(jobId);
       return;
     }
+    const startTime = new Date();
+    // Postgres hears RUNNING only from jobs that outlive a short delay: a quick job goes from
+    // QUEUED to its end in one write (the Redis claim already guards against running it twice).
+    const running = setTimeout(() => {
+      this.jobs.markRunning(jobId, startTime).catch((err: unknown) =>
+        this.logger.error({ err, jobId, context: context.name }, 'marking the job RUNNING failed'),
+      );
+    }, RUNNING_WRITE_DELAY_MS);
     const timeoutMs = contextLimits(context.settings).jobTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const onStarted = () => {
@@ -120,12 +133,13 @@ export class JobRunService {
       outcome = { kind: 'load-failed', error: toErrorInfo(error) };
     } finally {
       clearTimeout(timer);
+      clearTimeout(running);
     }
     const ending = this.toEnding(jobId, message.classPath, outcome);
     this.claimed.delete(jobId);
     this.cancelled.delete(jobId);
     this.aborted.delete(jobId);
-    if (await this.jobs.end(jobId, ending)) {
+    if (await this.jobs.end(jobId, ending, startTime)) {
       this.publish({ jobId, status: ending.status, result: ending.result ?? undefined, error: ending.error ?? undefined, rejection: ending.rejection });
     }
     this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { JobRepository } from '@jobserver/persistence';
-import { EventBus, isJobStatus, JobNotFound, NoRunningJob } from '@jobserver/protocol';
+import { EventBus, isJobStatus, JobClaims, JobNotFound, NoRunningJob } from '@jobserver/protocol';
 import { SERVER_CONFIG } from '../infra/tokens';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 import { killedError, toJobReport, toJobSummary } from './job.responses';
@@ -15,6 +15,7 @@ export class JobQueryService {
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly jobs: JobRepository,
     private readonly bus: EventBus,
+    private readonly claims: JobClaims,
   ) {}
 
   async list(query: ListJobsQuery): Promise<Array<Record<string, unknown>>> {
@@ -37,14 +38,17 @@ export class JobQueryService {
    */
   async cancel(jobId: string): Promise<void> {
     const job = await this.find(jobId);
-    const killed = { status: 'KILLED' as const, error: killedError(jobId) };
-    if (job.status === 'QUEUED' && (await this.jobs.end(jobId, killed))) {
-      await this.bus.publish({ kind: 'job', jobId, context: job.contextName, adHoc: job.adHoc, ...killed });
+    if (job.status !== 'QUEUED' && job.status !== 'RUNNING') throw new NoRunningJob(jobId);
+    // A queued job that no worker has taken yet is taken by this DELETE: it will never run.
+    if (job.status === 'QUEUED' && (await this.claims.take(jobId, 'killed'))) {
+      const killed = { status: 'KILLED' as const, error: killedError(jobId) };
+      if (await this.jobs.end(jobId, killed)) {
+        await this.bus.publish({ kind: 'job', jobId, context: job.contextName, adHoc: job.adHoc, ...killed });
+      }
       return;
     }
-    const current = job.status === 'QUEUED' ? await this.find(jobId) : job;
-    if (current.status !== 'RUNNING') throw new NoRunningJob(jobId);
-    await this.bus.sendControl({ type: 'cancel', context: current.contextName, jobId, reason: 'killed' });
+    // Running (a job shows RUNNING only once it has run a moment): its worker cancels it.
+    await this.bus.sendControl({ type: 'cancel', context: job.contextName, jobId, reason: 'killed' });
   }
 
   private async find(jobId: string) {

@@ -76,23 +76,25 @@ export class JobRepository {
     );
   }
 
-  /** QUEUED → RUNNING; returns its start time, or null if it is no longer queued (killed meanwhile). */
-  async claim(id: string): Promise<Date | null> {
-    const { rows } = await this.pool.query<{ start_time: Date }>(
-      `UPDATE jobs SET status = 'RUNNING', start_time = now() WHERE id = $1 AND status = 'QUEUED'
-       RETURNING start_time`,
-      [id],
+  /** QUEUED → RUNNING, started at `startTime`; false if it is no longer queued (it ended or was killed). */
+  async markRunning(id: string, startTime: Date): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE jobs SET status = 'RUNNING', start_time = $2 WHERE id = $1 AND status = 'QUEUED'`,
+      [id, startTime],
     );
-    return rows[0]?.start_time ?? null;
+    return (rowCount ?? 0) > 0;
   }
 
-  /** Ends a job that is still queued or running; false if it had already ended. */
-  async end(id: string, ending: JobEnding): Promise<boolean> {
+  /**
+   * Ends a job that is still queued or running; false if it had already ended. `startTime` is
+   * when it started running, for a job that ends before it was marked RUNNING.
+   */
+  async end(id: string, ending: JobEnding, startTime?: Date): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `UPDATE jobs SET status = $2, result = $3, error = $4, end_time = now(),
-         start_time = COALESCE(start_time, now())
+         start_time = COALESCE(start_time, $5, now())
        WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
-      [id, ending.status, ending.result ?? null, ending.error ? JSON.stringify(ending.error) : null],
+      [id, ending.status, ending.result ?? null, ending.error ? JSON.stringify(ending.error) : null, startTime ?? null],
     );
     return (rowCount ?? 0) > 0;
   }

@@ -1,0 +1,23 @@
+import type Redis from 'ioredis';
+import type { RedisNames } from './names';
+
+/** How long a claim is kept: longer than any job waits in a queue. */
+const CLAIM_TTL_S = 7 * 24 * 3600;
+
+/**
+ * Decides once who a job belongs to, with one `SET NX` in Redis: the worker that is about to run
+ * it, or a `DELETE` that killed it while it was queued. Whoever comes second backs off: a worker
+ * never runs a killed or already started job (a re-delivered message runs nothing twice), and a
+ * DELETE that comes second cancels a running job instead.
+ */
+export class JobClaims {
+  constructor(
+    private readonly redis: Redis,
+    private readonly names: RedisNames,
+  ) {}
+
+  /** Takes the job for `holder`; false if it was taken before. */
+  async take(jobId: string, holder: string): Promise<boolean> {
+    return (await this.redis.set(this.names.jobClaimKey(jobId), holder, 'EX', CLAIM_TTL_S, 'NX')) === 'OK';
+  }
+}
