@@ -55,11 +55,17 @@ export class JobSubmitService {
     const bundleSha = (await this.record(job)) ?? (await this.refusal(query), await this.record(job));
     if (!bundleSha) throw new ContextNotFound(placement.context);
     const pending = this.waiter.forJob(jobId, (e) => (sync ? isTerminal(e) : true));
-    await this.submitQueue.add(
-      'job',
-      { jobId, appName: query.appName, bundleSha, classPath: query.classPath, config: configText, notifyStart: !sync, ...placement },
-      { jobId, removeOnComplete: true, removeOnFail: true },
-    );
+    await this.submitQueue
+      .add(
+        'job',
+        { jobId, appName: query.appName, bundleSha, classPath: query.classPath, config: configText, notifyStart: !sync, ...placement },
+        { jobId, removeOnComplete: true, removeOnFail: true },
+      )
+      .catch((error: unknown) => {
+        // The recorded job never reached the scheduler: the supervisor ends it ERROR later.
+        pending.cancel();
+        throw error;
+      });
     const timeoutMs = sync ? this.syncTimeout(query) : this.config.acceptTimeoutMs;
     const event = await pending.wait(timeoutMs);
     return sync ? this.answers.syncAnswer(jobId, event) : this.answers.asyncAnswer(job, event);

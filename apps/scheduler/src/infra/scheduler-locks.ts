@@ -4,7 +4,7 @@ import type { WorkerOptions } from 'bullmq';
 /**
  * How many times a message may be re-delivered after its scheduler died before BullMQ fails it.
  * Handling is idempotent (routing uses the job id as BullMQ id, a context starts under a lease,
- * a job is claimed QUEUED → RUNNING once), so re-delivery is safe.
+ * a job is claimed once, with a Redis SET NX), so re-delivery is safe.
  */
 const MAX_REDELIVERIES = 5;
 
