@@ -28,7 +28,11 @@ async function embeddedPostgres() {
 async function main() {
   const embedded = process.env.DATABASE_URL ? undefined : await embeddedPostgres();
   const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL || embedded.url };
-  if (embedded) env.JOBSERVER_DATABASE_POOL_SIZE ??= '4';
+  if (embedded) {
+    env.JOBSERVER_DATABASE_POOL_SIZE ??= '4';
+    // pglite-socket serves every connection from one session: named statements would collide.
+    env.JOBSERVER_PREPARED_STATEMENTS ??= 'false';
+  }
   const children = [];
   let stopping = false;
   const stop = async (code) => {

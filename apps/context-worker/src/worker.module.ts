@@ -27,6 +27,7 @@ export class WorkerModule {
         }),
         InfraModule.forRoot(config),
         PersistenceModule.forRoot({
+          prepareStatements: config.preparedStatements,
           url: config.databaseUrl,
           poolSize: 4,
           applicationName: 'jobserver-context-worker',

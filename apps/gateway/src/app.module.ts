@@ -25,6 +25,7 @@ export class AppModule {
         }),
         InfraModule.forRoot(config),
         PersistenceModule.forRoot({
+          prepareStatements: config.preparedStatements,
           url: config.databaseUrl,
           poolSize: config.databasePoolSize,
           applicationName: 'jobserver-gateway',

@@ -24,6 +24,7 @@ export class SchedulerModule {
         LoggerModule.forRoot({ pinoHttp: { level: config.logLevel, base: { app: 'scheduler', instance: config.instanceId } } }),
         InfraModule.forRoot(config),
         PersistenceModule.forRoot({
+          prepareStatements: config.preparedStatements,
           url: config.databaseUrl,
           poolSize: config.databasePoolSize,
           applicationName: 'jobserver-scheduler',

@@ -66,6 +66,11 @@ function toServerConfig(s: Source): ServerConfig {
     if (!values.includes(s[key] as T)) problems.push(`${key} must be one of ${values.join(', ')}`);
     return s[key] as T;
   };
+  const bool = (key: ConfigKey) => {
+    const v = String(s[key]);
+    if (v !== 'true' && v !== 'false') problems.push(`${key} must be true or false`);
+    return v === 'true';
+  };
   const str = (key: ConfigKey) => (s[key] === undefined ? undefined : String(s[key]));
   const defaults = s['context-defaults'];
   if (typeof defaults !== 'object' || defaults === null) problems.push('context-defaults must be an object');
@@ -75,6 +80,7 @@ function toServerConfig(s: Source): ServerConfig {
     redisUrl: String(s['redis-url']),
     databaseUrl: str('database-url'),
     databasePoolSize: int('database-pool-size', 1),
+    preparedStatements: bool('prepared-statements'),
     prefix: String(s.prefix),
     launcher: oneOf('launcher', ['local', 'pool'] as const),
     contextCreationTimeoutMs: ms('context-creation-timeout'),

@@ -16,6 +16,11 @@ export interface ServerConfig {
   readonly databaseUrl: string | undefined;
   /** @defaultValue 10 */
   readonly databasePoolSize: number;
+  /**
+   * Prepare the statements on every job's path once per connection. Off for pglite-socket
+   * (`npm start`'s embedded Postgres), whose connections share one session. @defaultValue true
+   */
+  readonly preparedStatements: boolean;
   /** Prefix of every Redis key, queue and channel. @defaultValue 'jobserver' */
   readonly prefix: string;
   /** @defaultValue 'local' */
@@ -67,6 +72,7 @@ export const CONFIG_DEFAULTS = {
   'redis-url': 'redis://127.0.0.1:6379',
   'database-url': undefined,
   'database-pool-size': 10,
+  'prepared-statements': true,
   prefix: 'jobserver',
   launcher: 'local',
   'context-creation-timeout': '60s',

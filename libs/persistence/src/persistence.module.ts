@@ -21,7 +21,12 @@ class DataSourceCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class PersistenceModule {
-  static forRoot(options: DataSourceOptions & { migrate: boolean }): DynamicModule {
+  /**
+   * @param options.prepareStatements name the statements on every job's path, so that Postgres
+   *   parses and plans them once per connection (not through pglite-socket, whose connections
+   *   share one session). @defaultValue true
+   */
+  static forRoot(options: DataSourceOptions & { migrate: boolean; prepareStatements?: boolean }): DynamicModule {
     return {
       module: PersistenceModule,
       providers: [
@@ -35,7 +40,7 @@ export class PersistenceModule {
         },
         { provide: BundleRepository, useFactory: (ds: DataSource) => new BundleRepository(ds), inject: [DataSource] },
         { provide: ContextRepository, useFactory: (ds: DataSource) => new ContextRepository(ds), inject: [DataSource] },
-        { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds), inject: [DataSource] },
+        { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds, { prepare: options.prepareStatements ?? true }), inject: [DataSource] },
         DataSourceCloser,
       ],
       exports: [DataSource, BundleRepository, ContextRepository, JobRepository],

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource, Repository } from 'typeorm';
 import { LIVE_CONTEXT_STATES, type ErrorInfo, type JobStatus } from '@jobserver/protocol';
 import { JobEntity } from '../entities/job.entity';
@@ -30,10 +30,21 @@ const SUMMARY_COLUMNS = `id, app_name AS "appName", bundle_sha AS "bundleSha", c
 export class JobRepository {
   private readonly repo: Repository<JobEntity>;
   private readonly pool: Pool;
+  private readonly prepare: boolean;
 
-  constructor(private readonly dataSource: DataSource) {
+  /** @param options.prepare name the hot statements (prepared once per connection). @defaultValue false */
+  constructor(
+    private readonly dataSource: DataSource,
+    options: { prepare?: boolean } = {},
+  ) {
     this.repo = dataSource.getRepository(JobEntity);
     this.pool = pgPool(dataSource);
+    this.prepare = options.prepare ?? false;
+  }
+
+  /** A statement of every job's path, named when statements are prepared. */
+  private hot<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<QueryResult<R>> {
+    return this.pool.query<R>(this.prepare ? { name, text, values } : { text, values });
   }
 
   /**
@@ -42,7 +53,8 @@ export class JobRepository {
    * @returns the bundle sha, or null when the app, or a runnable context, is missing
    */
   async insertSubmitted(job: SubmittedJob): Promise<string | null> {
-    const { rows } = await this.pool.query<{ bundle_sha: string }>(
+    const { rows } = await this.hot<{ bundle_sha: string }>(
+      'jobs.insert-submitted',
       `WITH bundle AS (SELECT sha256 FROM bundles WHERE app_name = $2::varchar ORDER BY upload_time DESC LIMIT 1)
        INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config)
        SELECT $1::uuid, $2::varchar, bundle.sha256, $3::varchar, $4::varchar, $5::boolean, 'QUEUED', $6::text
@@ -78,7 +90,8 @@ export class JobRepository {
 
   /** QUEUED → RUNNING, started at `startTime`; false if it is no longer queued (it ended or was killed). */
   async markRunning(id: string, startTime: Date): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.hot(
+      'jobs.mark-running',
       `UPDATE jobs SET status = 'RUNNING', start_time = $2 WHERE id = $1 AND status = 'QUEUED'`,
       [id, startTime],
     );
@@ -90,7 +103,8 @@ export class JobRepository {
    * when it started running, for a job that ends before it was marked RUNNING.
    */
   async end(id: string, ending: JobEnding, startTime?: Date): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.hot(
+      'jobs.end',
       `UPDATE jobs SET status = $2, result = $3, error = $4, end_time = now(),
          start_time = COALESCE(start_time, $5, now())
        WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
