@@ -17,6 +17,8 @@ export interface RunJobMessage {
   settings: Record<string, unknown>;
   /** `max-result-size` in bytes of the serialized result. */
   maxResultSize: number;
+  /** Post `started` when validation passed (a thread message spared when nobody listens). @defaultValue true */
+  announceStart?: boolean;
 }
 
 /** Main thread → executor: abort a running job's `ctx.signal`. */

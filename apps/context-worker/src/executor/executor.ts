@@ -41,7 +41,7 @@ export interface ExecutorRunRequest {
 
 interface RunningJob {
   worker: Worker;
-  onStarted: () => void;
+  onStarted?: () => void;
   resolve: (outcome: JobOutcome) => void;
 }
 
@@ -71,11 +71,11 @@ export class Executor {
   }
 
   /**
-   * Runs a job in the executor thread. `onStarted` is called when validation passed and
+   * Runs a job in the executor thread. `onStarted`, if given, is called when validation passed and
    * `runJob` starts. Resolves with how the job ended (also when the executor cannot run it).
    * @throws Error when a job with the same id is already running
    */
-  async run(request: ExecutorRunRequest, onStarted: () => void): Promise<JobOutcome> {
+  async run(request: ExecutorRunRequest, onStarted?: () => void): Promise<JobOutcome> {
     if (this.jobs.has(request.jobId)) throw new Error(`job ${request.jobId} is already running`);
     let worker: Worker;
     try {
@@ -93,6 +93,7 @@ export class Executor {
           contextName: this.options.contextName,
           settings: this.options.settings,
           maxResultSize: this.options.maxResultSize,
+          announceStart: onStarted !== undefined,
         } satisfies ToExecutorMessage);
       } catch (error) {
         this.jobs.delete(request.jobId);
@@ -171,7 +172,7 @@ export class Executor {
     if (message.type === 'log') {
       this.options.onLog?.(message.jobId, message.level, message.message, message.fields);
     } else if (message.type === 'started') {
-      this.jobs.get(message.jobId)?.onStarted();
+      this.jobs.get(message.jobId)?.onStarted?.();
     } else if (message.type === 'done') {
       const job = this.jobs.get(message.jobId);
       this.jobs.delete(message.jobId);

@@ -44,7 +44,7 @@ export async function runLoadedJob(
     const reason = await validationReason(job as Job, ctx, config);
     if (reason !== null) return { kind: 'invalid', reason };
     env.signal.throwIfAborted();
-    env.post({ type: 'started', jobId: request.jobId });
+    if (request.announceStart !== false) env.post({ type: 'started', jobId: request.jobId });
     const value: unknown = await (job as Job).runJob(ctx, config);
     return { kind: 'finished', result: serializeResult(value, request.maxResultSize) };
   } catch (error) {

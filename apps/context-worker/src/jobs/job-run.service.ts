@@ -111,6 +111,9 @@ export class JobRunService {
       );
     }, RUNNING_WRITE_DELAY_MS);
     const timeoutMs = contextLimits(context.settings).jobTimeoutMs;
+    // The executor reports the start only to someone who needs it: an async request waiting for
+    // RUNNING, or a job-timeout (a cancel that comes first aborts the job directly).
+    const needsStart = message.notifyStart !== false || timeoutMs !== undefined;
     let timer: NodeJS.Timeout | undefined;
     const onStarted = () => {
       if (message.notifyStart !== false) this.publish({ jobId, status: 'RUNNING', startTime: startTime.toISOString() });
@@ -128,7 +131,7 @@ export class JobRunService {
       // Cancelled while its bundle was loading: it never runs (toEnding makes it KILLED).
       outcome = this.cancelled.has(jobId)
         ? { kind: 'failed', error: errorInfo('JobKilled', this.cancelled.get(jobId)!) }
-        : await this.executors.executor.run(request, onStarted);
+        : await this.executors.executor.run(request, needsStart ? onStarted : undefined);
     } catch (error) {
       outcome = { kind: 'load-failed', error: toErrorInfo(error) };
     } finally {
