@@ -144,4 +144,17 @@ describe('a context survives its jobs', () => {
     expect(await api.waitForJob(job.body.jobId)).toMatchObject({ status: 'KILLED', result: { errorClass: 'JobKilled' } });
     await eventually(async () => (processGone(pid!) ? true : undefined));
   });
+
+  it('reports a job RUNNING from the moment its async POST answered STARTED', async () => {
+    const job = await api.submit({ appName: 'demo', classPath: 'LongRunningExample', context: 'calm' }, { durationMs: 1500 });
+    expect(job.body.status).toBe('STARTED');
+    const [report, list] = await Promise.all([api.get(`/jobs/${job.body.jobId}`), api.get('/jobs?limit=5')]);
+    expect(report.body.status).toBe('RUNNING');
+    expect(list.body.find((j: { jobId: string }) => j.jobId === job.body.jobId)?.status).toBe('RUNNING');
+    expect((await api.get('/contexts/calm')).body.runningJobs).toBe(1);
+    const ids = async (status: string) => (await api.get(`/jobs?status=${status}`)).body.map((j: { jobId: string }) => j.jobId);
+    expect(await ids('running')).toContain(job.body.jobId);
+    expect(await ids('queued')).not.toContain(job.body.jobId);
+    expect(await api.waitForJob(job.body.jobId)).toMatchObject({ status: 'OK' });
+  });
 });

@@ -3,6 +3,7 @@ import type { RedisNames } from './names';
 
 /** How long a claim is kept: longer than any job waits in a queue. */
 const CLAIM_TTL_S = 7 * 24 * 3600;
+const WORKER_HOLDER = 'context:';
 
 /**
  * Decides once who a job belongs to, with one `SET NX` in Redis: the worker that is about to run
@@ -15,6 +16,18 @@ export class JobClaims {
     private readonly redis: Redis,
     private readonly names: RedisNames,
   ) {}
+
+  /** Which of the jobs a context worker has started (claimed), whatever Postgres says yet. */
+  async started(jobIds: readonly string[]): Promise<Set<string>> {
+    if (!jobIds.length) return new Set();
+    const holders = await this.redis.mget(jobIds.map((id) => this.names.jobClaimKey(id)));
+    return new Set(jobIds.filter((_, i) => holders[i]?.startsWith(WORKER_HOLDER)));
+  }
+
+  /** The holder name of a context worker. */
+  static worker(context: string): string {
+    return `${WORKER_HOLDER}${context}`;
+  }
 
   /** Takes the job for `holder`; false if it was taken before. */
   async take(jobId: string, holder: string): Promise<boolean> {

@@ -96,7 +96,7 @@ export class JobRunService {
     if (this.stopping) return;
     // Claimed here before Redis says so, so that no cancel can slip in between.
     this.claimed.add(jobId);
-    if (!(await this.claims.take(jobId, `context:${context.name}`))) {
+    if (!(await this.claims.take(jobId, JobClaims.worker(context.name)))) {
       // Killed while queued, or a re-delivered message of a job that already ran: never run it.
       this.claimed.delete(jobId);
       this.cancelled.delete(jobId);

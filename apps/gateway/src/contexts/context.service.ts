@@ -11,7 +11,7 @@ import {
   type ContextEvent,
 } from '@jobserver/protocol';
 import type { Queue } from 'bullmq';
-import { EventWaiter } from '@jobserver/protocol';
+import { EventWaiter, JobClaims } from '@jobserver/protocol';
 import { assertContextName, isStoredContextName } from '../infra/names';
 import { CONTEXT_COMMAND_QUEUE, SERVER_CONFIG } from '../infra/tokens';
 
@@ -33,6 +33,7 @@ export class ContextService {
     private readonly contexts: ContextRepository,
     private readonly jobs: JobRepository,
     private readonly waiter: EventWaiter,
+    private readonly claims: JobClaims,
   ) {}
 
   /**
@@ -71,7 +72,9 @@ export class ContextService {
   async get(name: string): Promise<{ context: ContextRecord; runningJobs: number }> {
     const context = isStoredContextName(name) ? await this.contexts.findLive(name) : null;
     if (!context) throw new ContextNotFound(name);
-    return { context, runningJobs: await this.jobs.countRunning(name) };
+    // Jobs that started less than 50 ms ago are RUNNING by their claim, not yet by their record.
+    const [running, queued] = await Promise.all([this.jobs.countRunning(name), this.jobs.queuedOfContext(name)]);
+    return { context, runningJobs: running + (await this.claims.started(queued)).size };
   }
 
   /**

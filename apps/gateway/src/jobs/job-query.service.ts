@@ -19,13 +19,28 @@ export class JobQueryService {
   ) {}
 
   async list(query: ListJobsQuery): Promise<Array<Record<string, unknown>>> {
-    const status = query.status?.toUpperCase().replace(/^OK$/, 'FINISHED');
-    const jobs = await this.jobs.list(Number(query.limit ?? 50), status && isJobStatus(status) ? status : undefined);
-    return jobs.map(toJobSummary);
+    const upper = query.status?.toUpperCase().replace(/^OK$/, 'FINISHED');
+    const status = upper && isJobStatus(upper) ? upper : undefined;
+    const limit = Number(query.limit ?? 50);
+    // A job's record says RUNNING once it has run 50 ms; before, its claim says so.
+    const [jobs, queued] = await Promise.all([
+      this.jobs.list(limit, status),
+      status === 'RUNNING' ? this.jobs.list(limit, 'QUEUED') : undefined,
+    ]);
+    const all = queued ? [...jobs, ...queued] : jobs;
+    const started = await this.claims.started(all.filter((j) => j.status === 'QUEUED').map((j) => j.id));
+    const shown = all
+      .map((job) => (started.has(job.id) ? { ...job, status: 'RUNNING' as const } : job))
+      .filter((job) => !status || job.status === status);
+    if (queued) shown.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return shown.slice(0, limit).map(toJobSummary);
   }
 
   async report(jobId: string): Promise<Record<string, unknown>> {
-    return toJobReport(await this.find(jobId), this.config.apiCompat);
+    const job = await this.find(jobId);
+    // A job's record says RUNNING once it has run 50 ms; its claim says so from its first moment.
+    const started = job.status === 'QUEUED' && (await this.claims.started([jobId])).has(jobId);
+    return toJobReport(started ? { ...job, status: 'RUNNING' } : job, this.config.apiCompat);
   }
 
   async postedConfig(jobId: string): Promise<unknown> {

@@ -160,6 +160,15 @@ export class JobRepository {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /** Ids of a context's QUEUED jobs. */
+  async queuedOfContext(contextName: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM jobs WHERE context_name = $1 AND status = 'QUEUED'`,
+      [contextName],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async countRunning(contextName: string): Promise<number> {
     const rows: Array<{ n: string }> = await this.dataSource.query(
       `SELECT count(*) AS n FROM jobs WHERE context_name = $1 AND status = 'RUNNING'`,
