@@ -3,7 +3,6 @@
 // processes (the scheduler spawns a context worker per context). Without DATABASE_URL it
 // first starts an embedded Postgres (PGlite behind pglite-socket) kept in data/pglite.
 const { spawn } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -13,16 +12,12 @@ const apps = {
 };
 
 async function embeddedPostgres() {
-  const { PGlite } = require('@electric-sql/pglite');
-  const { PGLiteSocketServer } = require('@electric-sql/pglite-socket');
+  const { startEmbeddedPostgres } = require('./embedded-postgres');
   const dataDir = path.join(root, 'data', 'pglite');
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
   const port = Number(process.env.JOBSERVER_EMBEDDED_PG_PORT || 5497);
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 100 });
-  await server.start();
+  const pg = await startEmbeddedPostgres({ dataDir, port });
   console.log(`embedded Postgres (PGlite) on 127.0.0.1:${port}, data in ${dataDir}`);
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop: async () => { await server.stop(); await db.close(); } };
+  return pg;
 }
 
 async function main() {

@@ -17,6 +17,8 @@ async function bootstrap(): Promise<void> {
   const fixedContextId = process.env.JOBSERVER_CONTEXT_ID || undefined;
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, fixedContextId), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // A server process outlives a stray rejection: it is logged, not fatal.
+  process.on('unhandledRejection', (reason) => app.get(Logger).error({ err: reason }, 'unhandled rejection'));
   const host = app.get(ContextHostService);
   const claims = app.get(ContextClaimService);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

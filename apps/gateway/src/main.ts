@@ -19,6 +19,8 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // A server process outlives a stray rejection: it is logged, not fatal.
+  process.on('unhandledRejection', (reason) => app.get(Logger).error({ err: reason }, 'unhandled rejection'));
   app.enableShutdownHooks();
   // Every body is read as bytes: bundles are binary, configs are HOCON whatever the Content-Type.
   const fastify = app.getHttpAdapter().getInstance();

@@ -8,6 +8,8 @@ async function bootstrap(): Promise<void> {
   const config = await loadServerConfig();
   const app = await NestFactory.createApplicationContext(SchedulerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // A server process outlives a stray rejection: it is logged, not fatal.
+  process.on('unhandledRejection', (reason) => app.get(Logger).error({ err: reason }, 'unhandled rejection'));
   app.enableShutdownHooks();
   app.get(Logger).log(`scheduler ${config.instanceId} running (launcher ${config.launcher})`);
 }

@@ -73,7 +73,9 @@ export class ContextHostService {
    * Running jobs get their signal and kill-grace to return; with `force` they are cut off at once.
    */
   stop(force = false): Promise<void> {
-    this.stopping ??= this.shutdown(force).finally(() => this.resolveStopped());
+    this.stopping ??= this.shutdown(force)
+      .catch((err: unknown) => this.logger.error({ err, context: this.context?.name }, 'stopping the context failed'))
+      .finally(() => this.resolveStopped());
     return this.stopping;
   }
 

@@ -38,7 +38,10 @@ export class ExecutorService {
       onLog: (jobId, level, message, fields) =>
         this.logger[level === 'info' ? 'log' : level]({ ...fields, jobId, context: context.name }, message),
     });
-    executor.onUnexpectedExit = (error) => void this.reportRestart(error.message);
+    executor.onUnexpectedExit = (error) =>
+      void this.reportRestart(error.message).catch((err: unknown) =>
+        this.logger.error({ err, context: context.name }, 'reporting the executor restart failed'),
+      );
     await executor.start();
     this.current = executor;
   }

@@ -86,7 +86,9 @@ export class ContextLifecycleService {
     }
     const outcome = await Promise.race([reported.wait(this.config.contextCreationTimeoutMs), exited]);
     if (typeof outcome === 'object' && outcome?.state === 'RUNNING') {
-      void exited.then((how) => this.onExit(context, how, pid));
+      void exited
+        .then((how) => this.onExit(context, how, pid))
+        .catch((err: unknown) => this.logger.error({ err, context: context.name }, 'handling a worker exit failed'));
       return null;
     }
     reported.cancel();
