@@ -13,7 +13,7 @@ const apps = {
 
 async function embeddedPostgres() {
   const { startEmbeddedPostgres } = require('./embedded-postgres');
-  const dataDir = path.join(root, 'data', 'pglite');
+  const dataDir = process.env.JOBSERVER_EMBEDDED_PG_DIR || path.join(root, 'data', 'pglite');
   const port = Number(process.env.JOBSERVER_EMBEDDED_PG_PORT || 5497);
   const pg = await startEmbeddedPostgres({ dataDir, port });
   console.log(`embedded Postgres (PGlite) on 127.0.0.1:${port}, data in ${dataDir}`);
