@@ -1,6 +1,5 @@
 import { loadServerConfig } from '@jobserver/config';
-import { probeDatabase } from '@jobserver/persistence';
-import { probeRedis } from '@jobserver/protocol';
+import { unreachableServices } from '@jobserver/persistence';
 
 /**
  * Container health check (`node apps/scheduler/dist/health.js`): exits 0 when Redis and Postgres of
@@ -8,13 +7,9 @@ import { probeRedis } from '@jobserver/protocol';
  */
 async function check(): Promise<void> {
   const config = await loadServerConfig();
-  const [redis, postgres] = await Promise.all([
-    probeRedis(config.redisUrl),
-    config.databaseUrl ? probeDatabase(config.databaseUrl) : Promise.resolve(false),
-  ]);
-  const down = [!redis && 'Redis', !postgres && 'Postgres'].filter(Boolean);
-  if (down.length) process.stderr.write(`${down.join(' and ')} unreachable\n`);
-  process.exit(down.length ? 1 : 0);
+  const problem = await unreachableServices(config.redisUrl, config.databaseUrl);
+  if (problem) process.stderr.write(`${problem}\n`);
+  process.exit(problem ? 1 : 0);
 }
 
 void check().catch((error: unknown) => {

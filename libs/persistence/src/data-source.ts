@@ -1,3 +1,4 @@
+import { probeRedis } from '@jobserver/protocol';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { BundleEntity } from './entities/bundle.entity';
@@ -62,4 +63,16 @@ export async function probeDatabase(url: string, timeoutMs = 2000): Promise<bool
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * What of Redis and Postgres does not answer (for container health checks), or null when both do.
+ */
+export async function unreachableServices(redisUrl: string, databaseUrl: string | undefined): Promise<string | null> {
+  const [redis, postgres] = await Promise.all([
+    probeRedis(redisUrl),
+    databaseUrl ? probeDatabase(databaseUrl) : Promise.resolve(false),
+  ]);
+  const down = [!redis && 'Redis', !postgres && 'Postgres'].filter(Boolean);
+  return down.length ? `${down.join(' and ')} unreachable` : null;
 }

@@ -1,4 +1,4 @@
-export { openDataSource, probeDatabase, runMigrations, ENTITIES, MIGRATIONS, type DataSourceOptions } from './data-source';
+export { openDataSource, probeDatabase, runMigrations, unreachableServices, ENTITIES, MIGRATIONS, type DataSourceOptions } from './data-source';
 export { BundleEntity } from './entities/bundle.entity';
 export { ContextEntity } from './entities/context.entity';
 export { JobEntity } from './entities/job.entity';
