@@ -269,8 +269,9 @@ describe('named contexts', () => {
     });
 
     it('stops the ad-hoc context of a job that failed validation', async () => {
+      // sync: an async answer would depend on the context starting within accept-timeout (1 s here).
       const res = await api.submit(
-        { appName: 'demo', classPath: 'WordCountExample' },
+        { appName: 'demo', classPath: 'WordCountExample', sync: true },
         'bad.input = abc',
       );
       expect(res.status).toBe(400);
