@@ -142,6 +142,10 @@ describe('every error in the API shape', () => {
         ),
       );
       expect(identity.status).toBe(201);
+      const bodiless = await raw(
+        requestText('GET', '/binaries/encoded', { 'Content-Encoding': 'gzip' }),
+      );
+      expect(bodiless.status).toBe(200);
     });
 
     it('answers 400 in the API shape to a config body that is not valid UTF-8', async () => {

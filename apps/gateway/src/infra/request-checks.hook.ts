@@ -3,7 +3,7 @@ import { sendError } from './framework-errors';
 
 /**
  * Refuses, before any route runs, what no route could make sense of, with API.md's error body:
- * - a `Content-Encoding` other than `identity` → 415 (bodies are read as they arrive, never
+ * - a body with a `Content-Encoding` other than `identity` → 415 (bodies are read as they arrive, never
  *   decompressed: a gzipped bundle would otherwise be taken for a tgz);
  * - a query string that does not percent-decode → 400 (Fastify's parser would keep the raw text);
  * - a query param given more than once → 400 `<param> given more than once` (every query param
@@ -22,6 +22,10 @@ type Problem = [status: number, result: string];
 function encodingProblem(request: FastifyRequest): Problem | undefined {
   const encoding = request.headers['content-encoding'];
   if (encoding === undefined || encoding.trim().toLowerCase() === 'identity') return undefined;
+  const hasBody =
+    request.headers['transfer-encoding'] !== undefined ||
+    Number(request.headers['content-length'] ?? 0) > 0;
+  if (!hasBody) return undefined;
   return [415, `Content-Encoding ${encoding} is not supported: send the body uncompressed`];
 }
 
