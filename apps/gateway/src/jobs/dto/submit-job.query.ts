@@ -24,7 +24,8 @@ export class SubmitJobQuery {
 
   @ApiProperty({ description: 'the job export', example: 'spark.jobserver.WordCountExample' })
   @IsString({ message: 'classPath is required' })
-  // An ad-hoc context is named `<8 hex>-<classPath>`: context names hold ≤ 200 chars and no ':'.
+  // An ad-hoc context is named `<8 hex>-<classPath>` (name characters only): ≤ 200 chars in all.
+  // ':' and control characters never name an export of a real bundle: refused as before.
   @MaxLength(191, { message: 'classPath must be at most 191 characters' })
   @Matches(/^[^:\p{Cc}]+$/u, { message: "classPath may not contain ':' or control characters" })
   @IsNotBlank('classPath is required')
