@@ -22,6 +22,11 @@ export const ResultTypesExample: Job<{ kind?: string }> = {
       function: () => function named() {},
       cycle: () => cycle,
       instance: () => new (class Opaque {})(),
+      symbol: () => Symbol('s'),
+      nestedFunction: () => ({ ok: 1, f: function named() {} }),
+      nestedError: () => [1, new Error('boom')],
+      nestedCycle: () => ({ list: [1, cycle] }),
+      nestedInstance: () => new Map([['o', new (class Opaque {})()]]),
     };
     const make = values[config.kind ?? 'number'];
     if (!make) throw new RangeError(`unknown kind ${config.kind}`);

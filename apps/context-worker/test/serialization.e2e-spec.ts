@@ -19,8 +19,15 @@ const EXPECTED: Array<[kind: string, result: unknown]> = [
   ['bigint', 12],
   ['bigBigint', '12345678901234567890'],
   ['function', expect.stringMatching(/^function named\(\) \{\s*\}$/)],
-  ['cycle', { name: 'cycle', self: '[object Object]' }],
   ['instance', '[object Object]'],
+  ['symbol', 'Symbol(s)'],
+  // Anything unrepresentable anywhere (a cycle, a function, an Error, an opaque instance)
+  // turns the entire result into String(result).
+  ['cycle', '[object Object]'],
+  ['nestedFunction', '[object Object]'],
+  ['nestedError', '1,Error: boom'],
+  ['nestedCycle', '[object Object]'],
+  ['nestedInstance', '[object Map]'],
 ];
 
 describe('result serialization', () => {

@@ -5,7 +5,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadServerConfig } from '@jobserver/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { frameworkErrorHandler } from './infra/framework-errors';
+import { answerOtherMethods } from './infra/allowed-methods.hook';
+import { clientErrorHandler, frameworkErrorHandler } from './infra/framework-errors';
+import { refuseUnreadableRequests } from './infra/request-checks.hook';
 
 async function bootstrap(): Promise<void> {
   const config = await loadServerConfig();
@@ -13,6 +15,7 @@ async function bootstrap(): Promise<void> {
     bodyLimit: config.uploadLimit,
     routerOptions: { maxParamLength: 500 },
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -22,8 +25,11 @@ async function bootstrap(): Promise<void> {
   // A server process outlives a stray rejection: it is logged, not fatal.
   process.on('unhandledRejection', (reason) => app.get(Logger).error({ err: reason }, 'unhandled rejection'));
   app.enableShutdownHooks();
-  // Every body is read as bytes: bundles are binary, configs are HOCON whatever the Content-Type.
   const fastify = app.getHttpAdapter().getInstance();
+  // Before any route is registered: the 405 answers collect the routes as they come.
+  answerOtherMethods(fastify);
+  refuseUnreadableRequests(fastify);
+  // Every body is read as bytes: bundles are binary, configs are HOCON whatever the Content-Type.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   const document = SwaggerModule.createDocument(

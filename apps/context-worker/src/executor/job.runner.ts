@@ -15,7 +15,7 @@ import type {
   RunJobMessage,
 } from './executor.messages';
 import { hasRunJob, type JobFactory } from './job.loader';
-import { serializeResult } from './result-serializer';
+import { serializeLogFields, serializeResult } from './result-serializer';
 
 /** What a job run needs from the executor thread around it. */
 export interface JobRunEnvironment {
@@ -98,7 +98,7 @@ function postLog(
 
 function clonableFields(fields: LogFields | undefined): LogFields | undefined {
   try {
-    const text = serializeResult(fields, MAX_LOG_FIELDS_BYTES);
+    const text = serializeLogFields(fields, MAX_LOG_FIELDS_BYTES);
     return text === undefined ? undefined : (JSON.parse(text) as LogFields);
   } catch (error) {
     return { fieldsError: toErrorInfo(error).message };

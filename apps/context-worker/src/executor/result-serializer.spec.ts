@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MAX_RESULT_DEPTH,
+  serializeLogFields,
   ResultTooDeep,
   ResultTooLarge,
   serializeResult,
@@ -116,24 +117,64 @@ describe('serializeResult', () => {
     expect(ser(new Date(NaN))).toBe('Invalid Date');
   });
 
-  it('turns functions, symbols and errors into their String()', () => {
+  it('serializes a top-level function, symbol or error to its String()', () => {
     function named() {}
-    expect(ser([named, Symbol('s')])).toEqual([String(named), 'Symbol(s)']);
-    const arrow = () => 1;
-    expect(ser({ f: arrow })).toEqual({ f: String(arrow) });
+    expect(ser(named)).toBe(String(named));
+    expect(ser(Symbol('s'))).toBe('Symbol(s)');
     expect(ser(new RangeError('too far'))).toBe('RangeError: too far');
   });
 
-  it('writes a cycle as String(value) where it closes', () => {
+  it('serializes the whole result to String(result) when it holds a function or symbol anywhere', () => {
+    function named() {}
+    const fnList = [1, named];
+    expect(ser(fnList)).toBe(String(fnList));
+    const arrow = () => 1;
+    expect(ser({ f: arrow })).toBe('[object Object]');
+    expect(ser({ deep: { list: [1, { s: Symbol('s') }] } })).toBe('[object Object]');
+    expect(ser(new Map([['k', [Symbol('x')]]]))).toBe('[object Map]');
+    expect(ser(new Set([1, named]))).toBe('[object Set]');
+  });
+
+  it('serializes the whole result to String(result) when it holds a nested Error (no own enumerable fields)', () => {
+    expect(ser({ error: new Error('boom') })).toBe('[object Object]');
+    expect(ser(['a', new TypeError('bad')])).toBe('a,TypeError: bad');
+    const withFields = Object.assign(new Error('coded'), { code: 'E1' });
+    expect(ser({ nested: [withFields] })).toBe('[object Object]');
+  });
+
+  it('serializes the whole result to String(result) when it holds a cycle anywhere', () => {
     const node: Record<string, unknown> = { name: 'root' };
     node.self = node;
-    expect(ser(node)).toEqual({ name: 'root', self: '[object Object]' });
+    expect(ser(node)).toBe('[object Object]');
     const list: unknown[] = [1];
     list.push(list);
-    expect(ser(list)).toEqual([1, '1,']);
+    expect(ser(list)).toBe('1,');
     const bare = Object.create(null) as Record<string, unknown>;
     bare.me = bare;
-    expect(ser(bare)).toEqual({ me: '[object Object]' });
+    expect(ser(bare)).toBe('[object Object]');
+    const inner: Record<string, unknown> = { v: 1 };
+    inner.back = { to: inner };
+    expect(ser([1, 2, { deep: inner }])).toBe('1,2,[object Object]');
+    const map = new Map<string, unknown>();
+    map.set('me', map);
+    expect(ser({ map })).toBe('[object Object]');
+  });
+
+  it('serializes the whole result to String(result) when it holds an opaque instance', () => {
+    expect(ser({ o: new Opaque() })).toBe('[object Object]');
+    expect(ser([new Opaque(), 1])).toBe('Opaque!,1');
+    expect(ser({ buffer: new ArrayBuffer(2) })).toBe('[object Object]');
+    expect(ser({ re: /a+/g })).toBe('[object Object]');
+  });
+
+  it('falls back to the [object Tag] form when String(result) throws', () => {
+    const noToString = Object.assign(Object.create(null) as object, { f: () => 1 });
+    expect(ser(noToString)).toBe('[object Object]');
+  });
+
+  it('checks the whole-result String() against max-result-size too', () => {
+    const big = { text: 'x'.repeat(100), f: () => 1, toString: () => 'y'.repeat(100) };
+    expect(() => serializeResult(big, 50)).toThrow(ResultTooLarge);
   });
 
   it('serializes a shared (non-cyclic) object at every place it appears', () => {
@@ -145,6 +186,14 @@ describe('serializeResult', () => {
     expect(ser(new Point(1, 2))).toEqual({ x: 1, y: 2 });
     expect(ser(new Opaque())).toBe('Opaque!');
     expect(ser(/a+/g)).toBe('/a+/g');
+    expect(
+      ser({ p: new Point(1, 2), d: new Date(0), big: 1n, typed: new Int16Array([-1]) }),
+    ).toEqual({
+      p: { x: 1, y: 2 },
+      d: '1970-01-01T00:00:00.000Z',
+      big: 1,
+      typed: [-1],
+    });
     expect(ser(new ArrayBuffer(2))).toBe('[object ArrayBuffer]');
   });
 
@@ -186,5 +235,22 @@ describe('serializeResult', () => {
     expect(() => serializeResult('x'.repeat(MB16), MB16)).toThrow(
       `result is ${MB16 + 2} bytes, over max-result-size ${MB16} bytes`,
     );
+  });
+});
+
+describe('serializeLogFields', () => {
+  const fields = (value: unknown): unknown => JSON.parse(serializeLogFields(value, MB16) ?? 'null');
+
+  it('keeps the representable fields and writes each unrepresentable value as its String()', () => {
+    const arrow = () => 1;
+    const cycle: Record<string, unknown> = { n: 1 };
+    cycle.self = cycle;
+    expect(fields({ a: 1, f: arrow, err: new Error('boom'), s: Symbol('s'), cycle })).toEqual({
+      a: 1,
+      f: String(arrow),
+      err: 'Error: boom',
+      s: 'Symbol(s)',
+      cycle: { n: 1, self: '[object Object]' },
+    });
   });
 });

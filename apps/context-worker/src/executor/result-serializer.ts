@@ -27,8 +27,10 @@ export class ResultTooDeep extends Error {
 /**
  * The JSON text of a job result, following API.md's "Result serialization": JSON values as is,
  * Sets and typed arrays → arrays, Maps → objects, Date → ISO string, BigInt → number when safe
- * else decimal string, class instances without own enumerable fields, functions, symbols, errors
- * and cycles → `String(value)`. Works iteratively, so deep results do not overflow the stack.
+ * else decimal string. A result that holds anything these rules cannot represent anywhere — a
+ * function, a symbol, an Error, a class instance without own enumerable fields, a cycle — is
+ * serialized whole, as `String(result)` (the seed's rule). Works iteratively, so deep results do
+ * not overflow the stack.
  *
  * @returns `undefined` when `value` is `undefined` (the job has no result)
  * @throws {@link ResultTooLarge} when the JSON text exceeds `maxBytes` (UTF-8 bytes)
@@ -36,8 +38,37 @@ export class ResultTooDeep extends Error {
  */
 export function serializeResult(value: unknown, maxBytes: number): string | undefined {
   if (value === undefined) return undefined;
+  try {
+    return serialize(value, maxBytes, 'whole');
+  } catch (error) {
+    if (!(error instanceof Unrepresentable)) throw error;
+    const writer = new JsonWriter(maxBytes);
+    writer.write(JSON.stringify(safeString(value)));
+    return writer.text();
+  }
+}
+
+/**
+ * The JSON text of a job's log fields: like {@link serializeResult}, except that each value the
+ * rules cannot represent becomes its own `String(value)` in place, so that one odd field (an
+ * Error, a callback) does not hide the others.
+ *
+ * @throws {@link ResultTooLarge} when the JSON text exceeds `maxBytes` (UTF-8 bytes)
+ * @throws {@link ResultTooDeep} when the fields nest deeper than {@link MAX_RESULT_DEPTH}
+ */
+export function serializeLogFields(value: unknown, maxBytes: number): string | undefined {
+  return value === undefined ? undefined : serialize(value, maxBytes, 'in-place');
+}
+
+/** What to do on a value the rules cannot represent: give up on the whole value, or stringify it in place. */
+type FallbackMode = 'whole' | 'in-place';
+
+/** Thrown inside a `'whole'` walk at the first value the rules cannot represent (no stack: not an Error). */
+class Unrepresentable {}
+
+function serialize(value: unknown, maxBytes: number, mode: FallbackMode): string {
   const writer = new JsonWriter(maxBytes);
-  new ResultWalker(writer).walk(value);
+  new ResultWalker(writer, mode).walk(value);
   return writer.text();
 }
 
@@ -70,7 +101,10 @@ class ResultWalker {
   private readonly stack: Frame[] = [];
   private readonly ancestors = new Set<object>();
 
-  constructor(private readonly writer: JsonWriter) {}
+  constructor(
+    private readonly writer: JsonWriter,
+    private readonly mode: FallbackMode,
+  ) {}
 
   walk(root: unknown): void {
     this.emit(root);
@@ -95,21 +129,31 @@ class ResultWalker {
 
   private emit(value: unknown): void {
     const leaf = leafText(value);
+    if (leaf === UNREPRESENTABLE) return this.unrepresentable(value);
     if (leaf !== undefined) return this.writer.write(leaf);
     const container = containerOf(value as object);
-    if (container === undefined) return this.writer.write(JSON.stringify(safeString(value)));
-    if (this.ancestors.has(container.source)) {
-      return this.writer.write(JSON.stringify(safeString(value)));
-    }
+    if (container === undefined || this.ancestors.has(container.source))
+      return this.unrepresentable(value);
     if (this.stack.length >= MAX_RESULT_DEPTH) throw new ResultTooDeep();
     this.ancestors.add(container.source);
     this.stack.push({ ...container, count: 0 });
     this.writer.write(container.kind === 'array' ? '[' : '{');
   }
+
+  private unrepresentable(value: unknown): void {
+    if (this.mode === 'whole') throw new Unrepresentable();
+    this.writer.write(JSON.stringify(safeString(value)));
+  }
 }
 
-/** The JSON text of a value that is not a container, or `undefined` for containers. */
-function leafText(value: unknown): string | undefined {
+/** A function, symbol or Error: nothing the serialization rules can represent. */
+const UNREPRESENTABLE = Symbol('unrepresentable');
+
+/**
+ * The JSON text of a value that is not a container, `undefined` for containers, or
+ * {@link UNREPRESENTABLE}.
+ */
+function leafText(value: unknown): string | undefined | typeof UNREPRESENTABLE {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -124,15 +168,16 @@ function leafText(value: unknown): string | undefined {
     case 'object':
       return value === null ? 'null' : objectLeafText(value);
     default:
-      return JSON.stringify(safeString(value));
+      return UNREPRESENTABLE;
   }
 }
 
-function objectLeafText(value: object): string | undefined {
+function objectLeafText(value: object): string | undefined | typeof UNREPRESENTABLE {
   if (value instanceof Date) {
     return JSON.stringify(Number.isNaN(value.getTime()) ? safeString(value) : value.toISOString());
   }
-  if (value instanceof Error) return JSON.stringify(safeString(value));
+  // An Error's message and stack are not own enumerable fields: it is an opaque instance.
+  if (value instanceof Error) return UNREPRESENTABLE;
   return undefined;
 }
 
@@ -141,7 +186,7 @@ function bigintText(value: bigint): string {
   return Number.isSafeInteger(asNumber) ? String(asNumber) : JSON.stringify(value.toString());
 }
 
-/** How to open an object as a JSON array or object; `undefined` → serialize as `String(value)`. */
+/** How to open an object as a JSON array or object; `undefined` for an opaque instance. */
 function containerOf(value: object): Container | undefined {
   if (Array.isArray(value)) return { kind: 'array', source: value, items: value.values() };
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { ConfigParseError, InvalidContextSetting } from '@jobserver/config';
+import { Catch, HttpException, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { ConfigParseError, InvalidContextSetting, type ServerConfig } from '@jobserver/config';
 import { DomainError, DomainErrorWithInfo } from '@jobserver/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SERVER_CONFIG } from './tokens';
 
 interface ErrorBody {
   status: string;
@@ -13,6 +14,8 @@ interface ErrorBody {
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('DomainErrorFilter');
+
+  constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
@@ -26,6 +29,10 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (error instanceof DomainError) return [error.httpStatus, { status: error.label, result: error.message }];
     if (error instanceof ConfigParseError) return [400, { status: 'ERROR', result: `Cannot parse config: ${error.message}` }];
     if (error instanceof InvalidContextSetting) return [400, { status: 'ERROR', result: error.message }];
+    // Nest hands Fastify's own errors (a body over bodyLimit: 413) over as HttpExceptions.
+    if (error instanceof HttpException && error.getStatus() === 413) {
+      return [413, { status: 'ERROR', result: `request body is over the upload limit (${sizeText(this.config.uploadLimit)})` }];
+    }
     if (error instanceof HttpException) return [error.getStatus(), { status: 'ERROR', result: httpMessage(error) }];
     const statusCode = (error as { statusCode?: unknown }).statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
@@ -43,4 +50,11 @@ function httpMessage(error: HttpException): string {
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
   return Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+}
+
+/** `64 MiB`, `512 KiB`, else bytes: the upload limit as the config would write it. */
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 ** 2 && bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }

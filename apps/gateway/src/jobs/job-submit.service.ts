@@ -105,8 +105,16 @@ export class JobSubmitService {
       this.config.contextDefaults,
       typeof fromBody === 'object' && fromBody !== null ? (fromBody as Record<string, unknown>) : undefined,
     );
-    return { context: `${randomBytes(4).toString('hex')}-${query.classPath}`, adHoc: true, settings };
+    return { context: adHocContextName(query.classPath), adHoc: true, settings };
   }
+}
+
+/**
+ * `<8 hex>-<classPath>` with every character that is not a name character (letters, digits,
+ * `._-`) replaced by `_`: this names the context only; the job still resolves the real classPath.
+ */
+function adHocContextName(classPath: string): string {
+  return `${randomBytes(4).toString('hex')}-${classPath.replace(/[^A-Za-z0-9._-]/gu, '_')}`;
 }
 
 function isTerminal(event: JobEvent): boolean {

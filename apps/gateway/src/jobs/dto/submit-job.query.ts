@@ -1,22 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 
 /** A positive decimal number of seconds (no sign, no exponent, not zero). */
 const POSITIVE_SECONDS = /^(?!0*\.?0*$)(\d+\.?\d*|\.\d+)$/;
+
+/** Holds something besides white space: an empty or blank value is a missing one. */
+const IsNotBlank = (message: string) =>
+  ValidateBy(
+    {
+      name: 'isNotBlank',
+      validator: { validate: (value) => typeof value === 'string' && /\S/.test(value) },
+    },
+    { message },
+  );
 
 /** Query of `POST /jobs`. */
 export class SubmitJobQuery {
   @ApiProperty({ description: 'app name of an uploaded bundle', example: 'test' })
   @IsString({ message: 'appName is required' })
-  @IsNotEmpty({ message: 'appName is required' })
+  // class-validator runs the decorator nearest the field first: a blank value is reported as missing.
+  @IsNotBlank('appName is required')
   appName: string;
 
   @ApiProperty({ description: 'the job export', example: 'spark.jobserver.WordCountExample' })
   @IsString({ message: 'classPath is required' })
-  @IsNotEmpty({ message: 'classPath is required' })
-  // An ad-hoc context is named `<8 hex>-<classPath>`: context names hold ≤ 200 chars and no ':'.
+  // An ad-hoc context is named `<8 hex>-<classPath>` (name characters only): ≤ 200 chars in all.
+  // ':' and control characters never name an export of a real bundle: refused as before.
   @MaxLength(191, { message: 'classPath must be at most 191 characters' })
   @Matches(/^[^:\p{Cc}]+$/u, { message: "classPath may not contain ':' or control characters" })
+  @IsNotBlank('classPath is required')
   classPath: string;
 
   @ApiPropertyOptional({ description: 'named context to run in; absent = a new ad-hoc context' })
