@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobserverClient, processGone } from '../../../test/support/client';
+import { startTestCluster, type TestCluster } from '../../../test/support/cluster';
+import { environNames, probeBundleFile, secretNames } from '../../../test/support/probe';
+import { eventually } from '../../../test/support/server';
+
+const LIVE = `('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`;
+
+/** Pool workers get their secrets from the orchestrator's env; user code must still not see them. */
+describe('pool worker isolation', () => {
+  let cluster: TestCluster;
+  let api: JobserverClient;
+  const run = async (context: string, classPath: string, config: unknown = {}) => {
+    const res = await api.submit({ appName: 'probe', classPath, context, sync: true }, config);
+    expect(res.body.status).toBe('OK');
+    return res.body.result;
+  };
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ gateways: 1, schedulers: 1, workers: 2 });
+    api = new JobserverClient(cluster.gateways[0].url);
+    await api.upload('probe', probeBundleFile());
+  });
+  afterAll(async () => cluster?.stop());
+
+  it("keeps the secrets out of a pool worker's job env and /proc/<worker pid>/environ", async () => {
+    expect((await api.post('/contexts/pooled')).status).toBe(200);
+    const { names } = await run('pooled', 'Env');
+    expect(secretNames(names)).toEqual([]);
+    const [{ pid }] = await cluster.query<{ pid: number }>(`SELECT pid FROM contexts WHERE name = 'pooled' AND state IN ${LIVE}`);
+    expect(secretNames(environNames(pid))).toEqual([]);
+  });
+
+  it("ends what a pool worker's job spawned once its context stops", async () => {
+    const { pid: sleep } = await run('pooled', 'Spawn');
+    expect(processGone(sleep)).toBe(false);
+    expect((await api.delete('/contexts/pooled')).status).toBe(200);
+    await eventually(async () => (processGone(sleep) ? true : undefined), 15_000);
+  });
+});
