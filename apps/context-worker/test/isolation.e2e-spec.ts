@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,8 +73,10 @@ describe('worker-user', () => {
   let api: JobserverClient;
 
   beforeAll(async () => {
-    // The cache dir's parent must be reachable by the worker user (the server's logDir is 0700).
-    const cacheDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'jobserver-wu-')), 'cache');
+    // The cache dir's parents must let the worker user through (mkdtemp makes 0700 dirs).
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'jobserver-wu-'));
+    chmodSync(parent, 0o755);
+    const cacheDir = path.join(parent, 'cache');
     server = await startTestServer({ JOBSERVER_WORKER_USER: 'nobody', JOBSERVER_BUNDLE_CACHE_DIR: cacheDir });
     api = new JobserverClient(server.url);
     await api.upload('demo');

@@ -1,7 +1,8 @@
 export { ConfigParseError, parseConfigText } from './hocon';
 export { parseByteSize, parseDurationMs } from './units';
 export { CONFIG_DEFAULTS, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';
-export { InvalidServerConfig, loadServerConfig } from './load-config';
+export { InvalidServerConfig, loadServerConfig, settingsAsEnv } from './load-config';
+export { killProcessGroup, resolveWorkerUser, workerProcessEnv, type OsUser } from './worker-process';
 export {
   contextLimits,
   InvalidContextSetting,

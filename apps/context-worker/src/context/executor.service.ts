@@ -35,6 +35,7 @@ export class ExecutorService {
       memoryLimitMb: limits.memoryLimitMb,
       memoryLimitLabel: limits.memoryLimitLabel,
       maxResultSize: this.config.maxResultSize,
+      env: jobEnv(this.config.jobEnv),
       onLog: (jobId, level, message, fields) =>
         this.logger[level === 'info' ? 'log' : level]({ ...fields, jobId, context: context.name }, message),
     });
@@ -72,4 +73,15 @@ export class ExecutorService {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state });
     }
   }
+}
+
+/**
+ * The `job-env` variables, the only part of this process's env user code sees. The launcher put
+ * them into the worker's env (they are not secrets, by definition); the rest of the env is kept
+ * from jobs all the same.
+ */
+function jobEnv(names: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of names) if (process.env[name] !== undefined) env[name] = process.env[name]!;
+  return env;
 }
