@@ -1,7 +1,8 @@
+import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient, processGone } from '../../../test/support/client';
 import { startTestCluster, type TestCluster } from '../../../test/support/cluster';
-import { environNames, probeBundleFile, secretNames } from '../../../test/support/probe';
+import { environNames, probeBundleFile, processUid, secretNames } from '../../../test/support/probe';
 import { eventually } from '../../../test/support/server';
 
 const LIVE = `('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`;
@@ -36,5 +37,29 @@ describe('pool worker isolation', () => {
     expect(processGone(sleep)).toBe(false);
     expect((await api.delete('/contexts/pooled')).status).toBe(200);
     await eventually(async () => (processGone(sleep) ? true : undefined), 15_000);
+  });
+});
+
+describe('pool worker with worker-user', () => {
+  let cluster: TestCluster;
+  let api: JobserverClient;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ gateways: 1, schedulers: 1, workers: 0 }, { JOBSERVER_WORKER_USER: 'nobody' });
+    chmodSync(cluster.logDir, 0o755); // the worker user's bundle cache lives below it
+    await cluster.startWorker();
+    api = new JobserverClient(cluster.gateways[0].url);
+    await api.upload('probe', probeBundleFile());
+  });
+  afterAll(async () => cluster?.stop());
+
+  it("runs the real worker as that user, unable to read its root supervisor's environ", async () => {
+    expect((await api.post('/contexts/confined')).status).toBe(200);
+    const [{ pid }] = await cluster.query<{ pid: number }>(`SELECT pid FROM contexts WHERE name = 'confined' AND state IN ${LIVE}`);
+    const supervisor = cluster.workers[0].pid;
+    expect(processUid(supervisor)).toBe(0);
+    expect(processUid(pid)).toBe(65534);
+    const res = await api.submit({ appName: 'probe', classPath: 'Environ', context: 'confined', sync: true }, { pid: supervisor });
+    expect(res.body).toMatchObject({ status: 'OK', result: { error: 'EACCES' } });
   });
 });

@@ -2,7 +2,13 @@ export { ConfigParseError, parseConfigText } from './hocon';
 export { parseByteSize, parseDurationMs } from './units';
 export { CONFIG_DEFAULTS, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';
 export { InvalidServerConfig, loadServerConfig, settingsAsEnv } from './load-config';
-export { killProcessGroup, resolveWorkerUser, workerProcessEnv, type OsUser } from './worker-process';
+export {
+  killProcessGroup,
+  prepareWorkerCacheDir,
+  resolveWorkerUser,
+  workerProcessEnv,
+  type OsUser,
+} from './worker-process';
 export {
   contextLimits,
   InvalidContextSetting,

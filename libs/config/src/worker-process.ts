@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { InvalidServerConfig } from './load-config';
 
 /** Variables a context worker's environment keeps besides `job-env`: none of them is a secret. */
@@ -71,5 +72,24 @@ export function killProcessGroup(pgid: number): void {
     process.kill(-pgid, 'SIGKILL');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/**
+ * The worker user writes its bundle cache: the dir is created and given to it, and every parent
+ * must let it through (it needs read access to the built apps as well, which root-owned files of
+ * mode 644/755 give).
+ * @throws InvalidServerConfig when a parent dir is closed to the worker user
+ */
+export function prepareWorkerCacheDir(cacheDir: string, user: OsUser): void {
+  mkdirSync(cacheDir, { recursive: true });
+  chownSync(cacheDir, user.uid, user.gid);
+  for (let dir = path.dirname(cacheDir); ; dir = path.dirname(dir)) {
+    const { mode, uid, gid } = statSync(dir);
+    const searchable = uid === user.uid ? mode & 0o100 : gid === user.gid ? mode & 0o010 : mode & 0o001;
+    if (!searchable) {
+      throw new InvalidServerConfig(`worker-user ${user.name} cannot reach bundle-cache-dir ${cacheDir}: ${dir} is closed to it`);
+    }
+    if (dir === path.dirname(dir)) return;
   }
 }

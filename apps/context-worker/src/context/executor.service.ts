@@ -76,12 +76,14 @@ export class ExecutorService {
 }
 
 /**
- * The `job-env` variables, the only part of this process's env user code sees. The launcher put
- * them into the worker's env (they are not secrets, by definition); the rest of the env is kept
- * from jobs all the same.
+ * What user code sees of this process's env: the `job-env` variables (the launcher put them into
+ * the worker's env; they are not secrets, by definition) and UV_THREADPOOL_SIZE, the context's
+ * `num-cpu-cores` as the launcher applied it. Nothing else of the env reaches jobs.
  */
 function jobEnv(names: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of names) if (process.env[name] !== undefined) env[name] = process.env[name]!;
+  for (const name of [...names, 'UV_THREADPOOL_SIZE']) {
+    if (process.env[name] !== undefined) env[name] = process.env[name]!;
+  }
   return env;
 }

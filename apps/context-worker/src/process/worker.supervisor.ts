@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import path from 'node:path';
 import {
   killProcessGroup,
   loadServerConfig,
+  prepareWorkerCacheDir,
   resolveWorkerUser,
   settingsAsEnv,
   workerProcessEnv,
@@ -23,6 +25,7 @@ export async function superviseWorker(entry: string): Promise<number> {
   const config = await loadServerConfig();
   const settings = await settingsAsEnv();
   const user = config.workerUser ? resolveWorkerUser(config.workerUser) : undefined;
+  if (user) prepareWorkerCacheDir(path.resolve(config.bundleCacheDir), user);
   const env = workerProcessEnv(process.env, config.jobEnv);
   if (user && user.uid !== process.getuid?.()) env.HOME = user.home;
   const child = spawn(process.execPath, [entry, CONFIG_STDIN_FLAG, SUPERVISED_FLAG], {

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
   contextLimits,
-  InvalidServerConfig,
   killProcessGroup,
+  prepareWorkerCacheDir,
   resolveWorkerUser,
   settingsAsEnv,
   workerProcessEnv,
@@ -44,7 +44,7 @@ export class LocalLauncher implements Launcher, OnApplicationShutdown {
   constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {
     this.workerMain = config.workerMain ?? DEFAULT_WORKER_MAIN;
     this.user = config.workerUser ? resolveWorkerUser(config.workerUser) : undefined;
-    if (this.user) prepareCacheDir(path.resolve(config.bundleCacheDir), this.user);
+    if (this.user) prepareWorkerCacheDir(path.resolve(config.bundleCacheDir), this.user);
   }
 
   async launch(context: ContextRecord): Promise<LaunchedWorker> {
@@ -119,25 +119,6 @@ export class LocalLauncher implements Launcher, OnApplicationShutdown {
     if (cores) env.UV_THREADPOOL_SIZE = String(cores);
     if (this.user && this.user.uid !== process.getuid?.()) env.HOME = this.user.home;
     return env;
-  }
-}
-
-/**
- * The worker user writes its bundle cache: the dir is created and given to it, and every parent
- * must let it through (it needs read access to the built apps as well, which root-owned files of
- * mode 644/755 give).
- * @throws InvalidServerConfig when a parent dir is closed to the worker user
- */
-function prepareCacheDir(cacheDir: string, user: OsUser): void {
-  mkdirSync(cacheDir, { recursive: true });
-  chownSync(cacheDir, user.uid, user.gid);
-  for (let dir = path.dirname(cacheDir); ; dir = path.dirname(dir)) {
-    const { mode, uid, gid } = statSync(dir);
-    const searchable = uid === user.uid ? mode & 0o100 : gid === user.gid ? mode & 0o010 : mode & 0o001;
-    if (!searchable) {
-      throw new InvalidServerConfig(`worker-user ${user.name} cannot reach bundle-cache-dir ${cacheDir}: ${dir} is closed to it`);
-    }
-    if (dir === path.dirname(dir)) return;
   }
 }
 
