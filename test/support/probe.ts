@@ -57,7 +57,11 @@ export function descendants(root: number): number[] {
   }
   const found: number[] = [];
   const walk = (parent: number) => {
-    for (const [pid, ppid] of parents) if (ppid === parent) found.push(pid), walk(pid);
+    for (const [pid, ppid] of parents) {
+      if (ppid !== parent) continue;
+      found.push(pid);
+      walk(pid);
+    }
   };
   walk(root);
   return found;
