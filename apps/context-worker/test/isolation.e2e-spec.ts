@@ -66,6 +66,16 @@ describe('context isolation (local launcher)', () => {
     process.kill((await workerPid('doomed'))!, 'SIGKILL');
     await eventually(async () => (processGone(sleep) ? true : undefined), 10_000);
   });
+
+  it('ends what a job spawned when the worker a restarted scheduler adopted is killed with SIGKILL', async () => {
+    expect((await api.post('/contexts/adopted')).status).toBe(200);
+    const sleep = await spawnSleep('adopted');
+    await server.kill('scheduler');
+    await server.start('scheduler');
+    process.kill((await workerPid('adopted'))!, 'SIGKILL');
+    // The new scheduler notices the missing heartbeat (heartbeat-timeout, 5 s by default).
+    await eventually(async () => (processGone(sleep) ? true : undefined), 20_000);
+  });
 });
 
 describe('worker-user', () => {
