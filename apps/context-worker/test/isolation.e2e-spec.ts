@@ -1,9 +1,10 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient, processGone } from '../../../test/support/client';
 import { environNames, probeBundleFile, processUid, secretNames } from '../../../test/support/probe';
+import { spawnApp } from '../../../test/support/processes';
 import { eventually, startTestServer, type TestServer } from '../../../test/support/server';
 
 const LIVE = `('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`;
@@ -92,6 +93,15 @@ describe('worker-user', () => {
     await api.upload('demo');
   });
   afterAll(async () => server?.stop());
+
+  it('refuses to start a scheduler whose worker-user does not exist', async () => {
+    const log = path.join(server.logDir, 'refused-scheduler.log');
+    const env = { ...process.env, DATABASE_URL: server.databaseUrl, REDIS_URL: server.redisUrl, JOBSERVER_PREFIX: server.prefix };
+    const child = spawnApp('scheduler', { ...env, JOBSERVER_WORKER_USER: 'no-such-jobserver-user' }, log);
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(readFileSync(log, 'utf8')).toContain('worker-user no-such-jobserver-user: no such OS user');
+  });
 
   it('runs context workers as that OS user, and their jobs load bundles', async () => {
     expect((await api.post('/contexts/unprivileged')).status).toBe(200);
