@@ -38,6 +38,15 @@ describe('pool worker isolation', () => {
     expect((await api.delete('/contexts/pooled')).status).toBe(200);
     await eventually(async () => (processGone(sleep) ? true : undefined), 15_000);
   });
+
+  it('ends the hosting worker and what its job spawned when the supervisor the orchestrator started is SIGKILLed', async () => {
+    const [idle] = cluster.workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    expect((await api.post('/contexts/orphaned')).status).toBe(200);
+    const [{ pid }] = await cluster.query<{ pid: number }>(`SELECT pid FROM contexts WHERE name = 'orphaned' AND state IN ${LIVE}`);
+    const { pid: sleep } = await run('orphaned', 'Spawn');
+    await cluster.kill(idle);
+    await eventually(async () => (processGone(pid) && processGone(sleep) ? true : undefined), 15_000);
+  });
 });
 
 describe('pool worker with worker-user', () => {
