@@ -52,6 +52,9 @@ COPY --from=build /app/apps/context-worker/dist apps/context-worker/dist
 COPY --from=build /app/examples/package.json examples/
 COPY --from=build /app/examples/dist examples/dist
 # Files are root-owned and read-only for the app; it writes only its bundle cache under /tmp.
+# Every process runs as `node`. Exception: compose runs the context-worker service as root with
+# JOBSERVER_WORKER_USER=node, so that a root supervisor keeps the secrets and the worker that runs
+# user code is `node` with a clean env (docs/security.md).
 USER node
 EXPOSE 8090
 CMD ["node", "apps/gateway/dist/main.js"]

@@ -22,7 +22,14 @@ async function embeddedPostgres() {
 
 async function main() {
   const embedded = process.env.DATABASE_URL ? undefined : await embeddedPostgres();
-  const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL || embedded.url };
+  // stop-with-parent: each app exits when its stdin (a pipe from this process) closes, so that
+  // the whole tree goes down with this process, even when it is SIGKILLed; the scheduler then
+  // kills its context workers' process groups.
+  const env = {
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL || embedded.url,
+    JOBSERVER_STOP_WITH_PARENT: 'true',
+  };
   if (embedded) {
     env.JOBSERVER_DATABASE_POOL_SIZE ??= '4';
     // pglite-socket serves every connection from one session: named statements would collide.
@@ -39,7 +46,8 @@ async function main() {
     process.exit(code);
   };
   for (const [name, main] of Object.entries(apps)) {
-    const child = spawn(process.execPath, [main], { env, stdio: 'inherit' });
+    const child = spawn(process.execPath, [main], { env, stdio: ['pipe', 'inherit', 'inherit'] });
+    child.stdin.on('error', () => undefined);
     child.once('exit', (code, signal) => {
       if (!stopping) {
         console.error(`${name} exited (${signal ?? code}); stopping jobserver`);

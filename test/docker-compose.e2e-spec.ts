@@ -33,9 +33,12 @@ describe('docker-compose.yml and Dockerfile', () => {
     expect(services['context-worker'].restart).toBe('always');
     expect(Object.keys(services['context-worker'].environment as object).sort()).toEqual([
       'DATABASE_URL',
+      'JOBSERVER_WORKER_USER',
       'LOG_LEVEL',
       'REDIS_URL',
     ]);
+    // A root supervisor runs the real worker as the image's unprivileged user (docs/security.md).
+    expect(services['context-worker']).toMatchObject({ user: 'root', environment: { JOBSERVER_WORKER_USER: 'node' } });
   });
 
   it('gives every service a health check, and starts apps only once what they need is healthy', () => {

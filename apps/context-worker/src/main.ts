@@ -1,42 +1,34 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { loadServerConfig } from '@jobserver/config';
-import { Logger } from 'nestjs-pino';
-import { ContextHostService } from './context/context-host.service';
-import { ContextClaimService } from './pool/context-claim.service';
-import { WorkerModule } from './worker.module';
+import { CONFIG_STDIN_FLAG, readSettingsFromStdin, SUPERVISED_FLAG } from './process/worker-entry.flags';
 
 /**
- * A context worker: hosts the context whose id is in JOBSERVER_CONTEXT_ID (local launcher), or,
- * without it, runs in pool mode: waits for a context claim, hosts that context, and exits once it
- * has stopped, so that the orchestrator restarts a fresh process (a clean heap, nothing left of
- * the previous context's user code).
+ * A context worker. Started by the local launcher (or a pool supervisor) with `--config-stdin`, it
+ * reads its settings, secrets included, from stdin before anything else: its environment holds
+ * none. Started by an orchestrator without JOBSERVER_CONTEXT_ID (pool mode, secrets in the env),
+ * it becomes a thin supervisor of a re-executed worker with a clean env. Started with
+ * JOBSERVER_CONTEXT_ID in the env, it runs on that env as it is.
+ * The worker's code is loaded only where it runs (a supervisor stays small and quick to start).
  */
-async function bootstrap(): Promise<void> {
-  const config = await loadServerConfig();
-  const fixedContextId = process.env.JOBSERVER_CONTEXT_ID || undefined;
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, fixedContextId), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  // A server process outlives a stray rejection: it is logged, not fatal.
-  process.on('unhandledRejection', (reason) => app.get(Logger).error({ err: reason }, 'unhandled rejection'));
-  const host = app.get(ContextHostService);
-  const claims = app.get(ContextClaimService);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      claims.close();
-      void host.stop();
-    });
+async function main(): Promise<number> {
+  if (process.argv.includes(CONFIG_STDIN_FLAG)) {
+    const settings = await readSettingsFromStdin();
+    const { exitWhenStdinCloses, runWorker } = await import('./worker.bootstrap.js');
+    if (process.argv.includes(SUPERVISED_FLAG)) exitWhenStdinCloses();
+    await runWorker(settings);
+    return 0;
   }
-  const contextId = fixedContextId ?? (await claims.next());
-  if (contextId) {
-    await host.boot(contextId);
-    await host.stopped;
+  if (!process.env.JOBSERVER_CONTEXT_ID) {
+    const { superviseWorker } = await import('./process/worker.supervisor.js');
+    return superviseWorker(__filename);
   }
-  await app.close();
-  process.exit(0);
+  const { runWorker } = await import('./worker.bootstrap.js');
+  await runWorker(process.env);
+  return 0;
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack : error);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  },
+);

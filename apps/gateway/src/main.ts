@@ -25,6 +25,14 @@ async function bootstrap(): Promise<void> {
   // A server process outlives a stray rejection: it is logged, not fatal.
   process.on('unhandledRejection', (reason) => app.get(Logger).error({ err: reason }, 'unhandled rejection'));
   app.enableShutdownHooks();
+  if (config.stopWithParent) {
+    // npm start's launcher keeps our stdin open while it lives: its death (even SIGKILL) closes it.
+    process.stdin.once('end', () => {
+      setTimeout(() => process.exit(1), 10_000).unref();
+      void app.close().finally(() => process.exit(1));
+    });
+    process.stdin.resume();
+  }
   const fastify = app.getHttpAdapter().getInstance();
   // Before any route is registered: the 405 answers collect the routes as they come.
   answerOtherMethods(fastify);

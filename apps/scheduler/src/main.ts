@@ -11,6 +11,15 @@ async function bootstrap(): Promise<void> {
   // A server process outlives a stray rejection: it is logged, not fatal.
   process.on('unhandledRejection', (reason) => app.get(Logger).error({ err: reason }, 'unhandled rejection'));
   app.enableShutdownHooks();
+  if (config.stopWithParent) {
+    // npm start's launcher keeps our stdin open while it lives: its death (even SIGKILL) closes it.
+    process.stdin.once('end', () => {
+      app.get(Logger).warn('npm start launcher gone; stopping with its context workers');
+      setTimeout(() => process.exit(1), 10_000).unref();
+      void app.close().finally(() => process.exit(1));
+    });
+    process.stdin.resume();
+  }
   app.get(Logger).log(`scheduler ${config.instanceId} running (launcher ${config.launcher})`);
 }
 

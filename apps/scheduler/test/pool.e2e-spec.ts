@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Redis from 'ioredis';
 import { JobserverClient } from '../../../test/support/client';
@@ -5,6 +6,15 @@ import { startTestCluster, type ClusterProcess, type TestCluster } from '../../.
 import { eventually } from '../../../test/support/server';
 
 const LIVE = `('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`;
+
+function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
 
 describe('pool launcher', () => {
   let cluster: TestCluster;
@@ -17,7 +27,8 @@ describe('pool launcher', () => {
     ))[0];
   const workerOf = async (name: string): Promise<ClusterProcess> => {
     const { pid } = await liveContext(name);
-    const worker = cluster.workers.find((w) => w.pid === pid);
+    // A pool worker the orchestrator started supervises the worker process that hosts the context.
+    const worker = cluster.workers.find((w) => w.pid === pid || w.pid === parentPid(pid));
     if (!worker) throw new Error(`context ${name} runs on pid ${pid}, not on a pool worker`);
     return worker;
   };

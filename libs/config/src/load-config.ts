@@ -27,13 +27,32 @@ const SHORT_ENV: Partial<Record<ConfigKey, string>> = {
  * @throws InvalidServerConfig listing every problem at once
  */
 export async function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Promise<ServerConfig> {
+  return toServerConfig({ ...CONFIG_DEFAULTS, ...(await readSettings(env)) });
+}
+
+/** The settings given explicitly: the config file's, overridden by env variables. */
+async function readSettings(env: NodeJS.ProcessEnv): Promise<Source> {
   const fromFile = env.JOBSERVER_CONFIG ? await readConfigFile(env.JOBSERVER_CONFIG) : {};
-  const source: Source = { ...CONFIG_DEFAULTS, ...fromFile };
+  const source: Source = {};
   for (const key of Object.keys(CONFIG_DEFAULTS) as ConfigKey[]) {
+    if (fromFile[key] !== undefined) source[key] = fromFile[key];
     const value = env[envName(key)] ?? (SHORT_ENV[key] ? env[SHORT_ENV[key]!] : undefined);
     if (value !== undefined && value !== '') source[key] = key === 'context-defaults' ? JSON.parse(value) : value;
   }
-  return toServerConfig(source);
+  return source;
+}
+
+/**
+ * The settings given explicitly (config file and env variables) as the env variables
+ * {@link loadServerConfig} reads: how a launcher hands a context worker its whole config over a
+ * pipe, so that the worker's environment holds no secret and it reads no file.
+ * @throws InvalidServerConfig when the config file cannot be read
+ */
+export async function settingsAsEnv(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
+  const settings = await readSettings(env);
+  const asText = (value: unknown) =>
+    Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return Object.fromEntries(Object.entries(settings).map(([key, value]) => [envName(key), asText(value)]));
 }
 
 async function readConfigFile(path: string): Promise<Source> {
@@ -99,6 +118,9 @@ function toServerConfig(s: Source): ServerConfig {
     logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
     instanceId: String(s['instance-id']),
     workerMain: str('worker-main'),
+    jobEnv: jobEnvNames(s['job-env'], problems),
+    workerUser: str('worker-user'),
+    stopWithParent: bool('stop-with-parent'),
   };
   if (!/^[A-Za-z0-9_.{}-]+$/.test(config.prefix)) problems.push('prefix may hold letters, digits and ._-{}');
   else if (!/^[^{}]*(\{[^{}]+\}[^{}]*)?$/.test(config.prefix)) {
@@ -107,4 +129,16 @@ function toServerConfig(s: Source): ServerConfig {
   if (config.schedulerLockDurationMs < 1000) problems.push('scheduler-lock-duration must be at least 1s');
   if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);
   return Object.freeze(config);
+}
+
+/** Names user code may see: a list (array or comma-separated), never the server's secrets. */
+function jobEnvNames(value: unknown, problems: string[]): readonly string[] {
+  const names = (Array.isArray(value) ? value.map(String) : String(value ?? '').split(','))
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const secret = names.filter((n) => n === 'DATABASE_URL' || n === 'REDIS_URL' || n.startsWith('JOBSERVER_'));
+  if (secret.length) problems.push(`job-env may not name the server's secrets: ${secret.join(', ')}`);
+  const bad = names.filter((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+  if (bad.length) problems.push(`job-env holds invalid variable names: ${bad.join(', ')}`);
+  return Object.freeze(names);
 }

@@ -64,6 +64,23 @@ export interface ServerConfig {
   readonly instanceId: string;
   /** The context-worker entry the local launcher runs. @defaultValue the built app beside the scheduler */
   readonly workerMain: string | undefined;
+  /**
+   * Names of the environment variables a job sees in `process.env` (its executor thread's env);
+   * the launcher passes them through to the worker. DATABASE_URL, REDIS_URL and JOBSERVER_* are
+   * refused. A list: HOCON/JSON array in the config file, comma-separated in JOBSERVER_JOB_ENV.
+   * @defaultValue none
+   */
+  readonly jobEnv: readonly string[];
+  /**
+   * OS user (name or uid) context workers run as: the local launcher spawns them as that user, a
+   * pool worker's supervisor runs the real worker as that user. Needs root. @defaultValue none
+   */
+  readonly workerUser: string | undefined;
+  /**
+   * Set by `npm start` (scripts/start.js): the process exits when its stdin closes (its parent
+   * died), and a scheduler then kills its context workers with it. @defaultValue false
+   */
+  readonly stopWithParent: boolean;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -91,6 +108,9 @@ export const CONFIG_DEFAULTS = {
   'log-level': 'info',
   'instance-id': `${hostname()}-${process.pid}`,
   'worker-main': undefined,
+  'job-env': [],
+  'worker-user': undefined,
+  'stop-with-parent': false,
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;

@@ -35,6 +35,7 @@ export class ExecutorService {
       memoryLimitMb: limits.memoryLimitMb,
       memoryLimitLabel: limits.memoryLimitLabel,
       maxResultSize: this.config.maxResultSize,
+      env: jobEnv(this.config.jobEnv),
       onLog: (jobId, level, message, fields) =>
         this.logger[level === 'info' ? 'log' : level]({ ...fields, jobId, context: context.name }, message),
     });
@@ -72,4 +73,17 @@ export class ExecutorService {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state });
     }
   }
+}
+
+/**
+ * What user code sees of this process's env: the `job-env` variables (the launcher put them into
+ * the worker's env; they are not secrets, by definition) and UV_THREADPOOL_SIZE, the context's
+ * `num-cpu-cores` as the launcher applied it. Nothing else of the env reaches jobs.
+ */
+function jobEnv(names: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of [...names, 'UV_THREADPOOL_SIZE']) {
+    if (process.env[name] !== undefined) env[name] = process.env[name]!;
+  }
+  return env;
 }

@@ -22,6 +22,7 @@ export const Failing = { runJob: () => { throw new RangeError('boom'); } };
 export class Counter { n = 0; runJob() { this.n += 1; return this.n; } }
 export const NotAJob = { run: () => 1 };
 export const Large = { runJob: () => 'x'.repeat(2000) };
+export const Env = { runJob: () => ({ ...process.env }) };
 export const Logger = { runJob(ctx) { ctx.log.info('hello', { a: 1 }); ctx.log.warn('odd', { f: () => 1 }); } };
 let factoryRuns = 0;
 export const Shared = {
@@ -113,6 +114,11 @@ const result = (outcome: JobOutcome): unknown =>
     : outcome;
 
 describe('Executor', () => {
+  it("gives jobs a process.env of exactly its env option, none of this process's", () =>
+    withExecutor(async (executor) => {
+      expect(result(await run(executor, 'Env').outcome)).toEqual({ ONLY_THIS: 'yes' });
+    }, { env: { ONLY_THIS: 'yes' } }));
+
   it('runs a job and returns its serialized result, after calling onStarted', () =>
     withExecutor(async (executor) => {
       const job = run(executor, 'spark.jobserver.Echo', { input: { string: 'a b' } });

@@ -28,6 +28,8 @@ export interface ExecutorOptions {
   ): void;
   /** The compiled thread entry. @defaultValue `executor.thread.js` beside this file */
   threadFile?: string;
+  /** The thread's `process.env`: what user code may see (`job-env`). @defaultValue empty */
+  env?: Record<string, string>;
 }
 
 /** A job for {@link Executor.run}. */
@@ -150,6 +152,7 @@ export class Executor {
   private spawn(): Promise<Worker> {
     const { memoryLimitMb, threadFile } = this.options;
     const worker = new Worker(threadFile ?? path.join(__dirname, 'executor.thread.js'), {
+      env: { ...this.options.env },
       resourceLimits: memoryLimitMb ? { maxOldGenerationSizeMb: memoryLimitMb } : undefined,
     });
     worker.on('message', (message: FromExecutorMessage) => this.onMessage(message));

@@ -2,8 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { contextLimits, type ServerConfig } from '@jobserver/config';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  contextLimits,
+  killProcessGroup,
+  prepareWorkerCacheDir,
+  resolveWorkerUser,
+  settingsAsEnv,
+  workerProcessEnv,
+  type OsUser,
+  type ServerConfig,
+} from '@jobserver/config';
 import type { ContextRecord } from '@jobserver/persistence';
 import { SERVER_CONFIG } from '../infra/tokens';
 import { startTimeoutMessage, type Launcher, type LaunchedWorker } from './launcher';
@@ -13,27 +22,49 @@ const DEFAULT_WORKER_MAIN = path.resolve(__dirname, '../../../context-worker/dis
 
 /**
  * Runs each context in a child process of the scheduler on this machine. The child keeps
- * running if the scheduler dies, so a restarted scheduler adopts it by pid.
+ * running if the scheduler dies, so a restarted scheduler adopts it by pid (except under
+ * `npm start`, `stop-with-parent`, where the workers end with the scheduler).
+ *
+ * A worker's environment holds no secret: it gets PATH, HOME, LANG/LC_ALL/TZ, UV_THREADPOOL_SIZE
+ * and the `job-env` variables; every server setting (DATABASE_URL, REDIS_URL, JOBSERVER_*) goes
+ * to it as one JSON line on its stdin. It leads a process group of its own (detached), and the
+ * group is SIGKILLed once the worker has exited or is killed: what its jobs spawned ends with it.
  */
 @Injectable()
-export class LocalLauncher implements Launcher {
+export class LocalLauncher implements Launcher, OnApplicationShutdown {
   private readonly logger = new Logger(LocalLauncher.name);
   private readonly children = new Map<string, ChildProcess>();
+  /** Pids of workers of a previous scheduler this one has seen (adopted). */
+  private readonly adopted = new Set<number>();
   private readonly workerMain: string;
+  private readonly user: OsUser | undefined;
+  private settings: Promise<Record<string, string>> | undefined;
 
+  /** @throws InvalidServerConfig when `worker-user` does not exist or this process is not root */
   constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {
     this.workerMain = config.workerMain ?? DEFAULT_WORKER_MAIN;
+    this.user = config.workerUser ? resolveWorkerUser(config.workerUser) : undefined;
+    if (this.user) prepareWorkerCacheDir(path.resolve(config.bundleCacheDir), this.user);
   }
 
   async launch(context: ContextRecord): Promise<LaunchedWorker> {
-    const child = spawn(process.execPath, [this.workerMain], {
-      env: { ...process.env, ...contextProcessEnv(context) },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    // This scheduler's own settings (env and config file), as loadServerConfig reads them.
+    this.settings ??= settingsAsEnv(process.env);
+    const settings = { ...(await this.settings), JOBSERVER_CONTEXT_ID: context.id, JOBSERVER_CONTEXT_NAME: context.name };
+    const child = spawn(process.execPath, [this.workerMain, '--config-stdin'], {
+      env: this.workerEnv(context),
+      stdio: ['pipe', 'inherit', 'inherit'],
+      detached: true,
+      uid: this.user?.uid,
+      gid: this.user?.gid,
     });
+    child.stdin!.on('error', () => undefined); // a worker that died at once: its exit tells
+    child.stdin!.end(`${JSON.stringify(settings)}\n`);
     this.children.set(context.id, child);
     const exited = new Promise<string>((resolve) => {
       child.once('exit', (code, signal) => {
         this.children.delete(context.id);
+        if (child.pid) killProcessGroup(child.pid); // children may outlive their worker
         resolve(signal ?? `exit code ${code}`);
       });
       child.once('error', (error) => {
@@ -53,20 +84,41 @@ export class LocalLauncher implements Launcher {
     const child = this.children.get(context.id);
     if (child && child.exitCode === null && child.signalCode === null) {
       const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      killProcessGroup(child.pid!);
       await gone;
       return;
     }
     const pid = context.pid;
-    if (!pid || !pidAlive(pid)) return;
-    process.kill(pid, 'SIGKILL');
+    if (!pid) return;
+    // A dead leader's group can still hold its jobs' children; no other group can bear its id.
+    killProcessGroup(pid);
     for (let i = 0; i < 100 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
   }
 
   async isAlive(context: ContextRecord): Promise<boolean> {
     const child = this.children.get(context.id);
     if (child) return child.exitCode === null && child.signalCode === null;
-    return context.pid ? pidAlive(context.pid) : false;
+    if (!context.pid) return false;
+    const alive = pidAlive(context.pid);
+    if (alive) this.adopted.add(context.pid);
+    else killProcessGroup(context.pid); // an adopted worker that died: its jobs' children go too
+    return alive;
+  }
+
+  /** Under `npm start` (stop-with-parent) a scheduler's workers end with it. */
+  onApplicationShutdown(): void {
+    if (!this.config.stopWithParent) return;
+    const pids = [...[...this.children.values()].map((child) => child.pid), ...this.adopted];
+    for (const pid of pids) if (pid) killProcessGroup(pid);
+  }
+
+  private workerEnv(context: ContextRecord): Record<string, string> {
+    const env = workerProcessEnv(process.env, this.config.jobEnv);
+    const cores = contextLimits(context.settings).numCpuCores;
+    // num-cpu-cores sizes libuv's thread pool (crypto, zlib, fs and dns work of its jobs).
+    if (cores) env.UV_THREADPOOL_SIZE = String(cores);
+    if (this.user && this.user.uid !== process.getuid?.()) env.HOME = this.user.home;
+    return env;
   }
 }
 
@@ -87,17 +139,4 @@ function isZombie(pid: number): boolean {
   } catch {
     return false; // no procfs (not Linux): trust kill(pid, 0)
   }
-}
-
-/**
- * What a context's process needs besides the server config: which context it hosts, and
- * `num-cpu-cores` as the size of libuv's thread pool (crypto, zlib, fs and dns work of its jobs).
- */
-export function contextProcessEnv(context: ContextRecord): Record<string, string> {
-  const cores = contextLimits(context.settings).numCpuCores;
-  return {
-    JOBSERVER_CONTEXT_ID: context.id,
-    JOBSERVER_CONTEXT_NAME: context.name,
-    ...(cores ? { UV_THREADPOOL_SIZE: String(cores) } : {}),
-  };
 }

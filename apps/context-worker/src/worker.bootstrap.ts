@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { loadServerConfig } from '@jobserver/config';
+import { Logger } from 'nestjs-pino';
+import { ContextHostService } from './context/context-host.service';
+import { ContextClaimService } from './pool/context-claim.service';
+import { killRestOfProcessGroup } from './process/process-group.reaper';
+import { WorkerModule } from './worker.module';
+
+/**
+ * Runs a context worker on `settings` (env variables as loadServerConfig reads them): hosts the
+ * context whose id is in JOBSERVER_CONTEXT_ID (local launcher), or, without it, waits for a
+ * context claim (pool mode), hosts that context, and ends once it has stopped, so that the
+ * orchestrator restarts a fresh process (a clean heap, nothing left of the previous context's
+ * user code). Whatever the context's jobs spawned ends with it.
+ * @returns once the context has stopped
+ */
+export async function runWorker(settings: NodeJS.ProcessEnv): Promise<void> {
+  const config = await loadServerConfig(settings);
+  const fixedContextId = settings.JOBSERVER_CONTEXT_ID || undefined;
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, fixedContextId), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  // A server process outlives a stray rejection: it is logged, not fatal.
+  process.on('unhandledRejection', (reason) => app.get(Logger).error({ err: reason }, 'unhandled rejection'));
+  const host = app.get(ContextHostService);
+  const claims = app.get(ContextClaimService);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      claims.close();
+      void host.stop();
+    });
+  }
+  const contextId = fixedContextId ?? (await claims.next());
+  if (contextId) {
+    await host.boot(contextId);
+    await host.stopped;
+  }
+  await app.close();
+  killRestOfProcessGroup();
+}
+
+/** A supervised worker whose supervisor died (its stdin closed) ends at once, with its jobs' children. */
+export function exitWhenStdinCloses(): void {
+  process.stdin.once('end', () => {
+    killRestOfProcessGroup();
+    process.exit(1);
+  });
+  process.stdin.resume();
+}

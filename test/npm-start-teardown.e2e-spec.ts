@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JobserverClient, processGone } from './support/client';
+import { descendants, probeBundleFile } from './support/probe';
+import { freePort, queryDatabase } from './support/processes';
+import { eventually } from './support/server';
+import { testDatabase, testRedis } from './support/services';
+
+const ROOT = path.resolve(__dirname, '..');
+const LIVE = `('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`;
+
+/** `npm start` (scripts/start.js on a real Postgres) takes its whole tree down, whatever dies. */
+describe('npm start leaves no orphans', () => {
+  let start: ChildProcess | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  let tree: number[] = [];
+
+  afterEach(async () => {
+    for (const pid of [start?.pid, ...tree]) {
+      try {
+        if (pid) process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone, as it should be
+      }
+    }
+    await cleanup?.();
+  });
+
+  /** Starts npm start's tree with a context whose job spawned `sleep 1000`; answers every pid in it. */
+  async function startTree(): Promise<{ pids: number[]; gateway: number; sleep: number }> {
+    const [db, redis, port] = await Promise.all([testDatabase(), testRedis(), freePort()]);
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jobserver-teardown-'));
+    cleanup = async () => {
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    const env = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      PORT: String(port),
+      JOBSERVER_HOST: '127.0.0.1',
+      JOBSERVER_PREFIX: redis.prefix,
+      JOBSERVER_BUNDLE_CACHE_DIR: path.join(dataDir, 'bundles'),
+      LOG_LEVEL: 'warn',
+    };
+    start = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js')], { env, stdio: 'ignore' });
+    const api = new JobserverClient(`http://127.0.0.1:${port}`);
+    await eventually(async () => ((await api.get('/healthz').catch(() => undefined))?.status === 200 ? true : undefined), 60_000);
+    await api.upload('probe', probeBundleFile());
+    expect((await api.post('/contexts/tree')).status).toBe(200);
+    const res = await api.submit({ appName: 'probe', classPath: 'Spawn', context: 'tree', sync: true });
+    expect(res.body.status).toBe('OK');
+    const sleep: number = res.body.result.pid;
+    const [{ pid: worker }] = await queryDatabase<{ pid: number }>(db.url, `SELECT pid FROM contexts WHERE name = 'tree' AND state IN ${LIVE}`);
+    const children = descendants(start.pid!);
+    const gateway = children.find((pid) => descendants(pid).length === 0 && pid !== sleep);
+    tree = [...new Set([...children, worker, sleep])];
+    expect(tree.length).toBeGreaterThanOrEqual(4); // gateway, scheduler, worker, sleep
+    expect(tree.every((pid) => !processGone(pid))).toBe(true);
+    return { pids: tree, gateway: gateway!, sleep };
+  }
+
+  const allGone = (pids: number[]) => eventually(async () => (pids.every(processGone) ? true : undefined), 20_000);
+
+  it('ends gateway, scheduler, context workers and their jobs\' children when start.js is SIGKILLed', async () => {
+    const { pids } = await startTree();
+    start!.kill('SIGKILL');
+    await allGone(pids);
+  });
+
+  it('stops everything when the gateway is SIGKILLed', async () => {
+    const { pids, gateway } = await startTree();
+    const exited = new Promise((resolve) => start!.once('exit', resolve));
+    process.kill(gateway, 'SIGKILL');
+    await exited;
+    await allGone(pids);
+  });
+});
