@@ -1,9 +1,11 @@
 export { ConfigParseError, parseConfigText } from './hocon';
+export { configParseOptions, type ConfigParseOptions } from './config-limits';
 export { parseByteSize, parseDurationMs } from './units';
 export { CONFIG_DEFAULTS, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';
 export { InvalidServerConfig, loadServerConfig } from './load-config';
 export {
   contextLimits,
+  contextSettingsOf,
   InvalidContextSetting,
   normalizeContextSettings,
   type ContextLimits,
