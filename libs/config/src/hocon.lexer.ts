@@ -28,6 +28,9 @@ const PUNCTUATION = new Set(['{', '}', '[', ']', ',', ':', '=']);
 const FORBIDDEN = new Set(['$', '"', '{', '}', '[', ']', ':', '=', ',', '+', '#', '`', '^', '?', '!', '@', '*', '&', '\\', '|']);
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
+/** A number up to its exponent's `e`: the `+` after it belongs to the number (`1e+21`). */
+const EXPONENT = /^-?\d+(\.\d+)?[eE]$/;
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 const isSpace = (c: string) =>
   c === ' ' || c === '\t' || c === '\r' || (c !== '\n' && (c < ' ' || c > '~') && /\s/.test(c));
 
@@ -87,7 +90,8 @@ export class HoconLexer {
     const start = this.pos;
     while (this.pos < text.length) {
       const c = text[this.pos];
-      if (c === '\n' || FORBIDDEN.has(c) || isSpace(c) || (c === '/' && text[this.pos + 1] === '/')) break;
+      const exponentSign = c === '+' && EXPONENT.test(text.slice(start, this.pos)) && isDigit(text[this.pos + 1]);
+      if (!exponentSign && (c === '\n' || FORBIDDEN.has(c) || isSpace(c) || (c === '/' && text[this.pos + 1] === '/'))) break;
       this.pos++;
     }
     return this.token('unquoted', text.slice(start, this.pos), start);

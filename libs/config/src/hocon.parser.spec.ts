@@ -17,7 +17,7 @@ describe('our HOCON subset: what it reads', () => {
     ['JSON escapes', String.raw`a = "q\"\\\/\b\f\n\r\t\u00e9"`, { a: 'q"\\/\b\f\n\r\té' }],
     ['a triple-quoted multi-line string, raw', 'a = """x\n  "y" \\n"""', { a: 'x\n  "y" \\n' }],
     ['quotes just before the closing triple', 'a = """x""""', { a: 'x"' }],
-    ['numbers as numbers', 'a = 1, b = -2.5, c = 1e3, d = 0', { a: 1, b: -2.5, c: 1000, d: 0 }],
+    ['numbers as numbers', 'a = 1, b = -2.5, c = 1e3, d = 0, e = -1e+21, f = 2E-3', { a: 1, b: -2.5, c: 1000, d: 0, e: -1e21, f: 0.002 }],
     ['number-like text as strings', 'a = 10s, b = 1.2.3, c = 01', { a: '10s', b: '1.2.3', c: '01' }],
     ['true, false, null', 'a = true, b = false, c = null', { a: true, b: false, c: null }],
     ['quoted literals as strings', 'a = "true", b = "1"', { a: 'true', b: '1' }],
