@@ -29,17 +29,21 @@ export function checkConfigLimits(text: string, limits: Required<ConfigParseOpti
   if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) throw depthError(limits.maxDepth);
 }
 
+const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE, HASH, SLASH, BACKSLASH, NEWLINE] = [
+  ...'{}[]"#/\\\n',
+].map((c) => c.charCodeAt(0));
+
 /** Nesting depth of brackets, a root without braces counting 1; stops counting past `max`. */
 function nestingDepth(text: string, max: number): number {
   const first = /\S/.exec(text); // a BOM is \s too
   let depth = first && (first[0] === '{' || first[0] === '[') ? 0 : 1;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '{' || c === '[') {
+    const c = text.charCodeAt(i);
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > max) return depth;
-    } else if (c === '}' || c === ']') depth--;
-    else if (c === '"') i = endOfString(text, i);
-    else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+    else if (c === QUOTE) i = endOfString(text, i);
+    else if (c === HASH || (c === SLASH && text.charCodeAt(i + 1) === SLASH)) {
       const end = text.indexOf('\n', i);
       i = end === -1 ? text.length : end;
     }
@@ -56,9 +60,9 @@ function endOfString(text: string, start: number): number {
     return end + 2;
   }
   for (let i = start + 1; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') i++;
-    else if (c === '"' || c === '\n') return i;
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE || c === NEWLINE) return i;
   }
   return text.length;
 }

@@ -15,10 +15,8 @@ export type TokenKind =
   | 'unquoted'
   | 'eof';
 
-/** One token; `text` is the decoded value of a quoted string, the raw text otherwise. */
-export interface Token {
-  kind: TokenKind;
-  text: string;
+/** Where a token starts (1-based). */
+export interface Position {
   line: number;
   column: number;
 }
@@ -31,33 +29,59 @@ const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b
 /** A number up to its exponent's `e`: the `+` after it belongs to the number (`1e+21`). */
 const EXPONENT = /^-?\d+(\.\d+)?[eE]$/;
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
-const isSpace = (c: string) =>
-  c === ' ' || c === '\t' || c === '\r' || (c !== '\n' && (c < ' ' || c > '~') && /\s/.test(c));
+const isSpaceCode = (code: number) =>
+  code === 32 || code === 9 || code === 13 || (code !== 10 && (code < 32 || code > 126) && /\s/.test(String.fromCharCode(code)));
+const isSpace = (c: string) => isSpaceCode(c.charCodeAt(0));
+/** ASCII codes that end unquoted text (whitespace, forbidden characters, `/` of a comment). */
+const ENDS_UNQUOTED = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  const c = String.fromCharCode(code);
+  ENDS_UNQUOTED[code] = FORBIDDEN.has(c) || code === 10 || c === '/' || isSpaceCode(code) ? 1 : 0;
+}
 
 /**
  * Splits HOCON text into tokens on demand, in one pass (linear time, no backtracking).
  * Comments (`#`, `//`) are dropped; a newline is a token because it separates fields.
+ * The current token is this object's `kind`, `text`, `line` and `column` (no object per token:
+ * a 1 MiB body has ~500 000 of them).
  * @throws ConfigParseError naming line and column for anything outside our subset
  */
 export class HoconLexer {
+  kind: TokenKind = 'eof';
+  /** The decoded value of a quoted string, the raw text otherwise. */
+  text = '';
+  line = 1;
+  column = 1;
+  /** Offsets of the token in the source: [start, end). */
+  start = 0;
+  end = 0;
   private pos = 0;
-  private line = 1;
+  private currentLine = 1;
   private lineStart = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly source: string) {}
 
-  next(): Token {
-    const { text } = this;
+  position(): Position {
+    return { line: this.line, column: this.column };
+  }
+
+  /** Source text between two offsets (unquoted text and the whitespace between is kept verbatim). */
+  slice(from: number, to: number): string {
+    return this.source.slice(from, to);
+  }
+
+  next(): void {
+    const text = this.source;
     this.skipComment();
     if (this.pos >= text.length) return this.token('eof', '', this.pos);
     const start = this.pos;
     const c = text[start];
     if (c === '\n') {
-      const token = this.token('newline', '\n', start);
       this.pos++;
-      this.line++;
+      this.token('newline', '\n', start);
+      this.currentLine++;
       this.lineStart = this.pos;
-      return token;
+      return;
     }
     if (isSpace(c)) {
       while (this.pos < text.length && isSpace(text[this.pos])) this.pos++;
@@ -78,27 +102,31 @@ export class HoconLexer {
 
   /** Skips a comment up to (not including) its newline. */
   private skipComment(): void {
-    const { text } = this;
+    const text = this.source;
     if (text[this.pos] === '#' || text.startsWith('//', this.pos)) {
       const end = text.indexOf('\n', this.pos);
       this.pos = end === -1 ? text.length : end;
     }
   }
 
-  private unquoted(): Token {
-    const { text } = this;
+  private unquoted(): void {
+    const text = this.source;
     const start = this.pos;
-    while (this.pos < text.length) {
-      const c = text[this.pos];
-      const exponentSign = c === '+' && EXPONENT.test(text.slice(start, this.pos)) && isDigit(text[this.pos + 1]);
-      if (!exponentSign && (c === '\n' || FORBIDDEN.has(c) || isSpace(c) || (c === '/' && text[this.pos + 1] === '/'))) break;
-      this.pos++;
+    for (let pos = start; ; pos++) {
+      const code = text.charCodeAt(pos);
+      // NaN past the end; plain ASCII text is the hot path.
+      if (code < 128 && ENDS_UNQUOTED[code] === 0) continue;
+      if (code === 47 /* / */ && text.charCodeAt(pos + 1) !== 47) continue;
+      if (code === 43 /* + */ && isDigit(text[pos + 1]) && EXPONENT.test(text.slice(start, pos))) continue;
+      if (code >= 128 && !isSpaceCode(code)) continue;
+      this.pos = pos;
+      break;
     }
     return this.token('unquoted', text.slice(start, this.pos), start);
   }
 
-  private quoted(): Token {
-    const { text } = this;
+  private quoted(): void {
+    const text = this.source;
     const start = this.pos++;
     const parts: string[] = [];
     let runStart = this.pos;
@@ -121,7 +149,7 @@ export class HoconLexer {
 
   /** Decodes the JSON escape at `pos` (a backslash) and moves past it. */
   private escape(): string {
-    const { text } = this;
+    const text = this.source;
     const c = text[this.pos + 1];
     if (c === 'u') {
       const hex = text.slice(this.pos + 2, this.pos + 6);
@@ -136,22 +164,20 @@ export class HoconLexer {
   }
 
   /** `"""…"""`: raw text, newlines included; quotes just before the closing three belong to it. */
-  private tripleQuoted(): Token {
-    const { text } = this;
+  private tripleQuoted(): void {
+    const text = this.source;
     const start = this.pos;
     let end = text.indexOf('"""', start + 3);
     if (end === -1) throw this.errorAt('unterminated """ string', start);
     while (text[end + 3] === '"') end++;
-    const value = text.slice(start + 3, end);
-    const token = this.token('quoted', value, start);
+    this.pos = end + 3;
+    this.token('quoted', text.slice(start + 3, end), start);
     for (let i = start; i < end; i++) {
       if (text[i] === '\n') {
-        this.line++;
+        this.currentLine++;
         this.lineStart = i + 1;
       }
     }
-    this.pos = end + 3;
-    return token;
   }
 
   private refusal(c: string, at: number): Error {
@@ -161,10 +187,15 @@ export class HoconLexer {
   }
 
   private errorAt(reason: string, at: number): Error {
-    return parseErrorAt(reason, this.line, at - this.lineStart + 1);
+    return parseErrorAt(reason, this.currentLine, at - this.lineStart + 1);
   }
 
-  private token(kind: TokenKind, text: string, at: number): Token {
-    return { kind, text, line: this.line, column: at - this.lineStart + 1 };
+  private token(kind: TokenKind, text: string, at: number): void {
+    this.kind = kind;
+    this.text = text;
+    this.line = this.currentLine;
+    this.column = at - this.lineStart + 1;
+    this.start = at;
+    this.end = this.pos;
   }
 }

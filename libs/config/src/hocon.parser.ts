@@ -1,9 +1,7 @@
 import { ConfigParseError, parseErrorAt } from './config-parse.error';
-import { HoconLexer, type Token, type TokenKind } from './hocon.lexer';
+import { HoconLexer, type Position, type TokenKind } from './hocon.lexer';
 
 type Obj = Record<string, unknown>;
-/** One piece of a value concatenation (`a b "c"`, `{…} {…}`, `[…] […]`). */
-type Part = { kind: 'string'; text: string; quoted: boolean } | { kind: 'object'; value: Obj } | { kind: 'array'; value: unknown[] };
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const LITERALS: Record<string, unknown> = { true: true, false: false, null: null };
@@ -24,15 +22,14 @@ export function parseHocon(text: string, maxDepth: number): unknown {
 }
 
 class HoconParser {
-  private readonly lexer: HoconLexer;
-  private tok: Token;
+  private readonly tok: HoconLexer;
 
   constructor(
     text: string,
     private readonly maxDepth: number,
   ) {
-    this.lexer = new HoconLexer(text);
-    this.tok = this.lexer.next();
+    this.tok = new HoconLexer(text);
+    this.tok.next();
   }
 
   root(): unknown {
@@ -41,7 +38,7 @@ class HoconParser {
     if (this.kind() !== '{') return this.fields({}, 1, 'eof');
     const value = this.object(1);
     this.skip(true);
-    if (this.kind() !== 'eof') throw this.error(`unexpected ${describe(this.tok)} after the root object`);
+    if (this.kind() !== 'eof') throw this.error(`unexpected ${this.describe()} after the root object`);
     return value;
   }
 
@@ -51,15 +48,22 @@ class HoconParser {
   }
 
   private advance(): void {
-    this.tok = this.lexer.next();
+    this.tok.next();
   }
 
   private skip(newlines: boolean): void {
     while (this.kind() === 'space' || (newlines && this.kind() === 'newline')) this.advance();
   }
 
-  private error(reason: string, at: Token = this.tok): ConfigParseError {
+  private error(reason: string, at: Position = this.tok): ConfigParseError {
     return parseErrorAt(reason, at.line, at.column);
+  }
+
+  private describe(): string {
+    const { kind, text } = this.tok;
+    if (kind === 'eof') return 'the end of the text';
+    if (kind === 'newline') return 'a newline';
+    return `'${text.slice(0, 20)}'`;
   }
 
   /** Fields up to `end` (`}` is consumed, eof is not), separated by commas or newlines. */
@@ -72,7 +76,7 @@ class HoconParser {
       this.skip(false);
       if (this.kind() === ',') this.advance();
       else if (this.kind() !== 'newline' && this.kind() !== end && this.kind() !== 'eof') {
-        throw this.error(`expected a comma or a newline, not ${describe(this.tok)}`);
+        throw this.error(`expected a comma or a newline, not ${this.describe()}`);
       }
     }
     if (end === '}') this.advance();
@@ -98,15 +102,15 @@ class HoconParser {
 
   /** A key path (`a.b."c.d"`), up to its separator (`=`, `:`, `+=` or the `{` of `key { … }`). */
   private key(): string[] {
-    const start = this.tok;
-    if (start.kind === 'unquoted' && start.text === 'include') throw this.error('include is not allowed');
+    const start = this.tok.position();
+    if (this.kind() === 'unquoted' && this.tok.text === 'include') throw this.error('include is not allowed');
     const segments = [''];
-    const quoted = [false];
+    let emptyUnquoted = false;
+    let quotedLast = false;
     let pendingSpace = '';
     let any = false;
-    for (;;) {
-      const { kind, text } = this.tok;
-      if (kind === '=' || kind === ':' || kind === '+=' || kind === '{') break;
+    for (let kind = this.kind(); kind !== '=' && kind !== ':' && kind !== '+=' && kind !== '{'; kind = this.kind()) {
+      const { text } = this.tok;
       if (kind === 'space') pendingSpace += text;
       else if (kind === 'quoted' || kind === 'unquoted') {
         if (any) segments[segments.length - 1] += pendingSpace;
@@ -114,48 +118,62 @@ class HoconParser {
         any = true;
         if (kind === 'quoted') {
           segments[segments.length - 1] += text;
-          quoted[quoted.length - 1] = true;
+          quotedLast = true;
+        } else if (text.indexOf('.') === -1) {
+          segments[segments.length - 1] += text;
         } else {
-          const [first, ...rest] = text.split('.');
-          segments[segments.length - 1] += first;
-          for (const piece of rest) {
-            segments.push(piece);
-            quoted.push(false);
+          const pieces = text.split('.');
+          segments[segments.length - 1] += pieces[0];
+          for (let i = 1; i < pieces.length; i++) {
+            emptyUnquoted ||= segments[segments.length - 1] === '' && !quotedLast;
+            segments.push(pieces[i]);
+            quotedLast = false;
           }
         }
-      } else if (!any) throw this.error(`expected a key, not ${describe(this.tok)}`);
-      else throw this.error(`expected = or : after the key, not ${describe(this.tok)}`);
+      } else if (!any) throw this.error(`expected a key, not ${this.describe()}`);
+      else throw this.error(`expected = or : after the key, not ${this.describe()}`);
       this.advance();
     }
     if (!any) throw this.error('expected a key', start);
-    if (segments.some((s, i) => s === '' && !quoted[i])) throw this.error('empty segment in key path', start);
+    emptyUnquoted ||= segments[segments.length - 1] === '' && !quotedLast;
+    if (emptyUnquoted) throw this.error('empty segment in key path', start);
     return segments;
   }
 
   /** A value, or a concatenation of values, on the current line; containers open at `level`. */
   private value(level: number): unknown {
-    const start = this.tok;
-    const parts: Part[] = [];
-    let pendingSpace = '';
-    while (!VALUE_END.has(this.kind())) {
-      const { kind, text } = this.tok;
-      if (kind === 'space') {
-        pendingSpace += text;
-        this.advance();
+    const start = this.tok.position();
+    let text: string | undefined;
+    let literal = false;
+    // While only unquoted text and whitespace are seen, the value is a slice of the source.
+    let raw = true;
+    let rawStart = -1;
+    let previousEnd = -1;
+    let containers: Array<Obj | unknown[]> | undefined;
+    for (let kind = this.kind(); !VALUE_END.has(kind); kind = this.kind()) {
+      if (kind === '{' || kind === '[') {
+        (containers ??= []).push(kind === '{' ? this.object(level) : this.array(level));
         continue;
       }
-      if (kind === '{') parts.push({ kind: 'object', value: this.object(level) });
-      else if (kind === '[') parts.push({ kind: 'array', value: this.array(level) });
-      else {
-        const last = parts[parts.length - 1];
-        if (last?.kind === 'string') parts.push({ kind: 'string', text: pendingSpace, quoted: true });
-        parts.push({ kind: 'string', text, quoted: kind === 'quoted' });
-        this.advance();
+      if (kind === 'unquoted' && raw) {
+        literal = rawStart === -1;
+        if (rawStart === -1) rawStart = this.tok.start;
+      } else if (kind !== 'space') {
+        // Only whitespace lies between two strings of one value (a comment or newline ends it).
+        if (raw && rawStart !== -1) text = this.tok.slice(rawStart, previousEnd);
+        const gap = text === undefined ? '' : this.tok.slice(previousEnd, this.tok.start);
+        text = text === undefined ? this.tok.text : text + gap + this.tok.text;
+        raw = false;
+        literal = false;
       }
-      pendingSpace = '';
+      if (kind !== 'space') previousEnd = this.tok.end;
+      this.advance();
     }
-    if (parts.length === 0) throw this.error(`expected a value, not ${describe(this.tok)}`);
-    return concatenate(parts, () => this.error('cannot concatenate objects, arrays and strings', start));
+    if (raw && rawStart !== -1) text = this.tok.slice(rawStart, previousEnd);
+    if (containers && text !== undefined) throw this.error('cannot concatenate objects, arrays and strings', start);
+    if (containers) return concatenate(containers, () => this.error('cannot concatenate objects and arrays', start));
+    if (text === undefined) throw this.error(`expected a value, not ${this.describe()}`);
+    return literal ? parseLiteral(text) : text;
   }
 
   private object(level: number): Obj {
@@ -166,7 +184,7 @@ class HoconParser {
 
   private array(level: number): unknown[] {
     if (level > this.maxDepth) throw depthError(this.maxDepth);
-    const open = this.tok;
+    const open = this.tok.position();
     this.advance();
     const items: unknown[] = [];
     for (;;) {
@@ -177,7 +195,7 @@ class HoconParser {
       this.skip(false);
       if (this.kind() === ',') this.advance();
       else if (this.kind() !== 'newline' && this.kind() !== ']' && this.kind() !== 'eof') {
-        throw this.error(`expected a comma or a newline, not ${describe(this.tok)}`);
+        throw this.error(`expected a comma or a newline, not ${this.describe()}`);
       }
     }
     this.advance();
@@ -185,23 +203,19 @@ class HoconParser {
   }
 }
 
-function concatenate(parts: Part[], mixed: () => Error): unknown {
-  const kind = parts[0].kind;
-  if (parts.some((p) => p.kind !== kind)) throw mixed();
-  if (kind === 'object') {
-    const merged: Obj = {};
-    for (const part of parts as Array<{ value: Obj }>) mergeInto(merged, part.value);
-    return merged;
-  }
-  if (kind === 'array') return (parts as Array<{ value: unknown[] }>).flatMap((p) => p.value);
-  const strings = parts as Array<{ text: string; quoted: boolean }>;
-  if (strings.length === 1 && !strings[0].quoted) return literal(strings[0].text);
-  return strings.map((p) => p.text).join('');
+function concatenate(parts: Array<Obj | unknown[]>, mixed: () => Error): Obj | unknown[] {
+  if (parts.length === 1) return parts[0];
+  if (parts.every(Array.isArray)) return (parts as unknown[][]).flat(1);
+  if (parts.some(Array.isArray)) throw mixed();
+  const merged: Obj = {};
+  for (const part of parts as Obj[]) mergeInto(merged, part);
+  return merged;
 }
 
 /** An unquoted value on its own: a number, true, false, null, or else a string. */
-function literal(text: string): unknown {
-  if (NUMBER.test(text)) return Number(text);
+function parseLiteral(text: string): unknown {
+  const first = text.charCodeAt(0);
+  if ((first === 45 /* - */ || (first >= 48 && first <= 57)) && NUMBER.test(text)) return Number(text);
   return Object.prototype.hasOwnProperty.call(LITERALS, text) ? LITERALS[text] : text;
 }
 
@@ -219,7 +233,8 @@ function define(target: Obj, key: string, value: unknown): void {
 /** Sets `path` in `target`: objects merge with an earlier object, anything else replaces it. */
 function assign(target: Obj, path: string[], value: unknown, append: boolean): void {
   let parent = target;
-  for (const segment of path.slice(0, -1)) {
+  for (let i = 0; i < path.length - 1; i++) {
+    const segment = path[i];
     const existing = own(parent, segment);
     if (isObject(existing)) {
       parent = existing;
@@ -244,10 +259,4 @@ function mergeInto(target: Obj, source: Obj): void {
     if (isObject(existing) && isObject(value)) mergeInto(existing, value);
     else define(target, key, value);
   }
-}
-
-function describe(token: Token): string {
-  if (token.kind === 'eof') return 'the end of the text';
-  if (token.kind === 'newline') return 'a newline';
-  return `'${token.text.slice(0, 20)}'`;
 }
