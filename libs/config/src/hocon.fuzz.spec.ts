@@ -5,6 +5,8 @@ import { parseConfigText } from './hocon';
 
 /** Inputs per property; `FUZZ_RUNS=200000 npx vitest run libs/config/src/hocon.fuzz.spec.ts` for a long run. */
 const numRuns = Number(process.env.FUZZ_RUNS ?? 500);
+/** Long runs get time in proportion (a few ms per input on a busy machine). */
+const timeout = Math.max(30_000, numRuns * 5);
 const MAX_DEPTH = 64;
 
 const SNIPPETS = [
@@ -61,7 +63,7 @@ function depthOf(value: unknown): number {
   return 1 + Math.max(0, ...Object.values(value).map(depthOf));
 }
 
-describe('parseConfigText under fuzzing', () => {
+describe('parseConfigText under fuzzing', { timeout }, () => {
   it('throws nothing but ConfigParseError on arbitrary strings', async () => {
     await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), parsesOrRefuses), { numRuns });
   });
