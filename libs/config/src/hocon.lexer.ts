@@ -21,7 +21,9 @@ export interface Position {
   column: number;
 }
 
-const PUNCTUATION = new Set(['{', '}', '[', ']', ',', ':', '=']);
+/** Single-character tokens by character code. */
+const PUNCTUATION: Array<TokenKind | undefined> = [];
+for (const c of ['{', '}', '[', ']', ',', ':', '='] as const) PUNCTUATION[c.charCodeAt(0)] = c;
 /** Characters HOCON forbids in unquoted text (`|` too: it would be @pushcorn's transform syntax). */
 const FORBIDDEN = new Set(['$', '"', '{', '}', '[', ']', ':', '=', ',', '+', '#', '`', '^', '?', '!', '@', '*', '&', '\\', '|']);
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
@@ -31,7 +33,6 @@ const EXPONENT = /^-?\d+(\.\d+)?[eE]$/;
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 const isSpaceCode = (code: number) =>
   code === 32 || code === 9 || code === 13 || (code !== 10 && (code < 32 || code > 126) && /\s/.test(String.fromCharCode(code)));
-const isSpace = (c: string) => isSpaceCode(c.charCodeAt(0));
 /** ASCII codes that end unquoted text (whitespace, forbidden characters, `/` of a comment). */
 const ENDS_UNQUOTED = new Uint8Array(128);
 for (let code = 0; code < 128; code++) {
@@ -72,25 +73,32 @@ export class HoconLexer {
 
   next(): void {
     const text = this.source;
-    this.skipComment();
-    if (this.pos >= text.length) return this.token('eof', '', this.pos);
+    let code = text.charCodeAt(this.pos);
+    if (code === 35 /* # */ || (code === 47 /* / */ && text.charCodeAt(this.pos + 1) === 47)) {
+      const end = text.indexOf('\n', this.pos);
+      this.pos = end === -1 ? text.length : end;
+      code = text.charCodeAt(this.pos);
+    }
     const start = this.pos;
-    const c = text[start];
-    if (c === '\n') {
+    if (start >= text.length) return this.token('eof', '', start);
+    if (code === 10) {
       this.pos++;
       this.token('newline', '\n', start);
       this.currentLine++;
       this.lineStart = this.pos;
       return;
     }
-    if (isSpace(c)) {
-      while (this.pos < text.length && isSpace(text[this.pos])) this.pos++;
+    if (isSpaceCode(code)) {
+      do this.pos++;
+      while (this.pos < text.length && isSpaceCode(text.charCodeAt(this.pos)));
       return this.token('space', text.slice(start, this.pos), start);
     }
-    if (PUNCTUATION.has(c)) {
+    const punctuation = code < 128 ? PUNCTUATION[code] : undefined;
+    if (punctuation !== undefined) {
       this.pos++;
-      return this.token(c as TokenKind, c, start);
+      return this.token(punctuation, punctuation, start);
     }
+    const c = text[start];
     if (c === '+' && text[start + 1] === '=') {
       this.pos += 2;
       return this.token('+=', '+=', start);
@@ -98,15 +106,6 @@ export class HoconLexer {
     if (c === '"') return text.startsWith('"""', start) ? this.tripleQuoted() : this.quoted();
     if (FORBIDDEN.has(c)) throw this.refusal(c, start);
     return this.unquoted();
-  }
-
-  /** Skips a comment up to (not including) its newline. */
-  private skipComment(): void {
-    const text = this.source;
-    if (text[this.pos] === '#' || text.startsWith('//', this.pos)) {
-      const end = text.indexOf('\n', this.pos);
-      this.pos = end === -1 ? text.length : end;
-    }
   }
 
   private unquoted(): void {
@@ -127,14 +126,36 @@ export class HoconLexer {
 
   private quoted(): void {
     const text = this.source;
-    const start = this.pos++;
+    const start = this.pos;
+    let escapes = false;
+    let end = start + 1;
+    for (let code = text.charCodeAt(end); code !== 34 /* " */; code = text.charCodeAt(++end)) {
+      if (code === 10 || Number.isNaN(code)) throw this.errorAt('unterminated quoted string', start);
+      if (code === 92 /* \ */) {
+        escapes = true;
+        end++;
+      }
+    }
+    this.pos = end + 1;
+    if (!escapes) return this.token('quoted', text.slice(start + 1, end), start);
+    let value: string | undefined;
+    try {
+      // JSON's escapes are HOCON's: the native decoder is the fast path.
+      value = JSON.parse(text.slice(start, end + 1)) as string;
+    } catch {
+      value = this.decode(start + 1, end); // raw control characters, or a bad escape to report
+    }
+    return this.token('quoted', value, start);
+  }
+
+  /** Decodes a quoted string's text between two offsets, escape by escape. */
+  private decode(from: number, to: number): string {
+    const text = this.source;
     const parts: string[] = [];
-    let runStart = this.pos;
-    for (;;) {
-      const c = text[this.pos];
-      if (c === undefined || c === '\n') throw this.errorAt('unterminated quoted string', start);
-      if (c === '"') break;
-      if (c !== '\\') {
+    let runStart = from;
+    this.pos = from;
+    while (this.pos < to) {
+      if (text.charCodeAt(this.pos) !== 92) {
         this.pos++;
         continue;
       }
@@ -142,9 +163,9 @@ export class HoconLexer {
       parts.push(this.escape());
       runStart = this.pos;
     }
-    parts.push(text.slice(runStart, this.pos));
-    this.pos++;
-    return this.token('quoted', parts.join(''), start);
+    parts.push(text.slice(runStart, to));
+    this.pos = to + 1;
+    return parts.join('');
   }
 
   /** Decodes the JSON escape at `pos` (a backslash) and moves past it. */

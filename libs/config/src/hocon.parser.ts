@@ -5,7 +5,7 @@ type Obj = Record<string, unknown>;
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const LITERALS: Record<string, unknown> = { true: true, false: false, null: null };
-const VALUE_END = new Set<TokenKind>([',', 'newline', '}', ']', 'eof', '=', ':', '+=']);
+const VALUE_END: Partial<Record<TokenKind, true>> = { ',': true, newline: true, '}': true, ']': true, eof: true, '=': true, ':': true, '+=': true };
 
 /** The error of a config that nests deeper than `maxDepth`. */
 export const depthError = (maxDepth: number) =>
@@ -150,7 +150,7 @@ class HoconParser {
     let rawStart = -1;
     let previousEnd = -1;
     let containers: Array<Obj | unknown[]> | undefined;
-    for (let kind = this.kind(); !VALUE_END.has(kind); kind = this.kind()) {
+    for (let kind = this.kind(); VALUE_END[kind] !== true; kind = this.kind()) {
       if (kind === '{' || kind === '[') {
         (containers ??= []).push(kind === '{' ? this.object(level) : this.array(level));
         continue;
