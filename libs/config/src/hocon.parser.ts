@@ -84,7 +84,7 @@ class HoconParser {
   }
 
   private field(target: Obj, level: number): void {
-    const path = this.key();
+    const path = this.key(level);
     const separator = this.kind();
     if (separator !== '{') {
       this.advance();
@@ -101,7 +101,7 @@ class HoconParser {
   }
 
   /** A key path (`a.b."c.d"`), up to its separator (`=`, `:`, `+=` or the `{` of `key { … }`). */
-  private key(): string[] {
+  private key(level: number): string[] {
     const start = this.tok.position();
     if (this.kind() === 'unquoted' && this.tok.text === 'include') throw this.error('include is not allowed');
     const segments = [''];
@@ -119,16 +119,18 @@ class HoconParser {
         if (kind === 'quoted') {
           segments[segments.length - 1] += text;
           quotedLast = true;
-        } else if (text.indexOf('.') === -1) {
-          segments[segments.length - 1] += text;
         } else {
-          const pieces = text.split('.');
-          segments[segments.length - 1] += pieces[0];
-          for (let i = 1; i < pieces.length; i++) {
+          let from = 0;
+          for (let dot = text.indexOf('.'); dot !== -1; dot = text.indexOf('.', from)) {
+            segments[segments.length - 1] += text.slice(from, dot);
             emptyUnquoted ||= segments[segments.length - 1] === '' && !quotedLast;
-            segments.push(pieces[i]);
+            segments.push('');
             quotedLast = false;
+            from = dot + 1;
+            // A path alone can nest: stop at the limit rather than split 100 000 segments.
+            if (level + segments.length - 1 > this.maxDepth) throw depthError(this.maxDepth);
           }
+          segments[segments.length - 1] += text.slice(from);
         }
       } else if (!any) throw this.error(`expected a key, not ${this.describe()}`);
       else throw this.error(`expected = or : after the key, not ${this.describe()}`);
