@@ -3,7 +3,8 @@
 // Posts hostile config bodies (nesting, size and key-count bombs) to a running gateway and prints
 // how long each answer took, and, given the gateway's pid, the CPU time the gateway spent on it.
 // It starts nothing itself:
-//   node bench/config-bombs.js http://127.0.0.1:8090 [--pid <gateway pid>] [--app <appName>]
+//   node bench/config-bombs.js http://127.0.0.1:8090 [--pid <gateway pid>] [--app <appName>] [--max-size 1m]
+// --max-size is the gateway's config-max-size: the size bombs are made just under and just over it.
 // The default app `nosuch` does not exist, so an accepted body is parsed and answered 404
 // without running a job.
 
@@ -19,6 +20,12 @@ const option = (name, fallback) => {
 const baseUrl = args.find((a) => /^https?:/.test(a)) ?? 'http://127.0.0.1:8090';
 const pid = option('--pid');
 const app = option('--app', 'nosuch');
+const UNITS = { '': 1, k: 1024, m: MiB };
+const sizeMatch = /^(\d+)([km]?)$/i.exec(option('--max-size', '1m'));
+if (!sizeMatch) throw new Error('--max-size takes a size like 256k or 1m');
+const LIMIT = Number(sizeMatch[1]) * UNITS[sizeMatch[2].toLowerCase()];
+const KEYS = Math.round((50_000 * LIMIT) / MiB);
+const limitText = LIMIT % MiB === 0 ? `${LIMIT / MiB} MiB` : `${LIMIT / 1024} KiB`;
 
 const nestHocon = (n) => `${'a{'.repeat(n)}x=1${'}'.repeat(n)}`;
 const nestJson = (n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
@@ -32,13 +39,13 @@ const BOMBS = [
   ['JSON nested 10 000 deep', nestJson(10_000)],
   ['JSON nested 100 000 deep', nestJson(100_000)],
   ['JSON arrays nested 100 000 deep', `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`],
-  ['1 MiB of a=1 lines (just under the limit)', upTo(MiB - 16, 'a=1\n')],
-  ['1 MiB + 4 bytes of a=1 lines (over the limit)', upTo(MiB + 4, 'a=1\n')],
-  ['1 MiB unquoted string', `a = ${'x'.repeat(MiB - 8)}`],
-  ['1 MiB of words (value concatenation)', `a = ${upTo(MiB - 8, 'ab ')}`],
-  ['1 MiB quoted string with escapes', `a = "${upTo(MiB - 8, '\\n')}"`],
-  ['50 000 keys, HOCON', lines(50_000, (i) => `k${i} = ${i}`)],
-  ['50 000 keys, JSON', JSON.stringify(Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i])))],
+  [`${limitText} of a=1 lines (just under the limit)`, upTo(LIMIT - 16, 'a=1\n')],
+  [`${limitText} + 4 bytes of a=1 lines (over the limit)`, upTo(LIMIT + 4, 'a=1\n')],
+  [`${limitText} unquoted string`, `a = ${'x'.repeat(LIMIT - 8)}`],
+  [`${limitText} of words (value concatenation)`, `a = ${upTo(LIMIT - 8, 'ab ')}`],
+  [`${limitText} quoted string with escapes`, `a = "${upTo(LIMIT - 8, '\\n')}"`],
+  [`${KEYS} keys, HOCON`, lines(KEYS, (i) => `k${i} = ${i}`)],
+  [`${KEYS} keys, JSON`, JSON.stringify(Object.fromEntries(Array.from({ length: KEYS }, (_, i) => [`k${i}`, i])))],
   ['a dotted path 10 000 segments long', `${Array(10_000).fill('a').join('.')} = 1`],
   ['a dotted path 100 000 segments long', `${Array(100_000).fill('a').join('.')} = 1`],
   ['5 000 dotted paths 60 segments long', lines(5_000, (i) => `${path(60, i)} = 1`)],

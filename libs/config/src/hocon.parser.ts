@@ -102,7 +102,7 @@ class HoconParser {
 
   /** A key path (`a.b."c.d"`), up to its separator (`=`, `:`, `+=` or the `{` of `key { … }`). */
   private key(level: number): string[] {
-    const start = this.tok.position();
+    const { line, column } = this.tok; // where errors point (no object per value)
     if (this.kind() === 'unquoted' && this.tok.text === 'include') throw this.error('include is not allowed');
     const segments = [''];
     let emptyUnquoted = false;
@@ -136,15 +136,15 @@ class HoconParser {
       else throw this.error(`expected = or : after the key, not ${this.describe()}`);
       this.advance();
     }
-    if (!any) throw this.error('expected a key', start);
+    if (!any) throw this.error('expected a key', { line, column });
     emptyUnquoted ||= segments[segments.length - 1] === '' && !quotedLast;
-    if (emptyUnquoted) throw this.error('empty segment in key path', start);
+    if (emptyUnquoted) throw this.error('empty segment in key path', { line, column });
     return segments;
   }
 
   /** A value, or a concatenation of values, on the current line; containers open at `level`. */
   private value(level: number): unknown {
-    const start = this.tok.position();
+    const { line, column } = this.tok; // where errors point (no object per value)
     let text: string | undefined;
     let literal = false;
     // While only unquoted text and whitespace are seen, the value is a slice of the source.
@@ -172,8 +172,8 @@ class HoconParser {
       this.advance();
     }
     if (raw && rawStart !== -1) text = this.tok.slice(rawStart, previousEnd);
-    if (containers && text !== undefined) throw this.error('cannot concatenate objects, arrays and strings', start);
-    if (containers) return concatenate(containers, () => this.error('cannot concatenate objects and arrays', start));
+    if (containers && text !== undefined) throw this.error('cannot concatenate objects, arrays and strings', { line, column });
+    if (containers) return concatenate(containers, () => this.error('cannot concatenate objects and arrays', { line, column }));
     if (text === undefined) throw this.error(`expected a value, not ${this.describe()}`);
     return literal ? parseLiteral(text) : text;
   }
