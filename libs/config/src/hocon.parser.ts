@@ -5,7 +5,22 @@ type Obj = Record<string, unknown>;
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const LITERALS: Record<string, unknown> = { true: true, false: false, null: null };
-const VALUE_END: Partial<Record<TokenKind, true>> = { ',': true, newline: true, '}': true, ']': true, eof: true, '=': true, ':': true, '+=': true };
+/** Tokens that end a value (anything else continues its concatenation). */
+function endsValue(kind: TokenKind): boolean {
+  switch (kind) {
+    case ',':
+    case 'newline':
+    case '}':
+    case ']':
+    case 'eof':
+    case '=':
+    case ':':
+    case '+=':
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** The error of a config that nests deeper than `maxDepth`. */
 export const depthError = (maxDepth: number) =>
@@ -152,7 +167,7 @@ class HoconParser {
     let rawStart = -1;
     let previousEnd = -1;
     let containers: Array<Obj | unknown[]> | undefined;
-    for (let kind = this.kind(); VALUE_END[kind] !== true; kind = this.kind()) {
+    for (let kind = this.kind(); !endsValue(kind); kind = this.kind()) {
       if (kind === '{' || kind === '[') {
         (containers ??= []).push(kind === '{' ? this.object(level) : this.array(level));
         continue;
@@ -217,6 +232,7 @@ function concatenate(parts: Array<Obj | unknown[]>, mixed: () => Error): Obj | u
 /** An unquoted value on its own: a number, true, false, null, or else a string. */
 function parseLiteral(text: string): unknown {
   const first = text.charCodeAt(0);
+  if (text.length === 1 && first >= 48 && first <= 57) return first - 48;
   if ((first === 45 /* - */ || (first >= 48 && first <= 57)) && NUMBER.test(text)) return Number(text);
   return Object.prototype.hasOwnProperty.call(LITERALS, text) ? LITERALS[text] : text;
 }
