@@ -66,3 +66,16 @@ export function contextLimits(settings: Record<string, unknown>): ContextLimits 
     jobTimeoutMs: parseDurationMs(settings['job-timeout']) ?? undefined,
   };
 }
+
+/**
+ * The `context-settings` block of a parsed job or context body, if it has one.
+ * @throws InvalidContextSetting when it is there but not an object
+ */
+export function contextSettingsOf(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const settings = body['context-settings'];
+  if (settings === undefined) return undefined;
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+    throw new InvalidContextSetting('context-settings must be an object');
+  }
+  return settings as Record<string, unknown>;
+}

@@ -1,4 +1,5 @@
 export { ConfigParseError, parseConfigText } from './hocon';
+export { configParseOptions, type ConfigParseOptions } from './config-limits';
 export { parseByteSize, parseDurationMs } from './units';
 export { CONFIG_DEFAULTS, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';
 export { InvalidServerConfig, loadServerConfig, settingsAsEnv } from './load-config';
@@ -11,6 +12,7 @@ export {
 } from './worker-process';
 export {
   contextLimits,
+  contextSettingsOf,
   InvalidContextSetting,
   normalizeContextSettings,
   type ContextLimits,

@@ -31,6 +31,16 @@ describe('loadServerConfig', () => {
     await expect(loadServerConfig({ JOBSERVER_SCHEDULER_LOCK_DURATION: '200ms' })).rejects.toThrow(/at least 1s/);
   });
 
+  it('reads the bounds of posted configs, 64 deep and 1 MiB by default, the depth at most 1000', async () => {
+    expect(await loadServerConfig({})).toMatchObject({ configMaxDepth: 64, configMaxSize: 1024 ** 2 });
+    const set = await loadServerConfig({ JOBSERVER_CONFIG_MAX_DEPTH: '16', JOBSERVER_CONFIG_MAX_SIZE: '256k' });
+    expect(set).toMatchObject({ configMaxDepth: 16, configMaxSize: 256 * 1024 });
+    await expect(loadServerConfig({ JOBSERVER_CONFIG_MAX_DEPTH: '1001' })).rejects.toThrow(/config-max-depth must be at most 1000/);
+    await expect(loadServerConfig({ JOBSERVER_CONFIG_MAX_DEPTH: '0', JOBSERVER_CONFIG_MAX_SIZE: 'big' })).rejects.toThrow(
+      /config-max-depth must be an integer ≥ 1.*config-max-size must be a size/,
+    );
+  });
+
   it('lists every invalid value at once', async () => {
     const loading = loadServerConfig({ PORT: 'x', JOBSERVER_ACCEPT_TIMEOUT: 'soon', JOBSERVER_API_COMPAT: 'v2' });
     await expect(loading).rejects.toBeInstanceOf(InvalidServerConfig);

@@ -8,6 +8,8 @@ export class InvalidServerConfig extends Error {
   override readonly name = 'InvalidServerConfig';
 }
 
+const MAX_CONFIG_DEPTH = 1000;
+
 type Source = Partial<Record<ConfigKey, unknown>>;
 
 const envName = (key: string) => `JOBSERVER_${key.toUpperCase().replace(/-/g, '_')}`;
@@ -109,6 +111,8 @@ function toServerConfig(s: Source): ServerConfig {
     maxResultSize: bytes('max-result-size'),
     uploadLimit: bytes('upload-limit'),
     apiCompat: oneOf('api-compat', ['seed', 'mainline'] as const),
+    configMaxDepth: int('config-max-depth', 1),
+    configMaxSize: bytes('config-max-size'),
     contextDefaults: Object.freeze({ ...(defaults as object) }),
     heartbeatIntervalMs: ms('heartbeat-interval'),
     heartbeatTimeoutMs: ms('heartbeat-timeout'),
@@ -126,6 +130,8 @@ function toServerConfig(s: Source): ServerConfig {
   else if (!/^[^{}]*(\{[^{}]+\}[^{}]*)?$/.test(config.prefix)) {
     problems.push('prefix may hold one {hash tag} (Redis Cluster), e.g. {jobserver}');
   }
+  // The HOCON parser recurses once per level: the cap keeps it far from the stack's limit.
+  if (config.configMaxDepth > MAX_CONFIG_DEPTH) problems.push(`config-max-depth must be at most ${MAX_CONFIG_DEPTH}`);
   if (config.schedulerLockDurationMs < 1000) problems.push('scheduler-lock-duration must be at least 1s');
   if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);
   return Object.freeze(config);

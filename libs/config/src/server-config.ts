@@ -39,6 +39,13 @@ export interface ServerConfig {
   readonly uploadLimit: number;
   /** @defaultValue 'seed' */
   readonly apiCompat: ApiCompat;
+  /**
+   * Deepest nesting of objects and arrays a posted config (job or context body) may have, the
+   * root object being 1; checked before parsing. At most 1000. @defaultValue 64
+   */
+  readonly configMaxDepth: number;
+  /** Largest posted config (job or context body), checked before parsing. @defaultValue 1 MiB */
+  readonly configMaxSize: number;
   /** Defaults of context settings (`num-cpu-cores`, `mem-per-node`, `max-jobs-per-context`, …). */
   readonly contextDefaults: Readonly<Record<string, unknown>>;
   /** @defaultValue 1 s */
@@ -99,6 +106,8 @@ export const CONFIG_DEFAULTS = {
   'max-result-size': '16m',
   'upload-limit': '64m',
   'api-compat': 'seed',
+  'config-max-depth': 64,
+  'config-max-size': '1m',
   'context-defaults': { 'max-jobs-per-context': 8 },
   'heartbeat-interval': '1s',
   'heartbeat-timeout': '5s',

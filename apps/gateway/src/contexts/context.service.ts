@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { normalizeContextSettings, parseConfigText, type ServerConfig } from '@jobserver/config';
+import {
+  configParseOptions,
+  contextSettingsOf,
+  normalizeContextSettings,
+  parseConfigText,
+  type ServerConfig,
+} from '@jobserver/config';
 import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver/persistence';
 import {
   ContextInitError,
@@ -44,13 +50,8 @@ export class ContextService {
    */
   async create(name: string, query: Record<string, string>, body: string): Promise<void> {
     assertContextName(name);
-    const parsed = await parseConfigText(body);
-    const fromBody = parsed['context-settings'];
-    const settings = normalizeContextSettings(
-      this.config.contextDefaults,
-      query,
-      typeof fromBody === 'object' && fromBody !== null ? (fromBody as Record<string, unknown>) : undefined,
-    );
+    const parsed = await parseConfigText(body, configParseOptions(this.config));
+    const settings = normalizeContextSettings(this.config.contextDefaults, query, contextSettingsOf(parsed));
     const row = await this.contexts.insertStarting(name, settings, false);
     const started = this.waiter.forContext(name, (e) => e.contextId === row.id && e.state !== 'STARTED');
     await this.commands.add('create', { type: 'create', context: name }, { removeOnComplete: true, removeOnFail: true });

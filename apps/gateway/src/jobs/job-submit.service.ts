@@ -1,6 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { normalizeContextSettings, parseConfigText, type ServerConfig } from '@jobserver/config';
+import {
+  configParseOptions,
+  contextSettingsOf,
+  normalizeContextSettings,
+  parseConfigText,
+  type ServerConfig,
+} from '@jobserver/config';
 import { BundleRepository, ContextRepository, JobRepository, type SubmittedJob } from '@jobserver/persistence';
 import {
   BundleNotFound,
@@ -40,7 +46,7 @@ export class JobSubmitService {
 
   async submit(query: SubmitJobQuery, body: string): Promise<HttpAnswer> {
     const sync = query.sync === 'true';
-    const jobConfig = await parseConfigText(body);
+    const jobConfig = await parseConfigText(body, configParseOptions(this.config));
     const placement = this.place(query, jobConfig);
     const jobId = randomUUID();
     const configText = JSON.stringify(jobConfig);
@@ -96,15 +102,12 @@ export class JobSubmitService {
   }
 
   private place(query: SubmitJobQuery, jobConfig: Record<string, unknown>): Placement {
+    const fromBody = contextSettingsOf(jobConfig);
     if (query.context !== undefined) {
       assertContextName(query.context);
       return { context: query.context, adHoc: false };
     }
-    const fromBody = jobConfig['context-settings'];
-    const settings = normalizeContextSettings(
-      this.config.contextDefaults,
-      typeof fromBody === 'object' && fromBody !== null ? (fromBody as Record<string, unknown>) : undefined,
-    );
+    const settings = normalizeContextSettings(this.config.contextDefaults, fromBody);
     return { context: adHocContextName(query.classPath), adHoc: true, settings };
   }
 }
