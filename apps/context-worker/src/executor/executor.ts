@@ -58,6 +58,8 @@ export class Executor {
   /** Why a worker was (or is being) terminated on purpose; absent = it died by itself. */
   private readonly retired = new WeakMap<Worker, ErrorInfo>();
   private readonly crashes = new WeakMap<Worker, Error>();
+  /** Entry modules each thread was asked to import (it keeps them for its life). */
+  private readonly loaded = new WeakMap<Worker, Set<string>>();
   private ready: Promise<Worker> | undefined;
   private stopped = false;
 
@@ -72,10 +74,17 @@ export class Executor {
 
   /**
    * Runs a job in the executor thread. `onStarted`, if given, is called when validation passed and
-   * `runJob` starts. Resolves with how the job ended (also when the executor cannot run it).
+   * `runJob` starts. `verifyBundle`, if given, is awaited before the first job of `entryPath` in a
+   * thread (a fresh thread imports the bundle anew; a warm one reuses the module it imported); a
+   * verification that throws ends the job `load-failed`. Resolves with how the job ended (also when
+   * the executor cannot run it).
    * @throws Error when a job with the same id is already running
    */
-  async run(request: ExecutorRunRequest, onStarted?: () => void): Promise<JobOutcome> {
+  async run(
+    request: ExecutorRunRequest,
+    onStarted?: () => void,
+    verifyBundle?: () => Promise<void>,
+  ): Promise<JobOutcome> {
     if (this.jobs.has(request.jobId)) throw new Error(`job ${request.jobId} is already running`);
     let worker: Worker;
     try {
@@ -83,7 +92,16 @@ export class Executor {
     } catch (error) {
       return { kind: 'failed', error: toErrorInfo(error) };
     }
+    if (verifyBundle && !this.loadedBy(worker).has(request.entryPath)) {
+      try {
+        await verifyBundle();
+        worker = await this.currentWorker();
+      } catch (error) {
+        return { kind: 'load-failed', error: toErrorInfo(error) };
+      }
+    }
     if (this.jobs.has(request.jobId)) throw new Error(`job ${request.jobId} is already running`);
+    this.loadedBy(worker).add(request.entryPath);
     return new Promise<JobOutcome>((resolve) => {
       this.jobs.set(request.jobId, { worker, onStarted, resolve });
       try {
@@ -134,6 +152,12 @@ export class Executor {
     this.stopped = true;
     const worker = await this.ready?.catch(() => undefined);
     if (worker) await this.retire(worker, errorInfo('ContextStopped', 'context stopped'));
+  }
+
+  private loadedBy(worker: Worker): Set<string> {
+    let entries = this.loaded.get(worker);
+    if (!entries) this.loaded.set(worker, (entries = new Set()));
+    return entries;
   }
 
   private async currentWorker(): Promise<Worker> {

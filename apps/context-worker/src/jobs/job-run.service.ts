@@ -131,7 +131,9 @@ export class JobRunService {
       // Cancelled while its bundle was loading: it never runs (toEnding makes it KILLED).
       outcome = this.cancelled.has(jobId)
         ? { kind: 'failed', error: errorInfo('JobKilled', this.cancelled.get(jobId)!) }
-        : await this.executors.executor.run(request, needsStart ? onStarted : undefined);
+        : await this.executors.executor.run(request, needsStart ? onStarted : undefined, () =>
+            this.bundles.verify(message.bundleSha, { app: message.appName, context: context.name }),
+          );
     } catch (error) {
       outcome = { kind: 'load-failed', error: toErrorInfo(error) };
     } finally {
