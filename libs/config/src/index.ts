@@ -1,6 +1,6 @@
 export { ConfigParseError, parseConfigText } from './hocon';
 export { parseByteSize, parseDurationMs } from './units';
-export { CONFIG_DEFAULTS, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';
+export { CONFIG_DEFAULTS, defaultMaxContexts, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';
 export { InvalidServerConfig, loadServerConfig } from './load-config';
 export {
   contextLimits,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseConfigText } from './hocon';
-import { CONFIG_DEFAULTS, type ConfigKey, type ServerConfig } from './server-config';
+import { CONFIG_DEFAULTS, defaultMaxContexts, type ConfigKey, type ServerConfig } from './server-config';
 import { parseByteSize, parseDurationMs } from './units';
 
 /** The server config could not be read or is invalid; the message lists every problem. */
@@ -89,6 +89,9 @@ function toServerConfig(s: Source): ServerConfig {
     killGraceMs: ms('kill-grace'),
     maxResultSize: bytes('max-result-size'),
     uploadLimit: bytes('upload-limit'),
+    maxErrorSize: bytes('max-error-size'),
+    maxContexts: s['max-contexts'] === 'auto' ? autoMaxContexts(defaults) : int('max-contexts', 1),
+    validateTimeoutMs: ms('validate-timeout'),
     apiCompat: oneOf('api-compat', ['seed', 'mainline'] as const),
     contextDefaults: Object.freeze({ ...(defaults as object) }),
     heartbeatIntervalMs: ms('heartbeat-interval'),
@@ -104,7 +107,15 @@ function toServerConfig(s: Source): ServerConfig {
   else if (!/^[^{}]*(\{[^{}]+\}[^{}]*)?$/.test(config.prefix)) {
     problems.push('prefix may hold one {hash tag} (Redis Cluster), e.g. {jobserver}');
   }
+  if (config.maxErrorSize < 1024) problems.push('max-error-size must be at least 1k');
+  if (config.validateTimeoutMs <= 0) problems.push('validate-timeout must be more than 0s');
   if (config.schedulerLockDurationMs < 1000) problems.push('scheduler-lock-duration must be at least 1s');
   if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);
   return Object.freeze(config);
+}
+
+/** `max-contexts = auto` for these context defaults (their `mem-per-node` is the heap cap). */
+function autoMaxContexts(defaults: unknown): number {
+  const mem = typeof defaults === 'object' && defaults !== null ? (defaults as Record<string, unknown>)['mem-per-node'] : undefined;
+  return defaultMaxContexts(parseByteSize(mem) ?? undefined);
 }

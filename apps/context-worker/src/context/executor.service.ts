@@ -35,6 +35,7 @@ export class ExecutorService {
       memoryLimitMb: limits.memoryLimitMb,
       memoryLimitLabel: limits.memoryLimitLabel,
       maxResultSize: this.config.maxResultSize,
+      validateTimeoutMs: this.config.validateTimeoutMs,
       onLog: (jobId, level, message, fields) =>
         this.logger[level === 'info' ? 'log' : level]({ ...fields, jobId, context: context.name }, message),
     });
