@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient } from '../../../test/support/client';
-import { startTestServer, type TestServer } from '../../../test/support/server';
+import { eventually, startTestServer, type TestServer } from '../../../test/support/server';
 
 const MB20 = 20 * 1024 * 1024;
 
@@ -54,6 +54,25 @@ describe('server limits: max-contexts, max-error-size, mem-per-node, validate-ti
     expect((await api.delete('/contexts/two')).status).toBe(200);
     expect((await api.post('/contexts/three')).status).toBe(200);
     expect((await api.delete('/contexts/three')).status).toBe(200);
+  });
+
+  it('refuses ad-hoc jobs racing for the last place at submit (429) or in the scheduler (ERROR), never more', async () => {
+    // 'one' is live: one place is left for several ad-hoc jobs submitted at once.
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => api.submit({ appName: 'limits', classPath: 'Ok', sync: true })),
+    );
+    const ran = answers.filter((a) => a.status === 200 && a.body.status === 'OK');
+    const refused = answers.filter((a) => a.status === 429 || (a.status === 200 && a.body.status === 'ERROR'));
+    expect(ran.length + refused.length).toBe(4);
+    expect(ran.length).toBeLessThanOrEqual(1);
+    for (const a of refused) {
+      expect(a.status === 429 ? a.body.result : a.body.result.message).toMatch(/max-contexts \(2\)/);
+    }
+    // A refusal in the scheduler ends the recorded job ERROR with the same message.
+    for (const a of refused.filter((r) => r.status === 200)) {
+      expect((await api.get(`/jobs/${a.body.jobId}`)).body).toMatchObject({ status: 'ERROR', result: { errorClass: 'TooManyContexts' } });
+    }
+    await eventually(async () => ((await api.contextNames()).length === 1 ? true : undefined));
   });
 
   it('stores and serves a 20 MB error message capped at max-error-size', async () => {

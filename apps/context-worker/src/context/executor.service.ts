@@ -36,6 +36,7 @@ export class ExecutorService {
       memoryLimitLabel: limits.memoryLimitLabel,
       maxResultSize: this.config.maxResultSize,
       validateTimeoutMs: this.config.validateTimeoutMs,
+      maxErrorSize: this.config.maxErrorSize,
       onLog: (jobId, level, message, fields) =>
         this.logger[level === 'info' ? 'log' : level]({ ...fields, jobId, context: context.name }, message),
     });

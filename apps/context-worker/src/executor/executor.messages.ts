@@ -19,6 +19,8 @@ export interface RunJobMessage {
   maxResultSize: number;
   /** Post `started` when validation passed (a thread message spared when nobody listens). @defaultValue true */
   announceStart?: boolean;
+  /** `max-error-size`: errors and validation reasons are capped before they leave the thread. @defaultValue no cap */
+  maxErrorSize?: number;
   /** `validate-timeout`: a `validate` still pending after this ends the job invalid. @defaultValue none */
   validateTimeoutMs?: number;
 }

@@ -19,6 +19,8 @@ export interface ExecutorOptions {
   memoryLimitLabel?: string;
   /** `max-result-size` in bytes. */
   maxResultSize: number;
+  /** `max-error-size` in bytes, applied in the thread (the main thread caps again). @defaultValue no cap */
+  maxErrorSize?: number;
   /** `validate-timeout`: the executor thread ends a job whose `validate` is pending longer. @defaultValue none */
   validateTimeoutMs?: number;
   /** Receives the lines jobs log through `ctx.log`. */
@@ -126,6 +128,7 @@ export class Executor {
           settings: this.options.settings,
           maxResultSize: this.options.maxResultSize,
           validateTimeoutMs: this.options.validateTimeoutMs,
+          maxErrorSize: this.options.maxErrorSize,
           announceStart: onStarted !== undefined,
         } satisfies ToExecutorMessage);
       } catch (error) {

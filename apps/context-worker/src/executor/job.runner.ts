@@ -7,7 +7,7 @@ import {
   type LogFields,
   type NamedObjects,
 } from '@jobserver/api';
-import { toErrorInfo } from '@jobserver/protocol';
+import { capErrorInfo, errorInfo, toErrorInfo } from '@jobserver/protocol';
 import type {
   FromExecutorMessage,
   JobLogLevel,
@@ -36,6 +36,16 @@ export async function runLoadedJob(
   create: JobFactory,
   env: JobRunEnvironment,
 ): Promise<JobOutcome> {
+  const outcome = await runJobOnce(request, create, env);
+  // A 20 MB message is cut here already, so that it is not even copied to the main thread.
+  const max = request.maxErrorSize;
+  if (max === undefined) return outcome;
+  if (outcome.kind === 'failed') return { ...outcome, error: capErrorInfo(outcome.error, max) };
+  if (outcome.kind === 'invalid') return { ...outcome, reason: capErrorInfo(errorInfo('ValidationFailed', outcome.reason), max).message };
+  return outcome;
+}
+
+async function runJobOnce(request: RunJobMessage, create: JobFactory, env: JobRunEnvironment): Promise<JobOutcome> {
   try {
     const job = create();
     if (!hasRunJob(job)) return { kind: 'class-not-found' };
