@@ -68,7 +68,7 @@ describe('a worker runs the bundle that was uploaded, whatever a job did to its 
     expect((await runSync('victim', 'Planted', 'second')).status).toBe(404);
     await eventually(async () => (schedulerLog().includes(`"sha256":"${victimSha}"`) && /re-fetched/.test(schedulerLog())) || undefined);
     const line = schedulerLog().split('\n').find((l) => l.includes('re-fetched') && l.includes(victimSha));
-    expect(line).toMatch(/"app(Name)?":"victim"/);
+    expect(line).toMatch(/"appName":"victim"/);
     expect(line).toMatch(/"context":"second"/);
     expect((await api.delete('/contexts/second')).status).toBe(200);
   });

@@ -61,7 +61,7 @@ export class BundleCacheService {
     const problems = await verifyBundleFolder(bundle.dir, bundle.manifest);
     if (problems.length === 0) return;
     this.logger.warn(
-      { sha256, app: use.app, context: use.context, problems: problems.slice(0, 10) },
+      { sha256, appName: use.app, context: use.context, problems: problems.slice(0, 10) },
       'bundle cache differs from the uploaded bundle: re-fetched from Postgres and re-extracted',
     );
     let repair = this.repairs.get(sha256);
