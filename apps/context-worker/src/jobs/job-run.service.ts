@@ -33,6 +33,8 @@ export class JobRunService {
   private readonly cancelled = new Map<string, string>();
   /** Cancelled jobs whose signal was aborted in the executor. */
   private readonly aborted = new Set<string>();
+  /** Watchdogs of the jobs whose `validate` runs. */
+  private readonly watchdogs = new Map<string, NodeJS.Timeout>();
   /** Jobs whose `validate` outlived validate-timeout + kill-grace: the executor was replaced for them. */
   private readonly validateOverran = new Set<string>();
   /** The executor replacement in progress, if any. */
@@ -129,14 +131,6 @@ export class JobRunService {
         timer = setTimeout(() => this.cancel(jobId, `Job ${jobId} killed: ran longer than job-timeout=${limit}`), timeoutMs);
       }
     };
-    let watchdog: NodeJS.Timeout | undefined;
-    const hooks: RunHooks = {
-      verifyBundle: () => this.bundles.verify(message.bundleSha, { app: message.appName, context: context.name }),
-      // The executor thread times out a validate that hangs; one that spins blocks its timers.
-      onValidating: () => {
-        watchdog = setTimeout(() => this.onValidateOverrun(jobId), this.config.validateTimeoutMs + this.config.killGraceMs);
-      },
-    };
     let outcome: JobOutcome;
     try {
       const entryPath = await this.bundles.entryPath(message.bundleSha);
@@ -144,13 +138,14 @@ export class JobRunService {
       // Cancelled while its bundle was loading: it never runs (toEnding makes it KILLED).
       outcome = this.cancelled.has(jobId)
         ? { kind: 'failed', error: errorInfo('JobKilled', this.cancelled.get(jobId)!) }
-        : await this.executors.executor.run(request, needsStart ? onStarted : undefined, hooks);
+        : await this.executors.executor.run(request, needsStart ? onStarted : undefined, this.runHooks(message));
     } catch (error) {
       outcome = { kind: 'load-failed', error: toErrorInfo(error) };
     } finally {
       clearTimeout(timer);
       clearTimeout(running);
-      clearTimeout(watchdog);
+      clearTimeout(this.watchdogs.get(jobId));
+      this.watchdogs.delete(jobId);
     }
     const ending = this.toEnding(jobId, message.classPath, outcome);
     this.claimed.delete(jobId);
@@ -161,6 +156,20 @@ export class JobRunService {
       this.publish({ jobId, status: ending.status, result: ending.result ?? undefined, error: ending.error ?? undefined, rejection: ending.rejection });
     }
     this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
+  }
+
+  /** Verifies the bundle before a fresh executor imports it; watches the job's validate while it runs. */
+  private runHooks(message: ContextJobMessage): RunHooks {
+    const { jobId } = message;
+    const context = this.context!.name;
+    return {
+      verifyBundle: () => this.bundles.verify(message.bundleSha, { app: message.appName, context }),
+      // The executor thread times out a validate that hangs; one that spins blocks its timers.
+      onValidating: () => {
+        const limitMs = this.config.validateTimeoutMs + this.config.killGraceMs;
+        this.watchdogs.set(jobId, setTimeout(() => this.onValidateOverrun(jobId), limitMs));
+      },
+    };
   }
 
   /** Aborts a cancelled job's signal in the executor (once); replaces the executor if it outlives kill-grace. */
