@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, rm, stat, symlink, unlink, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { zipOf } from '../test/archives';
+import { tgzOf, zipOf } from '../test/archives';
 import { bundleManifest, inspectBundle, verifyBundleFolder, writeBundle } from './index';
 import { makeWritable } from './bundle.manifest';
 
@@ -101,5 +101,24 @@ describe('bundle manifests', () => {
     const again = await writeBundle(bytes, info, dir, { replace: true });
     expect(await verifyBundleFolder(dir, again.manifest)).toEqual([]);
     expect(await readFile(join(dir, 'helper.js'), 'utf8')).toBe(PACKAGE['pkg/helper.js']);
+  });
+
+  it('lists a tgz package with its symlinks, and notices a symlink pointed elsewhere', async () => {
+    const bytes = await tgzOf({
+      'package/package.json': JSON.stringify({ name: 't', main: 'index.js' }),
+      'package/index.js': "module.exports = require('./alias');\n",
+      'package/real.js': 'module.exports = { value: 1 };\n',
+      'package/alias.js': { symlink: 'real.js' },
+    });
+    const info = await inspectBundle(bytes);
+    const dir = join(await parent(), 'sha');
+    const { manifest } = await writeBundle(bytes, info, dir);
+    expect(manifest).toEqual(await bundleManifest(bytes, info));
+    expect(manifest.get('alias.js')).toBe('symlink:real.js');
+    expect(await verifyBundleFolder(dir, manifest)).toEqual([]);
+    await unlock(dir, 0o755);
+    await unlink(join(dir, 'alias.js'));
+    await symlink('index.js', join(dir, 'alias.js'));
+    expect(await verifyBundleFolder(dir, manifest)).toEqual(['changed: alias.js']);
   });
 });
