@@ -1,3 +1,4 @@
 export { InvalidBundle, type BundleInfo, type BundleType } from './bundle.types';
 export { inspectBundle, bundleSha256 } from './bundle.inspect';
-export { extractBundle } from './bundle.extract';
+export { extractBundle, writeBundle, type WrittenBundle } from './bundle.extract';
+export { bundleManifest, verifyBundleFolder, type BundleManifest } from './bundle.manifest';

@@ -20,6 +20,7 @@ describe('normalizeContextSettings', () => {
     [{ 'max-jobs-per-context': '0' }, 'max-jobs-per-context'],
     [{ 'mem-per-node': 'lots' }, 'mem-per-node'],
     [{ 'mem-per-node': '1m' }, 'mem-per-node'],
+    [{ 'mem-per-node': '100000g' }, 'mem-per-node'],
     [{ 'job-timeout': 'soon' }, 'job-timeout'],
   ])('rejects %j naming %s', (settings, key) => {
     expect(() => normalizeContextSettings(settings)).toThrow(InvalidContextSetting);

@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { parseByteSize, parseDurationMs } from './units';
 
 /** A context setting with a value the server cannot use. */
@@ -46,6 +47,10 @@ export function normalizeContextSettings(
     const bytes = parseByteSize(settings['mem-per-node']);
     if (bytes === null || bytes < MIN_HEAP_MB * 1024 ** 2) {
       throw new InvalidContextSetting(`mem-per-node must be a size of at least ${MIN_HEAP_MB}m like 512m or 2g, got ${String(settings['mem-per-node'])}`);
+    }
+    if (bytes > totalmem()) {
+      const machine = `${Math.floor(totalmem() / 1024 ** 2)}m`;
+      throw new InvalidContextSetting(`mem-per-node must not exceed the machine's memory (${machine}), got ${String(settings['mem-per-node'])}`);
     }
   }
   if (settings['job-timeout'] !== undefined && !parseDurationMs(settings['job-timeout'])) {

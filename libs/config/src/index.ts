@@ -1,7 +1,7 @@
 export { ConfigParseError, parseConfigText } from './hocon';
 export { configParseOptions, type ConfigParseOptions } from './config-limits';
 export { parseByteSize, parseDurationMs } from './units';
-export { CONFIG_DEFAULTS, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';
+export { CONFIG_DEFAULTS, defaultMaxContexts, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';
 export { InvalidServerConfig, loadServerConfig, settingsAsEnv } from './load-config';
 export {
   killProcessGroup,

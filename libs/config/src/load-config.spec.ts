@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidServerConfig, loadServerConfig } from './load-config';
+import { defaultMaxContexts } from './server-config';
 
 describe('loadServerConfig', () => {
   it('uses the defaults table when nothing is set', async () => {
@@ -45,5 +46,24 @@ describe('loadServerConfig', () => {
     const loading = loadServerConfig({ PORT: 'x', JOBSERVER_ACCEPT_TIMEOUT: 'soon', JOBSERVER_API_COMPAT: 'v2' });
     await expect(loading).rejects.toBeInstanceOf(InvalidServerConfig);
     await expect(loading).rejects.toThrow(/port.*accept-timeout.*api-compat/);
+  });
+
+  it('reads the limits: max-error-size, validate-timeout, max-contexts', async () => {
+    const defaults = await loadServerConfig({});
+    expect(defaults).toMatchObject({ maxErrorSize: 64 * 1024, validateTimeoutMs: 30_000, maxContexts: defaultMaxContexts(undefined) });
+    const set = await loadServerConfig({ JOBSERVER_MAX_CONTEXTS: '2', JOBSERVER_MAX_ERROR_SIZE: '8k', JOBSERVER_VALIDATE_TIMEOUT: '1s' });
+    expect(set).toMatchObject({ maxContexts: 2, maxErrorSize: 8192, validateTimeoutMs: 1000 });
+    const capped = await loadServerConfig({ JOBSERVER_CONTEXT_DEFAULTS: '{"mem-per-node":"1g"}' });
+    expect(capped.maxContexts).toBe(defaultMaxContexts(1024 ** 3));
+    await expect(loadServerConfig({ JOBSERVER_MAX_CONTEXTS: '0', JOBSERVER_VALIDATE_TIMEOUT: '0s' })).rejects.toThrow(
+      /max-contexts must be an integer ≥ 1.*validate-timeout/,
+    );
+  });
+
+  it('sizes max-contexts = auto to 80 % of the memory over an idle worker plus the heap cap', () => {
+    const gib = 1024 ** 3;
+    expect(defaultMaxContexts(undefined, 16 * gib)).toBe(Math.floor((0.8 * 16 * gib) / (642 * 1024 ** 2)));
+    expect(defaultMaxContexts(2 * gib, 16 * gib)).toBe(6);
+    expect(defaultMaxContexts(undefined, 256 * 1024 ** 2)).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseConfigText } from './hocon';
-import { CONFIG_DEFAULTS, type ConfigKey, type ServerConfig } from './server-config';
+import { CONFIG_DEFAULTS, defaultMaxContexts, type ConfigKey, type ServerConfig } from './server-config';
 import { parseByteSize, parseDurationMs } from './units';
 
 /** The server config could not be read or is invalid; the message lists every problem. */
@@ -110,6 +110,9 @@ function toServerConfig(s: Source): ServerConfig {
     killGraceMs: ms('kill-grace'),
     maxResultSize: bytes('max-result-size'),
     uploadLimit: bytes('upload-limit'),
+    maxErrorSize: bytes('max-error-size'),
+    maxContexts: s['max-contexts'] === 'auto' ? autoMaxContexts(defaults) : int('max-contexts', 1),
+    validateTimeoutMs: ms('validate-timeout'),
     apiCompat: oneOf('api-compat', ['seed', 'mainline'] as const),
     configMaxDepth: int('config-max-depth', 1),
     configMaxSize: bytes('config-max-size'),
@@ -132,6 +135,8 @@ function toServerConfig(s: Source): ServerConfig {
   }
   // The HOCON parser recurses once per level: the cap keeps it far from the stack's limit.
   if (config.configMaxDepth > MAX_CONFIG_DEPTH) problems.push(`config-max-depth must be at most ${MAX_CONFIG_DEPTH}`);
+  if (config.maxErrorSize < 1024) problems.push('max-error-size must be at least 1k');
+  if (config.validateTimeoutMs <= 0) problems.push('validate-timeout must be more than 0s');
   if (config.schedulerLockDurationMs < 1000) problems.push('scheduler-lock-duration must be at least 1s');
   if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);
   return Object.freeze(config);
@@ -147,4 +152,10 @@ function jobEnvNames(value: unknown, problems: string[]): readonly string[] {
   const bad = names.filter((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
   if (bad.length) problems.push(`job-env holds invalid variable names: ${bad.join(', ')}`);
   return Object.freeze(names);
+}
+
+/** `max-contexts = auto` for these context defaults (their `mem-per-node` is the heap cap). */
+function autoMaxContexts(defaults: unknown): number {
+  const mem = typeof defaults === 'object' && defaults !== null ? (defaults as Record<string, unknown>)['mem-per-node'] : undefined;
+  return defaultMaxContexts(parseByteSize(mem) ?? undefined);
 }

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 
 /** Which clients' labels the REST answers follow (API.md "Two generations of clients"). */
 export type ApiCompat = 'seed' | 'mainline';
@@ -37,6 +37,18 @@ export interface ServerConfig {
   readonly maxResultSize: number;
   /** @defaultValue 64 MiB */
   readonly uploadLimit: number;
+  /**
+   * A job's error (message and stack frames) is cut to this many bytes before it is stored or
+   * published: the message is truncated with a note, frames are kept while they fit. @defaultValue 64 KiB
+   */
+  readonly maxErrorSize: number;
+  /**
+   * Live contexts (named and ad hoc) at once; one more is refused with 429.
+   * @defaultValue `auto`: {@link defaultMaxContexts} of this machine's memory
+   */
+  readonly maxContexts: number;
+  /** A job's `validate` that has not returned by then ends the job VALIDATION FAILED. @defaultValue 30 s */
+  readonly validateTimeoutMs: number;
   /** @defaultValue 'seed' */
   readonly apiCompat: ApiCompat;
   /**
@@ -105,6 +117,9 @@ export const CONFIG_DEFAULTS = {
   'kill-grace': '5s',
   'max-result-size': '16m',
   'upload-limit': '64m',
+  'max-error-size': '64k',
+  'max-contexts': 'auto',
+  'validate-timeout': '30s',
   'api-compat': 'seed',
   'config-max-depth': 64,
   'config-max-size': '1m',
@@ -123,3 +138,22 @@ export const CONFIG_DEFAULTS = {
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
+
+/** Resident memory of an idle context worker (Node, Nest, TypeORM, BullMQ), measured. */
+export const IDLE_WORKER_RSS = 130 * 1024 ** 2;
+/** The heap a context's executor is budgeted when `context-defaults` set no `mem-per-node`. */
+export const DEFAULT_EXECUTOR_HEAP_BUDGET = 512 * 1024 ** 2;
+
+/**
+ * `max-contexts = auto`: the contexts that fit in 80 % of the machine's memory, each an idle
+ * worker plus its executor's heap cap (`context-defaults`' `mem-per-node`, else a 512 MiB budget:
+ * an uncapped executor could grow to V8's default of several GiB, which no machine multiplies):
+ * `floor(0.8 × total / (130 MiB + heap))`, at least 1.
+ *
+ * @param heapCapBytes - the default executor heap cap, if the server config sets one
+ * @param totalBytes - the machine's memory @defaultValue os.totalmem()
+ */
+export function defaultMaxContexts(heapCapBytes: number | undefined, totalBytes = totalmem()): number {
+  const perContext = IDLE_WORKER_RSS + (heapCapBytes ?? DEFAULT_EXECUTOR_HEAP_BUDGET);
+  return Math.max(1, Math.floor((0.8 * totalBytes) / perContext));
+}

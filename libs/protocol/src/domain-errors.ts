@@ -33,6 +33,12 @@ export class ContextExists extends domainError('ContextExists', 400) {
     super(`context ${context} exists`);
   }
 }
+/** Starting one more context would exceed `max-contexts` (live contexts, named and ad hoc). */
+export class TooManyContexts extends domainError('TooManyContexts', 429) {
+  constructor(readonly maxContexts: number) {
+    super(`too many contexts: max-contexts (${maxContexts}) are live; stop one first`);
+  }
+}
 export class ContextNotFound extends domainError('ContextNotFound', 404) {
   constructor(readonly context: string) {
     super(`context ${context} not found`);

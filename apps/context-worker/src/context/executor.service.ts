@@ -36,6 +36,8 @@ export class ExecutorService {
       memoryLimitLabel: limits.memoryLimitLabel,
       maxResultSize: this.config.maxResultSize,
       env: jobEnv(this.config.jobEnv),
+      validateTimeoutMs: this.config.validateTimeoutMs,
+      maxErrorSize: this.config.maxErrorSize,
       onLog: (jobId, level, message, fields) =>
         this.logger[level === 'info' ? 'log' : level]({ ...fields, jobId, context: context.name }, message),
     });

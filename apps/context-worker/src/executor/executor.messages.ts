@@ -19,6 +19,10 @@ export interface RunJobMessage {
   maxResultSize: number;
   /** Post `started` when validation passed (a thread message spared when nobody listens). @defaultValue true */
   announceStart?: boolean;
+  /** `max-error-size`: errors and validation reasons are capped before they leave the thread. @defaultValue no cap */
+  maxErrorSize?: number;
+  /** `validate-timeout`: a `validate` still pending after this ends the job invalid. @defaultValue none */
+  validateTimeoutMs?: number;
 }
 
 /** Main thread → executor: abort a running job's `ctx.signal`. */
@@ -50,6 +54,16 @@ export interface JobStartedMessage {
   jobId: string;
 }
 
+/**
+ * Executor → main thread: the job's `validate` is about to run (only jobs that have one). Posted
+ * before user code runs, so the main thread hears it even if `validate` then spins forever; a
+ * `started` (or `done`) follows once it returned.
+ */
+export interface JobValidatingMessage {
+  type: 'validating';
+  jobId: string;
+}
+
 /** Executor → main thread: the job ended. */
 export interface JobDoneMessage {
   type: 'done';
@@ -67,4 +81,4 @@ export interface JobLogMessage {
 }
 
 /** Everything the executor thread sends to the main thread. */
-export type FromExecutorMessage = JobStartedMessage | JobDoneMessage | JobLogMessage;
+export type FromExecutorMessage = JobStartedMessage | JobValidatingMessage | JobDoneMessage | JobLogMessage;

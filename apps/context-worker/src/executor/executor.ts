@@ -19,6 +19,10 @@ export interface ExecutorOptions {
   memoryLimitLabel?: string;
   /** `max-result-size` in bytes. */
   maxResultSize: number;
+  /** `max-error-size` in bytes, applied in the thread (the main thread caps again). @defaultValue no cap */
+  maxErrorSize?: number;
+  /** `validate-timeout`: the executor thread ends a job whose `validate` is pending longer. @defaultValue none */
+  validateTimeoutMs?: number;
   /** Receives the lines jobs log through `ctx.log`. */
   onLog?(
     jobId: string,
@@ -41,9 +45,20 @@ export interface ExecutorRunRequest {
   config: Record<string, unknown>;
 }
 
+/** Optional callbacks of {@link Executor.run}. */
+export interface RunHooks {
+  /** Awaited before the first job of an entry module in a thread (see {@link Executor.run}). */
+  verifyBundle?: () => Promise<void>;
+  /** The job's `validate` is about to run (jobs without one never call this). */
+  onValidating?: () => void;
+}
+
 interface RunningJob {
   worker: Worker;
   onStarted?: () => void;
+  onValidating?: () => void;
+  /** Its `validate` runs: `validating` was posted and no `started` yet. */
+  validating: boolean;
   resolve: (outcome: JobOutcome) => void;
 }
 
@@ -60,6 +75,8 @@ export class Executor {
   /** Why a worker was (or is being) terminated on purpose; absent = it died by itself. */
   private readonly retired = new WeakMap<Worker, ErrorInfo>();
   private readonly crashes = new WeakMap<Worker, Error>();
+  /** Entry modules each thread was asked to import (it keeps them for its life). */
+  private readonly loaded = new WeakMap<Worker, Set<string>>();
   private ready: Promise<Worker> | undefined;
   private stopped = false;
 
@@ -74,10 +91,18 @@ export class Executor {
 
   /**
    * Runs a job in the executor thread. `onStarted`, if given, is called when validation passed and
-   * `runJob` starts. Resolves with how the job ended (also when the executor cannot run it).
+   * `runJob` starts. `hooks.verifyBundle`, if given, is awaited before the first job of `entryPath`
+   * in a thread (a fresh thread imports the bundle anew; a warm one reuses the module it imported);
+   * a verification that throws ends the job `load-failed`. Resolves with how the job ended (also when
+   * the executor cannot run it).
    * @throws Error when a job with the same id is already running
    */
-  async run(request: ExecutorRunRequest, onStarted?: () => void): Promise<JobOutcome> {
+  async run(
+    request: ExecutorRunRequest,
+    onStarted?: () => void,
+    hooks: RunHooks = {},
+  ): Promise<JobOutcome> {
+    const { verifyBundle, onValidating } = hooks;
     if (this.jobs.has(request.jobId)) throw new Error(`job ${request.jobId} is already running`);
     let worker: Worker;
     try {
@@ -85,9 +110,18 @@ export class Executor {
     } catch (error) {
       return { kind: 'failed', error: toErrorInfo(error) };
     }
+    if (verifyBundle && !this.loadedBy(worker).has(request.entryPath)) {
+      try {
+        await verifyBundle();
+        worker = await this.currentWorker();
+      } catch (error) {
+        return { kind: 'load-failed', error: toErrorInfo(error) };
+      }
+    }
     if (this.jobs.has(request.jobId)) throw new Error(`job ${request.jobId} is already running`);
+    this.loadedBy(worker).add(request.entryPath);
     return new Promise<JobOutcome>((resolve) => {
-      this.jobs.set(request.jobId, { worker, onStarted, resolve });
+      this.jobs.set(request.jobId, { worker, onStarted, onValidating, validating: false, resolve });
       try {
         worker.postMessage({
           type: 'run',
@@ -95,6 +129,8 @@ export class Executor {
           contextName: this.options.contextName,
           settings: this.options.settings,
           maxResultSize: this.options.maxResultSize,
+          validateTimeoutMs: this.options.validateTimeoutMs,
+          maxErrorSize: this.options.maxErrorSize,
           announceStart: onStarted !== undefined,
         } satisfies ToExecutorMessage);
       } catch (error) {
@@ -108,6 +144,11 @@ export class Executor {
   cancel(jobId: string, reason: string): void {
     const job = this.jobs.get(jobId);
     if (job) job.worker.postMessage({ type: 'cancel', jobId, reason } satisfies ToExecutorMessage);
+  }
+
+  /** Whether the job's `validate` is running (it has not returned yet). */
+  isValidating(jobId: string): boolean {
+    return this.jobs.get(jobId)?.validating === true;
   }
 
   /** Ids of the jobs running in the executor. */
@@ -136,6 +177,12 @@ export class Executor {
     this.stopped = true;
     const worker = await this.ready?.catch(() => undefined);
     if (worker) await this.retire(worker, errorInfo('ContextStopped', 'context stopped'));
+  }
+
+  private loadedBy(worker: Worker): Set<string> {
+    let entries = this.loaded.get(worker);
+    if (!entries) this.loaded.set(worker, (entries = new Set()));
+    return entries;
   }
 
   private async currentWorker(): Promise<Worker> {
@@ -174,8 +221,14 @@ export class Executor {
   private onMessage(message: FromExecutorMessage): void {
     if (message.type === 'log') {
       this.options.onLog?.(message.jobId, message.level, message.message, message.fields);
+    } else if (message.type === 'validating') {
+      const job = this.jobs.get(message.jobId);
+      if (job) job.validating = true;
+      job?.onValidating?.();
     } else if (message.type === 'started') {
-      this.jobs.get(message.jobId)?.onStarted?.();
+      const job = this.jobs.get(message.jobId);
+      if (job) job.validating = false;
+      job?.onStarted?.();
     } else if (message.type === 'done') {
       const job = this.jobs.get(message.jobId);
       this.jobs.delete(message.jobId);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
 import { JobRepository, type ContextRecord, type JobEnding } from '@jobserver/persistence';
 import {
+  capErrorInfo,
   errorInfo,
   EventBus,
   JobClaims,
@@ -12,7 +13,9 @@ import {
 } from '@jobserver/protocol';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
 import { ExecutorService } from '../context/executor.service';
+import type { RunHooks } from '../executor/executor';
 import type { JobOutcome } from '../executor/executor.messages';
+import { validateTimeoutMessage } from '../executor/job.runner';
 import { SERVER_CONFIG } from '../infra/tokens';
 
 type Ending = JobEnding & { rejection?: JobRejection };
@@ -30,6 +33,10 @@ export class JobRunService {
   private readonly cancelled = new Map<string, string>();
   /** Cancelled jobs whose signal was aborted in the executor. */
   private readonly aborted = new Set<string>();
+  /** Watchdogs of the jobs whose `validate` runs. */
+  private readonly watchdogs = new Map<string, NodeJS.Timeout>();
+  /** Jobs whose `validate` outlived validate-timeout + kill-grace: the executor was replaced for them. */
+  private readonly validateOverran = new Set<string>();
   /** The executor replacement in progress, if any. */
   private replacing: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
@@ -131,21 +138,38 @@ export class JobRunService {
       // Cancelled while its bundle was loading: it never runs (toEnding makes it KILLED).
       outcome = this.cancelled.has(jobId)
         ? { kind: 'failed', error: errorInfo('JobKilled', this.cancelled.get(jobId)!) }
-        : await this.executors.executor.run(request, needsStart ? onStarted : undefined);
+        : await this.executors.executor.run(request, needsStart ? onStarted : undefined, this.runHooks(message));
     } catch (error) {
       outcome = { kind: 'load-failed', error: toErrorInfo(error) };
     } finally {
       clearTimeout(timer);
       clearTimeout(running);
+      clearTimeout(this.watchdogs.get(jobId));
+      this.watchdogs.delete(jobId);
     }
     const ending = this.toEnding(jobId, message.classPath, outcome);
     this.claimed.delete(jobId);
     this.cancelled.delete(jobId);
     this.aborted.delete(jobId);
+    this.validateOverran.delete(jobId);
     if (await this.jobs.end(jobId, ending, startTime)) {
       this.publish({ jobId, status: ending.status, result: ending.result ?? undefined, error: ending.error ?? undefined, rejection: ending.rejection });
     }
     this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
+  }
+
+  /** Verifies the bundle before a fresh executor imports it; watches the job's validate while it runs. */
+  private runHooks(message: ContextJobMessage): RunHooks {
+    const { jobId } = message;
+    const context = this.context!.name;
+    return {
+      verifyBundle: () => this.bundles.verify(message.bundleSha, { app: message.appName, context }),
+      // The executor thread times out a validate that hangs; one that spins blocks its timers.
+      onValidating: () => {
+        const limitMs = this.config.validateTimeoutMs + this.config.killGraceMs;
+        this.watchdogs.set(jobId, setTimeout(() => this.onValidateOverrun(jobId), limitMs));
+      },
+    };
   }
 
   /** Aborts a cancelled job's signal in the executor (once); replaces the executor if it outlives kill-grace. */
@@ -160,15 +184,37 @@ export class JobRunService {
     }, this.config.killGraceMs).unref();
   }
 
-  /**
-   * Replaces the executor if the job still runs in it. Jobs whose kill-grace ends together
-   * share one replacement (it ends them all) instead of each killing the fresh executor again.
-   */
+  /** Replaces the executor if the job still runs in it (after kill-grace). */
   private async forceStop(jobId: string): Promise<void> {
-    while (this.replacing) await this.replacing.catch(() => undefined);
-    if (!this.executors.executor.runningJobIds().includes(jobId)) return;
     const grace = this.config.killGraceMs / 1000;
-    const replacing = this.executors.restart(`executor replaced: job ${jobId} did not stop within kill-grace (${grace}s)`);
+    await this.replaceExecutor(
+      () => this.executors.executor.runningJobIds().includes(jobId),
+      `executor replaced: job ${jobId} did not stop within kill-grace (${grace}s)`,
+    );
+  }
+
+  /** A validate still running after validate-timeout + kill-grace spins: replace the executor. */
+  private onValidateOverrun(jobId: string): void {
+    const stillValidating = () => {
+      const validating = this.executors.executor.isValidating(jobId);
+      if (validating) this.validateOverran.add(jobId);
+      return validating;
+    };
+    const reason = `executor replaced: job ${jobId}: ${validateTimeoutMessage(this.config.validateTimeoutMs)}`;
+    this.replaceExecutor(stillValidating, reason).catch((err: unknown) =>
+      this.logger.error({ err, jobId, context: this.context?.name }, 'replacing the executor failed'),
+    );
+  }
+
+  /**
+   * Replaces the executor if `needed()` still says so once no other replacement runs. Jobs whose
+   * kill-grace ends together share one replacement (it ends them all) instead of each killing the
+   * fresh executor again.
+   */
+  private async replaceExecutor(needed: () => boolean, reason: string): Promise<void> {
+    while (this.replacing) await this.replacing.catch(() => undefined);
+    if (!needed()) return;
+    const replacing = this.executors.restart(reason);
     this.replacing = replacing;
     try {
       await replacing;
@@ -177,9 +223,19 @@ export class JobRunService {
     }
   }
 
+  /** How the job ends; an error from user code is capped at `max-error-size` before it is stored. */
   private toEnding(jobId: string, classPath: string, outcome: JobOutcome): Ending {
+    const ending = this.uncappedEnding(jobId, classPath, outcome);
+    return ending.error ? { ...ending, error: capErrorInfo(ending.error, this.config.maxErrorSize) } : ending;
+  }
+
+  private uncappedEnding(jobId: string, classPath: string, outcome: JobOutcome): Ending {
     const killed = this.cancelled.get(jobId) ?? (this.stopping ? `Job ${jobId} killed` : undefined);
     if (killed) return { status: 'KILLED', error: errorInfo('JobKilled', killed) };
+    if (this.validateOverran.has(jobId)) {
+      const reason = validateTimeoutMessage(this.config.validateTimeoutMs);
+      return { status: 'ERROR', error: errorInfo('ValidationFailed', reason), rejection: 'VALIDATION' };
+    }
     switch (outcome.kind) {
       case 'finished':
         return { status: 'FINISHED', result: outcome.result ?? null };

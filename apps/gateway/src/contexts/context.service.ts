@@ -46,13 +46,14 @@ export class ContextService {
    * Creates a context and returns once its worker is RUNNING.
    * @throws BadRequest / InvalidContextSetting / ConfigParseError for bad input
    * @throws ContextExists when a live context holds the name
+   * @throws TooManyContexts when `max-contexts` contexts are live
    * @throws ContextInitError when the worker fails or does not start in time
    */
   async create(name: string, query: Record<string, string>, body: string): Promise<void> {
     assertContextName(name);
     const parsed = await parseConfigText(body, configParseOptions(this.config));
     const settings = normalizeContextSettings(this.config.contextDefaults, query, contextSettingsOf(parsed));
-    const row = await this.contexts.insertStarting(name, settings, false);
+    const row = await this.contexts.insertStarting(name, settings, false, this.config.maxContexts);
     const started = this.waiter.forContext(name, (e) => e.contextId === row.id && e.state !== 'STARTED');
     await this.commands.add('create', { type: 'create', context: name }, { removeOnComplete: true, removeOnFail: true });
     const event = await started.wait(this.config.contextCreationTimeoutMs + 2000);

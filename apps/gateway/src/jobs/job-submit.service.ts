@@ -12,6 +12,7 @@ import {
   BundleNotFound,
   ContextNotFound,
   ContextStopping,
+  TooManyContexts,
   type JobEvent,
   type SubmitMessage,
 } from '@jobserver/protocol';
@@ -48,6 +49,7 @@ export class JobSubmitService {
     const sync = query.sync === 'true';
     const jobConfig = await parseConfigText(body, configParseOptions(this.config));
     const placement = this.place(query, jobConfig);
+    if (placement.adHoc) await this.assertRoomForContext();
     const jobId = randomUUID();
     const configText = JSON.stringify(jobConfig);
     const job = {
@@ -94,6 +96,14 @@ export class JobSubmitService {
     if (!bundle) throw new BundleNotFound(query.appName, `appName ${query.appName} not found`);
     if (context === null) throw new ContextNotFound(query.context!);
     if (context?.state === 'STOPPING') throw new ContextStopping();
+  }
+
+  /**
+   * Refuses an ad-hoc job before anything is recorded when `max-contexts` are live. Not race-safe
+   * by itself: the scheduler's insert of the ad-hoc context is (the job then ends ERROR).
+   */
+  private async assertRoomForContext(): Promise<void> {
+    if ((await this.contexts.countLive()) >= this.config.maxContexts) throw new TooManyContexts(this.config.maxContexts);
   }
 
   private syncTimeout(query: SubmitJobQuery): number {

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ServerConfig } from '@jobserver/config';
 import { ContextRepository, JobRepository } from '@jobserver/persistence';
 import {
   ContextExists,
@@ -10,6 +11,7 @@ import {
 } from '@jobserver/protocol';
 import { ContextLifecycleService } from '../contexts/context-lifecycle.service';
 import { ContextQueues } from '../infra/context-queues';
+import { SERVER_CONFIG } from '../infra/tokens';
 
 /** Routes a submitted job to its context's queue, creating its ad-hoc context first. */
 @Injectable()
@@ -17,6 +19,7 @@ export class JobRouterService {
   private readonly logger = new Logger(JobRouterService.name);
 
   constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly contexts: ContextRepository,
     private readonly jobs: JobRepository,
     private readonly lifecycle: ContextLifecycleService,
@@ -45,7 +48,10 @@ export class JobRouterService {
 
   private async startAdHoc(message: SubmitMessage): Promise<ErrorInfo | null> {
     try {
-      const context = await this.contexts.insertStarting(message.context, message.settings ?? {}, true);
+      // The gateway checked max-contexts at submit; this insert is the race-safe check (the job then
+      // ends ERROR with TooManyContexts' message).
+      const settings = message.settings ?? {};
+      const context = await this.contexts.insertStarting(message.context, settings, true, this.config.maxContexts);
       return await this.lifecycle.start(context);
     } catch (error) {
       // A redelivered submit finds its ad-hoc context already live: route to it (starting it if

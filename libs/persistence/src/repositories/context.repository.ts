@@ -2,6 +2,7 @@ import { In, type DataSource, type Repository } from 'typeorm';
 import {
   ContextExists,
   LIVE_CONTEXT_STATES,
+  TooManyContexts,
   type ContextState,
   type ErrorInfo,
 } from '@jobserver/protocol';
@@ -10,6 +11,8 @@ import { ContextEntity } from '../entities/context.entity';
 export type ContextRecord = ContextEntity;
 
 const UNIQUE_VIOLATION = '23505';
+/** Advisory lock serializing context inserts under `max-contexts`, across every gateway and scheduler. */
+const CONTEXT_COUNT_LOCK = 74_61_2027;
 const LIVE_LIST = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join(', ');
 const CONTEXT_COLUMNS = `id, name, state, settings, ad_hoc AS "adHoc", worker, pid,
   start_time AS "startTime", end_time AS "endTime", error`;
@@ -23,12 +26,48 @@ export class ContextRepository {
   }
 
   /**
-   * Records a context that is being launched (state STARTED).
+   * Records a context that is being launched (state STARTED), if fewer than `maxContexts` are
+   * live. The count and the insert run under one advisory lock held by a session of their own,
+   * each statement on a fresh snapshot, so concurrent inserts (any gateway or scheduler) cannot
+   * both take the last place.
    * @throws ContextExists when a live context holds the name
+   * @throws TooManyContexts when `maxContexts` contexts are live
    */
-  async insertStarting(name: string, settings: Record<string, unknown>, adHoc: boolean): Promise<ContextRecord> {
+  async insertStarting(
+    name: string,
+    settings: Record<string, unknown>,
+    adHoc: boolean,
+    maxContexts = Infinity,
+  ): Promise<ContextRecord> {
+    if (!Number.isFinite(maxContexts)) return this.insert(this.repo, name, settings, adHoc);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
     try {
-      return await this.repo.save(this.repo.create({ name, settings, adHoc, state: 'STARTED' }));
+      await runner.query('SELECT pg_advisory_lock($1)', [CONTEXT_COUNT_LOCK]);
+      const [{ live }] = await runner.query(`SELECT count(*)::int AS live FROM contexts WHERE state IN (${LIVE_LIST})`);
+      if (live >= maxContexts) throw new TooManyContexts(maxContexts);
+      // On the locking session: a pool connection could be exhausted by others waiting for the lock.
+      return await this.insert(runner.manager.getRepository(ContextEntity), name, settings, adHoc);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [CONTEXT_COUNT_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  /** How many contexts are live (named and ad hoc). */
+  async countLive(): Promise<number> {
+    const [{ live }] = await this.dataSource.query(`SELECT count(*)::int AS live FROM contexts WHERE state IN (${LIVE_LIST})`);
+    return live;
+  }
+
+  private async insert(
+    repo: Repository<ContextEntity>,
+    name: string,
+    settings: Record<string, unknown>,
+    adHoc: boolean,
+  ): Promise<ContextRecord> {
+    try {
+      return await repo.save(repo.create({ name, settings, adHoc, state: 'STARTED' }));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ContextExists(name);
       throw error;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { capErrorInfo, type ErrorInfo } from './error-info';
+
+const size = (info: ErrorInfo) => Buffer.byteLength(JSON.stringify(info), 'utf8');
+const frames = (n: number) => Array.from({ length: n }, (_, i) => `at frame${i} (file:///job.mjs:${i}:1)`);
+
+describe('capErrorInfo', () => {
+  it('leaves an error within max-error-size as it is', () => {
+    const info = { message: 'boom', errorClass: 'Error', stack: frames(3) };
+    expect(capErrorInfo(info, 64 * 1024)).toBe(info);
+  });
+
+  it('cuts a 20 MB message with a note saying so, within the limit, keeping the first frames', () => {
+    const info = { message: 'x'.repeat(20 * 1024 * 1024), errorClass: 'RangeError', stack: frames(50) };
+    const capped = capErrorInfo(info, 64 * 1024);
+    expect(size(capped)).toBeLessThanOrEqual(64 * 1024);
+    expect(capped.message).toMatch(/^x+… \(truncated: 20\.0 MB message\)$/);
+    expect(capped.message.length).toBeGreaterThan(40 * 1024);
+    expect(capped.errorClass).toBe('RangeError');
+    expect(capped.stack).toEqual(frames(50));
+  });
+
+  it('keeps frames while they fit and drops the rest', () => {
+    const info = { message: 'short', errorClass: 'Error', stack: frames(10_000) };
+    const capped = capErrorInfo(info, 4096);
+    expect(size(capped)).toBeLessThanOrEqual(4096);
+    expect(capped.message).toBe('short');
+    expect(capped.stack.length).toBeGreaterThan(10);
+    expect(capped.stack).toEqual(frames(capped.stack.length));
+  });
+
+  it('measures bytes, not characters, and never splits a surrogate pair', () => {
+    const info = { message: '😀'.repeat(100_000), errorClass: 'Error', stack: [] };
+    const capped = capErrorInfo(info, 2048);
+    expect(size(capped)).toBeLessThanOrEqual(2048);
+    expect(capped.message).toMatch(/^(😀)+… \(truncated: 390\.6 KB message\)$/);
+  });
+
+  it('cuts messages that JSON escapes heavily (quotes, control characters)', () => {
+    const capped = capErrorInfo({ message: '"\u0001'.repeat(50_000), errorClass: 'Error', stack: [] }, 2048);
+    expect(size(capped)).toBeLessThanOrEqual(2048);
+    expect(capped.message).toMatch(/truncated/);
+  });
+});
