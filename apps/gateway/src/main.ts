@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { loadServerConfig } from '@jobserver/config';
+import { exposureWarning, loadServerConfig } from '@jobserver/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { frameworkErrorHandler } from './infra/framework-errors';
@@ -32,7 +32,9 @@ async function bootstrap(): Promise<void> {
   );
   SwaggerModule.setup('api-docs', app, document, { jsonDocumentUrl: 'api-docs/json' });
   await app.listen(config.port, config.host);
-  app.get(Logger).log(`gateway listening on ${config.host}:${config.port}`);
+  app.get(Logger).log(`gateway listening on ${config.host}:${config.port} (auth ${config.auth.enabled ? 'on' : 'off'})`);
+  const warning = exposureWarning(config);
+  if (warning) app.get(Logger).warn(warning);
 }
 
 bootstrap().catch((error: unknown) => {
