@@ -28,7 +28,12 @@ async function bootstrap(): Promise<void> {
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('jobserver').setDescription('REST job server for Node.js').build(),
+    new DocumentBuilder()
+      .setTitle('jobserver')
+      .setDescription('REST job server for Node.js')
+      .addBasicAuth(undefined, 'basic')
+      .addBearerAuth(undefined, 'bearer')
+      .build(),
   );
   SwaggerModule.setup('api-docs', app, document, { jsonDocumentUrl: 'api-docs/json' });
   await app.listen(config.port, config.host);

@@ -52,4 +52,14 @@ export class RedisNames {
   adHocStopLeaseKey(context: string): string {
     return `${this.prefix}:lease:adhoc-stop:${context}`;
   }
+
+  /** Failed authentications from one client address in the current minute. */
+  authFailuresKey(address: string): string {
+    return `${this.prefix}:auth-failures:${address}`;
+  }
+
+  /** Pub/sub channel on which a revoked API key is announced to every gateway. */
+  get authRevocationChannel(): string {
+    return `${this.prefix}:auth-revocations`;
+  }
 }

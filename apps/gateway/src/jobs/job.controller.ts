@@ -6,6 +6,7 @@ import { ListJobsQuery } from './dto/list-jobs.query';
 import { SubmitJobQuery } from './dto/submit-job.query';
 import { JobQueryService } from './job-query.service';
 import { JobSubmitService } from './job-submit.service';
+import { RequiresPermission } from '../auth/permission.decorator';
 
 @ApiTags('jobs')
 @Controller('jobs')
@@ -16,6 +17,7 @@ export class JobController {
   ) {}
 
   @Post()
+  @RequiresPermission('jobs:start')
   @ApiOperation({ summary: 'Run a job, sync (sync=true) or async' })
   @ApiBody({ required: false, description: 'job config, HOCON or JSON', schema: { type: 'string' } })
   async submit(@Query() query: SubmitJobQuery, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
@@ -25,24 +27,28 @@ export class JobController {
   }
 
   @Get()
+  @RequiresPermission('jobs:read')
   @ApiOperation({ summary: 'Jobs, newest first' })
   list(@Query() query: ListJobsQuery): Promise<Array<Record<string, unknown>>> {
     return this.queries.list(query);
   }
 
   @Get(':id')
+  @RequiresPermission('jobs:read')
   @ApiOperation({ summary: 'Status and result of a job' })
   get(@Param('id') id: string): Promise<Record<string, unknown>> {
     return this.queries.report(id);
   }
 
   @Get(':id/config')
+  @RequiresPermission('jobs:read')
   @ApiOperation({ summary: 'The config the job was posted with' })
   config(@Param('id') id: string): Promise<unknown> {
     return this.queries.postedConfig(id);
   }
 
   @Delete(':id')
+  @RequiresPermission('jobs:delete')
   @ApiOperation({ summary: 'Kill a queued or running job' })
   async cancel(@Param('id') id: string): Promise<object> {
     await this.queries.cancel(id);
