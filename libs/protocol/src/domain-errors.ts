@@ -74,6 +74,11 @@ export class PermissionRequired extends domainError('PermissionRequired', 403) {
     super(`permission ${permission} required`);
   }
 }
+export class ApiKeyNotFound extends domainError('ApiKeyNotFound', 404) {
+  constructor(readonly keyId: string) {
+    super(`No such API key ${keyId}`);
+  }
+}
 /** Too many failed authentications from one client address. */
 export class TooManyFailures extends domainError('TooManyFailures', 429) {
   override readonly headers: Readonly<Record<string, string>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerEvent, parseWorkerControl, ProtocolError } from './parse';
+import { parseKeyRevocation, parseServerEvent, parseWorkerControl, ProtocolError } from './parse';
 import { toErrorInfo } from './error-info';
 
 describe('protocol parsing', () => {
@@ -38,5 +38,10 @@ describe('toErrorInfo', () => {
 
   it('describes a thrown non-error', () => {
     expect(toErrorInfo('plain')).toEqual({ message: 'plain', errorClass: 'Error', stack: [] });
+  });
+
+  it('reads the key id of a revocation and rejects anything else', () => {
+    expect(parseKeyRevocation('{"keyId":"k1"}')).toBe('k1');
+    for (const raw of ['k1', '{"keyId":1}', '{}', 'null']) expect(() => parseKeyRevocation(raw)).toThrow(ProtocolError);
   });
 });

@@ -43,6 +43,13 @@ export function parseWorkerControl(raw: string): WorkerControl {
   return obj as unknown as WorkerControl;
 }
 
+/** Parses a message of the API key revocation channel: the revoked key's id. @throws ProtocolError */
+export function parseKeyRevocation(raw: string): string {
+  const obj = parseObject(raw, 'key revocation');
+  requireString(obj, 'keyId', 'key revocation');
+  return obj.keyId as string;
+}
+
 /** Checks that a BullMQ payload has the given string fields. @throws ProtocolError */
 export function assertPayload<T>(data: unknown, keys: readonly string[], what: string): T {
   if (typeof data !== 'object' || data === null) throw new ProtocolError(`${what} is not an object`);

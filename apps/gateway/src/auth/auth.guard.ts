@@ -4,6 +4,7 @@ import { grants, type Permission, type ServerConfig } from '@jobserver/config';
 import { AuthenticationRequired, PermissionRequired } from '@jobserver/protocol';
 import type { FastifyRequest } from 'fastify';
 import { SERVER_CONFIG } from '../infra/tokens';
+import { ApiKeyService } from './api-key.service';
 import { Authenticator } from './authenticator.service';
 import { FailureLimiter } from './failure-limiter.service';
 import { PERMISSION_KEY, PUBLIC } from './permission.decorator';
@@ -37,6 +38,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly limiter: FailureLimiter,
+    private readonly keys: ApiKeyService,
   ) {
     this.enabled = config.auth.enabled;
   }
@@ -55,7 +57,10 @@ export class AuthGuard implements CanActivate {
     if (header === null) return this.refuse(request.ip);
     const cacheKey = Authenticator.cacheKey(header);
     const principal = this.authenticator.cached(cacheKey);
-    if (principal) return admit(request, principal, needed);
+    if (principal) {
+      if (principal.keyId !== undefined) this.keys.markUsed(principal.keyId);
+      return admit(request, principal, needed);
+    }
     return this.verify(request, header, cacheKey, needed);
   }
 

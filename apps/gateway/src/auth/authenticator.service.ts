@@ -86,9 +86,7 @@ export class Authenticator {
     this.cache.set(cacheKey, { principal, until });
   }
 
-  private forgetKey(keyId: string | undefined): void {
-    for (const [cacheKey, { principal }] of this.cache) {
-      if (keyId === undefined || principal.keyId === keyId) this.cache.delete(cacheKey);
-    }
+  private forgetKey(keyId: string): void {
+    for (const [cacheKey, { principal }] of this.cache) if (principal.keyId === keyId) this.cache.delete(cacheKey);
   }
 }
