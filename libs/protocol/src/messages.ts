@@ -14,6 +14,8 @@ export interface SubmitMessage {
   classPath: string;
   /** The job config as JSON text. */
   config: string;
+  /** The principal that submitted the job, owner of its ad-hoc context; null while auth is off. */
+  owner?: string | null;
   /** Whether a request waits for the job's RUNNING event (async POSTs do; sync ones need only the end). */
   notifyStart?: boolean;
 }

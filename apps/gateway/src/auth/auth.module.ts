@@ -5,8 +5,9 @@ import { ApiKeyService } from './api-key.service';
 import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator.service';
 import { FailureLimiter } from './failure-limiter.service';
+import { OwnerScope } from './owner-scope';
 
-/** Authentication: the guard every route passes, principals, API keys and the failure limit. */
+/** Authentication: the guard every route passes, principals, API keys, the failure limit and owner isolation. */
 @Global()
 @Module({
   controllers: [ApiKeyController],
@@ -14,8 +15,9 @@ import { FailureLimiter } from './failure-limiter.service';
     ApiKeyService,
     Authenticator,
     FailureLimiter,
+    OwnerScope,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [ApiKeyService],
+  exports: [ApiKeyService, OwnerScope],
 })
 export class AuthModule {}

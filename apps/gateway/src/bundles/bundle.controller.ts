@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BundleService } from './bundle.service';
 import { toBinariesResponse, toBinaryResponse, toJarsResponse } from './bundle.responses';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequiresPermission } from '../auth/permission.decorator';
+import type { Principal } from '../auth/principal';
 
 const SUCCESS = { status: 'SUCCESS' };
 const bundleBody = ApiBody({
@@ -21,8 +23,12 @@ export class BundleController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Upload a new version of an app bundle' })
   @bundleBody
-  async upload(@Param('appName') appName: string, @Body() body: unknown): Promise<object> {
-    await this.bundles.upload(appName, body);
+  async upload(
+    @Param('appName') appName: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal?: Principal,
+  ): Promise<object> {
+    await this.bundles.upload(appName, body, principal?.name ?? null);
     return SUCCESS;
   }
 

@@ -3,7 +3,9 @@ import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@n
 import { bodyText } from '../infra/body-text';
 import { ContextService } from './context.service';
 import { toContextResponse } from './context.responses';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequiresPermission } from '../auth/permission.decorator';
+import type { Principal } from '../auth/principal';
 
 @ApiTags('contexts')
 @Controller('contexts')
@@ -22,8 +24,9 @@ export class ContextController {
     @Param('name') name: string,
     @Query() query: Record<string, string>,
     @Body() body: unknown,
+    @CurrentPrincipal() principal?: Principal,
   ): Promise<object> {
-    await this.contexts.create(name, query, bodyText(body));
+    await this.contexts.create(name, query, bodyText(body), principal);
     return { status: 'SUCCESS', result: 'Context initialized' };
   }
 
@@ -39,15 +42,15 @@ export class ContextController {
   @Get()
   @RequiresPermission('contexts:read')
   @ApiOperation({ summary: 'Names of the live contexts' })
-  list(): Promise<string[]> {
-    return this.contexts.listLive();
+  list(@CurrentPrincipal() principal?: Principal): Promise<string[]> {
+    return this.contexts.listLive(principal);
   }
 
   @Get(':name')
   @RequiresPermission('contexts:read')
   @ApiOperation({ summary: 'State, settings and running jobs of a live context' })
-  async get(@Param('name') name: string): Promise<object> {
-    const { context, runningJobs } = await this.contexts.get(name);
+  async get(@Param('name') name: string, @CurrentPrincipal() principal?: Principal): Promise<object> {
+    const { context, runningJobs } = await this.contexts.get(name, principal);
     return toContextResponse(context, runningJobs);
   }
 
@@ -55,8 +58,12 @@ export class ContextController {
   @RequiresPermission('contexts:delete')
   @ApiOperation({ summary: 'Stop a context; its jobs end KILLED' })
   @ApiQuery({ name: 'force', required: false, description: 'true: cut running jobs off at once instead of giving them kill-grace' })
-  async stop(@Param('name') name: string, @Query('force') force?: string): Promise<object> {
-    await this.contexts.stop(name, force === 'true');
+  async stop(
+    @Param('name') name: string,
+    @Query('force') force?: string,
+    @CurrentPrincipal() principal?: Principal,
+  ): Promise<object> {
+    await this.contexts.stop(name, force === 'true', principal);
     return { status: 'SUCCESS', result: 'Context stopped' };
   }
 }

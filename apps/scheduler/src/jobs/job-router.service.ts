@@ -45,7 +45,7 @@ export class JobRouterService {
 
   private async startAdHoc(message: SubmitMessage): Promise<ErrorInfo | null> {
     try {
-      const context = await this.contexts.insertStarting(message.context, message.settings ?? {}, true);
+      const context = await this.contexts.insertStarting(message.context, message.settings ?? {}, true, typeof message.owner === 'string' ? message.owner : null);
       return await this.lifecycle.start(context);
     } catch (error) {
       // A redelivered submit finds its ad-hoc context already live: route to it (starting it if

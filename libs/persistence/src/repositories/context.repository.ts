@@ -12,7 +12,7 @@ export type ContextRecord = ContextEntity;
 const UNIQUE_VIOLATION = '23505';
 const LIVE_LIST = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join(', ');
 const CONTEXT_COLUMNS = `id, name, state, settings, ad_hoc AS "adHoc", worker, pid,
-  start_time AS "startTime", end_time AS "endTime", error`;
+  start_time AS "startTime", end_time AS "endTime", error, owner`;
 
 /** Context lives: at most one live row per name. */
 export class ContextRepository {
@@ -26,9 +26,14 @@ export class ContextRepository {
    * Records a context that is being launched (state STARTED).
    * @throws ContextExists when a live context holds the name
    */
-  async insertStarting(name: string, settings: Record<string, unknown>, adHoc: boolean): Promise<ContextRecord> {
+  async insertStarting(
+    name: string,
+    settings: Record<string, unknown>,
+    adHoc: boolean,
+    owner: string | null = null,
+  ): Promise<ContextRecord> {
     try {
-      return await this.repo.save(this.repo.create({ name, settings, adHoc, state: 'STARTED' }));
+      return await this.repo.save(this.repo.create({ name, settings, adHoc, owner, state: 'STARTED' }));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ContextExists(name);
       throw error;
@@ -49,8 +54,10 @@ export class ContextRepository {
     return rows[0] ?? null;
   }
 
-  listLive(): Promise<ContextRecord[]> {
-    return this.repo.find({ where: { state: In([...LIVE_CONTEXT_STATES]) }, order: { startTime: 'ASC' } });
+  /** Live contexts, oldest first; with `owner`, only that principal's. */
+  listLive(owner?: string): Promise<ContextRecord[]> {
+    const where = { state: In([...LIVE_CONTEXT_STATES]), ...(owner === undefined ? {} : { owner }) };
+    return this.repo.find({ where, order: { startTime: 'ASC' } });
   }
 
   /** Moves a context to `to` if it is in one of `from`; returns whether it moved. */
