@@ -68,6 +68,15 @@ describe('loadServerConfig', () => {
     expect(Object.isFrozen(config.auth.users.alice.permissions)).toBe(true);
   });
 
+  it('reads auth from a HOCON config file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'jobserver-config-'));
+    const file = path.join(dir, 'server.conf');
+    writeFileSync(file, `jobserver.auth { enabled = true, users.alice { password-hash = "${HASH}", permissions = [jobs, "binaries:read"] } }`);
+    const config = await loadServerConfig({ JOBSERVER_CONFIG: file });
+    expect(config.auth.users.alice).toEqual({ passwordHash: HASH, permissions: ['jobs', 'binaries:read'] });
+    expect(config.auth.enabled).toBe(true);
+  });
+
   it('refuses unknown permissions and bad hashes, naming them', async () => {
     const users = {
       alice: { 'password-hash': HASH, permissions: ['jobz', 'jobs'] },
