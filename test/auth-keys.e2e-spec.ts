@@ -116,4 +116,22 @@ describe('API keys across a cluster of two gateways', () => {
     }, 10_000).then(expect401);
     expect401(await call(one, 'GET', '/jobs', { bearer: key.key, from: freshAddress() }));
   });
+
+  it('counts failed authentications across gateways: past the limit on one, 429 on the other', async () => {
+    const from = freshAddress();
+    const wrong = { basic: 'admin:wrong', from };
+    // Both gateways verify and cache the good credentials first.
+    for (const base of [one, two]) expect((await call(base, 'GET', '/jobs', { basic: `admin:${PASSWORD}`, from })).status).toBe(200);
+    // The limit is 10 a minute (the default): 5 failures on each gateway, then the 11th is refused.
+    for (let i = 0; i < 5; i++) expect401(await call(one, 'GET', '/jobs', wrong));
+    for (let i = 0; i < 5; i++) expect401(await call(two, 'GET', '/jobs', wrong));
+    const eleventh = await call(two, 'GET', '/jobs', wrong);
+    expect(eleventh.status).toBe(429);
+    expect(Number(eleventh.headers['retry-after'])).toBeGreaterThan(0);
+    // Every gateway refuses the address now, even credentials it has verified and cached before.
+    for (const base of [one, two]) {
+      expect((await call(base, 'GET', '/jobs', { basic: `admin:${PASSWORD}`, from })).status).toBe(429);
+    }
+    expect((await call(one, 'GET', '/jobs', { basic: `admin:${PASSWORD}`, from: freshAddress() })).status).toBe(200);
+  });
 });

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_BUNDLE, startTestServer, type TestServer } from '../../../test/support/server';
 import {
@@ -211,5 +213,18 @@ describe('authentication and permissions (auth on)', () => {
     expect(job.status).toBe(200);
     expect(job.body.result).toEqual({ a: 2, b: 2, c: 1, see: 1 });
     expect((await as('jobs.read', 'GET', `/jobs/${job.body.jobId}`)).body.status).toBe('OK');
+  });
+
+  it('refuses to start with permissions that do not exist or a bad hash, naming them', () => {
+    const users = {
+      eve: { 'password-hash': passwordHash(PASSWORD), permissions: ['jobs', 'jobz', 'root'] },
+      mallory: { 'password-hash': 'hunter2', permissions: [] },
+    };
+    const gateway = path.resolve(__dirname, '../dist/main.js');
+    const env = { ...process.env, JOBSERVER_AUTH: JSON.stringify({ enabled: true, users }) };
+    const run = spawnSync(process.execPath, [gateway], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/auth\.users\.eve\.permissions: unknown permission jobz, root/);
+    expect(run.stderr).toMatch(/auth\.users\.mallory\.password-hash must be scrypt/);
   });
 });

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
-import type { ServerEvent, WorkerControl } from './messages';
+import type { AuthNotice, ServerEvent, WorkerControl } from './messages';
 import type { RedisNames } from './names';
-import { parseKeyRevocation, parseServerEvent, parseWorkerControl } from './parse';
+import { parseAuthNotice, parseServerEvent, parseWorkerControl } from './parse';
 
 /** Opens an ioredis connection named after its role (visible in `CLIENT LIST`). */
 export function connectRedis(url: string, role: string): Redis {
@@ -10,11 +10,11 @@ export function connectRedis(url: string, role: string): Redis {
 
 type Listener<T> = (message: T) => void;
 
-/** The channels a process listens on: job and context events, worker control, API key revocations. */
+/** The channels a process listens on: job and context events, worker control, auth notices. */
 export interface BusChannels {
   events?: boolean;
   control?: boolean;
-  revocations?: boolean;
+  auth?: boolean;
 }
 
 /**
@@ -24,7 +24,7 @@ export interface BusChannels {
 export class EventBus {
   private readonly eventListeners = new Set<Listener<ServerEvent>>();
   private readonly controlListeners = new Set<Listener<WorkerControl>>();
-  private readonly revocationListeners = new Set<Listener<string>>();
+  private readonly authListeners = new Set<Listener<AuthNotice>>();
   private subscriber: Redis | undefined;
 
   constructor(
@@ -41,9 +41,9 @@ export class EventBus {
     return this.publisher.publish(this.names.workerControlChannel, JSON.stringify(message));
   }
 
-  /** Announces to every gateway that an API key is revoked (they drop it from their caches). */
-  publishKeyRevocation(keyId: string): Promise<number> {
-    return this.publisher.publish(this.names.authRevocationChannel, JSON.stringify({ keyId }));
+  /** Tells every gateway about a revoked API key or a blocked address. */
+  publishAuth(notice: AuthNotice): Promise<number> {
+    return this.publisher.publish(this.names.authChannel, JSON.stringify(notice));
   }
 
   /** Subscribes this process to the channels it listens on; resolves once subscribed. */
@@ -53,7 +53,7 @@ export class EventBus {
     const names = [
       ...(channels.events ? [this.names.eventChannel] : []),
       ...(channels.control ? [this.names.workerControlChannel] : []),
-      ...(channels.revocations ? [this.names.authRevocationChannel] : []),
+      ...(channels.auth ? [this.names.authChannel] : []),
     ];
     if (names.length) await subscriber.subscribe(...names);
   }
@@ -68,10 +68,10 @@ export class EventBus {
     return () => this.controlListeners.delete(listener);
   }
 
-  /** Called with the id of every API key revoked anywhere in the cluster. */
-  onKeyRevoked(listener: Listener<string>): () => void {
-    this.revocationListeners.add(listener);
-    return () => this.revocationListeners.delete(listener);
+  /** Called with every auth notice published anywhere in the cluster. */
+  onAuth(listener: Listener<AuthNotice>): () => void {
+    this.authListeners.add(listener);
+    return () => this.authListeners.delete(listener);
   }
 
   async close(): Promise<void> {
@@ -86,9 +86,9 @@ export class EventBus {
       } else if (channel === this.names.workerControlChannel) {
         const message = parseWorkerControl(raw);
         for (const listener of this.controlListeners) listener(message);
-      } else if (channel === this.names.authRevocationChannel) {
-        const keyId = parseKeyRevocation(raw);
-        for (const listener of this.revocationListeners) listener(keyId);
+      } else if (channel === this.names.authChannel) {
+        const notice = parseAuthNotice(raw);
+        for (const listener of this.authListeners) listener(notice);
       }
     } catch (error) {
       this.onProtocolError(error as Error);

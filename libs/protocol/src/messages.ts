@@ -1,6 +1,11 @@
 import type { ErrorInfo } from './error-info';
 import type { ContextState, JobStatus } from './statuses';
 
+/** A notice on the auth channel: an API key was revoked, or an address is blocked for `seconds`. */
+export type AuthNotice =
+  | { type: 'key-revoked'; keyId: string }
+  | { type: 'address-blocked'; address: string; seconds: number };
+
 /** `submit` queue payload: everything the scheduler needs to route a job without a read. */
 export interface SubmitMessage {
   jobId: string;

@@ -58,8 +58,8 @@ export class RedisNames {
     return `${this.prefix}:auth-failures:${address}`;
   }
 
-  /** Pub/sub channel on which a revoked API key is announced to every gateway. */
-  get authRevocationChannel(): string {
-    return `${this.prefix}:auth-revocations`;
+  /** Pub/sub channel of auth notices to every gateway: revoked API keys, blocked addresses. */
+  get authChannel(): string {
+    return `${this.prefix}:auth`;
   }
 }

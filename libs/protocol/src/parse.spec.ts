@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseKeyRevocation, parseServerEvent, parseWorkerControl, ProtocolError } from './parse';
+import { parseAuthNotice, parseServerEvent, parseWorkerControl, ProtocolError } from './parse';
 import { toErrorInfo } from './error-info';
 
 describe('protocol parsing', () => {
@@ -40,8 +40,13 @@ describe('toErrorInfo', () => {
     expect(toErrorInfo('plain')).toEqual({ message: 'plain', errorClass: 'Error', stack: [] });
   });
 
-  it('reads the key id of a revocation and rejects anything else', () => {
-    expect(parseKeyRevocation('{"keyId":"k1"}')).toBe('k1');
-    for (const raw of ['k1', '{"keyId":1}', '{}', 'null']) expect(() => parseKeyRevocation(raw)).toThrow(ProtocolError);
+  it('reads auth notices (a revoked key, a blocked address) and rejects anything else', () => {
+    expect(parseAuthNotice('{"type":"key-revoked","keyId":"k1"}')).toEqual({ type: 'key-revoked', keyId: 'k1' });
+    const block = { type: 'address-blocked', address: '10.0.0.1', seconds: 42 };
+    expect(parseAuthNotice(JSON.stringify(block))).toEqual(block);
+    for (const raw of ['k1', '{"keyId":"k1"}', '{"type":"key-revoked","keyId":1}', 'null',
+      '{"type":"address-blocked","address":"a","seconds":0}', '{"type":"address-blocked","seconds":3}']) {
+      expect(() => parseAuthNotice(raw), raw).toThrow(ProtocolError);
+    }
   });
 });

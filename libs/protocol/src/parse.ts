@@ -1,4 +1,4 @@
-import type { ServerEvent, WorkerControl } from './messages';
+import type { AuthNotice, ServerEvent, WorkerControl } from './messages';
 
 /** A message on a queue or channel that does not have the expected shape. */
 export class ProtocolError extends Error {
@@ -43,11 +43,15 @@ export function parseWorkerControl(raw: string): WorkerControl {
   return obj as unknown as WorkerControl;
 }
 
-/** Parses a message of the API key revocation channel: the revoked key's id. @throws ProtocolError */
-export function parseKeyRevocation(raw: string): string {
-  const obj = parseObject(raw, 'key revocation');
-  requireString(obj, 'keyId', 'key revocation');
-  return obj.keyId as string;
+/** Parses a message of the auth channel. @throws ProtocolError */
+export function parseAuthNotice(raw: string): AuthNotice {
+  const obj = parseObject(raw, 'auth notice');
+  if (obj.type === 'key-revoked') requireString(obj, 'keyId', 'key revocation');
+  else if (obj.type === 'address-blocked') {
+    requireString(obj, 'address', 'address block');
+    if (typeof obj.seconds !== 'number' || !(obj.seconds > 0)) throw new ProtocolError('address block has no seconds');
+  } else throw new ProtocolError(`auth notice has unknown type ${String(obj.type)}`);
+  return obj as unknown as AuthNotice;
 }
 
 /** Checks that a BullMQ payload has the given string fields. @throws ProtocolError */

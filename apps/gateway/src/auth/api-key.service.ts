@@ -37,7 +37,7 @@ export class ApiKeyService implements OnModuleDestroy {
     private readonly bus: EventBus,
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
   ) {
-    bus.onKeyRevoked((keyId) => this.forget(keyId));
+    bus.onAuth((notice) => notice.type === 'key-revoked' && this.forget(notice.keyId));
     this.flusher = setInterval(() => void this.flushUse(), FLUSH_EVERY_MS).unref();
   }
 
@@ -85,7 +85,7 @@ export class ApiKeyService implements OnModuleDestroy {
   async revoke(id: string): Promise<void> {
     if (!(await this.keys.revoke(id))) throw new ApiKeyNotFound(id);
     this.forget(id);
-    await this.bus.publishKeyRevocation(id);
+    await this.bus.publishAuth({ type: 'key-revoked', keyId: id });
   }
 
   /** Called with a key's id when any gateway revokes it. */
