@@ -15,11 +15,14 @@ const { ratios, table, profileTable, cpuTable } = require('./lib/report');
 const { machineInfo } = require('./lib/services');
 const { closeClient } = require('./lib/http-client');
 const { CpuMeter } = require('./lib/cpu');
+const { authItem } = require('./lib/auth-item');
 const { now, summarize, round } = require('./lib/stats');
 
 const os = require('node:os');
 
 const QUICK = process.argv.includes('--quick');
+/** --auth: only the auth item (sequential sync with auth on against auth off), no floor. */
+const AUTH = process.argv.includes('--auth');
 /** With --cpu-profile, jobserver's processes write CPU profiles of items 1–3 to this folder. */
 const PROFILE_DIR = process.argv.includes('--cpu-profile')
   ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profiles-'))
@@ -57,7 +60,7 @@ const log = (msg) => console.log(`[${((now() - started) / 1000).toFixed(1).padSt
 
 const results = {
   startedAt: new Date().toISOString(),
-  mode: QUICK ? 'quick' : 'full',
+  mode: `${QUICK ? 'quick' : 'full'}${AUTH ? ' --auth' : ''}`,
   sizes: SIZES,
   statementsPerJob: STATEMENTS_PER_JOB,
   jobserver: {},
@@ -156,6 +159,10 @@ async function run() {
   log(
     `machine: ${results.machine.cpuModel}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, node ${results.machine.node}; mode ${results.mode}`,
   );
+  if (AUTH) {
+    results.auth = await authItem(targets, SIZES, CONTEXT, log);
+    return;
+  }
   log('starting the floor harness');
   targets.floor = await startFloor();
   log('starting jobserver (gateway + scheduler)');
@@ -215,7 +222,7 @@ async function run() {
 }
 
 function finish(failure) {
-  Object.assign(results, ratios(results.jobserver, results.floor));
+  if (!AUTH) Object.assign(results, ratios(results.jobserver, results.floor));
   results.finishedAt = new Date().toISOString();
   results.durationSec = round((now() - started) / 1000, 1);
   if (failure) results.failure = failure.message;
@@ -224,11 +231,16 @@ function finish(failure) {
   const file = path.join(dir, `${results.startedAt.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   const m = results.machine ?? {};
-  console.log(`\n## jobserver vs floor (${results.mode} run, ${results.finishedAt})\n`);
+  console.log(`\n## ${AUTH ? 'jobserver, auth on vs off' : 'jobserver vs floor'} (${results.mode} run, ${results.finishedAt})\n`);
   console.log(
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, Postgres ${m.postgres}, Redis ${m.redis}; load average at start ${m.loadAverageAtStart?.join(' ')}\n`,
   );
-  console.log(table(results));
+  if (results.auth) {
+    const { off, on, p50Ratio } = results.auth;
+    console.log('| sequential sync | p50 ms | p99 ms |\n|---|---|---|');
+    console.log(`| auth off | ${off.p50} | ${off.p99} |\n| auth on (Basic, cached) | ${on.p50} | ${on.p99} |`);
+    console.log(`\nauth on / off at p50: ${p50Ratio} (goal ≤ 1.03)`);
+  } else console.log(table(results));
   console.log(
     `\nPostgres statements per warm sync job: jobserver ${STATEMENTS_PER_JOB.jobserver.writes} writes + ${STATEMENTS_PER_JOB.jobserver.reads} reads; floor ${STATEMENTS_PER_JOB.floor.writes} writes + ${STATEMENTS_PER_JOB.floor.reads} reads.`,
   );

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadServerConfig } from '@jobserver/config';
 
 const ROOT = path.resolve(__dirname, '..');
 const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -75,12 +76,42 @@ describe('docker-compose.yml and Dockerfile', () => {
     expect(runtimeStage).toMatch(/^USER node$/m);
   });
 
+  it('turns auth on in the gateway with the admin from JOBSERVER_AUTH_ADMIN_USER / _PASSWORD_HASH, holding *', async () => {
+    const auth = (services.gateway.environment as Record<string, string>).JOBSERVER_AUTH;
+    const hash = `scrypt:${'ab'.repeat(16)}:${'cd'.repeat(64)}`;
+    const env = { JOBSERVER_AUTH_ADMIN_USER: 'root', JOBSERVER_AUTH_ADMIN_PASSWORD_HASH: hash };
+    const config = await loadServerConfig({ JOBSERVER_AUTH: interpolate(auth, env) });
+    expect(config.auth).toMatchObject({ enabled: true, users: { root: { passwordHash: hash, permissions: ['*'] } } });
+    expect(config.host).toBe('0.0.0.0');
+  });
+
+  it('refuses to start without the admin credentials, saying which variable is missing', () => {
+    const auth = (services.gateway.environment as Record<string, string>).JOBSERVER_AUTH;
+    expect(() => interpolate(auth, { JOBSERVER_AUTH_ADMIN_USER: 'root' })).toThrow(/JOBSERVER_AUTH_ADMIN_PASSWORD_HASH.*hash-password/);
+    expect(() => interpolate(auth, {})).toThrow(/JOBSERVER_AUTH_ADMIN_USER/);
+  });
+
   it.skipIf(!hasDockerCompose())('validates with docker-compose v1', () => {
+    const env = {
+      ...process.env,
+      JOBSERVER_AUTH_ADMIN_USER: 'root',
+      JOBSERVER_AUTH_ADMIN_PASSWORD_HASH: `scrypt:${'ab'.repeat(16)}:${'cd'.repeat(64)}`,
+    };
     expect(() =>
-      execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { stdio: 'pipe' }),
+      execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { stdio: 'pipe', env }),
     ).not.toThrow();
   });
 });
+
+/** Compose's `${VAR}`, `${VAR:-default}` and `${VAR:?message}` (an error naming the variable). */
+function interpolate(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\{([A-Z0-9_]+)(?:(:-|:\?)([^}]*))?\}/g, (_all, name: string, op?: string, arg?: string) => {
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+    if (op === ':?') throw new Error(`required variable ${name} is missing a value: ${arg}`);
+    return op === ':-' ? (arg ?? '') : '';
+  });
+}
 
 function hasDockerCompose(): boolean {
   try {

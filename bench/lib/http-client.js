@@ -6,6 +6,13 @@ const http = require('node:http');
 const { now, sleep } = require('./stats');
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256 });
+/** Headers sent on every request to an origin (`Authorization` for a jobserver with auth on). */
+const originHeaders = new Map();
+
+/** Sends `headers` with every request to the origin of `baseUrl`. */
+function setOriginHeaders(baseUrl, headers) {
+  originHeaders.set(new URL(baseUrl).origin, headers);
+}
 
 /** One request; resolves with {status, text, headers}. */
 function request(baseUrl, method, path, body) {
@@ -20,7 +27,10 @@ function request(baseUrl, method, path, body) {
         port: url.port,
         method,
         path: url.pathname + url.search,
-        headers: payload ? { 'content-type': 'text/plain', 'content-length': payload.length } : {},
+        headers: {
+          ...originHeaders.get(url.origin),
+          ...(payload ? { 'content-type': 'text/plain', 'content-length': payload.length } : {}),
+        },
       },
       (res) => {
         const chunks = [];
@@ -111,4 +121,4 @@ function closeClient() {
   agent.destroy();
 }
 
-module.exports = { request, json, runLoad, until, closeClient, progress };
+module.exports = { request, json, runLoad, until, closeClient, progress, setOriginHeaders };

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Target } = require('./target');
-const { request } = require('./http-client');
+const { request, setOriginHeaders } = require('./http-client');
 const {
   createDatabase,
   newPrefix,
@@ -66,9 +66,10 @@ async function waitForHealth(url, child) {
 
 /**
  * Starts jobserver and uploads the example bundle as app `bench`; returns its Target.
- * With `profileDir`, every jobserver process samples its CPU (see cpu-profile-preload.js).
+ * With `profileDir`, every jobserver process samples its CPU (see cpu-profile-preload.js);
+ * `env` adds variables (e.g. JOBSERVER_AUTH), `headers` go with every request to it.
  */
-async function startJobserver({ profileDir } = {}) {
+async function startJobserver({ profileDir, name = 'jobserver', env: extraEnv = {}, headers } = {}) {
   for (const file of [...Object.values(MAIN), BUNDLE]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   }
@@ -76,7 +77,8 @@ async function startJobserver({ profileDir } = {}) {
   const prefix = newPrefix('js');
   const port = await freePort();
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-  const target = new Target('jobserver', `http://127.0.0.1:${port}`, db.url);
+  const target = new Target(name, `http://127.0.0.1:${port}`, db.url);
+  if (headers) setOriginHeaders(target.url, headers);
   target.logDir = logDir;
   const children = [];
   target.cleanups.push(async () => {
@@ -99,6 +101,7 @@ async function startJobserver({ profileDir } = {}) {
     JOBSERVER_HOST: '127.0.0.1',
     JOBSERVER_BUNDLE_CACHE_DIR: path.join(logDir, 'bundle-cache'),
     LOG_LEVEL: 'warn',
+    ...extraEnv,
     ...(profileDir
       ? {
           NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`,

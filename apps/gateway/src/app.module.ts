@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { DomainErrorFilter } from './infra/domain-error.filter';
 import { InfraModule } from './infra/infra.module';
 import { JobModule } from './jobs/job.module';
+import { AuthModule } from './auth/auth.module';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
           forRoutes: [],
         }),
         InfraModule.forRoot(config),
+        AuthModule,
         PersistenceModule.forRoot({
           prepareStatements: config.preparedStatements,
           url: config.databaseUrl,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { loadServerConfig } from '@jobserver/config';
+import { exposureWarning, loadServerConfig } from '@jobserver/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { answerOtherMethods } from './infra/allowed-methods.hook';
@@ -42,11 +42,18 @@ async function bootstrap(): Promise<void> {
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('jobserver').setDescription('REST job server for Node.js').build(),
+    new DocumentBuilder()
+      .setTitle('jobserver')
+      .setDescription('REST job server for Node.js')
+      .addBasicAuth(undefined, 'basic')
+      .addBearerAuth(undefined, 'bearer')
+      .build(),
   );
   SwaggerModule.setup('api-docs', app, document, { jsonDocumentUrl: 'api-docs/json' });
   await app.listen(config.port, config.host);
-  app.get(Logger).log(`gateway listening on ${config.host}:${config.port}`);
+  app.get(Logger).log(`gateway listening on ${config.host}:${config.port} (auth ${config.auth.enabled ? 'on' : 'off'})`);
+  const warning = exposureWarning(config);
+  if (warning) app.get(Logger).warn(warning);
 }
 
 bootstrap().catch((error: unknown) => {

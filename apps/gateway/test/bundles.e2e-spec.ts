@@ -128,6 +128,7 @@ describe('bundles over HTTP', () => {
       'upload-time': expect.any(String),
       sha256: createHash('sha256').update(CJS).digest('hex'),
       size: Buffer.byteLength(CJS),
+      owner: null,
     });
     expect(isIsoTime(res.body['upload-time'])).toBe(true);
     expectError(await api.get('/binaries/no-such-app'), 404, "Can't find binary with name no-such-app");

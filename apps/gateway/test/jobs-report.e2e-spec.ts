@@ -91,6 +91,7 @@ describe('job lists and reports over HTTP', () => {
       startTime: expect.any(String),
       duration: expect.stringMatching(DURATION),
       result: { a: 2, b: 2, c: 1, see: 1 },
+      owner: null,
     });
   });
 

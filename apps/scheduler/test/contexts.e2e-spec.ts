@@ -80,6 +80,7 @@ describe('named contexts', () => {
     expect(Object.keys(idle).sort()).toEqual([
       'adHoc',
       'name',
+      'owner',
       'runningJobs',
       'settings',
       'startTime',

@@ -17,3 +17,5 @@ export {
   normalizeContextSettings,
   type ContextLimits,
 } from './context-settings';
+export { exposureWarning, PASSWORD_HASH, type AuthConfig, type AuthUser } from './auth-config';
+export { grants, isPermission, PERMISSIONS, unknownPermissions, type Permission } from './permissions';

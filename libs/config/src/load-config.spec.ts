@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exposureWarning } from './auth-config';
 import { InvalidServerConfig, loadServerConfig } from './load-config';
 import { defaultMaxContexts } from './server-config';
 
@@ -65,5 +66,61 @@ describe('loadServerConfig', () => {
     expect(defaultMaxContexts(undefined, 16 * gib)).toBe(Math.floor((0.8 * 16 * gib) / (642 * 1024 ** 2)));
     expect(defaultMaxContexts(2 * gib, 16 * gib)).toBe(6);
     expect(defaultMaxContexts(undefined, 256 * 1024 ** 2)).toBe(1);
+  });
+
+  const HASH = `scrypt:${'ab'.repeat(16)}:${'cd'.repeat(64)}`;
+  const auth = (value: object) => ({ JOBSERVER_AUTH: JSON.stringify(value) });
+
+  it('keeps auth off and binds 127.0.0.1 unless host is set', async () => {
+    const config = await loadServerConfig({});
+    expect(config.auth).toEqual({ enabled: false, users: {}, isolateOwners: false, maxFailures: 10 });
+    expect(config.host).toBe('127.0.0.1');
+    expect((await loadServerConfig({ JOBSERVER_HOST: '0.0.0.0' })).host).toBe('0.0.0.0');
+    expect((await loadServerConfig(auth({ enabled: true }))).host).toBe('0.0.0.0');
+  });
+
+  it('warns about a non-loopback host with auth off, only then', async () => {
+    expect(exposureWarning(await loadServerConfig({ JOBSERVER_HOST: '0.0.0.0' }))).toMatch(/auth is off/);
+    expect(exposureWarning(await loadServerConfig({}))).toBeUndefined();
+    expect(exposureWarning(await loadServerConfig({ JOBSERVER_HOST: '::1' }))).toBeUndefined();
+    expect(exposureWarning(await loadServerConfig({ ...auth({ enabled: true }), JOBSERVER_HOST: '0.0.0.0' }))).toBeUndefined();
+  });
+
+  it('reads auth users with their hashes and permissions from the file or JOBSERVER_AUTH', async () => {
+    const users = { alice: { 'password-hash': HASH, permissions: ['jobs', 'binaries:read'] } };
+    const config = await loadServerConfig(auth({ enabled: true, users, 'isolate-owners': true, 'max-failures': 3 }));
+    expect(config.auth).toEqual({
+      enabled: true,
+      users: { alice: { passwordHash: HASH, permissions: ['jobs', 'binaries:read'] } },
+      isolateOwners: true,
+      maxFailures: 3,
+    });
+    expect(Object.isFrozen(config.auth.users.alice.permissions)).toBe(true);
+  });
+
+  it('reads auth from a HOCON config file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'jobserver-config-'));
+    const file = path.join(dir, 'server.conf');
+    writeFileSync(file, `jobserver.auth { enabled = true, users.alice { password-hash = "${HASH}", permissions = [jobs, "binaries:read"] } }`);
+    const config = await loadServerConfig({ JOBSERVER_CONFIG: file });
+    expect(config.auth.users.alice).toEqual({ passwordHash: HASH, permissions: ['jobs', 'binaries:read'] });
+    expect(config.auth.enabled).toBe(true);
+  });
+
+  it('refuses unknown permissions and bad hashes, naming them', async () => {
+    const users = {
+      alice: { 'password-hash': HASH, permissions: ['jobz', 'jobs'] },
+      bob: { 'password-hash': 'plain', permissions: ['*'] },
+      carol: { 'password-hash': HASH, permissions: 'jobs' },
+    };
+    const loading = loadServerConfig(auth({ enabled: 'yes', users, 'max-failures': 0 }));
+    await expect(loading).rejects.toBeInstanceOf(InvalidServerConfig);
+    await expect(loading).rejects.toThrow(/auth.enabled must be true or false/);
+    await expect(loading).rejects.toThrow(/auth.users.alice.permissions: unknown permission jobz/);
+    await expect(loading).rejects.toThrow(/auth.users.bob.password-hash must be scrypt:<salt hex>:<key hex>/);
+    await expect(loading).rejects.toThrow(/auth.users.carol.permissions must be a list/);
+    await expect(loading).rejects.toThrow(/auth.max-failures must be an integer/);
+    await expect(loadServerConfig(auth({ enabled: true, sers: {} }))).rejects.toThrow(/auth: unknown key sers/);
+    await expect(loadServerConfig({ JOBSERVER_AUTH: '{nope' })).rejects.toThrow(/JOBSERVER_AUTH/);
   });
 });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseConfigText } from './hocon';
+import { toAuthConfig } from './auth-config';
 import { CONFIG_DEFAULTS, defaultMaxContexts, type ConfigKey, type ServerConfig } from './server-config';
 import { parseByteSize, parseDurationMs } from './units';
 
@@ -39,7 +40,7 @@ async function readSettings(env: NodeJS.ProcessEnv): Promise<Source> {
   for (const key of Object.keys(CONFIG_DEFAULTS) as ConfigKey[]) {
     if (fromFile[key] !== undefined) source[key] = fromFile[key];
     const value = env[envName(key)] ?? (SHORT_ENV[key] ? env[SHORT_ENV[key]!] : undefined);
-    if (value !== undefined && value !== '') source[key] = key === 'context-defaults' ? JSON.parse(value) : value;
+    if (value !== undefined && value !== '') source[key] = OBJECT_KEYS.has(key) ? parseJsonEnv(key, value) : value;
   }
   return source;
 }
@@ -55,6 +56,17 @@ export async function settingsAsEnv(env: NodeJS.ProcessEnv = process.env): Promi
   const asText = (value: unknown) =>
     Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return Object.fromEntries(Object.entries(settings).map(([key, value]) => [envName(key), asText(value)]));
+}
+
+/** Keys whose environment variable holds JSON. */
+const OBJECT_KEYS: ReadonlySet<ConfigKey> = new Set(['context-defaults', 'auth']);
+
+function parseJsonEnv(key: ConfigKey, value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new InvalidServerConfig(`${envName(key)} must be JSON: ${(error as Error).message}`);
+  }
 }
 
 async function readConfigFile(path: string): Promise<Source> {
@@ -95,9 +107,12 @@ function toServerConfig(s: Source): ServerConfig {
   const str = (key: ConfigKey) => (s[key] === undefined ? undefined : String(s[key]));
   const defaults = s['context-defaults'];
   if (typeof defaults !== 'object' || defaults === null) problems.push('context-defaults must be an object');
+  const auth = toAuthConfig(s.auth, problems);
   const config: ServerConfig = {
     port: int('port', 0),
-    host: String(s.host),
+    // Safe by default: without auth, only this machine reaches the gateway unless host says otherwise.
+    host: s.host === undefined || s.host === '' ? (auth.enabled ? '0.0.0.0' : '127.0.0.1') : String(s.host),
+    auth,
     redisUrl: String(s['redis-url']),
     databaseUrl: str('database-url'),
     databasePoolSize: int('database-pool-size', 1),

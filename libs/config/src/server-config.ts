@@ -1,4 +1,5 @@
 import { hostname, totalmem } from 'node:os';
+import type { AuthConfig } from './auth-config';
 
 /** Which clients' labels the REST answers follow (API.md "Two generations of clients"). */
 export type ApiCompat = 'seed' | 'mainline';
@@ -8,8 +9,10 @@ export type LauncherKind = 'local' | 'pool';
 export interface ServerConfig {
   /** HTTP port of the gateway. @defaultValue 8090 */
   readonly port: number;
-  /** @defaultValue '0.0.0.0' */
+  /** Address the gateway listens on. @defaultValue '127.0.0.1' with auth off, '0.0.0.0' with auth on */
   readonly host: string;
+  /** Users, owner isolation and brute-force limit (API.md "Authentication and permissions"). */
+  readonly auth: AuthConfig;
   /** @defaultValue 'redis://127.0.0.1:6379' */
   readonly redisUrl: string;
   /** Postgres URL; `npm start` provides an embedded one when unset. */
@@ -104,7 +107,8 @@ export interface ServerConfig {
 
 export const CONFIG_DEFAULTS = {
   port: 8090,
-  host: '0.0.0.0',
+  host: undefined,
+  auth: { enabled: false, users: {}, 'isolate-owners': false, 'max-failures': 10 },
   'redis-url': 'redis://127.0.0.1:6379',
   'database-url': undefined,
   'database-pool-size': 10,

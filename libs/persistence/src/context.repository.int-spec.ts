@@ -24,7 +24,7 @@ describe('ContextRepository.insertStarting under max-contexts, on Postgres', () 
 
   it('lets exactly max-contexts of many concurrent inserts through, the others TooManyContexts', async () => {
     const attempts = Array.from({ length: 12 }, (_, i) =>
-      contexts[i % 2].insertStarting(`race${i}`, {}, i % 3 === 0, 5),
+      contexts[i % 2].insertStarting(`race${i}`, {}, i % 3 === 0, null, 5),
     );
     const results = await Promise.allSettled(attempts);
     const accepted = results.filter((r) => r.status === 'fulfilled');
@@ -40,10 +40,10 @@ describe('ContextRepository.insertStarting under max-contexts, on Postgres', () 
 
   it('frees a place when a context ends, and still refuses a live name', async () => {
     const live = await contexts[0].listLive();
-    await expect(contexts[1].insertStarting('one-more', {}, false, 5)).rejects.toBeInstanceOf(TooManyContexts);
+    await expect(contexts[1].insertStarting('one-more', {}, false, null, 5)).rejects.toBeInstanceOf(TooManyContexts);
     expect(await contexts[0].end(live[0].id, 'FINISHED')).toBe(true);
-    await expect(contexts[1].insertStarting(live[1].name, {}, false, 5)).rejects.toBeInstanceOf(ContextExists);
-    const row = await contexts[1].insertStarting('one-more', {}, false, 5);
+    await expect(contexts[1].insertStarting(live[1].name, {}, false, null, 5)).rejects.toBeInstanceOf(ContextExists);
+    const row = await contexts[1].insertStarting('one-more', {}, false, null, 5);
     expect(row).toMatchObject({ name: 'one-more', state: 'STARTED' });
   });
 });

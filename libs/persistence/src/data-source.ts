@@ -5,9 +5,10 @@ import { BundleEntity } from './entities/bundle.entity';
 import { ContextEntity } from './entities/context.entity';
 import { JobEntity } from './entities/job.entity';
 import { Initial1732700000000 } from './migrations/1732700000000-initial';
+import { Auth1733200000000 } from './migrations/1733200000000-auth';
 
 export const ENTITIES = [BundleEntity, ContextEntity, JobEntity];
-export const MIGRATIONS = [Initial1732700000000];
+export const MIGRATIONS = [Initial1732700000000, Auth1733200000000];
 
 /** Options of {@link openDataSource}. */
 export interface DataSourceOptions {

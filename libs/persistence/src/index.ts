@@ -2,6 +2,7 @@ export { openDataSource, probeDatabase, runMigrations, unreachableServices, ENTI
 export { BundleEntity } from './entities/bundle.entity';
 export { ContextEntity } from './entities/context.entity';
 export { JobEntity } from './entities/job.entity';
+export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from './repositories/api-key.repository';
 export { BundleRepository, type BundleRecord, type NewBundle } from './repositories/bundle.repository';
 export { ContextRepository, type ContextRecord } from './repositories/context.repository';
 export {

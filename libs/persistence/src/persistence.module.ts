@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { openDataSource, runMigrations, type DataSourceOptions } from './data-source';
+import { ApiKeyRepository } from './repositories/api-key.repository';
 import { BundleRepository } from './repositories/bundle.repository';
 import { ContextRepository } from './repositories/context.repository';
 import { JobRepository } from './repositories/job.repository';
@@ -41,9 +42,10 @@ export class PersistenceModule {
         { provide: BundleRepository, useFactory: (ds: DataSource) => new BundleRepository(ds), inject: [DataSource] },
         { provide: ContextRepository, useFactory: (ds: DataSource) => new ContextRepository(ds), inject: [DataSource] },
         { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds, { prepare: options.prepareStatements ?? true }), inject: [DataSource] },
+        { provide: ApiKeyRepository, useFactory: (ds: DataSource) => new ApiKeyRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
-      exports: [DataSource, BundleRepository, ContextRepository, JobRepository],
+      exports: [DataSource, ApiKeyRepository, BundleRepository, ContextRepository, JobRepository],
     };
   }
 }

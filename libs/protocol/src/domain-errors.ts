@@ -8,6 +8,8 @@ export abstract class DomainError extends Error {
   abstract readonly httpStatus: number;
   /** The `status` field of the error body. @defaultValue 'ERROR' */
   readonly label: string = 'ERROR';
+  /** Response headers the answer carries (`WWW-Authenticate`, `Retry-After`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const domainError = (name: string, httpStatus: number, label = 'ERROR') => {
@@ -62,6 +64,33 @@ export class JobNotFound extends domainError('JobNotFound', 404) {
 export class NoRunningJob extends domainError('NoRunningJob', 404) {
   constructor(readonly jobId: string) {
     super(`No running job with ID ${jobId}`);
+  }
+}
+
+/** No or bad credentials (API.md "Authentication and permissions"). */
+export class AuthenticationRequired extends domainError('AuthenticationRequired', 401) {
+  override readonly headers = { 'www-authenticate': 'Basic realm="jobserver"' };
+  constructor() {
+    super('authentication required');
+  }
+}
+/** Valid credentials without the route's permission. */
+export class PermissionRequired extends domainError('PermissionRequired', 403) {
+  constructor(readonly permission: string) {
+    super(`permission ${permission} required`);
+  }
+}
+export class ApiKeyNotFound extends domainError('ApiKeyNotFound', 404) {
+  constructor(readonly keyId: string) {
+    super(`No such API key ${keyId}`);
+  }
+}
+/** Too many failed authentications from one client address. */
+export class TooManyFailures extends domainError('TooManyFailures', 429) {
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(retryAfterSeconds: number) {
+    super('too many failed authentications from this address, retry later');
+    this.headers = { 'retry-after': String(retryAfterSeconds) };
   }
 }
 

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
-import type { ServerEvent, WorkerControl } from './messages';
+import type { AuthNotice, ServerEvent, WorkerControl } from './messages';
 import type { RedisNames } from './names';
-import { parseServerEvent, parseWorkerControl } from './parse';
+import { parseAuthNotice, parseServerEvent, parseWorkerControl } from './parse';
 
 /** Opens an ioredis connection named after its role (visible in `CLIENT LIST`). */
 export function connectRedis(url: string, role: string): Redis {
@@ -10,6 +10,13 @@ export function connectRedis(url: string, role: string): Redis {
 
 type Listener<T> = (message: T) => void;
 
+/** The channels a process listens on: job and context events, worker control, auth notices. */
+export interface BusChannels {
+  events?: boolean;
+  control?: boolean;
+  auth?: boolean;
+}
+
 /**
  * Pub/sub of server events and worker control messages. One subscriber connection per
  * process, whatever the number of waiters; malformed messages go to `onProtocolError`.
@@ -17,6 +24,7 @@ type Listener<T> = (message: T) => void;
 export class EventBus {
   private readonly eventListeners = new Set<Listener<ServerEvent>>();
   private readonly controlListeners = new Set<Listener<WorkerControl>>();
+  private readonly authListeners = new Set<Listener<AuthNotice>>();
   private subscriber: Redis | undefined;
 
   constructor(
@@ -33,13 +41,19 @@ export class EventBus {
     return this.publisher.publish(this.names.workerControlChannel, JSON.stringify(message));
   }
 
+  /** Tells every gateway about a revoked API key or a blocked address. */
+  publishAuth(notice: AuthNotice): Promise<number> {
+    return this.publisher.publish(this.names.authChannel, JSON.stringify(notice));
+  }
+
   /** Subscribes this process to the channels it listens on; resolves once subscribed. */
-  async listen(subscriber: Redis, channels: { events?: boolean; control?: boolean }): Promise<void> {
+  async listen(subscriber: Redis, channels: BusChannels): Promise<void> {
     this.subscriber = subscriber;
     subscriber.on('message', (channel: string, raw: string) => this.dispatch(channel, raw));
     const names = [
       ...(channels.events ? [this.names.eventChannel] : []),
       ...(channels.control ? [this.names.workerControlChannel] : []),
+      ...(channels.auth ? [this.names.authChannel] : []),
     ];
     if (names.length) await subscriber.subscribe(...names);
   }
@@ -54,6 +68,12 @@ export class EventBus {
     return () => this.controlListeners.delete(listener);
   }
 
+  /** Called with every auth notice published anywhere in the cluster. */
+  onAuth(listener: Listener<AuthNotice>): () => void {
+    this.authListeners.add(listener);
+    return () => this.authListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.subscriber?.disconnect();
   }
@@ -66,6 +86,9 @@ export class EventBus {
       } else if (channel === this.names.workerControlChannel) {
         const message = parseWorkerControl(raw);
         for (const listener of this.controlListeners) listener(message);
+      } else if (channel === this.names.authChannel) {
+        const notice = parseAuthNotice(raw);
+        for (const listener of this.authListeners) listener(notice);
       }
     } catch (error) {
       this.onProtocolError(error as Error);
@@ -98,7 +121,7 @@ export async function openEventBus(
   redis: Redis,
   names: RedisNames,
   role: string,
-  channels: { events?: boolean; control?: boolean },
+  channels: BusChannels,
   onProtocolError: (error: Error) => void,
 ): Promise<EventBus> {
   const bus = new EventBus(redis, names, onProtocolError);

@@ -1,6 +1,11 @@
 import type { ErrorInfo } from './error-info';
 import type { ContextState, JobStatus } from './statuses';
 
+/** A notice on the auth channel: an API key was revoked, or an address is blocked for `seconds`. */
+export type AuthNotice =
+  | { type: 'key-revoked'; keyId: string }
+  | { type: 'address-blocked'; address: string; seconds: number };
+
 /** `submit` queue payload: everything the scheduler needs to route a job without a read. */
 export interface SubmitMessage {
   jobId: string;
@@ -14,6 +19,8 @@ export interface SubmitMessage {
   classPath: string;
   /** The job config as JSON text. */
   config: string;
+  /** The principal that submitted the job, owner of its ad-hoc context; null while auth is off. */
+  owner?: string | null;
   /** Whether a request waits for the job's RUNNING event (async POSTs do; sync ones need only the end). */
   notifyStart?: boolean;
 }

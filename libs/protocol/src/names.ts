@@ -52,4 +52,14 @@ export class RedisNames {
   adHocStopLeaseKey(context: string): string {
     return `${this.prefix}:lease:adhoc-stop:${context}`;
   }
+
+  /** Failed authentications from one client address in the current minute. */
+  authFailuresKey(address: string): string {
+    return `${this.prefix}:auth-failures:${address}`;
+  }
+
+  /** Pub/sub channel of auth notices to every gateway: revoked API keys, blocked addresses. */
+  get authChannel(): string {
+    return `${this.prefix}:auth`;
+  }
 }

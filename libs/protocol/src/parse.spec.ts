@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerEvent, parseWorkerControl, ProtocolError } from './parse';
+import { parseAuthNotice, parseServerEvent, parseWorkerControl, ProtocolError } from './parse';
 import { toErrorInfo } from './error-info';
 
 describe('protocol parsing', () => {
@@ -38,5 +38,15 @@ describe('toErrorInfo', () => {
 
   it('describes a thrown non-error', () => {
     expect(toErrorInfo('plain')).toEqual({ message: 'plain', errorClass: 'Error', stack: [] });
+  });
+
+  it('reads auth notices (a revoked key, a blocked address) and rejects anything else', () => {
+    expect(parseAuthNotice('{"type":"key-revoked","keyId":"k1"}')).toEqual({ type: 'key-revoked', keyId: 'k1' });
+    const block = { type: 'address-blocked', address: '10.0.0.1', seconds: 42 };
+    expect(parseAuthNotice(JSON.stringify(block))).toEqual(block);
+    for (const raw of ['k1', '{"keyId":"k1"}', '{"type":"key-revoked","keyId":1}', 'null',
+      '{"type":"address-blocked","address":"a","seconds":0}', '{"type":"address-blocked","seconds":3}']) {
+      expect(() => parseAuthNotice(raw), raw).toThrow(ProtocolError);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { ServerEvent, WorkerControl } from './messages';
+import type { AuthNotice, ServerEvent, WorkerControl } from './messages';
 
 /** A message on a queue or channel that does not have the expected shape. */
 export class ProtocolError extends Error {
@@ -41,6 +41,17 @@ export function parseWorkerControl(raw: string): WorkerControl {
   else if (obj.type === 'kill') requireString(obj, 'contextId', 'kill');
   else if (obj.type !== 'stop') throw new ProtocolError(`worker control has unknown type ${String(obj.type)}`);
   return obj as unknown as WorkerControl;
+}
+
+/** Parses a message of the auth channel. @throws ProtocolError */
+export function parseAuthNotice(raw: string): AuthNotice {
+  const obj = parseObject(raw, 'auth notice');
+  if (obj.type === 'key-revoked') requireString(obj, 'keyId', 'key revocation');
+  else if (obj.type === 'address-blocked') {
+    requireString(obj, 'address', 'address block');
+    if (typeof obj.seconds !== 'number' || !(obj.seconds > 0)) throw new ProtocolError('address block has no seconds');
+  } else throw new ProtocolError(`auth notice has unknown type ${String(obj.type)}`);
+  return obj as unknown as AuthNotice;
 }
 
 /** Checks that a BullMQ payload has the given string fields. @throws ProtocolError */

@@ -2,6 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BundleService } from './bundle.service';
 import { toBinariesResponse, toBinaryResponse, toJarsResponse } from './bundle.responses';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { RequiresPermission } from '../auth/permission.decorator';
+import type { Principal } from '../auth/principal';
 
 const SUCCESS = { status: 'SUCCESS' };
 const bundleBody = ApiBody({
@@ -16,16 +19,22 @@ export class BundleController {
   constructor(private readonly bundles: BundleService) {}
 
   @Post(['binaries/:appName', 'jars/:appName'])
+  @RequiresPermission('binaries:upload')
   @HttpCode(201)
   @ApiOperation({ summary: 'Upload a new version of an app bundle' })
   @bundleBody
-  async upload(@Param('appName') appName: string, @Body() body: unknown): Promise<object> {
-    await this.bundles.upload(appName, body);
+  async upload(
+    @Param('appName') appName: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal?: Principal,
+  ): Promise<object> {
+    await this.bundles.upload(appName, body, principal?.name ?? null);
     return SUCCESS;
   }
 
   /** `POST /binaries/a/b`: an app name with a `/` is refused as such (400), not as an unknown route. */
   @Post(['binaries/:appName/*', 'jars/:appName/*'])
+  @RequiresPermission('binaries:upload')
   @ApiExcludeEndpoint()
   async uploadSlashedName(@Param('appName') appName: string, @Param('*') rest: string): Promise<never> {
     await this.bundles.upload(`${appName}/${rest}`, undefined);
@@ -33,24 +42,28 @@ export class BundleController {
   }
 
   @Get('binaries')
+  @RequiresPermission('binaries:read')
   @ApiOperation({ summary: 'Latest version of every app' })
   async listBinaries(): Promise<object> {
     return toBinariesResponse(await this.bundles.list());
   }
 
   @Get('jars')
+  @RequiresPermission('binaries:read')
   @ApiOperation({ summary: 'Upload time of every app (seed shape)' })
   async listJars(): Promise<object> {
     return toJarsResponse(await this.bundles.list());
   }
 
   @Get('binaries/:appName')
+  @RequiresPermission('binaries:read')
   @ApiOperation({ summary: 'Latest version of one app' })
   async get(@Param('appName') appName: string): Promise<object> {
     return toBinaryResponse(await this.bundles.get(appName));
   }
 
   @Delete(['binaries/:appName', 'jars/:appName'])
+  @RequiresPermission('binaries:delete')
   @ApiOperation({ summary: 'Delete every version of an app' })
   async delete(@Param('appName') appName: string): Promise<object> {
     await this.bundles.delete(appName);

@@ -17,5 +17,6 @@ export function toBinaryResponse(b: BundleRecord): object {
     'upload-time': b.uploadTime.toISOString(),
     sha256: b.sha256,
     size: b.size,
+    owner: b.owner ?? null,
   };
 }

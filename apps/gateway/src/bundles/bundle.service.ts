@@ -17,7 +17,7 @@ export class BundleService {
   ) {}
 
   /** Stores a new version of `appName` after checking that the bytes are a loadable bundle. */
-  async upload(appName: string, body: unknown): Promise<BundleRecord> {
+  async upload(appName: string, body: unknown, owner: string | null = null): Promise<BundleRecord> {
     assertName(appName, 'app name', /^[A-Za-z0-9]/, 'start with a letter or digit');
     const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
     let info;
@@ -38,6 +38,7 @@ export class BundleService {
       size: bytes.length,
       entry: info.entry,
       bytes,
+      owner,
     });
   }
 

@@ -3,6 +3,9 @@ import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@n
 import { bodyText } from '../infra/body-text';
 import { ContextService } from './context.service';
 import { toContextResponse } from './context.responses';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { RequiresPermission } from '../auth/permission.decorator';
+import type { Principal } from '../auth/principal';
 
 @ApiTags('contexts')
 @Controller('contexts')
@@ -10,6 +13,7 @@ export class ContextController {
   constructor(private readonly contexts: ContextService) {}
 
   @Post(':name')
+  @RequiresPermission('contexts:start')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start a named context; answers once it is RUNNING' })
   @ApiQuery({ name: 'num-cpu-cores', required: false, description: 'worker threads jobs may use' })
@@ -20,13 +24,15 @@ export class ContextController {
     @Param('name') name: string,
     @Query() query: Record<string, string>,
     @Body() body: unknown,
+    @CurrentPrincipal() principal?: Principal,
   ): Promise<object> {
-    await this.contexts.create(name, query, bodyText(body));
+    await this.contexts.create(name, query, bodyText(body), principal);
     return { status: 'SUCCESS', result: 'Context initialized' };
   }
 
   /** `POST /contexts/a/b`: a context name with a `/` is refused as such (400), not as an unknown route. */
   @Post(':name/*')
+  @RequiresPermission('contexts:start')
   @ApiExcludeEndpoint()
   async createSlashedName(@Param('name') name: string, @Param('*') rest: string): Promise<never> {
     await this.contexts.create(`${name}/${rest}`, {}, '');
@@ -34,23 +40,30 @@ export class ContextController {
   }
 
   @Get()
+  @RequiresPermission('contexts:read')
   @ApiOperation({ summary: 'Names of the live contexts' })
-  list(): Promise<string[]> {
-    return this.contexts.listLive();
+  list(@CurrentPrincipal() principal?: Principal): Promise<string[]> {
+    return this.contexts.listLive(principal);
   }
 
   @Get(':name')
+  @RequiresPermission('contexts:read')
   @ApiOperation({ summary: 'State, settings and running jobs of a live context' })
-  async get(@Param('name') name: string): Promise<object> {
-    const { context, runningJobs } = await this.contexts.get(name);
+  async get(@Param('name') name: string, @CurrentPrincipal() principal?: Principal): Promise<object> {
+    const { context, runningJobs } = await this.contexts.get(name, principal);
     return toContextResponse(context, runningJobs);
   }
 
   @Delete(':name')
+  @RequiresPermission('contexts:delete')
   @ApiOperation({ summary: 'Stop a context; its jobs end KILLED' })
   @ApiQuery({ name: 'force', required: false, description: 'true: cut running jobs off at once instead of giving them kill-grace' })
-  async stop(@Param('name') name: string, @Query('force') force?: string): Promise<object> {
-    await this.contexts.stop(name, force === 'true');
+  async stop(
+    @Param('name') name: string,
+    @Query('force') force?: string,
+    @CurrentPrincipal() principal?: Principal,
+  ): Promise<object> {
+    await this.contexts.stop(name, force === 'true', principal);
     return { status: 'SUCCESS', result: 'Context stopped' };
   }
 }

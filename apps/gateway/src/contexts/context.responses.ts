@@ -8,5 +8,6 @@ export function toContextResponse(context: ContextRecord, runningJobs: number): 
     adHoc: context.adHoc,
     settings: context.settings,
     runningJobs,
+    owner: context.owner ?? null,
   };
 }

@@ -18,6 +18,8 @@ import {
 } from '@jobserver/protocol';
 import type { Queue } from 'bullmq';
 import { EventWaiter, JobClaims } from '@jobserver/protocol';
+import { OwnerScope } from '../auth/owner-scope';
+import type { Principal } from '../auth/principal';
 import { assertContextName, isStoredContextName } from '../infra/names';
 import { CONTEXT_COMMAND_QUEUE, SERVER_CONFIG } from '../infra/tokens';
 
@@ -40,6 +42,7 @@ export class ContextService {
     private readonly jobs: JobRepository,
     private readonly waiter: EventWaiter,
     private readonly claims: JobClaims,
+    private readonly owners: OwnerScope,
   ) {}
 
   /**
@@ -49,11 +52,11 @@ export class ContextService {
    * @throws TooManyContexts when `max-contexts` contexts are live
    * @throws ContextInitError when the worker fails or does not start in time
    */
-  async create(name: string, query: Record<string, string>, body: string): Promise<void> {
+  async create(name: string, query: Record<string, string>, body: string, principal?: Principal): Promise<void> {
     assertContextName(name);
     const parsed = await parseConfigText(body, configParseOptions(this.config));
     const settings = normalizeContextSettings(this.config.contextDefaults, query, contextSettingsOf(parsed));
-    const row = await this.contexts.insertStarting(name, settings, false, this.config.maxContexts);
+    const row = await this.contexts.insertStarting(name, settings, false, principal?.name ?? null, this.config.maxContexts);
     const started = this.waiter.forContext(name, (e) => e.contextId === row.id && e.state !== 'STARTED');
     await this.commands.add('create', { type: 'create', context: name }, { removeOnComplete: true, removeOnFail: true });
     const event = await started.wait(this.config.contextCreationTimeoutMs + 2000);
@@ -67,13 +70,12 @@ export class ContextService {
     );
   }
 
-  async listLive(): Promise<string[]> {
-    return (await this.contexts.listLive()).map((c) => c.name);
+  async listLive(principal?: Principal): Promise<string[]> {
+    return (await this.contexts.listLive(this.owners.of(principal))).map((c) => c.name);
   }
 
-  async get(name: string): Promise<{ context: ContextRecord; runningJobs: number }> {
-    const context = isStoredContextName(name) ? await this.contexts.findLive(name) : null;
-    if (!context) throw new ContextNotFound(name);
+  async get(name: string, principal?: Principal): Promise<{ context: ContextRecord; runningJobs: number }> {
+    const context = await this.findLive(name, principal);
     // Jobs that started less than 50 ms ago are RUNNING by their claim, not yet by their record.
     const [running, queued] = await Promise.all([this.jobs.countRunning(name), this.jobs.queuedOfContext(name)]);
     return { context, runningJobs: running + (await this.claims.started(queued)).size };
@@ -83,9 +85,8 @@ export class ContextService {
    * Stops a context: its jobs end KILLED, its worker exits, the name is freed. Running jobs get
    * their signal and kill-grace to return, unless `force`.
    */
-  async stop(name: string, force = false): Promise<void> {
-    const context = isStoredContextName(name) ? await this.contexts.findLive(name) : null;
-    if (!context) throw new ContextNotFound(name);
+  async stop(name: string, force = false, principal?: Principal): Promise<void> {
+    const context = await this.findLive(name, principal);
     const stopped = this.waiter.forContext(name, (e) => e.contextId === context.id && ENDED(e));
     const moved = await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
     if (moved || force) await this.sendStop(name, force);
@@ -94,6 +95,13 @@ export class ContextService {
     if (now && LIVE_CONTEXT_STATES.includes(now.state)) {
       throw new ContextStopTimeout(`context ${name} did not stop in time; it is still ${now.state}`);
     }
+  }
+
+  /** The live context of that name, if the principal may see it. @throws ContextNotFound */
+  private async findLive(name: string, principal: Principal | undefined): Promise<ContextRecord> {
+    const context = isStoredContextName(name) ? await this.contexts.findLive(name) : null;
+    if (!context || !this.owners.sees(principal, context.owner)) throw new ContextNotFound(name);
+    return context;
   }
 
   private async sendStop(name: string, force = false): Promise<void> {

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { REDIS } from '../infra/tokens';
+import { Public } from '../auth/permission.decorator';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
@@ -17,6 +18,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   @ApiOperation({ summary: '200 when this gateway reaches Redis and Postgres, else 503' })
   async check(@Res() reply: FastifyReply): Promise<void> {
     const [redis, postgres] = await Promise.allSettled([

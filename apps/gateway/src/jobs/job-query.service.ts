@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { JobRepository } from '@jobserver/persistence';
 import { EventBus, isJobStatus, JobClaims, JobNotFound, NoRunningJob } from '@jobserver/protocol';
+import { OwnerScope } from '../auth/owner-scope';
+import type { Principal } from '../auth/principal';
 import { SERVER_CONFIG } from '../infra/tokens';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 import { killedError, toJobReport, toJobSummary } from './job.responses';
@@ -16,16 +18,18 @@ export class JobQueryService {
     private readonly jobs: JobRepository,
     private readonly bus: EventBus,
     private readonly claims: JobClaims,
+    private readonly owners: OwnerScope,
   ) {}
 
-  async list(query: ListJobsQuery): Promise<Array<Record<string, unknown>>> {
+  async list(query: ListJobsQuery, principal?: Principal): Promise<Array<Record<string, unknown>>> {
+    const owner = this.owners.of(principal);
     const upper = query.status?.toUpperCase().replace(/^OK$/, 'FINISHED');
     const status = upper && isJobStatus(upper) ? upper : undefined;
     const limit = Number(query.limit ?? 50);
     // A job's record says RUNNING once it has run 50 ms; before, its claim says so.
     const [jobs, queued] = await Promise.all([
-      this.jobs.list(limit, status),
-      status === 'RUNNING' ? this.jobs.list(limit, 'QUEUED') : undefined,
+      this.jobs.list(limit, status, owner),
+      status === 'RUNNING' ? this.jobs.list(limit, 'QUEUED', owner) : undefined,
     ]);
     const all = queued ? [...jobs, ...queued] : jobs;
     const started = await this.claims.started(all.filter((j) => j.status === 'QUEUED').map((j) => j.id));
@@ -36,23 +40,23 @@ export class JobQueryService {
     return shown.slice(0, limit).map(toJobSummary);
   }
 
-  async report(jobId: string): Promise<Record<string, unknown>> {
-    const job = await this.find(jobId);
+  async report(jobId: string, principal?: Principal): Promise<Record<string, unknown>> {
+    const job = await this.find(jobId, principal);
     // A job's record says RUNNING once it has run 50 ms; its claim says so from its first moment.
     const started = job.status === 'QUEUED' && (await this.claims.started([jobId])).has(jobId);
     return toJobReport(started ? { ...job, status: 'RUNNING' } : job, this.config.apiCompat);
   }
 
-  async postedConfig(jobId: string): Promise<unknown> {
-    return JSON.parse((await this.find(jobId)).config);
+  async postedConfig(jobId: string, principal?: Principal): Promise<unknown> {
+    return JSON.parse((await this.find(jobId, principal)).config);
   }
 
   /**
    * Kills a queued job at once; asks the context's worker to cancel a running one.
    * @throws NoRunningJob when the job already ended
    */
-  async cancel(jobId: string): Promise<void> {
-    const job = await this.find(jobId);
+  async cancel(jobId: string, principal?: Principal): Promise<void> {
+    const job = await this.find(jobId, principal);
     if (job.status !== 'QUEUED' && job.status !== 'RUNNING') throw new NoRunningJob(jobId);
     // A queued job that no worker has taken yet is taken by this DELETE: it will never run.
     if (job.status === 'QUEUED' && (await this.claims.take(jobId, 'killed'))) {
@@ -66,9 +70,10 @@ export class JobQueryService {
     await this.bus.sendControl({ type: 'cancel', context: job.contextName, jobId, reason: 'killed' });
   }
 
-  private async find(jobId: string) {
+  /** The job, if the principal may see it. @throws JobNotFound */
+  private async find(jobId: string, principal: Principal | undefined) {
     const job = UUID.test(jobId) ? await this.jobs.byId(jobId) : null;
-    if (!job) throw new JobNotFound(jobId);
+    if (!job || !this.owners.sees(principal, job.owner)) throw new JobNotFound(jobId);
     return job;
   }
 }

@@ -18,6 +18,8 @@ import {
 } from '@jobserver/protocol';
 import type { Queue } from 'bullmq';
 import { EventWaiter } from '@jobserver/protocol';
+import { OwnerScope } from '../auth/owner-scope';
+import type { Principal } from '../auth/principal';
 import { assertContextName, isAppName } from '../infra/names';
 import { SERVER_CONFIG, SUBMIT_QUEUE } from '../infra/tokens';
 import type { SubmitJobQuery } from './dto/submit-job.query';
@@ -43,9 +45,10 @@ export class JobSubmitService {
     private readonly jobs: JobRepository,
     private readonly waiter: EventWaiter,
     private readonly answers: JobOutcomeMapper,
+    private readonly owners: OwnerScope,
   ) {}
 
-  async submit(query: SubmitJobQuery, body: string): Promise<HttpAnswer> {
+  async submit(query: SubmitJobQuery, body: string, principal?: Principal): Promise<HttpAnswer> {
     const sync = query.sync === 'true';
     const jobConfig = await parseConfigText(body, configParseOptions(this.config));
     const placement = this.place(query, jobConfig);
@@ -59,14 +62,17 @@ export class JobSubmitService {
       contextName: placement.context,
       adHoc: placement.adHoc,
       config: configText,
+      owner: principal?.name ?? null,
     };
-    const bundleSha = (await this.record(job)) ?? (await this.refusal(query), await this.record(job));
+    // With isolate-owners, another principal's context is as good as absent.
+    const scope = this.owners.of(principal) ?? null;
+    const bundleSha = (await this.record(job, scope)) ?? (await this.refusal(query, scope), await this.record(job, scope));
     if (!bundleSha) throw new ContextNotFound(placement.context);
     const pending = this.waiter.forJob(jobId, (e) => (sync ? isTerminal(e) : true));
     await this.submitQueue
       .add(
         'job',
-        { jobId, appName: query.appName, bundleSha, classPath: query.classPath, config: configText, notifyStart: !sync, ...placement },
+        { jobId, appName: query.appName, bundleSha, classPath: query.classPath, config: configText, notifyStart: !sync, owner: job.owner, ...placement },
         { jobId, removeOnComplete: true, removeOnFail: true },
       )
       .catch((error: unknown) => {
@@ -80,21 +86,23 @@ export class JobSubmitService {
   }
 
   /** Inserts the job with its app's latest bundle; null when the app or a runnable context is missing. */
-  private record(job: SubmittedJob): Promise<string | null> {
-    return isAppName(job.appName) ? this.jobs.insertSubmitted(job) : Promise.resolve(null);
+  private record(job: SubmittedJob, contextOwner: string | null): Promise<string | null> {
+    return isAppName(job.appName) ? this.jobs.insertSubmitted(job, contextOwner) : Promise.resolve(null);
   }
 
   /**
    * Says why a job could not be recorded (only looked up then: the happy path is one statement).
    * Returns when nothing is wrong any more (the context just became live), for one retry.
    */
-  private async refusal(query: SubmitJobQuery): Promise<void> {
+  private async refusal(query: SubmitJobQuery, contextOwner: string | null): Promise<void> {
     const [bundle, context] = await Promise.all([
       isAppName(query.appName) ? this.bundles.latest(query.appName) : null,
       query.context === undefined ? undefined : this.contexts.findLive(query.context),
     ]);
     if (!bundle) throw new BundleNotFound(query.appName, `appName ${query.appName} not found`);
-    if (context === null) throw new ContextNotFound(query.context!);
+    if (context === null || (context && contextOwner !== null && context.owner !== contextOwner)) {
+      throw new ContextNotFound(query.context!);
+    }
     if (context?.state === 'STOPPING') throw new ContextStopping();
   }
 

@@ -6,6 +6,9 @@ import { ListJobsQuery } from './dto/list-jobs.query';
 import { SubmitJobQuery } from './dto/submit-job.query';
 import { JobQueryService } from './job-query.service';
 import { JobSubmitService } from './job-submit.service';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { RequiresPermission } from '../auth/permission.decorator';
+import type { Principal } from '../auth/principal';
 
 @ApiTags('jobs')
 @Controller('jobs')
@@ -16,36 +19,46 @@ export class JobController {
   ) {}
 
   @Post()
+  @RequiresPermission('jobs:start')
   @ApiOperation({ summary: 'Run a job, sync (sync=true) or async' })
   @ApiBody({ required: false, description: 'job config, HOCON or JSON', schema: { type: 'string' } })
-  async submit(@Query() query: SubmitJobQuery, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    const answer = await this.submitter.submit(query, bodyText(body));
+  async submit(
+    @Query() query: SubmitJobQuery,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal?: Principal,
+  ): Promise<void> {
+    const answer = await this.submitter.submit(query, bodyText(body), principal);
     if (answer.location) void reply.header('location', answer.location);
     void reply.status(answer.status).send(answer.body);
   }
 
   @Get()
+  @RequiresPermission('jobs:read')
   @ApiOperation({ summary: 'Jobs, newest first' })
-  list(@Query() query: ListJobsQuery): Promise<Array<Record<string, unknown>>> {
-    return this.queries.list(query);
+  list(@Query() query: ListJobsQuery, @CurrentPrincipal() principal?: Principal): Promise<Array<Record<string, unknown>>> {
+    return this.queries.list(query, principal);
   }
 
   @Get(':id')
+  @RequiresPermission('jobs:read')
   @ApiOperation({ summary: 'Status and result of a job' })
-  get(@Param('id') id: string): Promise<Record<string, unknown>> {
-    return this.queries.report(id);
+  get(@Param('id') id: string, @CurrentPrincipal() principal?: Principal): Promise<Record<string, unknown>> {
+    return this.queries.report(id, principal);
   }
 
   @Get(':id/config')
+  @RequiresPermission('jobs:read')
   @ApiOperation({ summary: 'The config the job was posted with' })
-  config(@Param('id') id: string): Promise<unknown> {
-    return this.queries.postedConfig(id);
+  config(@Param('id') id: string, @CurrentPrincipal() principal?: Principal): Promise<unknown> {
+    return this.queries.postedConfig(id, principal);
   }
 
   @Delete(':id')
+  @RequiresPermission('jobs:delete')
   @ApiOperation({ summary: 'Kill a queued or running job' })
-  async cancel(@Param('id') id: string): Promise<object> {
-    await this.queries.cancel(id);
+  async cancel(@Param('id') id: string, @CurrentPrincipal() principal?: Principal): Promise<object> {
+    await this.queries.cancel(id, principal);
     return { status: 'KILLED' };
   }
 }

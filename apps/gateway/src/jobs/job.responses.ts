@@ -30,6 +30,7 @@ export function killedError(jobId: string): ErrorInfo {
 /** `GET /jobs/<id>`: the report with the status label and result of API.md. */
 export function toJobReport(job: JobRecord, compat: ApiCompat): Record<string, unknown> {
   const report = toJobSummary(job);
+  report.owner = job.owner ?? null;
   switch (job.status) {
     case 'FINISHED':
       report.status = compat === 'mainline' ? 'FINISHED' : 'OK';

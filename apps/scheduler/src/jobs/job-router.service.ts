@@ -51,7 +51,7 @@ export class JobRouterService {
       // The gateway checked max-contexts at submit; this insert is the race-safe check (the job then
       // ends ERROR with TooManyContexts' message).
       const settings = message.settings ?? {};
-      const context = await this.contexts.insertStarting(message.context, settings, true, this.config.maxContexts);
+      const context = await this.contexts.insertStarting(message.context, settings, true, typeof message.owner === 'string' ? message.owner : null, this.config.maxContexts);
       return await this.lifecycle.start(context);
     } catch (error) {
       // A redelivered submit finds its ad-hoc context already live: route to it (starting it if

@@ -28,4 +28,8 @@ export class BundleEntity {
 
   @Column({ name: 'upload_time', type: 'timestamptz', default: () => 'now()' })
   uploadTime: Date;
+
+  /** The principal that uploaded it; null while auth is off. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  owner: string | null;
 }

@@ -34,4 +34,8 @@ export class ContextEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   error: ErrorInfo | null;
+
+  /** The principal that created it (an ad-hoc context: its job's owner); null while auth is off. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  owner: string | null;
 }

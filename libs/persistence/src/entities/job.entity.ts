@@ -47,4 +47,8 @@ export class JobEntity {
 
   @Column({ name: 'end_time', type: 'timestamptz', nullable: true })
   endTime: Date | null;
+
+  /** The principal that submitted it; null while auth is off. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  owner: string | null;
 }

@@ -1,7 +1,7 @@
 import type { DataSource, Repository } from 'typeorm';
 import { BundleEntity } from '../entities/bundle.entity';
 
-export type NewBundle = Pick<BundleEntity, 'appName' | 'binaryType' | 'sha256' | 'size' | 'entry' | 'bytes'>;
+export type NewBundle = Pick<BundleEntity, 'appName' | 'binaryType' | 'sha256' | 'size' | 'entry' | 'bytes' | 'owner'>;
 export type BundleRecord = Omit<BundleEntity, 'bytes'>;
 
 /** Stores every uploaded bundle version; the newest version of an app is the current one. */
@@ -22,7 +22,7 @@ export class BundleRepository {
     // Raw SQL: this read is on the submit path of every job (TypeORM's find adds ~0.3 ms).
     const rows: BundleRecord[] = await this.dataSource.query(
       `SELECT id, app_name AS "appName", binary_type AS "binaryType", sha256, size, entry,
-         upload_time AS "uploadTime"
+         upload_time AS "uploadTime", owner
        FROM bundles WHERE app_name = $1 ORDER BY upload_time DESC LIMIT 1`,
       [appName],
     );

@@ -15,7 +15,7 @@ const UNIQUE_VIOLATION = '23505';
 const CONTEXT_COUNT_LOCK = 74_61_2027;
 const LIVE_LIST = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join(', ');
 const CONTEXT_COLUMNS = `id, name, state, settings, ad_hoc AS "adHoc", worker, pid,
-  start_time AS "startTime", end_time AS "endTime", error`;
+  start_time AS "startTime", end_time AS "endTime", error, owner`;
 
 /** Context lives: at most one live row per name. */
 export class ContextRepository {
@@ -37,9 +37,10 @@ export class ContextRepository {
     name: string,
     settings: Record<string, unknown>,
     adHoc: boolean,
+    owner: string | null = null,
     maxContexts = Infinity,
   ): Promise<ContextRecord> {
-    if (!Number.isFinite(maxContexts)) return this.insert(this.repo, name, settings, adHoc);
+    if (!Number.isFinite(maxContexts)) return this.insert(this.repo, name, settings, adHoc, owner);
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -47,7 +48,7 @@ export class ContextRepository {
       const [{ live }] = await runner.query(`SELECT count(*)::int AS live FROM contexts WHERE state IN (${LIVE_LIST})`);
       if (live >= maxContexts) throw new TooManyContexts(maxContexts);
       // On the locking session: a pool connection could be exhausted by others waiting for the lock.
-      return await this.insert(runner.manager.getRepository(ContextEntity), name, settings, adHoc);
+      return await this.insert(runner.manager.getRepository(ContextEntity), name, settings, adHoc, owner);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [CONTEXT_COUNT_LOCK]).catch(() => undefined);
       await runner.release();
@@ -65,9 +66,10 @@ export class ContextRepository {
     name: string,
     settings: Record<string, unknown>,
     adHoc: boolean,
+    owner: string | null,
   ): Promise<ContextRecord> {
     try {
-      return await repo.save(repo.create({ name, settings, adHoc, state: 'STARTED' }));
+      return await repo.save(repo.create({ name, settings, adHoc, owner, state: 'STARTED' }));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ContextExists(name);
       throw error;
@@ -88,8 +90,10 @@ export class ContextRepository {
     return rows[0] ?? null;
   }
 
-  listLive(): Promise<ContextRecord[]> {
-    return this.repo.find({ where: { state: In([...LIVE_CONTEXT_STATES]) }, order: { startTime: 'ASC' } });
+  /** Live contexts, oldest first; with `owner`, only that principal's. */
+  listLive(owner?: string): Promise<ContextRecord[]> {
+    const where = { state: In([...LIVE_CONTEXT_STATES]), ...(owner === undefined ? {} : { owner }) };
+    return this.repo.find({ where, order: { startTime: 'ASC' } });
   }
 
   /** Moves a context to `to` if it is in one of `from`; returns whether it moved. */

@@ -5,10 +5,10 @@ import { JobEntity } from '../entities/job.entity';
 import { pgPool } from './pg-pool';
 
 export type JobRecord = JobEntity;
-export type NewJob = Pick<
-  JobEntity,
-  'id' | 'appName' | 'bundleSha' | 'classPath' | 'contextName' | 'adHoc' | 'config'
->;
+export type NewJob = Pick<JobEntity, 'id' | 'appName' | 'bundleSha' | 'classPath' | 'contextName' | 'adHoc' | 'config'> & {
+  /** The principal that submitted it; null (the default) while auth is off. */
+  owner?: string | null;
+};
 export type JobSummary = Omit<JobEntity, 'config' | 'result' | 'error'>;
 /** A job to record: its bundle is the app's latest version, looked up as it is inserted. */
 export type SubmittedJob = Omit<NewJob, 'bundleSha'>;
@@ -24,7 +24,7 @@ const LIVE_STATES = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join(', ');
 
 const SUMMARY_COLUMNS = `id, app_name AS "appName", bundle_sha AS "bundleSha", class_path AS "classPath",
   context_name AS "contextName", ad_hoc AS "adHoc", status, created_at AS "createdAt",
-  start_time AS "startTime", end_time AS "endTime"`;
+  start_time AS "startTime", end_time AS "endTime", owner`;
 
 /** Job records: one row per job, moved QUEUED → RUNNING → FINISHED/ERROR/KILLED. */
 export class JobRepository {
@@ -49,29 +49,31 @@ export class JobRepository {
 
   /**
    * Records a QUEUED job in one statement: with the latest bundle of its app, and only if its
-   * named context is live and not stopping (ad-hoc jobs need no context yet).
+   * named context is live and not stopping (ad-hoc jobs need no context yet) and, with
+   * `contextOwner`, belongs to that principal (auth.isolate-owners).
    * @returns the bundle sha, or null when the app, or a runnable context, is missing
    */
-  async insertSubmitted(job: SubmittedJob): Promise<string | null> {
+  async insertSubmitted(job: SubmittedJob, contextOwner: string | null = null): Promise<string | null> {
     const { rows } = await this.hot<{ bundle_sha: string }>(
       'jobs.insert-submitted',
       `WITH bundle AS (SELECT sha256 FROM bundles WHERE app_name = $2::varchar ORDER BY upload_time DESC LIMIT 1)
-       INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config)
-       SELECT $1::uuid, $2::varchar, bundle.sha256, $3::varchar, $4::varchar, $5::boolean, 'QUEUED', $6::text
+       INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner)
+       SELECT $1::uuid, $2::varchar, bundle.sha256, $3::varchar, $4::varchar, $5::boolean, 'QUEUED', $6::text, $7::varchar
        FROM bundle
        WHERE $5::boolean OR EXISTS (SELECT 1 FROM contexts
-         WHERE name = $4::varchar AND state IN ('STARTED', 'RUNNING', 'RESTARTING'))
+         WHERE name = $4::varchar AND state IN ('STARTED', 'RUNNING', 'RESTARTING')
+           AND ($8::varchar IS NULL OR owner = $8::varchar))
        RETURNING bundle_sha`,
-      [job.id, job.appName, job.classPath, job.contextName, job.adHoc, job.config],
+      [job.id, job.appName, job.classPath, job.contextName, job.adHoc, job.config, job.owner ?? null, contextOwner],
     );
     return rows[0]?.bundle_sha ?? null;
   }
 
   async insert(job: NewJob): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config)
-       VALUES ($1, $2, $3, $4, $5, $6, 'QUEUED', $7)`,
-      [job.id, job.appName, job.bundleSha, job.classPath, job.contextName, job.adHoc, job.config],
+      `INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner)
+       VALUES ($1, $2, $3, $4, $5, $6, 'QUEUED', $7, $8)`,
+      [job.id, job.appName, job.bundleSha, job.classPath, job.contextName, job.adHoc, job.config, job.owner ?? null],
     );
   }
 
@@ -79,12 +81,16 @@ export class JobRepository {
     return this.repo.findOneBy({ id });
   }
 
-  /** Newest first, optionally of one status. */
-  list(limit: number, status?: JobStatus): Promise<JobSummary[]> {
-    const where = status ? 'WHERE status = $2' : '';
+  /** Newest first, optionally of one status and of one owner. */
+  list(limit: number, status?: JobStatus, owner?: string): Promise<JobSummary[]> {
+    const params: unknown[] = [limit];
+    const conditions: string[] = [];
+    if (status) conditions.push(`status = $${params.push(status)}`);
+    if (owner !== undefined) conditions.push(`owner = $${params.push(owner)}`);
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     return this.dataSource.query(
       `SELECT ${SUMMARY_COLUMNS} FROM jobs ${where} ORDER BY created_at DESC, id LIMIT $1`,
-      status ? [limit, status] : [limit],
+      params,
     );
   }
 

@@ -1,0 +1,23 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
+import type { Permission } from '@jobserver/config';
+
+/** Metadata key of a route's declaration: a permission name, or PUBLIC. */
+export const PERMISSION_KEY = 'jobserver:permission';
+export const PUBLIC = 'public';
+
+/**
+ * The permission a route needs when auth is on (API.md "Authentication and permissions"). The
+ * one AuthGuard reads it; the OpenAPI document carries it as `x-permission`.
+ */
+export const RequiresPermission = (permission: Permission) =>
+  applyDecorators(
+    SetMetadata(PERMISSION_KEY, permission),
+    ApiExtension('x-permission', permission),
+    ApiSecurity('basic'),
+    ApiSecurity('bearer'),
+  );
+
+/** A route that never needs credentials (`GET /healthz`); `x-public: true` in the OpenAPI document. */
+export const Public = () =>
+  applyDecorators(SetMetadata(PERMISSION_KEY, PUBLIC), ApiExtension('x-public', true));

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_BUNDLE, startTestServer, type TestServer } from '../../../test/support/server';
+import { call, passwordHash } from './auth-http';
+import { rest } from './rest';
+
+const PASSWORD = 'correct horse';
+const WORD_COUNT = 'spark.jobserver.WordCountExample';
+const SYNC_JOB = `/jobs?appName=test&classPath=${WORD_COUNT}&sync=true`;
+
+describe('owners with auth.isolate-owners', () => {
+  let server: TestServer;
+  const as = (user: string, method: string, path: string, body?: string | Buffer) =>
+    call(server.url, method, path, { basic: `${user}:${PASSWORD}`, body });
+  let aliceJob: string;
+  let aliceAdHocJob: string;
+  let bobJob: string;
+
+  beforeAll(async () => {
+    const hash = passwordHash(PASSWORD);
+    const worker = ['binaries', 'contexts', 'jobs'];
+    const users = {
+      alice: { 'password-hash': hash, permissions: worker },
+      bob: { 'password-hash': hash, permissions: worker },
+      admin: { 'password-hash': hash, permissions: ['*'] },
+    };
+    server = await startTestServer({ JOBSERVER_AUTH: JSON.stringify({ enabled: true, users, 'isolate-owners': true }) });
+    expect((await as('alice', 'POST', '/binaries/test', readFileSync(EXAMPLE_BUNDLE))).status).toBe(201);
+    expect((await as('alice', 'POST', '/contexts/alice-ctx')).status).toBe(200);
+    const inContext = await as('alice', 'POST', `${SYNC_JOB}&context=alice-ctx`, 'input.string = a b a');
+    expect(inContext.status, JSON.stringify(inContext.body)).toBe(200);
+    aliceJob = inContext.body.jobId;
+    aliceAdHocJob = (await as('alice', 'POST', SYNC_JOB, 'input.string = a')).body.jobId;
+    bobJob = (await as('bob', 'POST', SYNC_JOB, 'input.string = b')).body.jobId;
+    expect([aliceJob, aliceAdHocJob, bobJob].every(Boolean)).toBe(true);
+  });
+  afterAll(async () => server?.stop());
+
+  it('records the owner of bundle versions, contexts and jobs and shows it in their reports (ad-hoc contexts get their job owner)', async () => {
+    expect((await as('bob', 'GET', '/binaries/test')).body.owner).toBe('alice');
+    expect((await as('alice', 'GET', '/contexts/alice-ctx')).body.owner).toBe('alice');
+    expect((await as('alice', 'GET', `/jobs/${aliceJob}`)).body.owner).toBe('alice');
+    expect((await as('bob', 'GET', `/jobs/${bobJob}`)).body.owner).toBe('bob');
+    const adHoc = await server.query<{ owner: string }>(
+      `SELECT c.owner FROM contexts c JOIN jobs j ON j.context_name = c.name WHERE j.id = $1`,
+      [aliceAdHocJob],
+    );
+    expect(adHoc).toEqual([{ owner: 'alice' }]);
+  });
+
+  it("answers 404 for another principal's contexts, as if absent, and leaves them out of lists", async () => {
+    expect((await as('bob', 'GET', '/contexts')).body).not.toContain('alice-ctx');
+    expect((await as('alice', 'GET', '/contexts')).body).toContain('alice-ctx');
+    expect((await as('admin', 'GET', '/contexts')).body).toContain('alice-ctx');
+    const absent = { status: 'ERROR', result: 'context alice-ctx not found' };
+    for (const [method, path] of [['GET', '/contexts/alice-ctx'], ['DELETE', '/contexts/alice-ctx'], ['POST', `${SYNC_JOB}&context=alice-ctx`]]) {
+      const reply = await as('bob', method, path, method === 'POST' ? 'input.string = x' : undefined);
+      expect({ path, status: reply.status, body: reply.body }).toEqual({ path, status: 404, body: absent });
+    }
+    expect((await as('admin', 'GET', '/contexts/alice-ctx')).status).toBe(200);
+  });
+
+  it("answers 404 for another principal's jobs, as if absent, and leaves them out of lists", async () => {
+    const ids = (body: Array<{ jobId: string }>) => body.map((j) => j.jobId);
+    expect(ids((await as('bob', 'GET', '/jobs')).body)).toEqual([bobJob]);
+    expect(ids((await as('alice', 'GET', '/jobs')).body).sort()).toEqual([aliceJob, aliceAdHocJob].sort());
+    expect(ids((await as('admin', 'GET', '/jobs')).body)).toHaveLength(3);
+    expect(ids((await as('bob', 'GET', '/jobs?status=FINISHED')).body)).toEqual([bobJob]);
+    for (const [method, path, result] of [
+      ['GET', `/jobs/${aliceJob}`, `No such job ID ${aliceJob}`],
+      ['GET', `/jobs/${aliceJob}/config`, `No such job ID ${aliceJob}`],
+      ['DELETE', `/jobs/${aliceJob}`, `No such job ID ${aliceJob}`],
+    ]) {
+      const reply = await as('bob', method, path);
+      expect({ path, status: reply.status, body: reply.body }).toEqual({ path, status: 404, body: { status: 'ERROR', result } });
+    }
+    expect((await as('admin', 'GET', `/jobs/${aliceJob}`)).body.status).toBe('OK');
+    expect((await as('alice', 'GET', `/jobs/${aliceJob}/config`)).status).toBe(200);
+  });
+});
+
+describe('owners with auth off', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server?.stop());
+
+  it('records null owners and shows them as null', async () => {
+    const api = rest(server.url);
+    expect((await api.post('/binaries/test', readFileSync(EXAMPLE_BUNDLE))).status).toBe(201);
+    const job = await api.post(SYNC_JOB, 'input.string = a');
+    expect(job.status).toBe(200);
+    expect((await api.get(`/jobs/${job.body.jobId}`)).body.owner).toBeNull();
+    expect((await api.get('/binaries/test')).body.owner).toBeNull();
+    const rows = await server.query(`SELECT owner FROM jobs UNION ALL SELECT owner FROM bundles UNION ALL SELECT owner FROM contexts`);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.every((r) => r.owner === null)).toBe(true);
+  });
+});
