@@ -95,3 +95,13 @@ export function processGone(pid: number): boolean {
     return true;
   }
 }
+
+/** The parent pid of a live process (from /proc), or undefined once it is gone. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,20 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Redis from 'ioredis';
-import { JobserverClient } from '../../../test/support/client';
+import { JobserverClient, parentPid } from '../../../test/support/client';
 import { startTestCluster, type ClusterProcess, type TestCluster } from '../../../test/support/cluster';
 import { eventually } from '../../../test/support/server';
 
 const LIVE = `('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`;
-
-function parentPid(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
 
 describe('pool launcher', () => {
   let cluster: TestCluster;
