@@ -12,7 +12,10 @@ export interface TcpProxy {
 }
 
 /** Starts a proxy on a free port of 127.0.0.1 forwarding to `127.0.0.1:targetPort`. */
-export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
+export async function startTcpProxy(
+  targetPort: number,
+  targetHost = '127.0.0.1',
+): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   const track = (socket: net.Socket) => {
     sockets.add(socket);
@@ -38,10 +41,11 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   await listen(0);
   const port = (server.address() as net.AddressInfo).port;
   const stop = async () => {
-    const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+    const closed = new Promise<void>((resolve) =>
+      server.listening ? server.close(() => resolve()) : resolve(),
+    );
     for (const socket of sockets) socket.destroy();
     await closed;
   };
   return { port, cut: stop, restore: () => listen(port), close: stop };
 }
-

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient } from '../../../test/support/client';
-import { EXAMPLE_BUNDLE, eventually, startTestServer, type TestServer } from '../../../test/support/server';
+import {
+  EXAMPLE_BUNDLE,
+  eventually,
+  startTestServer,
+  type TestServer,
+} from '../../../test/support/server';
 import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy';
 
 const WORD_COUNT = 'spark.jobserver.WordCountExample';
@@ -38,7 +43,10 @@ describe('answers while Postgres or Redis is down', () => {
     const label = `${route.method} ${route.path} -> ${answer.status} ${answer.text}`;
     expect(answer.status, label).toBe(503);
     expect(answer.retryAfter, label).toMatch(/^\d+$/);
-    expect(JSON.parse(answer.text), label).toEqual({ status: 'ERROR', result: `${what} unreachable, retry later` });
+    expect(JSON.parse(answer.text), label).toEqual({
+      status: 'ERROR',
+      result: `${what} unreachable, retry later`,
+    });
   };
 
   const routes = (): Route[] => [
@@ -55,16 +63,31 @@ describe('answers while Postgres or Redis is down', () => {
     { method: 'GET', path: `/jobs/${finishedJob}` },
     { method: 'GET', path: `/jobs/${finishedJob}/config` },
     { method: 'DELETE', path: `/jobs/${finishedJob}` },
-    { method: 'POST', path: `/jobs?appName=test&classPath=${WORD_COUNT}`, body: 'input.string = a b' },
-    { method: 'POST', path: `/jobs?appName=test&classPath=${WORD_COUNT}&sync=true`, body: 'input.string = a b' },
-    { method: 'POST', path: `/jobs?appName=test&classPath=${WORD_COUNT}&context=outctx`, body: 'input.string = a' },
+    {
+      method: 'POST',
+      path: `/jobs?appName=test&classPath=${WORD_COUNT}`,
+      body: 'input.string = a b',
+    },
+    {
+      method: 'POST',
+      path: `/jobs?appName=test&classPath=${WORD_COUNT}&sync=true`,
+      body: 'input.string = a b',
+    },
+    {
+      method: 'POST',
+      path: `/jobs?appName=test&classPath=${WORD_COUNT}&context=outctx`,
+      body: 'input.string = a',
+    },
   ];
 
   /** Jobs accepted (202) in `outctx` just before a cut: they must still end FINISHED after it. */
   const acceptSlowJobs = async (count: number): Promise<string[]> => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const res = await api.submit({ appName: 'test', classPath: LONG, context: 'outctx' }, { durationMs: 1500 });
+      const res = await api.submit(
+        { appName: 'test', classPath: LONG, context: 'outctx' },
+        { durationMs: 1500 },
+      );
       expect(res.status, JSON.stringify(res.body)).toBe(202);
       ids.push(res.body.jobId);
     }
@@ -72,11 +95,20 @@ describe('answers while Postgres or Redis is down', () => {
   };
 
   const expectRecovered = async (accepted: string[]) => {
-    await eventually(async () => ((await call({ method: 'GET', path: '/healthz' })).status === 200 ? true : undefined), 30_000);
-    const sync = await api.submit({ appName: 'test', classPath: WORD_COUNT, context: 'outctx', sync: true }, 'input.string = a b a');
+    await eventually(
+      async () =>
+        (await call({ method: 'GET', path: '/healthz' })).status === 200 ? true : undefined,
+      30_000,
+    );
+    const sync = await api.submit(
+      { appName: 'test', classPath: WORD_COUNT, context: 'outctx', sync: true },
+      'input.string = a b a',
+    );
     expect(sync.status, JSON.stringify(sync.body)).toBe(200);
     expect(sync.body.result).toEqual({ a: 2, b: 1 });
-    for (const id of accepted) expect((await api.waitForJob(id, undefined, 60_000)).status).toBe('FINISHED');
+    // The report spells FINISHED as spark-jobserver's OK.
+    for (const id of accepted)
+      expect((await api.waitForJob(id, undefined, 60_000)).status).toBe('OK');
     expect((await api.get('/binaries')).status).toBe(200);
     expect((await api.get('/contexts/outctx')).status).toBe(200);
   };
@@ -87,12 +119,18 @@ describe('answers while Postgres or Redis is down', () => {
     api = new JobserverClient(server.url);
     await api.upload('test');
     expect((await api.post('/contexts/outctx')).status).toBe(200);
-    const done = await api.submit({ appName: 'test', classPath: WORD_COUNT, context: 'outctx', sync: true }, 'input.string = x');
+    const done = await api.submit(
+      { appName: 'test', classPath: WORD_COUNT, context: 'outctx', sync: true },
+      'input.string = x',
+    );
     expect(done.status).toBe(200);
     finishedJob = done.body.jobId;
   });
   afterAll(async () => {
-    await Promise.all([postgres?.restore().catch(() => undefined), redis?.restore().catch(() => undefined)]);
+    await Promise.all([
+      postgres?.restore().catch(() => undefined),
+      redis?.restore().catch(() => undefined),
+    ]);
     await server?.stop();
     await Promise.all([postgres?.close(), redis?.close()]);
   });
@@ -112,7 +150,10 @@ describe('answers while Postgres or Redis is down', () => {
   });
 
   it('answers the routes that need Redis 503 Redis unreachable, retry later; Postgres-only reads keep answering', async () => {
-    const victim = await api.submit({ appName: 'test', classPath: LONG, context: 'outctx' }, { durationMs: 120_000 });
+    const victim = await api.submit(
+      { appName: 'test', classPath: LONG, context: 'outctx' },
+      { durationMs: 120_000 },
+    );
     expect(victim.status).toBe(202);
     await api.waitForJob(victim.body.jobId, ['RUNNING']);
     const accepted = await acceptSlowJobs(3);
@@ -121,7 +162,16 @@ describe('answers while Postgres or Redis is down', () => {
     try {
       for (const route of routes().filter((r) => needsRedis(r))) await expectOutage(route, 'Redis');
       await expectOutage({ method: 'DELETE', path: `/jobs/${victim.body.jobId}` }, 'Redis');
-      for (const path of ['/binaries', '/jars', '/binaries/test', '/contexts', '/jobs', `/jobs/${finishedJob}`, `/jobs/${finishedJob}/config`]) {
+      for (const path of [
+        '/binaries',
+        '/jars',
+        '/binaries/test',
+        '/contexts',
+        '/contexts/outctx',
+        '/jobs',
+        `/jobs/${finishedJob}`,
+        `/jobs/${finishedJob}/config`,
+      ]) {
         expect((await call({ method: 'GET', path })).status, path).toBe(200);
       }
       const health = await call({ method: 'GET', path: '/healthz' });

@@ -19,6 +19,7 @@ import {
 import type { Queue } from 'bullmq';
 import { EventWaiter, JobClaims } from '@jobserver/protocol';
 import { assertContextName, isStoredContextName } from '../infra/names';
+import { RedisReadiness } from '../infra/redis-readiness.service';
 import { CONTEXT_COMMAND_QUEUE, SERVER_CONFIG } from '../infra/tokens';
 
 const ENDED = (e: ContextEvent) => !LIVE_CONTEXT_STATES.includes(e.state);
@@ -40,6 +41,7 @@ export class ContextService {
     private readonly jobs: JobRepository,
     private readonly waiter: EventWaiter,
     private readonly claims: JobClaims,
+    private readonly redis: RedisReadiness,
   ) {}
 
   /**
@@ -53,9 +55,19 @@ export class ContextService {
     assertContextName(name);
     const parsed = await parseConfigText(body, configParseOptions(this.config));
     const settings = normalizeContextSettings(this.config.contextDefaults, query, contextSettingsOf(parsed));
+    // Refused before the context is recorded: one that cannot be started must not be left STARTING.
+    this.redis.assertReady();
     const row = await this.contexts.insertStarting(name, settings, false, this.config.maxContexts);
     const started = this.waiter.forContext(name, (e) => e.contextId === row.id && e.state !== 'STARTED');
-    await this.commands.add('create', { type: 'create', context: name }, { removeOnComplete: true, removeOnFail: true });
+    await this.commands
+      .add('create', { type: 'create', context: name }, { removeOnComplete: true, removeOnFail: true })
+      .catch(async (error: unknown) => {
+        // Redis went down since the readiness check: free the name instead of leaving it STARTING.
+        started.cancel();
+        const notQueued = errorInfo('ContextInitError', 'context creation could not be queued');
+        await this.contexts.end(row.id, 'ERROR', notQueued).catch(() => false);
+        throw error;
+      });
     const event = await started.wait(this.config.contextCreationTimeoutMs + 2000);
     if (event?.state === 'RUNNING') return;
     if (!event) {
@@ -76,7 +88,9 @@ export class ContextService {
     if (!context) throw new ContextNotFound(name);
     // Jobs that started less than 50 ms ago are RUNNING by their claim, not yet by their record.
     const [running, queued] = await Promise.all([this.jobs.countRunning(name), this.jobs.queuedOfContext(name)]);
-    return { context, runningJobs: running + (await this.claims.started(queued)).size };
+    // While Redis is down the records alone answer (claims of just-started jobs are not counted).
+    const started = this.redis.isReady() ? await this.claims.started(queued) : new Set<string>();
+    return { context, runningJobs: running + started.size };
   }
 
   /**
@@ -86,6 +100,7 @@ export class ContextService {
   async stop(name: string, force = false): Promise<void> {
     const context = isStoredContextName(name) ? await this.contexts.findLive(name) : null;
     if (!context) throw new ContextNotFound(name);
+    this.redis.assertReady();
     const stopped = this.waiter.forContext(name, (e) => e.contextId === context.id && ENDED(e));
     const moved = await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
     if (moved || force) await this.sendStop(name, force);
