@@ -188,6 +188,58 @@ describe('answers while Postgres or Redis is down', () => {
     expect(Number(after[0].n)).toBe(Number(before[0].n) + 1);
     expect(await api.contextNames()).toEqual(['outctx']);
   });
+
+  /** Submits in `outctx` from `workers` loops until `stop()`; returns every answer's status and job id. */
+  const load = (workers: number) => {
+    let running = true;
+    const answers: Array<{ status: number; jobId?: string }> = [];
+    const loops = Array.from({ length: workers }, async (_, i) => {
+      while (running) {
+        const sync = i % 2 === 0;
+        // A sync answer is bounded by its timeout: one whose end event fell in a Redis cut gets 202 then.
+        const query = `appName=test&classPath=${WORD_COUNT}&context=outctx${sync ? '&sync=true&timeout=8' : ''}`;
+        const answer = await call({ method: 'POST', path: `/jobs?${query}`, body: 'input.string = a b' });
+        const body = JSON.parse(answer.text) as { jobId?: string };
+        answers.push({ status: answer.status, jobId: body.jobId });
+        if (answer.status === 503) expect(answer.retryAfter).toMatch(/^\d+$/);
+      }
+    });
+    return async () => {
+      running = false;
+      await Promise.all(loops);
+      return answers;
+    };
+  };
+
+  for (const what of ['Postgres', 'Redis'] as const) {
+    it(`answers submits under load only 200/202 or 503 across a 2 s ${what} cut, and runs every accepted job`, async () => {
+      const proxy = what === 'Postgres' ? postgres : redis;
+      const stop = load(6);
+      await new Promise((r) => setTimeout(r, 1000));
+      await proxy.cut();
+      // The load's requests may all be waiting for jobs accepted before the cut: submit anew too.
+      const during = load(4);
+      await new Promise((r) => setTimeout(r, 2000));
+      await proxy.restore();
+      const fresh = await during();
+      await new Promise((r) => setTimeout(r, 1500));
+      const answers = [...(await stop()), ...fresh];
+      const counts: Record<number, number> = {};
+      for (const { status } of answers) counts[status] = (counts[status] ?? 0) + 1;
+      process.stdout.write(`${what} cut under load: ${JSON.stringify(counts)}\n`);
+      expect(counts[503], JSON.stringify(counts)).toBeGreaterThan(0);
+      expect(Object.keys(counts).filter((status) => !['200', '202', '503'].includes(status))).toEqual([]);
+      const accepted = answers.filter((a) => a.status !== 503).map((a) => a.jobId!);
+      for (const id of accepted) expect((await api.waitForJob(id, undefined, 60_000)).status, id).toBe('OK');
+      // Nothing a 503 refused stays QUEUED: it was never recorded, or was ended ERROR at once.
+      // A job recorded by a submit answered 503 ends by itself (run, or ended ERROR by the sweeper).
+      const openJobs = () =>
+        server.query(`SELECT id, status FROM jobs WHERE status IN ('QUEUED', 'RUNNING') AND class_path = $1`, [WORD_COUNT]);
+      await eventually(async () => ((await openJobs()).length === 0 ? true : undefined), 60_000).catch(async () =>
+        expect(await openJobs()).toEqual([]),
+      );
+    });
+  }
 });
 
 /**
