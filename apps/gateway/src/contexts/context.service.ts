@@ -103,7 +103,14 @@ export class ContextService {
     this.redis.assertReady();
     const stopped = this.waiter.forContext(name, (e) => e.contextId === context.id && ENDED(e));
     const moved = await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
-    if (moved || force) await this.sendStop(name, force);
+    if (moved || force) {
+      await this.sendStop(name, force).catch(async (error: unknown) => {
+        // Redis went down since the readiness check: nothing was sent, the context runs on as it was.
+        stopped.cancel();
+        if (moved) await this.contexts.transition(context.id, ['STOPPING'], context.state).catch(() => false);
+        throw error;
+      });
+    }
     if (await stopped.wait(this.config.killGraceMs + STOP_MARGIN_MS)) return;
     const now = await this.contexts.byId(context.id);
     if (now && LIVE_CONTEXT_STATES.includes(now.state)) {
