@@ -151,6 +151,13 @@ describe('outageOf', () => {
     queued.disconnect();
     expect(outageOf(timedOut, REDIS_PORT)).toBe('Redis');
 
+    // The gateway's connection once ready: no offline queue, so a command while down fails at once.
+    const noQueue = new Redis(closedPort, '127.0.0.1', { enableOfflineQueue: false, retryStrategy: () => 20 });
+    noQueue.on('error', () => undefined);
+    const notWritable = await failure(() => noQueue.get('k'));
+    noQueue.disconnect();
+    expect(outageOf(notWritable, REDIS_PORT)).toBe('Redis');
+
     // A refused connect reaches callers only as the connection's 'error' event.
     const refusedAt = new Redis(closedPort, '127.0.0.1', { retryStrategy: () => null });
     const [refused] = (await once(refusedAt, 'error')) as unknown[];
