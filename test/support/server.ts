@@ -35,13 +35,25 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
+/** Ports the started processes reach Postgres / Redis through (a test's TCP proxies), instead of the real ones. */
+export interface ServiceRoute {
+  postgresPort?: number;
+  redisPort?: number;
+}
+
+export async function startTestServer(extraEnv: Record<string, string> = {}, route: ServiceRoute = {}): Promise<TestServer> {
   const [db, redis, port] = await Promise.all([testDatabase(), testRedis(), freePort()]);
+  const through = (url: string, viaPort?: number) => {
+    if (viaPort === undefined) return url;
+    const parsed = new URL(url);
+    parsed.port = String(viaPort);
+    return parsed.toString();
+  };
   const logDir = mkdtempSync(path.join(os.tmpdir(), `${redis.prefix}-`));
   const env = {
     ...process.env,
-    DATABASE_URL: db.url,
-    REDIS_URL: redis.url,
+    DATABASE_URL: through(db.url, route.postgresPort),
+    REDIS_URL: through(redis.url, route.redisPort),
     PORT: String(port),
     JOBSERVER_PREFIX: redis.prefix,
     JOBSERVER_BUNDLE_CACHE_DIR: path.join(logDir, 'bundle-cache'),

@@ -17,6 +17,13 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Name of the process in `pg_stat_activity`. */
   applicationName?: string;
+  /**
+   * The longest a query waits for a pool connection (a new one's connect, or a free one): past
+   * it pg-pool fails with `timeout exceeded when trying to connect`, so a Postgres that hangs
+   * fails requests instead of holding them.
+   * @defaultValue 5000
+   */
+  connectTimeoutMs?: number;
 }
 
 /** Opens a TypeORM data source on Postgres (schema changes only through migrations). */
@@ -29,7 +36,7 @@ export async function openDataSource(options: DataSourceOptions): Promise<DataSo
     synchronize: false,
     logging: false,
     applicationName: options.applicationName,
-    extra: { max: options.poolSize ?? 10 },
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000 },
   });
   return dataSource.initialize();
 }

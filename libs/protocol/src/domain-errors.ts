@@ -110,3 +110,13 @@ export class ContextInitError extends DomainErrorWithInfo {
   override readonly label = 'CONTEXT INIT ERROR';
   override readonly name = 'ContextInitError';
 }
+/**
+ * A service the server needs (Redis, Postgres) does not answer now: a 503 the client retries.
+ * Thrown before anything is recorded when the outage is known up front (a Redis connection
+ * that is not ready), so a refused request leaves nothing half-done.
+ */
+export class ServiceUnavailable extends domainError('ServiceUnavailable', 503) {
+  constructor(readonly service: 'Postgres' | 'Redis') {
+    super(`${service} unreachable, retry later`);
+  }
+}

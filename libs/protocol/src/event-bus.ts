@@ -3,9 +3,36 @@ import type { AuthNotice, ServerEvent, WorkerControl } from './messages';
 import type { RedisNames } from './names';
 import { parseAuthNotice, parseServerEvent, parseWorkerControl } from './parse';
 
+/** Options of {@link connectRedis}. */
+export interface RedisConnectOptions {
+  /**
+   * Rejects a command not answered within this many ms (one sent on a connection that died
+   * silently). Not for connections that block (BullMQ workers).
+   * @defaultValue undefined (no bound)
+   */
+  commandTimeoutMs?: number;
+  /**
+   * Once first ready, commands fail at once while disconnected ("Stream isn't writeable") instead
+   * of waiting in ioredis's offline queue, and commands in flight when the connection drops fail
+   * ("Connection is closed.") instead of being sent again on reconnect, long after their caller
+   * was answered. Duplicates made before the first ready keep queueing (pub/sub resubscribes).
+   * @defaultValue false
+   */
+  failWhileDisconnected?: boolean;
+}
+
 /** Opens an ioredis connection named after its role (visible in `CLIENT LIST`). */
-export function connectRedis(url: string, role: string): Redis {
-  return new Redis(url, { connectionName: role, maxRetriesPerRequest: null, enableReadyCheck: true });
+export function connectRedis(url: string, role: string, options: RedisConnectOptions = {}): Redis {
+  const redis = new Redis(url, {
+    connectionName: role,
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    commandTimeout: options.commandTimeoutMs,
+    autoResendUnfulfilledCommands: !options.failWhileDisconnected,
+  });
+  // Only after the first ready: what callers issue while it first connects must wait for it.
+  if (options.failWhileDisconnected) redis.once('ready', () => (redis.options.enableOfflineQueue = false));
+  return redis;
 }
 
 type Listener<T> = (message: T) => void;
@@ -32,6 +59,11 @@ export class EventBus {
     private readonly names: RedisNames,
     private readonly onProtocolError: (error: Error) => void,
   ) {}
+
+  /** Whether the subscriber connection is up now (an in-memory flag, no round trip). */
+  get ready(): boolean {
+    return this.subscriber?.status === 'ready';
+  }
 
   publish(event: ServerEvent): Promise<number> {
     return this.publisher.publish(this.names.eventChannel, JSON.stringify(event));

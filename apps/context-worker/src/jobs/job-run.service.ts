@@ -22,6 +22,9 @@ type Ending = JobEnding & { rejection?: JobRejection };
 
 /** A job still running after this long is marked RUNNING in Postgres. */
 const RUNNING_WRITE_DELAY_MS = 50;
+/** How long a job's end is retried while Postgres does not answer (a restart), and how often. */
+const ENDING_RETRY_MS = 120_000;
+const ENDING_RETRY_EVERY_MS = 500;
 
 /** Runs the context's jobs in its executor and records how they end. */
 @Injectable()
@@ -152,10 +155,27 @@ export class JobRunService {
     this.cancelled.delete(jobId);
     this.aborted.delete(jobId);
     this.validateOverran.delete(jobId);
-    if (await this.jobs.end(jobId, ending, startTime)) {
+    if (await this.recordEnding(jobId, ending, startTime)) {
       this.publish({ jobId, status: ending.status, result: ending.result ?? undefined, error: ending.error ?? undefined, rejection: ending.rejection });
     }
     this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
+  }
+
+  /**
+   * Records a job's end, retrying while Postgres fails (an outage): the job ran, its outcome must
+   * not be lost to a restart. Gives up after ENDING_RETRY_MS, or at once when the worker stops.
+   */
+  private async recordEnding(jobId: string, ending: JobEnding, startTime: Date): Promise<boolean> {
+    const until = Date.now() + ENDING_RETRY_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.jobs.end(jobId, ending, startTime);
+      } catch (err) {
+        if (this.stopping || Date.now() > until) throw err;
+        if (attempt === 0) this.logger.warn({ err, jobId, context: this.context?.name }, 'recording the job end failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, ENDING_RETRY_EVERY_MS));
+      }
+    }
   }
 
   /** Verifies the bundle before a fresh executor imports it; watches the job's validate while it runs. */

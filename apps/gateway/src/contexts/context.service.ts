@@ -21,6 +21,7 @@ import { EventWaiter, JobClaims } from '@jobserver/protocol';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { assertContextName, isStoredContextName } from '../infra/names';
+import { RedisReadiness } from '../infra/redis-readiness.service';
 import { CONTEXT_COMMAND_QUEUE, SERVER_CONFIG } from '../infra/tokens';
 
 const ENDED = (e: ContextEvent) => !LIVE_CONTEXT_STATES.includes(e.state);
@@ -43,6 +44,7 @@ export class ContextService {
     private readonly waiter: EventWaiter,
     private readonly claims: JobClaims,
     private readonly owners: OwnerScope,
+    private readonly redis: RedisReadiness,
   ) {}
 
   /**
@@ -56,9 +58,19 @@ export class ContextService {
     assertContextName(name);
     const parsed = await parseConfigText(body, configParseOptions(this.config));
     const settings = normalizeContextSettings(this.config.contextDefaults, query, contextSettingsOf(parsed));
+    // Refused before the context is recorded: one that cannot be started must not be left STARTING.
+    this.redis.assertReady();
     const row = await this.contexts.insertStarting(name, settings, false, principal?.name ?? null, this.config.maxContexts);
     const started = this.waiter.forContext(name, (e) => e.contextId === row.id && e.state !== 'STARTED');
-    await this.commands.add('create', { type: 'create', context: name }, { removeOnComplete: true, removeOnFail: true });
+    await this.commands
+      .add('create', { type: 'create', context: name }, { removeOnComplete: true, removeOnFail: true })
+      .catch(async (error: unknown) => {
+        // Redis went down since the readiness check: free the name instead of leaving it STARTING.
+        started.cancel();
+        const notQueued = errorInfo('ContextInitError', 'context creation could not be queued');
+        await this.contexts.end(row.id, 'ERROR', notQueued).catch(() => false);
+        throw error;
+      });
     const event = await started.wait(this.config.contextCreationTimeoutMs + 2000);
     if (event?.state === 'RUNNING') return;
     if (!event) {
@@ -78,7 +90,9 @@ export class ContextService {
     const context = await this.findLive(name, principal);
     // Jobs that started less than 50 ms ago are RUNNING by their claim, not yet by their record.
     const [running, queued] = await Promise.all([this.jobs.countRunning(name), this.jobs.queuedOfContext(name)]);
-    return { context, runningJobs: running + (await this.claims.started(queued)).size };
+    // While Redis is down the records alone answer (claims of just-started jobs are not counted).
+    const started = this.redis.isReady() ? await this.claims.started(queued) : new Set<string>();
+    return { context, runningJobs: running + started.size };
   }
 
   /**
@@ -87,9 +101,17 @@ export class ContextService {
    */
   async stop(name: string, force = false, principal?: Principal): Promise<void> {
     const context = await this.findLive(name, principal);
+    this.redis.assertReady();
     const stopped = this.waiter.forContext(name, (e) => e.contextId === context.id && ENDED(e));
     const moved = await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
-    if (moved || force) await this.sendStop(name, force);
+    if (moved || force) {
+      await this.sendStop(name, force).catch(async (error: unknown) => {
+        // Redis went down since the readiness check: nothing was sent, the context runs on as it was.
+        stopped.cancel();
+        if (moved) await this.contexts.transition(context.id, ['STOPPING'], context.state).catch(() => false);
+        throw error;
+      });
+    }
     if (await stopped.wait(this.config.killGraceMs + STOP_MARGIN_MS)) return;
     const now = await this.contexts.byId(context.id);
     if (now && LIVE_CONTEXT_STATES.includes(now.state)) {

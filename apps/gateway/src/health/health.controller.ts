@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { RedisReadiness } from '../infra/redis-readiness.service';
 import { REDIS } from '../infra/tokens';
 import { Public } from '../auth/permission.decorator';
 
@@ -15,6 +16,7 @@ export class HealthController {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly dataSource: DataSource,
+    private readonly readiness: RedisReadiness,
   ) {}
 
   @Get()
@@ -22,7 +24,8 @@ export class HealthController {
   @ApiOperation({ summary: '200 when this gateway reaches Redis and Postgres, else 503' })
   async check(@Res() reply: FastifyReply): Promise<void> {
     const [redis, postgres] = await Promise.allSettled([
-      withTimeout(this.redis.ping(), 2000),
+      // Not ready (the subscriber included) is down: submits would be refused.
+      this.readiness.isReady() ? withTimeout(this.redis.ping(), 2000) : Promise.reject(new Error('not ready')),
       withTimeout(this.dataSource.query('SELECT 1'), 2000),
     ]);
     const down = [redis.status === 'rejected' && 'Redis', postgres.status === 'rejected' && 'Postgres'].filter(Boolean);

@@ -3,7 +3,11 @@ import { Catch, HttpException, Inject, Logger, type ArgumentsHost, type Exceptio
 import { ConfigParseError, InvalidContextSetting, type ServerConfig } from '@jobserver/config';
 import { DomainError, DomainErrorWithInfo } from '@jobserver/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { outageOf } from './outage.classifier';
 import { SERVER_CONFIG } from './tokens';
+
+/** Seconds a client is told to wait (`Retry-After`) while Postgres or Redis is down: about a restart. */
+export const OUTAGE_RETRY_AFTER_S = 2;
 
 interface ErrorBody {
   status: string;
@@ -14,18 +18,28 @@ interface ErrorBody {
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('DomainErrorFilter');
+  private readonly redisPort: number;
 
-  constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {}
+  constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {
+    this.redisPort = Number(new URL(config.redisUrl).port || 6379);
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const [status, body] = this.toResponse(error, `${request.method} ${request.url}`);
     if (error instanceof DomainError && error.headers) void reply.headers(error.headers);
+    if (status === 503) void reply.header('retry-after', String(OUTAGE_RETRY_AFTER_S));
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   }
 
   private toResponse(error: unknown, request: string): [number, ErrorBody] {
+    const down = outageOf(error, this.redisPort);
+    if (down) {
+      // No stack: during an outage every request fails the same way.
+      this.logger.warn({ request, reason: (error as Error).message }, `${down} unreachable`);
+      return [503, { status: 'ERROR', result: `${down} unreachable, retry later` }];
+    }
     if (error instanceof DomainErrorWithInfo) return [error.httpStatus, { status: error.label, result: error.info }];
     if (error instanceof DomainError) return [error.httpStatus, { status: error.label, result: error.message }];
     if (error instanceof ConfigParseError) return [400, { status: 'ERROR', result: `Cannot parse config: ${error.message}` }];

@@ -4,7 +4,14 @@ import { connectRedis, EventBus, JobClaims, openEventBus, EventWaiter, RedisName
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 
+import { RedisReadiness } from './redis-readiness.service';
 import { CONTEXT_COMMAND_QUEUE, REDIS, SERVER_CONFIG, SUBMIT_QUEUE } from './tokens';
+
+/**
+ * The longest a request waits on a Redis command sent on a connection that died without a word:
+ * it then fails and the error filter answers 503. (A known drop fails commands at once.)
+ */
+const REDIS_COMMAND_TIMEOUT_MS = 5000;
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
@@ -34,7 +41,14 @@ export class InfraModule {
       providers: [
         { provide: SERVER_CONFIG, useValue: config },
         { provide: RedisNames, useValue: names },
-        { provide: REDIS, useFactory: () => connectRedis(config.redisUrl, `gateway:${config.instanceId}`) },
+        {
+          provide: REDIS,
+          useFactory: () =>
+            connectRedis(config.redisUrl, `gateway:${config.instanceId}`, {
+              commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS,
+              failWhileDisconnected: true,
+            }),
+        },
         { provide: SUBMIT_QUEUE, useFactory: queue(names.submitQueue), inject: [REDIS] },
         { provide: CONTEXT_COMMAND_QUEUE, useFactory: queue(names.contextCommandQueue), inject: [REDIS] },
         {
@@ -47,9 +61,10 @@ export class InfraModule {
         },
         { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
         RedisCloser,
+        RedisReadiness,
         { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, EventWaiter, JobClaims],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, EventWaiter, JobClaims, RedisReadiness],
     };
   }
 }

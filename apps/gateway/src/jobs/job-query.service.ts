@@ -4,6 +4,7 @@ import { JobRepository } from '@jobserver/persistence';
 import { EventBus, isJobStatus, JobClaims, JobNotFound, NoRunningJob } from '@jobserver/protocol';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
+import { RedisReadiness } from '../infra/redis-readiness.service';
 import { SERVER_CONFIG } from '../infra/tokens';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 import { killedError, toJobReport, toJobSummary } from './job.responses';
@@ -19,6 +20,7 @@ export class JobQueryService {
     private readonly bus: EventBus,
     private readonly claims: JobClaims,
     private readonly owners: OwnerScope,
+    private readonly redis: RedisReadiness,
   ) {}
 
   async list(query: ListJobsQuery, principal?: Principal): Promise<Array<Record<string, unknown>>> {
@@ -32,7 +34,7 @@ export class JobQueryService {
       status === 'RUNNING' ? this.jobs.list(limit, 'QUEUED', owner) : undefined,
     ]);
     const all = queued ? [...jobs, ...queued] : jobs;
-    const started = await this.claims.started(all.filter((j) => j.status === 'QUEUED').map((j) => j.id));
+    const started = await this.startedClaims(all.filter((j) => j.status === 'QUEUED').map((j) => j.id));
     const shown = all
       .map((job) => (started.has(job.id) ? { ...job, status: 'RUNNING' as const } : job))
       .filter((job) => !status || job.status === status);
@@ -43,7 +45,7 @@ export class JobQueryService {
   async report(jobId: string, principal?: Principal): Promise<Record<string, unknown>> {
     const job = await this.find(jobId, principal);
     // A job's record says RUNNING once it has run 50 ms; its claim says so from its first moment.
-    const started = job.status === 'QUEUED' && (await this.claims.started([jobId])).has(jobId);
+    const started = job.status === 'QUEUED' && (await this.startedClaims([jobId])).has(jobId);
     return toJobReport(started ? { ...job, status: 'RUNNING' } : job, this.config.apiCompat);
   }
 
@@ -58,6 +60,7 @@ export class JobQueryService {
   async cancel(jobId: string, principal?: Principal): Promise<void> {
     const job = await this.find(jobId, principal);
     if (job.status !== 'QUEUED' && job.status !== 'RUNNING') throw new NoRunningJob(jobId);
+    this.redis.assertReady();
     // A queued job that no worker has taken yet is taken by this DELETE: it will never run.
     if (job.status === 'QUEUED' && (await this.claims.take(jobId, 'killed'))) {
       const killed = { status: 'KILLED' as const, error: killedError(jobId) };
@@ -68,6 +71,11 @@ export class JobQueryService {
     }
     // Running (a job shows RUNNING only once it has run a moment): its worker cancels it.
     await this.bus.sendControl({ type: 'cancel', context: job.contextName, jobId, reason: 'killed' });
+  }
+
+  /** Jobs of `ids` a worker has begun; while Redis is down, none (the records alone answer). */
+  private startedClaims(ids: string[]): Promise<Set<string>> {
+    return this.redis.isReady() ? this.claims.started(ids) : Promise.resolve(new Set());
   }
 
   /** The job, if the principal may see it. @throws JobNotFound */

@@ -11,6 +11,7 @@ import { BundleRepository, ContextRepository, JobRepository, type SubmittedJob }
 import {
   BundleNotFound,
   ContextNotFound,
+  errorInfo,
   ContextStopping,
   TooManyContexts,
   type JobEvent,
@@ -21,6 +22,7 @@ import { EventWaiter } from '@jobserver/protocol';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { assertContextName, isAppName } from '../infra/names';
+import { RedisReadiness } from '../infra/redis-readiness.service';
 import { SERVER_CONFIG, SUBMIT_QUEUE } from '../infra/tokens';
 import type { SubmitJobQuery } from './dto/submit-job.query';
 import { JobOutcomeMapper, type HttpAnswer } from './job-outcome.mapper';
@@ -46,12 +48,15 @@ export class JobSubmitService {
     private readonly waiter: EventWaiter,
     private readonly answers: JobOutcomeMapper,
     private readonly owners: OwnerScope,
+    private readonly redis: RedisReadiness,
   ) {}
 
   async submit(query: SubmitJobQuery, body: string, principal?: Principal): Promise<HttpAnswer> {
     const sync = query.sync === 'true';
     const jobConfig = await parseConfigText(body, configParseOptions(this.config));
     const placement = this.place(query, jobConfig);
+    // Refused before the job is recorded: a job that cannot be queued must not be left QUEUED.
+    this.redis.assertReady();
     if (placement.adHoc) await this.assertRoomForContext();
     const jobId = randomUUID();
     const configText = JSON.stringify(jobConfig);
@@ -75,9 +80,12 @@ export class JobSubmitService {
         { jobId, appName: query.appName, bundleSha, classPath: query.classPath, config: configText, notifyStart: !sync, owner: job.owner, ...placement },
         { jobId, removeOnComplete: true, removeOnFail: true },
       )
-      .catch((error: unknown) => {
-        // The recorded job never reached the scheduler: the supervisor ends it ERROR later.
+      .catch(async (error: unknown) => {
+        // Redis went down since the readiness check: the recorded job never reached the scheduler.
+        // End it now (else the stranded-job sweeper does, ~30 s later); the client gets the 503.
         pending.cancel();
+        const notQueued = { status: 'ERROR' as const, error: errorInfo('ServiceUnavailable', 'the job could not be queued') };
+        await this.jobs.end(jobId, notQueued).catch(() => false);
         throw error;
       });
     const timeoutMs = sync ? this.syncTimeout(query) : this.config.acceptTimeoutMs;
