@@ -66,9 +66,10 @@ async function waitForHealth(url, child) {
 
 /**
  * Starts jobserver and uploads the example bundle as app `bench`; returns its Target.
- * With `profileDir`, every jobserver process samples its CPU (see cpu-profile-preload.js).
+ * With `profileDir`, every jobserver process samples its CPU (see cpu-profile-preload.js);
+ * `env` adds variables to both processes' environment.
  */
-async function startJobserver({ profileDir } = {}) {
+async function startJobserver({ profileDir, env: extraEnv = {} } = {}) {
   for (const file of [...Object.values(MAIN), BUNDLE]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   }
@@ -99,6 +100,7 @@ async function startJobserver({ profileDir } = {}) {
     JOBSERVER_HOST: '127.0.0.1',
     JOBSERVER_BUNDLE_CACHE_DIR: path.join(logDir, 'bundle-cache'),
     LOG_LEVEL: 'warn',
+    ...extraEnv,
     ...(profileDir
       ? {
           NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`,
