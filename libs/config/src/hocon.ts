@@ -29,12 +29,13 @@ export async function parseConfigText(
       // HOCON may start with '{' too
     }
   }
-  const cacheKey = `${limits.maxDepth}:${text}`;
-  const cached = parsedHocon.get(cacheKey);
+  // A large text is never cached: looking it up would hash (and flatten) all of it.
+  const cacheKey = text.length <= CACHE_MAX_TEXT ? `${limits.maxDepth}:${text}` : undefined;
+  const cached = cacheKey === undefined ? undefined : parsedHocon.get(cacheKey);
   if (cached) return cached;
   const value = parseHocon(trimmed, limits.maxDepth);
   if (!isPlainObject(value)) throw new ConfigParseError('the config is not an object');
-  remember(cacheKey, value);
+  if (cacheKey !== undefined) remember(cacheKey, value);
   return value;
 }
 
