@@ -4,7 +4,7 @@ import {
   configParseOptions,
   contextSettingsOf,
   normalizeContextSettings,
-  parseConfigText,
+  parseConfigBody,
   type ServerConfig,
 } from '@jobserver/config';
 import { BundleRepository, ContextRepository, JobRepository, type SubmittedJob } from '@jobserver/persistence';
@@ -47,11 +47,10 @@ export class JobSubmitService {
 
   async submit(query: SubmitJobQuery, body: string): Promise<HttpAnswer> {
     const sync = query.sync === 'true';
-    const jobConfig = await parseConfigText(body, configParseOptions(this.config));
+    const { config: jobConfig, json: configText } = await parseConfigBody(body, configParseOptions(this.config));
     const placement = this.place(query, jobConfig);
     if (placement.adHoc) await this.assertRoomForContext();
     const jobId = randomUUID();
-    const configText = JSON.stringify(jobConfig);
     const job = {
       id: jobId,
       appName: query.appName,
