@@ -106,3 +106,25 @@ describe('the plain-lines shortcut of the HOCON parser', { timeout }, () => {
     expect(outcome(input, true)).toEqual(outcome(input, false));
   });
 });
+
+describe('numbers in plain lines', () => {
+  it.each([
+    ['0', 0],
+    ['-0', -0],
+    ['7', 7],
+    ['-7', -7],
+    ['123', 123],
+    ['-123', -123],
+    ['007', '007'],
+    ['-', '-'],
+    ['--1', '--1'],
+    ['-01', '-01'],
+    ['1.5', 1.5],
+    ['1e3', 1000],
+    ['12a', '12a'],
+    ['9007199254740993', 9007199254740993],
+  ])('reads %s as the token-by-token parser does', (text, expected) => {
+    expect(outcome(`n = ${text}`, true)).toEqual({ value: { n: expected } });
+    expect(outcome(`n = ${text}`, true)).toEqual(outcome(`n = ${text}`, false));
+  });
+});

@@ -6,12 +6,24 @@ export type Obj = Record<string, unknown>;
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const LITERALS: Record<string, unknown> = { true: true, false: false, null: null };
 
+/** Whether `text` from `from` on is digits without a leading zero: NUMBER's commonest case, without a regexp. */
+function isInteger(text: string, from: number): boolean {
+  if (from >= text.length) return false;
+  if (text.charCodeAt(from) === 48 /* 0 */) return text.length === from + 1;
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
 /** An unquoted value on its own: a number, true, false, null, or else a string. */
 export function parseLiteral(text: string): unknown {
   const first = text.charCodeAt(0);
   if (text.length === 1 && first >= 48 && first <= 57) return first - 48;
-  if ((first === 45 /* - */ || (first >= 48 && first <= 57)) && NUMBER.test(text))
-    return Number(text);
+  if (first === 45 /* - */ || (first >= 48 && first <= 57)) {
+    if (isInteger(text, first === 45 ? 1 : 0) || NUMBER.test(text)) return Number(text);
+  }
   return Object.prototype.hasOwnProperty.call(LITERALS, text) ? LITERALS[text] : text;
 }
 
