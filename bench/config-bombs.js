@@ -10,8 +10,11 @@
 //     uses a running gateway (CPU figures only with --pid); --max-size must be its config-max-size.
 // The size bombs are made just under and just over --max-size. The default app `nosuch` does not
 // exist (--app to change it), so an accepted body is parsed, stored by the job INSERT and answered
-// 404 without running a job. Each body is posted --rounds times; the table has the medians, and the
-// first round's CPU apart (the first large body of a fresh gateway also pays for JIT warm-up).
+// 404 without running a job; with --context <live context> (of --job-app, default `bench`), they
+// are also posted as real async jobs there (when it starts its own gateway: the example bundle is
+// uploaded as `bench`, context `bombjobs`), which adds the queueing of the config to the request.
+// Each body is posted --rounds times; the table has the medians, and the first round's CPU apart
+// (the first large body of a fresh gateway also pays for JIT warm-up).
 
 const { request } = require('./lib/http-client');
 const os = require('node:os');
@@ -27,6 +30,9 @@ const option = (name, fallback) => {
 let baseUrl = args.find((a) => /^https?:/.test(a));
 let pid = option('--pid');
 const app = option('--app', 'nosuch');
+/** With a live context of an uploaded app, accepted bodies also run as real (async) jobs there. */
+let jobContext = option('--context');
+const jobApp = option('--job-app', 'bench');
 const ROUNDS = Number(option('--rounds', '3'));
 const BUDGET_MS = 50;
 const UNITS = { '': 1, k: 1024, m: MiB };
@@ -93,6 +99,10 @@ async function run() {
     ['POST /jobs', `/jobs?appName=${app}&classPath=bomb`],
     ['POST /contexts', '/contexts/bombctx'],
   ];
+  // A real job: recorded, queued with its config, answered 202 once the worker has it (the job
+  // itself then fails validation: these configs have no input.string).
+  const realJob = `/jobs?appName=${jobApp}&classPath=spark.jobserver.WordCountExample&context=${jobContext}`;
+  if (jobContext) routes.push(['POST /jobs (real job)', realJob]);
   console.log(`rounds per body: ${ROUNDS}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   // The first POST /jobs of a process pays for its code path (prepared INSERT, first refusal):
   // one small body first, so that the table's first rounds show what the large bodies cost.
@@ -106,6 +116,7 @@ async function run() {
     for (const [route, urlPath] of routes) {
       // The context route would create a real context for an accepted body: only refused ones go there.
       if (route === 'POST /contexts' && !/deep|long|over/.test(name)) continue;
+      if (route === 'POST /jobs (real job)' && /deep|long|over/.test(name)) continue;
       const { res, ms, cpu, firstCpu } = await measure(urlPath, body);
       worst = Math.max(worst, ms);
       if (cpu !== undefined && cpu > BUDGET_MS) over++;
@@ -128,6 +139,8 @@ async function main() {
   try {
     baseUrl = target.url;
     pid = target.gateway.pid;
+    jobContext = 'bombjobs';
+    await target.createContext(jobContext);
     await run();
   } finally {
     await target.close();
