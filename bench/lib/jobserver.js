@@ -67,7 +67,7 @@ async function waitForHealth(url, child) {
 /**
  * Starts jobserver and uploads the example bundle as app `bench`; returns its Target.
  * With `profileDir`, every jobserver process samples its CPU (see cpu-profile-preload.js);
- * `env` adds variables (e.g. JOBSERVER_AUTH), `headers` go with every request to it.
+ * `env` adds variables to both processes' environment (e.g. JOBSERVER_AUTH), `headers` go with every request to it.
  */
 async function startJobserver({ profileDir, name = 'jobserver', env: extraEnv = {}, headers } = {}) {
   for (const file of [...Object.values(MAIN), BUNDLE]) {

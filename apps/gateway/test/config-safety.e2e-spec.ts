@@ -146,6 +146,15 @@ describe('config bodies are data, bounded in size and depth', () => {
     expect((await api.delete('/contexts/bomctx')).status).toBe(200);
   }, 60_000);
 
+  it('keeps a JSON body as posted (no re-serialization of a large config) and runs the job on it', async () => {
+    const posted = '{\n  "input": {"string": "a b \\u0061"},\n  "n": 1.50, "n": 2\n}';
+    const res = await api.post(job('&context=safectx&sync=true'), `\uFEFF ${posted}\n`);
+    expect(res.body).toMatchObject({ status: 'OK', result: { a: 2, b: 1 } });
+    const rows = await server.query(`SELECT config FROM jobs WHERE id = '${res.body.jobId}'`);
+    expect(rows[0].config).toBe(posted);
+    expect((await api.get(`/jobs/${res.body.jobId}/config`)).body).toEqual({ input: { string: 'a b a' }, n: 2 });
+  }, 60_000);
+
   it('answers 400 to a context body that does not parse or is not an object', async () => {
     for (const body of ['[1, 2]', '42', '"text"', 'a = {']) {
       const res = await api.post('/contexts/shapectx', body);

@@ -121,6 +121,13 @@ describe('parseConfigText limits', () => {
     await expect(parseConfigText(text)).resolves.toMatchObject({ a: '{'.repeat(100), c: 'x' });
   });
 
+  it('ignores brackets inside strings and comments of a long text too (the regexp scan)', async () => {
+    const n = 2000;
+    const text = `a = "\\"${'{'.repeat(n)}"\nb = """${'['.repeat(n)}"""\n# ${'{'.repeat(n)}\nc = x/y // ${'['.repeat(n)}\nd = [[1]]`;
+    await expect(parseConfigText(text, { maxDepth: 3 })).resolves.toMatchObject({ a: `"${'{'.repeat(n)}`, c: 'x/y', d: [[1]] });
+    await expect(parseConfigText(`${text}\ne = [[[1]]]`, { maxDepth: 3 })).rejects.toThrow('config-max-depth (3)');
+  });
+
   it('refuses a text over the size limit, counted in UTF-8 bytes', async () => {
     await expect(parseConfigText(`a = ${'x'.repeat(100)}`, { maxSize: 64 })).rejects.toThrow(
       'it is larger than config-max-size (64 bytes)',

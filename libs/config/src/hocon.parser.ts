@@ -1,10 +1,8 @@
 import { ConfigParseError, parseErrorAt } from './config-parse.error';
 import { HoconLexer, type Position, type TokenKind } from './hocon.lexer';
+import { readPlainLines } from './hocon.plain-lines';
+import { assign, mergeInto, parseLiteral, type Obj } from './hocon.values';
 
-type Obj = Record<string, unknown>;
-
-const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
-const LITERALS: Record<string, unknown> = { true: true, false: false, null: null };
 /** Tokens that end a value (anything else continues its concatenation). */
 function endsValue(kind: TokenKind): boolean {
   switch (kind) {
@@ -32,9 +30,10 @@ export const depthError = (maxDepth: number) =>
  * Recursion is bounded by `maxDepth`, so the stack cannot overflow.
  * @throws ConfigParseError naming line and column, or the depth limit
  */
-export function parseHocon(text: string, maxDepth: number): unknown {
-  return new HoconParser(text, maxDepth).root();
+export function parseHocon(text: string, maxDepth: number, plainLines = true): unknown {
+  return new HoconParser(text, maxDepth, plainLines).root();
 }
+
 
 class HoconParser {
   private readonly tok: HoconLexer;
@@ -42,6 +41,8 @@ class HoconParser {
   constructor(
     text: string,
     private readonly maxDepth: number,
+    /** Whether plain `key = value` lines take plainField's shortcut (off only to test it). */
+    private readonly plainLines: boolean,
   ) {
     this.tok = new HoconLexer(text);
     this.tok.next();
@@ -87,7 +88,7 @@ class HoconParser {
       this.skip(true);
       if (this.kind() === end) break;
       if (this.kind() === 'eof') throw this.error('unclosed {: expected }');
-      this.field(target, level);
+      if (!(this.plainLines && this.kind() === 'unquoted' && this.plainFields(target, level))) this.field(target, level);
       this.skip(false);
       if (this.kind() === ',') this.advance();
       else if (this.kind() !== 'newline' && this.kind() !== end && this.kind() !== 'eof') {
@@ -113,6 +114,14 @@ class HoconParser {
     } else {
       assign(target, path, this.value(valueLevel), false);
     }
+  }
+
+  /** Plain `key = words` lines at the current token, read by readPlainLines; false if none. */
+  private plainFields(target: Obj, level: number): boolean {
+    const run = readPlainLines(this.tok.source, this.tok.start, target, this.maxDepth - level);
+    if (run === null) return false;
+    this.tok.moveTo(run.end, run.lines, run.lineStart);
+    return true;
   }
 
   /** A key path (`a.b."c.d"`), up to its separator (`=`, `:`, `+=` or the `{` of `key { … }`). */
@@ -227,54 +236,4 @@ function concatenate(parts: Array<Obj | unknown[]>, mixed: () => Error): Obj | u
   const merged: Obj = {};
   for (const part of parts as Obj[]) mergeInto(merged, part);
   return merged;
-}
-
-/** An unquoted value on its own: a number, true, false, null, or else a string. */
-function parseLiteral(text: string): unknown {
-  const first = text.charCodeAt(0);
-  if (text.length === 1 && first >= 48 && first <= 57) return first - 48;
-  if ((first === 45 /* - */ || (first >= 48 && first <= 57)) && NUMBER.test(text)) return Number(text);
-  return Object.prototype.hasOwnProperty.call(LITERALS, text) ? LITERALS[text] : text;
-}
-
-const isObject = (value: unknown): value is Obj =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const own = (target: Obj, key: string) =>
-  Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;
-
-/** Sets a key as JSON.parse would: `__proto__` becomes an own property, never the prototype. */
-function define(target: Obj, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
-
-/** Sets `path` in `target`: objects merge with an earlier object, anything else replaces it. */
-function assign(target: Obj, path: string[], value: unknown, append: boolean): void {
-  let parent = target;
-  for (let i = 0; i < path.length - 1; i++) {
-    const segment = path[i];
-    const existing = own(parent, segment);
-    if (isObject(existing)) {
-      parent = existing;
-    } else {
-      const child: Obj = {};
-      define(parent, segment, child);
-      parent = child;
-    }
-  }
-  const last = path[path.length - 1];
-  const existing = own(parent, last);
-  if (append && Array.isArray(existing)) existing.push(...(value as unknown[]));
-  else if (append && existing !== undefined) throw new ConfigParseError(`+= on ${path.join('.')}, which is not an array`);
-  else if (isObject(existing) && isObject(value)) mergeInto(existing, value);
-  else define(parent, last, value);
-}
-
-function mergeInto(target: Obj, source: Obj): void {
-  for (const key of Object.keys(source)) {
-    const existing = own(target, key);
-    const value = source[key];
-    if (isObject(existing) && isObject(value)) mergeInto(existing, value);
-    else define(target, key, value);
-  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigParseError, parseConfigText } from './hocon';
+import { ConfigParseError, parseConfigBody, parseConfigText } from './hocon';
 
 describe('parseConfigText', () => {
   it('reads the seed HOCON line with spaces in the value', async () => {
@@ -36,5 +36,24 @@ describe('parseConfigText', () => {
     ['an environment substitution', 'home = ${HOME}'],
   ])('rejects %s', async (_what, text) => {
     await expect(parseConfigText(text)).rejects.toBeInstanceOf(ConfigParseError);
+  });
+});
+
+describe('parseConfigBody', () => {
+  it("stores a JSON body as its own text (trimmed): no JSON.stringify of a large config", async () => {
+    const text = '\uFEFF {"z": 1,\n "a": {"b": [1, 2.50]}}\n';
+    const body = await parseConfigBody(text);
+    expect(body.json).toBe('{"z": 1,\n "a": {"b": [1, 2.50]}}');
+    expect(body.config).toEqual({ z: 1, a: { b: [1, 2.5] } });
+    expect(JSON.parse(body.json)).toEqual(body.config);
+  });
+
+  it('renders a HOCON body as the JSON of its config', async () => {
+    const body = await parseConfigBody('input.string = a b c a b see\nn = 1');
+    expect(body).toEqual({ config: { input: { string: 'a b c a b see' }, n: 1 }, json: '{"input":{"string":"a b c a b see"},"n":1}' });
+  });
+
+  it('renders an empty body as {}', async () => {
+    expect(await parseConfigBody(' ')).toEqual({ config: {}, json: '{}' });
   });
 });

@@ -15,27 +15,58 @@ export async function parseConfigText(
   text: string,
   options: ConfigParseOptions = {},
 ): Promise<Record<string, unknown>> {
+  return parse(text, options).config;
+}
+
+/** A parsed config body and its JSON text. */
+export interface ParsedConfigBody {
+  readonly config: Record<string, unknown>;
+  /**
+   * JSON text of `config` (`JSON.parse(json)` equals it): a JSON body's own text, trimmed (which
+   * spares a JSON.stringify of a large config), else `JSON.stringify(config)`.
+   */
+  readonly json: string;
+}
+
+/**
+ * parseConfigText, with the JSON text to store or send along.
+ * @throws ConfigParseError as parseConfigText
+ */
+export async function parseConfigBody(
+  text: string,
+  options: ConfigParseOptions = {},
+): Promise<ParsedConfigBody> {
+  const { config, json } = parse(text, options);
+  return { config, json: json ?? JSON.stringify(config) };
+}
+
+/** The config, and the trimmed text if it was JSON. */
+function parse(
+  text: string,
+  options: ConfigParseOptions,
+): { config: Record<string, unknown>; json?: string } {
   const limits = { ...DEFAULT_CONFIG_LIMITS, ...options };
   checkConfigLimits(text, limits);
   // trim() removes a leading BOM (U+FEFF is whitespace to JavaScript and to HOCON).
   const trimmed = text.trim();
-  if (trimmed === '') return {};
+  if (trimmed === '') return { config: {} };
   // Only a body that looks like a JSON object is tried as JSON (a failed JSON.parse throws, which is slow).
   if (trimmed.startsWith('{')) {
     try {
       const json: unknown = JSON.parse(trimmed);
-      if (isPlainObject(json)) return json;
+      if (isPlainObject(json)) return { config: json, json: trimmed };
     } catch {
       // HOCON may start with '{' too
     }
   }
-  const cacheKey = `${limits.maxDepth}:${text}`;
-  const cached = parsedHocon.get(cacheKey);
-  if (cached) return cached;
+  // A large text is never cached: looking it up would hash (and flatten) all of it.
+  const cacheKey = text.length <= CACHE_MAX_TEXT ? `${limits.maxDepth}:${text}` : undefined;
+  const cached = cacheKey === undefined ? undefined : parsedHocon.get(cacheKey);
+  if (cached) return { config: cached };
   const value = parseHocon(trimmed, limits.maxDepth);
   if (!isPlainObject(value)) throw new ConfigParseError('the config is not an object');
-  remember(cacheKey, value);
-  return value;
+  if (cacheKey !== undefined) remember(cacheKey, value);
+  return { config: value };
 }
 
 /**

@@ -1,4 +1,4 @@
-export { ConfigParseError, parseConfigText } from './hocon';
+export { ConfigParseError, parseConfigBody, parseConfigText, type ParsedConfigBody } from './hocon';
 export { configParseOptions, type ConfigParseOptions } from './config-limits';
 export { parseByteSize, parseDurationMs } from './units';
 export { CONFIG_DEFAULTS, defaultMaxContexts, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';

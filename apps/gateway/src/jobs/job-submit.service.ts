@@ -4,7 +4,7 @@ import {
   configParseOptions,
   contextSettingsOf,
   normalizeContextSettings,
-  parseConfigText,
+  parseConfigBody,
   type ServerConfig,
 } from '@jobserver/config';
 import { BundleRepository, ContextRepository, JobRepository, type SubmittedJob } from '@jobserver/persistence';
@@ -53,13 +53,12 @@ export class JobSubmitService {
 
   async submit(query: SubmitJobQuery, body: string, principal?: Principal): Promise<HttpAnswer> {
     const sync = query.sync === 'true';
-    const jobConfig = await parseConfigText(body, configParseOptions(this.config));
+    const { config: jobConfig, json: configText } = await parseConfigBody(body, configParseOptions(this.config));
     const placement = this.place(query, jobConfig);
     // Refused before the job is recorded: a job that cannot be queued must not be left QUEUED.
     this.redis.assertReady();
     if (placement.adHoc) await this.assertRoomForContext();
     const jobId = randomUUID();
-    const configText = JSON.stringify(jobConfig);
     const job = {
       id: jobId,
       appName: query.appName,
