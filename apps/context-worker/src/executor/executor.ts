@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { errorInfo, toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
-import type {
-  FromExecutorMessage,
-  JobLogLevel,
-  JobOutcome,
-  ToExecutorMessage,
+import {
+  isFromExecutorMessage,
+  type FromExecutorMessage,
+  type JobLogLevel,
+  type JobOutcome,
+  type ToExecutorMessage,
 } from './executor.messages';
 
 /** Options of an {@link Executor}. */
@@ -202,7 +203,9 @@ export class Executor {
       env: { ...this.options.env },
       resourceLimits: memoryLimitMb ? { maxOldGenerationSizeMb: memoryLimitMb } : undefined,
     });
-    worker.on('message', (message: FromExecutorMessage) => this.onMessage(message));
+    worker.on('message', (message: unknown) => {
+      if (isFromExecutorMessage(message)) this.onMessage(message);
+    });
     worker.on('error', (error: Error) => this.crashes.set(worker, error));
     return new Promise<Worker>((resolve, reject) => {
       let online = false;
