@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { ErrorInfo } from '@jobserver/protocol';
 
 /** Log levels a job's `ctx.log` offers. */
@@ -32,7 +33,16 @@ export interface CancelJobMessage {
   reason: string;
 }
 
-/** Everything the main thread sends to the executor thread. */
+/**
+ * Main thread → executor, the one message on `parentPort`: the port of the private channel that
+ * carries every other message both ways (see executor.channel.ts).
+ */
+export interface ConnectMessage {
+  type: 'connect';
+  port: MessagePort;
+}
+
+/** Everything the main thread sends to the executor thread (on the private channel). */
 export type ToExecutorMessage = RunJobMessage | CancelJobMessage;
 
 /** How a job ended inside the executor. */
