@@ -22,6 +22,12 @@ describe('normalizeContextSettings', () => {
     [{ 'mem-per-node': '1m' }, 'mem-per-node'],
     [{ 'mem-per-node': '100000g' }, 'mem-per-node'],
     [{ 'job-timeout': 'soon' }, 'job-timeout'],
+    [{ 'num-cpu-cores': [1] }, 'num-cpu-cores'],
+    [{ 'num-cpu-cores': true }, 'num-cpu-cores'],
+    [{ 'max-jobs-per-context': '0x10' }, 'max-jobs-per-context'],
+    [{ 'max-jobs-per-context': [[2]] }, 'max-jobs-per-context'],
+    [{ 'mem-per-node': ['512m'] }, 'mem-per-node'],
+    [{ 'job-timeout': ['30s'] }, 'job-timeout'],
   ])('rejects %j naming %s', (settings, key) => {
     expect(() => normalizeContextSettings(settings)).toThrow(InvalidContextSetting);
     expect(() => normalizeContextSettings(settings)).toThrow(key);

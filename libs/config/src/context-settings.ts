@@ -37,7 +37,7 @@ export function normalizeContextSettings(
   }
   for (const key of ['num-cpu-cores', 'max-jobs-per-context']) {
     if (settings[key] === undefined) continue;
-    const n = Number(settings[key]);
+    const n = countOf(settings[key]);
     if (!Number.isInteger(n) || n < 1 || n > 1024) {
       throw new InvalidContextSetting(`${key} must be an integer between 1 and 1024, got ${String(settings[key])}`);
     }
@@ -57,6 +57,15 @@ export function normalizeContextSettings(
     throw new InvalidContextSetting(`job-timeout must be a duration like 30s, got ${String(settings['job-timeout'])}`);
   }
   return settings;
+}
+
+/**
+ * A count setting's number: a number as is, or a string of decimal digits (query params);
+ * `NaN` for anything else (`[1]`, `true`, `0x10`, which `Number()` would have taken).
+ */
+function countOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
 }
 
 /** Reads the limits out of normalized settings. */

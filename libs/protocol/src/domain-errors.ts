@@ -51,6 +51,12 @@ export class ContextStopping extends domainError('ContextStopping', 409) {
     super('Context stop in progress');
   }
 }
+/** A `DELETE /contexts/<name>` reached the context before its `POST` saw it RUNNING. */
+export class ContextStoppedWhileStarting extends domainError('ContextStoppedWhileStarting', 409) {
+  constructor(context: string) {
+    super(`context ${context} was stopped while starting`);
+  }
+}
 export class ClassPathNotFound extends domainError('ClassPathNotFound', 404) {
   constructor(readonly classPath: string) {
     super(`classPath ${classPath} not found`);

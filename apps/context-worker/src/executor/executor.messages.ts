@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { ErrorInfo } from '@jobserver/protocol';
 
 /** Log levels a job's `ctx.log` offers. */
@@ -32,7 +33,16 @@ export interface CancelJobMessage {
   reason: string;
 }
 
-/** Everything the main thread sends to the executor thread. */
+/**
+ * Main thread → executor, the one message on `parentPort`: the port of the private channel that
+ * carries every other message both ways (see executor.channel.ts).
+ */
+export interface ConnectMessage {
+  type: 'connect';
+  port: MessagePort;
+}
+
+/** Everything the main thread sends to the executor thread (on the private channel). */
 export type ToExecutorMessage = RunJobMessage | CancelJobMessage;
 
 /** How a job ended inside the executor. */
@@ -82,3 +92,57 @@ export interface JobLogMessage {
 
 /** Everything the executor thread sends to the main thread. */
 export type FromExecutorMessage = JobStartedMessage | JobValidatingMessage | JobDoneMessage | JobLogMessage;
+
+/**
+ * Whether a message from the executor thread has the shape of a {@link FromExecutorMessage}.
+ * Job code shares the thread and can post anything on `parentPort` (`null`, a `done` without an
+ * outcome, …); the main thread drops what fails this check instead of crashing on it or ending a
+ * job with a malformed outcome.
+ */
+export function isFromExecutorMessage(value: unknown): value is FromExecutorMessage {
+  if (!isRecord(value) || typeof value.jobId !== 'string') return false;
+  switch (value.type) {
+    case 'started':
+    case 'validating':
+      return true;
+    case 'done':
+      return isJobOutcome(value.outcome);
+    case 'log':
+      return LOG_LEVELS.has(value.level) && typeof value.message === 'string';
+    default:
+      return false;
+  }
+}
+
+const LOG_LEVELS: ReadonlySet<unknown> = new Set<JobLogLevel>(['info', 'warn', 'error']);
+
+function isJobOutcome(value: unknown): value is JobOutcome {
+  if (!isRecord(value)) return false;
+  switch (value.kind) {
+    case 'finished':
+      return value.result === undefined || typeof value.result === 'string';
+    case 'failed':
+    case 'load-failed':
+      return isErrorInfo(value.error);
+    case 'invalid':
+      return typeof value.reason === 'string';
+    case 'class-not-found':
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isErrorInfo(value: unknown): value is ErrorInfo {
+  return (
+    isRecord(value) &&
+    typeof value.message === 'string' &&
+    typeof value.errorClass === 'string' &&
+    Array.isArray(value.stack) &&
+    value.stack.every((frame) => typeof frame === 'string')
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

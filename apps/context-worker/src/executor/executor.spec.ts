@@ -13,6 +13,7 @@ const cjs = path.join(tmp, 'jobs.cjs');
 const broken = path.join(tmp, 'broken.mjs');
 
 const ESM_JOBS = `
+import { MessagePort, parentPort } from 'node:worker_threads';
 export const Echo = {
   runJob: (ctx, config) => ({ config, jobId: ctx.jobId, context: ctx.contextName, settings: ctx.settings }),
 };
@@ -39,6 +40,17 @@ export const ReadShared = { runJob: (ctx) => ctx.namedObjects.get('shared') };
 export const AwaitAbort = {
   runJob: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
 };
+export const PostsNull = { runJob() { parentPort.postMessage(null); parentPort.postMessage({ type: 'log' }); return 'after'; } };
+export const ForgesDone = { runJob(ctx, config) { parentPort.postMessage({ type: 'done', jobId: config.victim }); return 'forged'; } };
+export const Deafens = { runJob() { parentPort.removeAllListeners('message'); return 'deaf'; } };
+export const Mutes = { runJob() { parentPort.postMessage = () => {}; MessagePort.prototype.postMessage = () => {}; return 'muted'; } };
+export const ForgesValidDone = {
+  runJob(ctx, config) {
+    parentPort.postMessage({ type: 'done', jobId: config.victim, outcome: { kind: 'finished', result: '"forged"' } });
+    return 'forged';
+  },
+};
+export const Delay = { runJob: (ctx, config) => new Promise((r) => setTimeout(() => r('real'), config.ms)) };
 export const Hang = { runJob: () => new Promise(() => {}) };
 export const Busy = { runJob(ctx, config) { const end = Date.now() + config.ms; while (Date.now() < end); return 'done'; } };
 export const Hog = { runJob() { const hoard = []; for (;;) hoard.push({ i: hoard.length, s: 'x'.repeat(32) + hoard.length }); } };
@@ -286,4 +298,31 @@ describe('Executor', () => {
     expect(await hung.outcome).toMatchObject(stopped);
     expect(await run(executor, 'Echo').outcome).toMatchObject(stopped);
   });
+
+  it('ignores malformed messages a job posts on parentPort: the process and the executor survive', () =>
+    withExecutor(async (executor) => {
+      expect(result(await run(executor, 'PostsNull').outcome)).toBe('after');
+      expect(result(await run(executor, 'Echo').outcome)).toMatchObject({ context: 'ctx1' });
+    }));
+
+  it("does not let a 'done' forged on parentPort end another job: the victim's real outcome wins", () =>
+    withExecutor(async (executor) => {
+      const victim = run(executor, 'Delay', { ms: 300 });
+      await victim.started;
+      expect(result(await run(executor, 'ForgesDone', { victim: victim.id }).outcome)).toBe('forged');
+      expect(result(await run(executor, 'ForgesValidDone', { victim: victim.id }).outcome)).toBe('forged');
+      expect(result(await victim.outcome)).toBe('real');
+    }));
+
+  it("keeps talking to the thread after a job removed parentPort's listeners", () =>
+    withExecutor(async (executor) => {
+      expect(result(await run(executor, 'Deafens').outcome)).toBe('deaf');
+      expect(result(await run(executor, 'Echo').outcome)).toMatchObject({ context: 'ctx1' });
+    }));
+
+  it('hears the outcome of a job that overwrote postMessage, and of the jobs after it', () =>
+    withExecutor(async (executor) => {
+      expect(result(await run(executor, 'Mutes').outcome)).toBe('muted');
+      expect(result(await run(executor, 'Echo').outcome)).toMatchObject({ context: 'ctx1' });
+    }));
 });

@@ -2,10 +2,11 @@
  * Entry of the executor worker thread: runs user jobs away from the context-worker's control
  * plane. Holds the loaded bundles and the context's named objects for the thread's life.
  */
-import { parentPort } from 'node:worker_threads';
+import { MessagePort, parentPort } from 'node:worker_threads';
 import { NamedObjectStore } from '@jobserver/api';
 import type {
   CancelJobMessage,
+  ConnectMessage,
   FromExecutorMessage,
   RunJobMessage,
   ToExecutorMessage,
@@ -50,8 +51,17 @@ class ExecutorThread {
   }
 }
 
-if (parentPort) {
-  const port = parentPort;
-  const thread = new ExecutorThread((message) => port.postMessage(message));
+/**
+ * `MessagePort.prototype.postMessage`, taken before any job code runs: a job that overwrites it
+ * (or the port's own `postMessage`) does not silence the thread.
+ */
+const sendOn: (port: MessagePort, message: FromExecutorMessage) => void = Function.prototype.call.bind(
+  MessagePort.prototype.postMessage,
+);
+
+// The first message on parentPort carries the private channel (executor.channel.ts); nothing
+// else is read from parentPort, which job code can reach.
+parentPort?.once('message', ({ port }: ConnectMessage) => {
+  const thread = new ExecutorThread((message) => sendOn(port, message));
   port.on('message', (message: ToExecutorMessage) => thread.handle(message));
-}
+});

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { errorInfo, toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
+import { openExecutorChannel } from './executor.channel';
 import type {
   FromExecutorMessage,
   JobLogLevel,
@@ -75,6 +76,8 @@ export class Executor {
   /** Why a worker was (or is being) terminated on purpose; absent = it died by itself. */
   private readonly retired = new WeakMap<Worker, ErrorInfo>();
   private readonly crashes = new WeakMap<Worker, Error>();
+  /** Each thread's private channel (job code can reach `parentPort`, not this). */
+  private readonly ports = new WeakMap<Worker, MessagePort>();
   /** Entry modules each thread was asked to import (it keeps them for its life). */
   private readonly loaded = new WeakMap<Worker, Set<string>>();
   private ready: Promise<Worker> | undefined;
@@ -123,7 +126,7 @@ export class Executor {
     return new Promise<JobOutcome>((resolve) => {
       this.jobs.set(request.jobId, { worker, onStarted, onValidating, validating: false, resolve });
       try {
-        worker.postMessage({
+        this.send(worker, {
           type: 'run',
           ...request,
           contextName: this.options.contextName,
@@ -143,7 +146,7 @@ export class Executor {
   /** Aborts the job's `ctx.signal` with `reason`; a no-op for jobs not running. */
   cancel(jobId: string, reason: string): void {
     const job = this.jobs.get(jobId);
-    if (job) job.worker.postMessage({ type: 'cancel', jobId, reason } satisfies ToExecutorMessage);
+    if (job) this.send(job.worker, { type: 'cancel', jobId, reason });
   }
 
   /** Whether the job's `validate` is running (it has not returned yet). */
@@ -202,7 +205,7 @@ export class Executor {
       env: { ...this.options.env },
       resourceLimits: memoryLimitMb ? { maxOldGenerationSizeMb: memoryLimitMb } : undefined,
     });
-    worker.on('message', (message: FromExecutorMessage) => this.onMessage(message));
+    this.ports.set(worker, openExecutorChannel(worker, (message) => this.onMessage(message)));
     worker.on('error', (error: Error) => this.crashes.set(worker, error));
     return new Promise<Worker>((resolve, reject) => {
       let online = false;
@@ -216,6 +219,10 @@ export class Executor {
         reject(this.crashes.get(worker) ?? new Error(`executor exited with code ${code} on start`));
       });
     });
+  }
+
+  private send(worker: Worker, message: ToExecutorMessage): void {
+    this.ports.get(worker)?.postMessage(message);
   }
 
   private onMessage(message: FromExecutorMessage): void {

@@ -224,6 +224,19 @@ describe('serializeResult', () => {
     expect((error as Error).message).toBe('result is 17.2 MB, over max-result-size 16 MB');
   });
 
+  it('stops walking a result soon after it passed the limit (a 2^31-long sparse array took minutes)', () => {
+    let reads = 0;
+    const item = { get v() { reads += 1; return 'x'.repeat(100); } };
+    const items = Array.from({ length: 10_000 }, () => item);
+    expect(() => serializeResult(items, 1000)).toThrow(
+      'result is more than 2 KB, over max-result-size 1000 bytes',
+    );
+    expect(reads).toBeLessThan(30);
+    const sparse: unknown[] = [];
+    sparse.length = 2 ** 31;
+    expect(() => serializeResult(sparse, 1000)).toThrow(ResultTooLarge);
+  });
+
   it('counts UTF-8 bytes and accepts a result of exactly the limit', () => {
     expect(serializeResult('é', 4)).toBe('"é"');
     expect(() => serializeResult('éé', 5)).toThrow(

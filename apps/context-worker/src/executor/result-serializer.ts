@@ -10,8 +10,10 @@ export class ResultTooLarge extends Error {
     readonly bytes: number,
     /** The `max-result-size` limit, in bytes. */
     readonly maxBytes: number,
+    /** True when the walk stopped early and `bytes` is only a lower bound. */
+    readonly partial = false,
   ) {
-    super(sizeMessage(bytes, maxBytes));
+    super(sizeMessage(bytes, maxBytes, partial));
   }
 }
 
@@ -72,7 +74,11 @@ function serialize(value: unknown, maxBytes: number, mode: FallbackMode): string
   return writer.text();
 }
 
-/** Collects JSON text, counting bytes; past the limit it only counts, to report the size. */
+/**
+ * Collects JSON text, counting bytes; past the limit it only counts, to report the size, up to
+ * {@link COUNT_PAST_LIMIT} times the limit: then it stops the walk, so that a result that is cheap
+ * to build but huge to write (a sparse array of length 2^31) costs no more than that.
+ */
 class JsonWriter {
   private readonly parts: string[] = [];
   private bytes = 0;
@@ -82,6 +88,8 @@ class JsonWriter {
   write(chunk: string): void {
     this.bytes += Buffer.byteLength(chunk);
     if (this.bytes <= this.maxBytes) this.parts.push(chunk);
+    const countLimit = COUNT_PAST_LIMIT * this.maxBytes;
+    if (this.bytes > countLimit) throw new ResultTooLarge(countLimit, this.maxBytes, true);
   }
 
   text(): string {
@@ -89,6 +97,9 @@ class JsonWriter {
     return this.parts.join('');
   }
 }
+
+/** How far past `max-result-size` a result's bytes are still counted, as a multiple of it. */
+const COUNT_PAST_LIMIT = 2;
 
 type Container =
   | { kind: 'array'; source: object; items: Iterator<unknown> }
@@ -223,11 +234,11 @@ function safeString(value: unknown): string {
   }
 }
 
-function sizeMessage(bytes: number, maxBytes: number): string {
+function sizeMessage(bytes: number, maxBytes: number, partial: boolean): string {
   let size = formatSize(bytes);
   let limit = formatSize(maxBytes);
   if (size === limit) [size, limit] = [`${bytes} bytes`, `${maxBytes} bytes`];
-  return `result is ${size}, over max-result-size ${limit}`;
+  return `result is ${partial ? 'more than ' : ''}${size}, over max-result-size ${limit}`;
 }
 
 const SIZE_UNITS: ReadonlyArray<[string, number]> = [

@@ -10,6 +10,7 @@ import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver
 import {
   ContextInitError,
   ContextNotFound,
+  ContextStoppedWhileStarting,
   DomainError,
   errorInfo,
   LIVE_CONTEXT_STATES,
@@ -25,6 +26,8 @@ import { RedisReadiness } from '../infra/redis-readiness.service';
 import { CONTEXT_COMMAND_QUEUE, SERVER_CONFIG } from '../infra/tokens';
 
 const ENDED = (e: ContextEvent) => !LIVE_CONTEXT_STATES.includes(e.state);
+/** States a context reaches when a DELETE stops it (a failure is ERROR, with an error). */
+const STOPPED_BY_REQUEST: ReadonlyArray<ContextEvent['state']> = ['STOPPING', 'FINISHED', 'KILLED'];
 /** How long a stop may take beyond the kill grace of its jobs. */
 const STOP_MARGIN_MS = 15_000;
 
@@ -73,6 +76,8 @@ export class ContextService {
       });
     const event = await started.wait(this.config.contextCreationTimeoutMs + 2000);
     if (event?.state === 'RUNNING') return;
+    // A DELETE came first: the client's own doing, not a start-up failure.
+    if (event && !event.error && STOPPED_BY_REQUEST.includes(event.state)) throw new ContextStoppedWhileStarting(name);
     if (!event) {
       await this.contexts.end(row.id, 'ERROR', errorInfo('ContextInitError', 'context creation timed out'));
       await this.sendStop(name);

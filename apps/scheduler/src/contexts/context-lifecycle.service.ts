@@ -92,6 +92,10 @@ export class ContextLifecycleService {
       return null;
     }
     reported.cancel();
+    // A DELETE during start-up kills the worker: that is a stop (stop() ends it FINISHED), not a failure.
+    if (await this.stopRequested(context)) {
+      return errorInfo('ContextStopped', `context ${context.name} was stopped while starting`);
+    }
     if (typeof outcome === 'string') {
       if (await this.hostedByAnother(context, pid)) return null;
       return this.fail(context, errorInfo('ContextInitError', `context worker exited during start-up (${outcome})`));
@@ -133,6 +137,11 @@ export class ContextLifecycleService {
    * for the same context (a re-delivered create whose first start still ran) loses the race to
    * RUNNING and exits, and its exit says nothing about the context.
    */
+  private async stopRequested(context: ContextRecord): Promise<boolean> {
+    const now = await this.contexts.byId(context.id);
+    return !!now && STOPPED_STATES.includes(now.state);
+  }
+
   private async hostedByAnother(context: ContextRecord, pid: number | undefined): Promise<boolean> {
     const now = await this.contexts.byId(context.id);
     return !!now && LIVE_CONTEXT_STATES.includes(now.state) && now.pid !== null && now.pid !== pid;
@@ -181,6 +190,9 @@ export class ContextLifecycleService {
 }
 
 /** The outcome of a start that another scheduler (or an earlier start) settled: null if live. */
+/** States of a context that a stop request moved it to. */
+const STOPPED_STATES: ReadonlyArray<ContextRecord['state']> = ['STOPPING', 'FINISHED', 'KILLED'];
+
 function startedElsewhere(context: ContextRecord, now: ContextRecord | null): ErrorInfo | null {
   if (now && LIVE_CONTEXT_STATES.includes(now.state)) return null;
   return now?.error ?? errorInfo('ContextInitError', `context ${context.name} ended while starting`);
