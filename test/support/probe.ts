@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,4 +72,26 @@ export function descendants(root: number): number[] {
 export function processUid(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('Uid:'))!;
   return Number(line.split(/\s+/)[2]);
+}
+
+/**
+ * Whether OS user `nobody` (uid 65534) can reach the built apps and the workspace's packages:
+ * a clone under a 0700 folder (e.g. `mktemp -d`) cannot run workers as another user at all.
+ */
+export function appsReachableByNobody(): boolean {
+  const root = path.resolve(__dirname, '../..');
+  const files = [
+    path.join(root, 'apps/context-worker/dist/main.js'),
+    path.join(root, 'node_modules/@nestjs/core/package.json'),
+  ];
+  const check = `for (const f of ${JSON.stringify(files)}) require('fs').accessSync(f, require('fs').constants.R_OK)`;
+  let status: number | null = null;
+  try {
+    status = spawnSync(process.execPath, ['-e', check], { uid: 65534, gid: 65534, stdio: 'ignore' }).status;
+  } catch {
+    // not root: no process can be started as another user
+  }
+  if (status === 0) return true;
+  console.warn(`skipped: user nobody cannot read ${root} (a parent folder is closed to other users)`);
+  return false;
 }

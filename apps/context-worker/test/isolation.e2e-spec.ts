@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient, processGone } from '../../../test/support/client';
-import { environNames, probeBundleFile, processUid, secretNames } from '../../../test/support/probe';
+import { environNames, probeBundleFile, processUid, secretNames, appsReachableByNobody } from '../../../test/support/probe';
 import { spawnApp } from '../../../test/support/processes';
 import { eventually, startTestServer, type TestServer } from '../../../test/support/server';
 
@@ -79,7 +79,7 @@ describe('context isolation (local launcher)', () => {
   });
 });
 
-describe('worker-user', () => {
+describe.skipIf(!appsReachableByNobody())('worker-user', () => {
   let server: TestServer;
   let api: JobserverClient;
 

@@ -2,7 +2,7 @@ import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient, processGone } from '../../../test/support/client';
 import { startTestCluster, type TestCluster } from '../../../test/support/cluster';
-import { environNames, probeBundleFile, processUid, secretNames } from '../../../test/support/probe';
+import { environNames, probeBundleFile, processUid, secretNames, appsReachableByNobody } from '../../../test/support/probe';
 import { eventually } from '../../../test/support/server';
 
 const LIVE = `('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`;
@@ -49,7 +49,7 @@ describe('pool worker isolation', () => {
   });
 });
 
-describe('pool worker with worker-user', () => {
+describe.skipIf(!appsReachableByNobody())('pool worker with worker-user', () => {
   let cluster: TestCluster;
   let api: JobserverClient;
 
