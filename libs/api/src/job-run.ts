@@ -6,7 +6,7 @@ import { validationFailure } from './validation';
 /**
  * The server's defaults of the limits a job run honours (README "Configuration":
  * `max-result-size` 16m, `max-error-size` 64k, `validate-timeout` 30s). libs/api imports nothing,
- * so they are repeated here; apps/context-worker/src/executor/job-run-defaults.spec.ts checks that
+ * so they are repeated here; apps/context-worker/src/job-run-defaults.spec.ts checks that
  * they equal libs/config's CONFIG_DEFAULTS.
  */
 export const JOB_RUN_DEFAULTS = {
