@@ -62,3 +62,18 @@ describe('runJobForTest', () => {
     expect(outcome).toEqual({ status: 'VALIDATION FAILED', reason: 'validate did not return within validate-timeout (0.02s)' });
   });
 });
+
+describe('runJobForTest on a job class', () => {
+  it('answers ERROR when the constructor throws, as the server does', async () => {
+    class Broken implements Job {
+      constructor() {
+        throw new TypeError('no constructor for you');
+      }
+      runJob() {
+        return 1;
+      }
+    }
+    const outcome = await runJobForTest(Broken, {});
+    expect(outcome).toMatchObject({ status: 'ERROR', error: { errorClass: 'TypeError', message: 'no constructor for you' } });
+  });
+});

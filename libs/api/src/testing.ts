@@ -1,5 +1,5 @@
-import type { ErrorInfo } from './error-info';
-import { JOB_RUN_DEFAULTS, runJobToOutcome, type JobRunOutcome } from './job-run';
+import { toErrorInfo, type ErrorInfo } from './error-info';
+import { JOB_RUN_DEFAULTS, capOutcome, runJobToOutcome, type JobRunOutcome } from './job-run';
 import { NamedObjectStore } from './named-object-store';
 import type { Job, JobConfig, JobContext, JobLog, NamedObjects } from './types';
 
@@ -42,7 +42,7 @@ const silentLog: JobLog = { info() {}, warn() {}, error() {} };
  * serializer: validate (within `validateTimeoutMs`), then `runJob`, the result serialized within
  * `maxResultSize`. What `runJob` throws (or a result over `maxResultSize`) is answered
  * `{status: 'ERROR', error: {message, errorClass, stack}}`, capped at `maxErrorSize`, as the
- * server answers it; it does not propagate.
+ * server answers it; it does not propagate (nor does a throwing job-class constructor).
  *
  * @example
  * ```ts
@@ -55,10 +55,17 @@ export async function runJobForTest<C = JobConfig, R = unknown>(
   config: C,
   options: TestJobOptions = {},
 ): Promise<TestJobOutcome> {
-  const instance = (typeof job === 'function' ? new job() : job) as unknown as Job;
+  const maxErrorSize = options.maxErrorSize ?? JOB_RUN_DEFAULTS.maxErrorSize;
+  let instance: Job;
+  try {
+    instance = (typeof job === 'function' ? new job() : job) as unknown as Job;
+  } catch (error) {
+    // The server answers a throwing constructor ERROR too.
+    return testOutcome(capOutcome<JobRunOutcome>({ kind: 'failed', error: toErrorInfo(error) }, maxErrorSize));
+  }
   const outcome = await runJobToOutcome(instance, testContext(options), config as JobConfig, {
     maxResultSize: options.maxResultSize ?? JOB_RUN_DEFAULTS.maxResultSize,
-    maxErrorSize: options.maxErrorSize ?? JOB_RUN_DEFAULTS.maxErrorSize,
+    maxErrorSize,
     validateTimeoutMs: options.validateTimeoutMs ?? JOB_RUN_DEFAULTS.validateTimeoutMs,
   });
   return testOutcome(outcome);

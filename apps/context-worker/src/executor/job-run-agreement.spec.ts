@@ -29,7 +29,7 @@ function answer(outcome: JobOutcome): unknown {
   }
 }
 
-async function onExecutor(job: Job, config: Record<string, unknown>): Promise<{ answer: unknown; posted: string[] }> {
+async function onExecutor(job: Job | (() => Job), config: Record<string, unknown>): Promise<{ answer: unknown; posted: string[] }> {
   const request: RunJobMessage = {
     type: 'run', jobId: 'test-job', contextName: 'test-context', entryPath: '/unused', classPath: 'Job',
     config, settings: {}, ...LIMITS,
@@ -37,7 +37,8 @@ async function onExecutor(job: Job, config: Record<string, unknown>): Promise<{ 
   const posted: string[] = [];
   const post = (message: FromExecutorMessage) => void posted.push(message.type);
   const env = { namedObjects: new NamedObjectStore(), signal: new AbortController().signal, post };
-  return { answer: answer(await runLoadedJob(request, () => job, env)), posted };
+  const create = typeof job === 'function' ? job : () => job;
+  return { answer: answer(await runLoadedJob(request, create, env)), posted };
 }
 
 /** Stack frames differ by the caller's frames below runJob; compare the job's own top frame only. */
@@ -92,6 +93,23 @@ describe('runJobForTest and the executor agree', () => {
     const [test, server] = await both(job, {});
     expect(test).toEqual(server);
     expect(test).toHaveProperty('status', 'VALIDATION FAILED');
+  });
+
+  it('on a job class whose constructor throws', async () => {
+    const fixed = new TypeError('no constructor for you');
+    fixed.stack = 'TypeError: no constructor for you\n    at new Broken (file:///job.mjs:1:1)';
+    class Broken implements Job {
+      constructor() {
+        throw fixed;
+      }
+      runJob() {
+        return 1;
+      }
+    }
+    const server = (await onExecutor(() => new Broken(), {})).answer;
+    const test = await runJobForTest(Broken, {}, LIMITS);
+    expect(test).toEqual(server);
+    expect(test).toMatchObject({ status: 'ERROR', error: { errorClass: 'TypeError' } });
   });
 
   it('keeps posting validating and started around the shared runner', async () => {
