@@ -14,3 +14,6 @@ export type {
 export { invalid, valid, validationFailure } from './validation';
 export { NamedObjectStore } from './named-object-store';
 export { runJobForTest, type TestJobOptions, type TestJobOutcome } from './testing';
+export { capErrorInfo, errorInfo, toErrorInfo, type ErrorInfo } from './error-info';
+/** For the server only (the executor's job runner and result serializer); see ./internal.ts. */
+export * as serverInternals from './internal';

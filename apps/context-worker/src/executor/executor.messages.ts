@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { serverInternals } from '@jobserver/api';
 import type { ErrorInfo } from '@jobserver/protocol';
 
 /** Log levels a job's `ctx.log` offers. */
@@ -45,14 +46,12 @@ export interface ConnectMessage {
 /** Everything the main thread sends to the executor thread (on the private channel). */
 export type ToExecutorMessage = RunJobMessage | CancelJobMessage;
 
-/** How a job ended inside the executor. */
+/**
+ * How a job ended inside the executor: the outcomes of the runner shared with `runJobForTest`
+ * (`finished`, `failed`, `invalid`), or that the job could not be loaded.
+ */
 export type JobOutcome =
-  /** `result` is the JSON text of the result; absent when the job returned `undefined`. */
-  | { kind: 'finished'; result?: string }
-  /** `runJob` threw (or its result could not be serialized). */
-  | { kind: 'failed'; error: ErrorInfo }
-  /** `validate` said invalid or threw; `reason` is what it said. */
-  | { kind: 'invalid'; reason: string }
+  | serverInternals.JobRunOutcome
   /** The bundle has no export for the classPath, or the export has no `runJob`. */
   | { kind: 'class-not-found' }
   /** Importing the bundle threw. */

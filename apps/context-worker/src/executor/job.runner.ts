@@ -1,5 +1,5 @@
 import {
-  validationFailure,
+  serverInternals,
   type Job,
   type JobConfig,
   type JobContext,
@@ -7,7 +7,7 @@ import {
   type LogFields,
   type NamedObjects,
 } from '@jobserver/api';
-import { capErrorInfo, errorInfo, toErrorInfo } from '@jobserver/protocol';
+import { toErrorInfo } from '@jobserver/protocol';
 import type {
   FromExecutorMessage,
   JobLogLevel,
@@ -15,7 +15,8 @@ import type {
   RunJobMessage,
 } from './executor.messages';
 import { hasRunJob, type JobFactory } from './job.loader';
-import { serializeLogFields, serializeResult } from './result-serializer';
+
+const { capOutcome, runJobToOutcome, serializeLogFields } = serverInternals;
 
 /** What a job run needs from the executor thread around it. */
 export interface JobRunEnvironment {
@@ -28,75 +29,40 @@ export interface JobRunEnvironment {
 const MAX_LOG_FIELDS_BYTES = 64 * 1024;
 
 /**
- * Runs one loaded job: instantiate, validate, post `started`, `runJob`, serialize the result.
- * Never throws; everything the job does wrong becomes the returned outcome.
+ * Runs one loaded job: instantiate, then the runner shared with `runJobForTest`
+ * (@jobserver/api `serverInternals.runJobToOutcome`: validate, `runJob`, serialize the result,
+ * cap errors), posting `validating` and `started` around it. Never throws; everything the job
+ * does wrong becomes the returned outcome.
  */
 export async function runLoadedJob(
   request: RunJobMessage,
   create: JobFactory,
   env: JobRunEnvironment,
 ): Promise<JobOutcome> {
-  const outcome = await runJobOnce(request, create, env);
-  // A 20 MB message is cut here already, so that it is not even copied to the main thread.
-  const max = request.maxErrorSize;
-  if (max === undefined) return outcome;
-  if (outcome.kind === 'failed') return { ...outcome, error: capErrorInfo(outcome.error, max) };
-  if (outcome.kind === 'invalid') return { ...outcome, reason: capErrorInfo(errorInfo('ValidationFailed', outcome.reason), max).message };
-  return outcome;
-}
-
-async function runJobOnce(request: RunJobMessage, create: JobFactory, env: JobRunEnvironment): Promise<JobOutcome> {
+  let job: unknown;
   try {
-    const job = create();
+    job = create();
     if (!hasRunJob(job)) return { kind: 'class-not-found' };
-    const ctx = jobContext(request, env);
-    const config = request.config as JobConfig;
-    const validates = typeof (job as Job).validate === 'function';
-    if (validates) env.post({ type: 'validating', jobId: request.jobId });
-    const reason = await validationReason(job as Job, ctx, config, request.validateTimeoutMs);
-    if (reason !== null) return { kind: 'invalid', reason };
-    env.signal.throwIfAborted();
-    // After a `validating`, the main thread needs to hear that validate returned.
-    if (request.announceStart !== false || validates) env.post({ type: 'started', jobId: request.jobId });
-    const value: unknown = await (job as Job).runJob(ctx, config);
-    return { kind: 'finished', result: serializeResult(value, request.maxResultSize) };
   } catch (error) {
-    return { kind: 'failed', error: toErrorInfo(error) };
+    // A 20 MB message is cut here already, so that it is not even copied to the main thread.
+    return capOutcome<JobOutcome>({ kind: 'failed', error: toErrorInfo(error) }, request.maxErrorSize);
   }
-}
-
-/**
- * `null` when the job has no `validate` or it passed, else the reason it gave or threw, or that it
- * did not return within `timeoutMs` (a validate that spins never lets this timer fire: the main
- * thread's watchdog replaces the executor then).
- */
-async function validationReason(
-  job: Job,
-  ctx: JobContext,
-  config: JobConfig,
-  timeoutMs: number | undefined,
-): Promise<string | null> {
-  if (typeof job.validate !== 'function') return null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    const validating = Promise.resolve(job.validate(ctx, config));
-    if (timeoutMs === undefined) return validationFailure(await validating);
-    const overrun = new Promise<string>((resolve) => {
-      timer = setTimeout(() => resolve(validateTimeoutMessage(timeoutMs)), timeoutMs);
-    });
-    const answer = await Promise.race([validating.then((result) => ({ result })), overrun]);
-    return typeof answer === 'string' ? answer : validationFailure(answer.result);
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    clearTimeout(timer);
-  }
+  const validates = typeof (job as Job).validate === 'function';
+  return runJobToOutcome(job as Job, jobContext(request, env), request.config as JobConfig, {
+    maxResultSize: request.maxResultSize,
+    maxErrorSize: request.maxErrorSize,
+    validateTimeoutMs: request.validateTimeoutMs,
+    onValidating: () => env.post({ type: 'validating', jobId: request.jobId }),
+    beforeRun: () => {
+      env.signal.throwIfAborted();
+      // After a `validating`, the main thread needs to hear that validate returned.
+      if (request.announceStart !== false || validates) env.post({ type: 'started', jobId: request.jobId });
+    },
+  });
 }
 
 /** The reason of a job whose `validate` did not return within `validate-timeout`. */
-export function validateTimeoutMessage(timeoutMs: number): string {
-  return `validate did not return within validate-timeout (${timeoutMs / 1000}s)`;
-}
+export const validateTimeoutMessage = serverInternals.validateTimeoutMessage;
 
 function jobContext(request: RunJobMessage, env: JobRunEnvironment): JobContext {
   return {

@@ -1,0 +1,80 @@
+/** The error object of API.md: `{message, errorClass, stack}`. */
+export interface ErrorInfo {
+  message: string;
+  errorClass: string;
+  stack: string[];
+}
+
+/** Turns anything thrown into an {@link ErrorInfo} (errorClass = the error's `name`). */
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
+    const e = error as Error;
+    const frames = (e.stack ?? '')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('at '));
+    return { message: String(e.message), errorClass: e.name || 'Error', stack: frames };
+  }
+  return { message: String(error), errorClass: 'Error', stack: [] };
+}
+
+/** An {@link ErrorInfo} with no stack, for errors the server itself reports. */
+export function errorInfo(errorClass: string, message: string): ErrorInfo {
+  return { message, errorClass, stack: [] };
+}
+
+const MAX_ERROR_CLASS_LENGTH = 200;
+const utf8Bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+/** `20.0 MB`, `12.5 KB`, `300 B` (binary units). */
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+/** The longest prefix of `text` whose JSON form takes at most `maxBytes`. */
+function prefixWithin(text: string, maxBytes: number): string {
+  let cut = text.slice(0, Math.max(0, maxBytes));
+  while (cut.length > 0 && utf8Bytes(cut) > maxBytes) {
+    const over = utf8Bytes(cut) - maxBytes;
+    cut = cut.slice(0, Math.max(0, cut.length - Math.max(1, Math.ceil(over / 2))));
+  }
+  // Never end on half a surrogate pair.
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/**
+ * Caps an error object to about `maxBytes` of JSON (`max-error-size`), so that what user code
+ * threw is never stored or published whole when huge. A message over its share is cut and ends
+ * with a note saying so (`… (truncated: 20.0 MB message)`); stack frames are kept, in order,
+ * while they fit. An error within the limit is returned as is.
+ *
+ * @param info - the error object
+ * @param maxBytes - the limit of its JSON form, at least 1 KiB
+ */
+export function capErrorInfo(info: ErrorInfo, maxBytes: number): ErrorInfo {
+  if (utf8Bytes(info) <= maxBytes) return info;
+  const errorClass = String(info.errorClass).slice(0, MAX_ERROR_CLASS_LENGTH);
+  const budget = maxBytes - utf8Bytes({ message: '', errorClass, stack: [] });
+  const frames = info.stack.map(String);
+  const framesBytes = frames.reduce((sum, frame) => sum + utf8Bytes(frame) + 1, 0);
+  let message = String(info.message);
+  const messageBytes = utf8Bytes(message);
+  // The frames may keep up to a quarter of the budget from a message that does not fit.
+  const messageBudget = messageBytes + framesBytes <= budget ? messageBytes : budget - Math.min(framesBytes, Math.floor(budget / 4));
+  if (messageBytes > messageBudget) {
+    const note = `… (truncated: ${sizeText(Buffer.byteLength(message, 'utf8'))} message)`;
+    message = prefixWithin(message, messageBudget - utf8Bytes(note)) + note;
+  }
+  let left = budget - utf8Bytes(message);
+  const stack: string[] = [];
+  for (const frame of frames) {
+    const cost = utf8Bytes(frame) + 1;
+    if (cost > left) break;
+    stack.push(frame);
+    left -= cost;
+  }
+  return { message, errorClass, stack };
+}
