@@ -1,6 +1,6 @@
 import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobserverClient, processGone } from '../../../test/support/client';
+import { JobserverClient, parentPid, processGone } from '../../../test/support/client';
 import { startTestCluster, type TestCluster } from '../../../test/support/cluster';
 import { environNames, probeBundleFile, processUid, secretNames, appsReachableByNobody } from '../../../test/support/probe';
 import { eventually } from '../../../test/support/server';
@@ -40,11 +40,14 @@ describe('pool worker isolation', () => {
   });
 
   it('ends the hosting worker and what its job spawned when the supervisor the orchestrator started is SIGKILLed', async () => {
-    const [idle] = cluster.workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
     expect((await api.post('/contexts/orphaned')).status).toBe(200);
     const [{ pid }] = await cluster.query<{ pid: number }>(`SELECT pid FROM contexts WHERE name = 'orphaned' AND state IN ${LIVE}`);
+    // The orchestrator-started process that supervises the context's worker (not just any live one:
+    // the worker of the previous test's context may still be on its way out).
+    const supervisor = cluster.workers.find((w) => w.pid === parentPid(pid));
+    expect(supervisor).toBeDefined();
     const { pid: sleep } = await run('orphaned', 'Spawn');
-    await cluster.kill(idle);
+    await cluster.kill(supervisor!);
     await eventually(async () => (processGone(pid) && processGone(sleep) ? true : undefined), 15_000);
   });
 });
