@@ -14,3 +14,4 @@ export {
   type SubmittedJob,
 } from './repositories/job.repository';
 export { PersistenceModule } from './persistence.module';
+export { JobLifecycle, type EndOptions, type JobRef, type PublishMode } from './lifecycle/job-lifecycle';

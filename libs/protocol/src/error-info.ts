@@ -78,3 +78,13 @@ export function capErrorInfo(info: ErrorInfo, maxBytes: number): ErrorInfo {
   }
   return { message, errorClass, stack };
 }
+
+/** The `errorClass` of a job that was killed (DELETE, context stop, job-timeout). */
+export const JOB_KILLED_CLASS = 'JobKilled';
+/** The pieces of `Job <id> killed`, the one message of a killed job (also built in SQL from these). */
+export const JOB_KILLED_MESSAGE = { prefix: 'Job ', suffix: ' killed' } as const;
+
+/** `Job <id> killed`: the error a killed job ends with. */
+export function killedError(jobId: string): ErrorInfo {
+  return errorInfo(JOB_KILLED_CLASS, `${JOB_KILLED_MESSAGE.prefix}${jobId}${JOB_KILLED_MESSAGE.suffix}`);
+}
