@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
+import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
 import { connectRedis, EventBus, JobClaims, openEventBus, RedisNames } from '@jobserver/protocol';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from './tokens';
@@ -37,10 +38,11 @@ export class InfraModule {
             ),
           inject: [REDIS],
         },
+        JOB_LIFECYCLE_PROVIDER,
         RedisCloser,
         { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobClaims],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobLifecycle, JobClaims],
     };
   }
 }

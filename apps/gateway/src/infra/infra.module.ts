@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
+import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
 import { connectRedis, EventBus, JobClaims, openEventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
@@ -59,12 +60,13 @@ export class InfraModule {
             ),
           inject: [REDIS],
         },
+        JOB_LIFECYCLE_PROVIDER,
         { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
         RedisCloser,
         RedisReadiness,
         { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, EventWaiter, JobClaims, RedisReadiness],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, JobLifecycle, EventWaiter, JobClaims, RedisReadiness],
     };
   }
 }

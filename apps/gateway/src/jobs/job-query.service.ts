@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { JobRepository } from '@jobserver/persistence';
-import { EventBus, isJobStatus, JobClaims, JobNotFound, NoRunningJob } from '@jobserver/protocol';
+import { JobLifecycle, JobRepository } from '@jobserver/persistence';
+import { EventBus, isJobStatus, JobClaims, JobNotFound, killedError, NoRunningJob } from '@jobserver/protocol';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { SERVER_CONFIG } from '../infra/tokens';
 import type { ListJobsQuery } from './dto/list-jobs.query';
-import { killedError, toJobReport, toJobSummary } from './job.responses';
+import { toJobReport, toJobSummary } from './job.responses';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,6 +18,7 @@ export class JobQueryService {
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly jobs: JobRepository,
     private readonly bus: EventBus,
+    private readonly lifecycle: JobLifecycle,
     private readonly claims: JobClaims,
     private readonly owners: OwnerScope,
     private readonly redis: RedisReadiness,
@@ -63,10 +64,7 @@ export class JobQueryService {
     this.redis.assertReady();
     // A queued job that no worker has taken yet is taken by this DELETE: it will never run.
     if (job.status === 'QUEUED' && (await this.claims.take(jobId, 'killed'))) {
-      const killed = { status: 'KILLED' as const, error: killedError(jobId) };
-      if (await this.jobs.end(jobId, killed)) {
-        await this.bus.publish({ kind: 'job', jobId, context: job.contextName, adHoc: job.adHoc, ...killed });
-      }
+      await this.lifecycle.end({ jobId, context: job.contextName, adHoc: job.adHoc }, { status: 'KILLED', error: killedError(jobId) });
       return;
     }
     // Running (a job shows RUNNING only once it has run a moment): its worker cancels it.

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver/persistence';
+import { ContextRepository, JobLifecycle, type ContextRecord } from '@jobserver/persistence';
 import {
   errorInfo,
   EventBus,
@@ -27,7 +27,7 @@ export class ContextLifecycleService {
     @Inject(LAUNCHER) private readonly launcher: Launcher,
     private readonly leases: SchedulerLeases,
     private readonly contexts: ContextRepository,
-    private readonly jobs: JobRepository,
+    private readonly jobLifecycle: JobLifecycle,
     private readonly bus: EventBus,
     private readonly waiter: EventWaiter,
     private readonly queues: ContextQueues,
@@ -176,11 +176,7 @@ export class ContextLifecycleService {
     jobError?: ErrorInfo,
   ): Promise<void> {
     const endedHere = await this.contexts.end(context.id, state, error);
-    const ended = await this.jobs.endActiveOfContext(context.name, { status: jobStatus, error: jobError }, context.id);
-    for (const jobId of ended) {
-      const error = jobError ?? errorInfo('JobKilled', `Job ${jobId} killed`);
-      await this.bus.publish({ kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status: jobStatus, error });
-    }
+    await this.jobLifecycle.endActiveOfContext(context, jobStatus, jobError, context.id);
     if (endedHere) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state, error: error ?? undefined });
     }

@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
+import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
 import { connectRedis, EventBus, openEventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
 import type Redis from 'ioredis';
 import { ContextQueues } from './context-queues';
@@ -40,6 +41,7 @@ export class InfraModule {
             ),
           inject: [REDIS],
         },
+        JOB_LIFECYCLE_PROVIDER,
         { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
         { provide: ContextQueues, useFactory: (redis: Redis) => new ContextQueues(redis, names), inject: [REDIS] },
         {
@@ -49,7 +51,7 @@ export class InfraModule {
         },
         RedisCloser,
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, EventWaiter, ContextQueues, SchedulerLeases],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobLifecycle, EventWaiter, ContextQueues, SchedulerLeases],
     };
   }
 }

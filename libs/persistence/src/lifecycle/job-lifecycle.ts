@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
-import { killedError, type ErrorInfo, type EventBus, type JobEvent, type JobRejection } from '@jobserver/protocol';
-import type { JobEnding, JobRepository } from '../repositories/job.repository';
+import { Logger, type Provider } from '@nestjs/common';
+import { EventBus, killedError, type ErrorInfo, type JobEvent, type JobRejection } from '@jobserver/protocol';
+import { JobRepository, type JobEnding } from '../repositories/job.repository';
 
 /** The job a transition is about: its id, its context's name, and whether that context is ad hoc. */
 export interface JobRef {
@@ -96,3 +96,10 @@ export class JobLifecycle {
       .catch((err: unknown) => this.logger.error({ err, jobId: event.jobId, context: event.context }, 'publish failed'));
   }
 }
+
+/** The Nest provider of {@link JobLifecycle}, for the infra module of each app (which provides the EventBus). */
+export const JOB_LIFECYCLE_PROVIDER: Provider = {
+  provide: JobLifecycle,
+  useFactory: (jobs: JobRepository, bus: EventBus) => new JobLifecycle(jobs, bus),
+  inject: [JobRepository, EventBus],
+};
