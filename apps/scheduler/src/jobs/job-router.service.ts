@@ -5,7 +5,6 @@ import {
   ContextExists,
   toErrorInfo,
   type ErrorInfo,
-  type JobRejection,
   type SubmitMessage,
 } from '@jobserver/protocol';
 import { ContextLifecycleService } from '../contexts/context-lifecycle.service';
@@ -59,9 +58,9 @@ export class JobRouterService {
     }
   }
 
-  private async reject(message: SubmitMessage, error: ErrorInfo, rejection?: JobRejection): Promise<void> {
+  private async reject(message: SubmitMessage, error: ErrorInfo): Promise<void> {
     this.logger.warn({ jobId: message.jobId, context: message.context, reason: error.message }, 'job rejected');
     const job = { jobId: message.jobId, context: message.context, adHoc: message.adHoc };
-    await this.jobLifecycle.end(job, { status: 'ERROR', error }, { rejection });
+    await this.jobLifecycle.end(job, { status: 'ERROR', error });
   }
 }

@@ -69,14 +69,6 @@ export class JobRepository {
     return rows[0]?.bundle_sha ?? null;
   }
 
-  async insert(job: NewJob): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner)
-       VALUES ($1, $2, $3, $4, $5, $6, 'QUEUED', $7, $8)`,
-      [job.id, job.appName, job.bundleSha, job.classPath, job.contextName, job.adHoc, job.config, job.owner ?? null],
-    );
-  }
-
   byId(id: string): Promise<JobRecord | null> {
     return this.repo.findOneBy({ id });
   }
