@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
 import { ContextRepository, JobLifecycle, type ContextRecord } from '@jobserver/persistence';
-import { EventBus, RedisNames, toErrorInfo } from '@jobserver/protocol';
+import { RedisNames, toErrorInfo } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { hostname } from 'node:os';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';

@@ -1,7 +1,8 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
-import { connectRedis, EventBus, JobClaims, openEventBus, RedisNames } from '@jobserver/protocol';
+import { RedisNames } from '@jobserver/protocol';
+import { connectRedis, EventBus, JobClaims, openEventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from './tokens';
 

@@ -1,15 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
 import { JobLifecycle, type ContextRecord, type JobEnding } from '@jobserver/persistence';
-import {
-  capErrorInfo,
-  errorInfo,
-  JobClaims,
-  killedError,
-  toErrorInfo,
-  type ContextJobMessage,
-  type JobRejection,
-} from '@jobserver/protocol';
+import { capErrorInfo, errorInfo, killedError, toErrorInfo, type ContextJobMessage, type JobRejection } from '@jobserver/protocol';
+import { JobClaims } from '@jobserver/protocol/redis';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
 import { ExecutorService } from '../context/executor.service';
 import type { RunHooks } from '../executor/executor';

@@ -1,14 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { ContextRepository, JobLifecycle, type ContextRecord } from '@jobserver/persistence';
-import {
-  errorInfo,
-  EventBus,
-  EventWaiter,
-  LIVE_CONTEXT_STATES,
-  type ContextState,
-  type ErrorInfo,
-} from '@jobserver/protocol';
+import { errorInfo, EventWaiter, LIVE_CONTEXT_STATES, type ContextState, type ErrorInfo } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import { ContextQueues } from '../infra/context-queues';
 import { SchedulerLeases } from '../infra/redis-lease';
 import { LAUNCHER, SERVER_CONFIG } from '../infra/tokens';

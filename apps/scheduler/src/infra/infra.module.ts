@@ -1,7 +1,8 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
-import { connectRedis, EventBus, openEventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
+import { EventWaiter, RedisNames } from '@jobserver/protocol';
+import { connectRedis, EventBus, openEventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { ContextQueues } from './context-queues';
 import { SchedulerLeases } from './redis-lease';

@@ -1,5 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { EventBus, killedError, type ErrorInfo, type JobEvent, type JobRejection } from '@jobserver/protocol';
+import { killedError, type ErrorInfo, type JobEvent, type JobRejection } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import { JobRepository, type JobEnding } from '../repositories/job.repository';
 
 /** The job a transition is about: its id, its context's name, and whether that context is ad hoc. */
