@@ -6,7 +6,7 @@ import { RedisNames, type JobEvent } from '@jobserver/protocol';
 import { connectRedis, openEventBus, type EventBus } from '@jobserver/protocol/redis';
 import { testDatabase, testRedis } from '../../../test/support/services';
 import { openDataSource, runMigrations } from './data-source';
-import { JobLifecycle } from './lifecycle/job-lifecycle';
+import { JobLifecycle } from './lifecycle/job.lifecycle';
 import { JobRepository } from './repositories/job.repository';
 
 describe('JobLifecycle on Postgres and Redis', () => {
