@@ -44,7 +44,19 @@ module.exports = tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis', 'pg', '@jobserver/persistence', '@jobserver/config', '@jobserver/bundle'] },
+        {
+          patterns: [
+            '@nestjs/*',
+            'typeorm',
+            'bullmq',
+            'ioredis',
+            'pg',
+            '@jobserver/persistence',
+            '@jobserver/config',
+            '@jobserver/bundle',
+            '@jobserver/protocol/redis',
+          ],
+        },
       ],
     },
   },

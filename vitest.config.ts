@@ -13,12 +13,14 @@ const swcPlugin = () =>
   });
 
 // Unit and integration tests import libs from source; e2e tests start the built apps.
-const alias = Object.fromEntries(
-  ['api', 'protocol', 'config', 'persistence', 'bundle'].map((lib) => [
+// `@jobserver/protocol/redis` comes first: `@jobserver/protocol` would match it as a prefix.
+const alias = Object.fromEntries([
+  ['@jobserver/protocol/redis', new URL('./libs/protocol/src/redis.ts', import.meta.url).pathname],
+  ...['api', 'protocol', 'config', 'persistence', 'bundle'].map((lib) => [
     `@jobserver/${lib}`,
     new URL(`./libs/${lib}/src/index.ts`, import.meta.url).pathname,
   ]),
-);
+]);
 
 export default defineConfig({
   plugins: [swcPlugin()],

@@ -1,4 +1,4 @@
-import { probeRedis } from '@jobserver/protocol';
+import { probeRedis } from '@jobserver/protocol/redis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { BundleEntity } from './entities/bundle.entity';

@@ -14,3 +14,4 @@ export {
   type SubmittedJob,
 } from './repositories/job.repository';
 export { PersistenceModule } from './persistence.module';
+export { JobLifecycle, JOB_LIFECYCLE_PROVIDER, type EndOptions, type JobRef, type PublishMode } from './lifecycle/job.lifecycle';

@@ -24,6 +24,14 @@ describe('JobRepository and ContextRepository on Postgres', () => {
     await db?.drop();
   });
 
+  /** Records a QUEUED job straight in SQL (JobRepository's only INSERT is insertSubmitted). */
+  const insert = (job: ReturnType<typeof newJob>) =>
+    ds.query(
+      `INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config)
+       VALUES ($1, $2, $3, $4, $5, $6, 'QUEUED', $7)`,
+      [job.id, job.appName, job.bundleSha, job.classPath, job.contextName, job.adHoc, job.config],
+    );
+
   const newJob = (contextName = 'c1') => ({
     id: randomUUID(),
     appName: 'app',
@@ -36,7 +44,7 @@ describe('JobRepository and ContextRepository on Postgres', () => {
 
   it('moves a job QUEUED → RUNNING → FINISHED once, keeping config text as posted', async () => {
     const job = newJob();
-    await jobs.insert(job);
+    await insert(job);
     expect(await jobs.markRunning(job.id, new Date())).toBe(true);
     expect(await jobs.markRunning(job.id, new Date())).toBe(false);
     expect(await jobs.end(job.id, { status: 'FINISHED', result: '{"z":1,"a":2}' })).toBe(true);
@@ -48,15 +56,15 @@ describe('JobRepository and ContextRepository on Postgres', () => {
 
   it('does not run a job that was killed while queued', async () => {
     const job = newJob();
-    await jobs.insert(job);
+    await insert(job);
     await jobs.end(job.id, { status: 'KILLED', error: { message: 'killed', errorClass: 'JobKilled', stack: [] } });
     expect(await jobs.markRunning(job.id, new Date())).toBe(false);
   });
 
   it('lists newest first and filters by status', async () => {
     const [a, b] = [newJob('c2'), newJob('c2')];
-    await jobs.insert(a);
-    await jobs.insert(b);
+    await insert(a);
+    await insert(b);
     const listed = await jobs.list(2);
     expect(listed.map((j) => j.id)).toEqual([b.id, a.id]);
     const queued = await jobs.list(50, 'QUEUED');

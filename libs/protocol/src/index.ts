@@ -1,9 +1,8 @@
+/** `@jobserver/protocol`: types and pure helpers, no Redis client (that is `@jobserver/protocol/redis`). */
 export * from './statuses';
 export * from './error-info';
 export * from './names';
 export * from './messages';
 export * from './parse';
 export * from './domain-errors';
-export * from './event-bus';
 export * from './event-waiter';
-export * from './job-claims';

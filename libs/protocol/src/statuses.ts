@@ -2,7 +2,6 @@
 export const JOB_STATUSES = ['QUEUED', 'RUNNING', 'FINISHED', 'ERROR', 'KILLED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['FINISHED', 'ERROR', 'KILLED'];
-export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'RUNNING'];
 
 export const CONTEXT_STATES = [
   'STARTED',

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver/persistence';
-import { EventBus, RedisNames, toErrorInfo } from '@jobserver/protocol';
+import { ContextRepository, JobLifecycle, type ContextRecord } from '@jobserver/persistence';
+import { RedisNames, toErrorInfo } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { hostname } from 'node:os';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
@@ -25,7 +26,7 @@ export class ContextHostService {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly names: RedisNames,
     private readonly contexts: ContextRepository,
-    private readonly jobs: JobRepository,
+    private readonly jobLifecycle: JobLifecycle,
     private readonly bus: EventBus,
     private readonly executors: ExecutorService,
     private readonly runs: JobRunService,
@@ -88,11 +89,7 @@ export class ContextHostService {
     await this.runs.abortAll(force ? 0 : this.config.killGraceMs);
     await this.executors.stop();
     await this.runs.settled();
-    const killed = await this.jobs.endActiveOfContext(context.name, { status: 'KILLED' });
-    for (const jobId of killed) {
-      const error = { message: `Job ${jobId} killed`, errorClass: 'JobKilled', stack: [] };
-      await this.bus.publish({ kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status: 'KILLED', error });
-    }
+    await this.jobLifecycle.endActiveOfContext(context, 'KILLED');
     clearInterval(this.heartbeat);
     await this.redis.del(this.names.heartbeatKey(context.name));
     if (await this.contexts.end(context.id, 'FINISHED')) {

@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { EventBus, type WorkerControl } from '@jobserver/protocol';
+import { type WorkerControl } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import { JobRunService } from '../jobs/job-run.service';
 import { ContextHostService } from './context-host.service';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
 import { ContextRepository, type ContextRecord } from '@jobserver/persistence';
-import { EventBus } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import { Executor } from '../executor/executor';
 import { SERVER_CONFIG } from '../infra/tokens';
 

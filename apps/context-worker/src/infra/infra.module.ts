@@ -1,6 +1,8 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { connectRedis, EventBus, JobClaims, openEventBus, RedisNames } from '@jobserver/protocol';
+import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
+import { RedisNames } from '@jobserver/protocol';
+import { connectRedis, EventBus, JobClaims, openEventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from './tokens';
 
@@ -37,10 +39,11 @@ export class InfraModule {
             ),
           inject: [REDIS],
         },
+        JOB_LIFECYCLE_PROVIDER,
         RedisCloser,
         { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobClaims],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobLifecycle, JobClaims],
     };
   }
 }

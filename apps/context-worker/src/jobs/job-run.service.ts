@@ -1,16 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { JobRepository, type ContextRecord, type JobEnding } from '@jobserver/persistence';
-import {
-  capErrorInfo,
-  errorInfo,
-  EventBus,
-  JobClaims,
-  toErrorInfo,
-  type ContextJobMessage,
-  type JobEvent,
-  type JobRejection,
-} from '@jobserver/protocol';
+import { JobLifecycle, type ContextRecord, type JobEnding } from '@jobserver/persistence';
+import { capErrorInfo, errorInfo, killedError, toErrorInfo, type ContextJobMessage, type JobRejection } from '@jobserver/protocol';
+import { JobClaims } from '@jobserver/protocol/redis';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
 import { ExecutorService } from '../context/executor.service';
 import type { RunHooks } from '../executor/executor';
@@ -48,8 +40,7 @@ export class JobRunService {
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
-    private readonly jobs: JobRepository,
-    private readonly bus: EventBus,
+    private readonly jobLifecycle: JobLifecycle,
     private readonly bundles: BundleCacheService,
     private readonly executors: ExecutorService,
     private readonly claims: JobClaims,
@@ -70,7 +61,7 @@ export class JobRunService {
    * replacing the executor. A job claimed but not yet in the executor (its bundle still loading)
    * is not run at all, or aborted as soon as it starts. Returns false if the job is not running here.
    */
-  cancel(jobId: string, message = `Job ${jobId} killed`): boolean {
+  cancel(jobId: string, message = killedError(jobId).message): boolean {
     if (!this.claimed.has(jobId) || this.cancelled.has(jobId)) return false;
     this.cancelled.set(jobId, message);
     if (this.executors.executor.runningJobIds().includes(jobId)) this.abort(jobId, message);
@@ -84,7 +75,7 @@ export class JobRunService {
   async abortAll(graceMs: number): Promise<void> {
     this.stopping = true;
     for (const jobId of this.claimed) {
-      const message = `Job ${jobId} killed`;
+      const message = killedError(jobId).message;
       this.cancelled.set(jobId, message);
       this.aborted.add(jobId);
       if (this.executors.executor.runningJobIds().includes(jobId)) this.executors.executor.cancel(jobId, message);
@@ -116,7 +107,7 @@ export class JobRunService {
     // Postgres hears RUNNING only from jobs that outlive a short delay: a quick job goes from
     // QUEUED to its end in one write (the Redis claim already guards against running it twice).
     const running = setTimeout(() => {
-      this.jobs.markRunning(jobId, startTime).catch((err: unknown) =>
+      this.jobLifecycle.running(jobId, startTime).catch((err: unknown) =>
         this.logger.error({ err, jobId, context: context.name }, 'marking the job RUNNING failed'),
       );
     }, RUNNING_WRITE_DELAY_MS);
@@ -126,7 +117,7 @@ export class JobRunService {
     const needsStart = message.notifyStart !== false || timeoutMs !== undefined;
     let timer: NodeJS.Timeout | undefined;
     const onStarted = () => {
-      if (message.notifyStart !== false) this.publish({ jobId, status: 'RUNNING', startTime: startTime.toISOString() });
+      if (message.notifyStart !== false) this.jobLifecycle.announceRunning(this.ref(jobId), startTime);
       const cancelled = this.cancelled.get(jobId);
       if (cancelled !== undefined) this.abort(jobId, cancelled);
       if (timeoutMs) {
@@ -155,21 +146,20 @@ export class JobRunService {
     this.cancelled.delete(jobId);
     this.aborted.delete(jobId);
     this.validateOverran.delete(jobId);
-    if (await this.recordEnding(jobId, ending, startTime)) {
-      this.publish({ jobId, status: ending.status, result: ending.result ?? undefined, error: ending.error ?? undefined, rejection: ending.rejection });
-    }
+    await this.recordEnding(jobId, ending, startTime);
     this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
   }
 
   /**
    * Records a job's end, retrying while Postgres fails (an outage): the job ran, its outcome must
    * not be lost to a restart. Gives up after ENDING_RETRY_MS, or at once when the worker stops.
+   * The end is published in the background once recorded (if the job had not ended already).
    */
-  private async recordEnding(jobId: string, ending: JobEnding, startTime: Date): Promise<boolean> {
+  private async recordEnding(jobId: string, ending: Ending, startTime: Date): Promise<boolean> {
     const until = Date.now() + ENDING_RETRY_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.jobs.end(jobId, ending, startTime);
+        return await this.jobLifecycle.end(this.ref(jobId), ending, { startTime, rejection: ending.rejection, publish: 'background' });
       } catch (err) {
         if (this.stopping || Date.now() > until) throw err;
         if (attempt === 0) this.logger.warn({ err, jobId, context: this.context?.name }, 'recording the job end failed; retrying');
@@ -250,7 +240,7 @@ export class JobRunService {
   }
 
   private uncappedEnding(jobId: string, classPath: string, outcome: JobOutcome): Ending {
-    const killed = this.cancelled.get(jobId) ?? (this.stopping ? `Job ${jobId} killed` : undefined);
+    const killed = this.cancelled.get(jobId) ?? (this.stopping ? killedError(jobId).message : undefined);
     if (killed) return { status: 'KILLED', error: errorInfo('JobKilled', killed) };
     if (this.validateOverran.has(jobId)) {
       const reason = validateTimeoutMessage(this.config.validateTimeoutMs);
@@ -272,10 +262,8 @@ export class JobRunService {
     }
   }
 
-  private publish(event: Omit<JobEvent, 'kind' | 'context' | 'adHoc'>): void {
-    const context = this.context!;
-    this.bus
-      .publish({ kind: 'job', context: context.name, adHoc: context.adHoc, ...event })
-      .catch((err: unknown) => this.logger.error({ err, jobId: event.jobId, context: context.name }, 'publish failed'));
+  /** The job as the lifecycle names it: in this worker's context. */
+  private ref(jobId: string): { jobId: string; context: string; adHoc: boolean } {
+    return { jobId, context: this.context!.name, adHoc: this.context!.adHoc };
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { EventBus, RedisNames, TooManyFailures } from '@jobserver/protocol';
+import { RedisNames, TooManyFailures } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 

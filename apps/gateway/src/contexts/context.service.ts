@@ -18,7 +18,8 @@ import {
   type ContextEvent,
 } from '@jobserver/protocol';
 import type { Queue } from 'bullmq';
-import { EventWaiter, JobClaims } from '@jobserver/protocol';
+import { EventWaiter } from '@jobserver/protocol';
+import { StartedJobs } from '../infra/started-jobs.service';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { assertContextName, isStoredContextName } from '../infra/names';
@@ -45,7 +46,7 @@ export class ContextService {
     private readonly contexts: ContextRepository,
     private readonly jobs: JobRepository,
     private readonly waiter: EventWaiter,
-    private readonly claims: JobClaims,
+    private readonly started: StartedJobs,
     private readonly owners: OwnerScope,
     private readonly redis: RedisReadiness,
   ) {}
@@ -96,8 +97,7 @@ export class ContextService {
     // Jobs that started less than 50 ms ago are RUNNING by their claim, not yet by their record.
     const [running, queued] = await Promise.all([this.jobs.countRunning(name), this.jobs.queuedOfContext(name)]);
     // While Redis is down the records alone answer (claims of just-started jobs are not counted).
-    const started = this.redis.isReady() ? await this.claims.started(queued) : new Set<string>();
-    return { context, runningJobs: running + started.size };
+    return { context, runningJobs: running + (await this.started.of(queued)).size };
   }
 
   /**

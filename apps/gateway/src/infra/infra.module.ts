@@ -1,10 +1,13 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { connectRedis, EventBus, JobClaims, openEventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
+import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
+import { EventWaiter, RedisNames } from '@jobserver/protocol';
+import { connectRedis, EventBus, JobClaims, openEventBus } from '@jobserver/protocol/redis';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 
 import { RedisReadiness } from './redis-readiness.service';
+import { StartedJobs } from './started-jobs.service';
 import { CONTEXT_COMMAND_QUEUE, REDIS, SERVER_CONFIG, SUBMIT_QUEUE } from './tokens';
 
 /**
@@ -59,12 +62,14 @@ export class InfraModule {
             ),
           inject: [REDIS],
         },
+        JOB_LIFECYCLE_PROVIDER,
         { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
         RedisCloser,
         RedisReadiness,
+        StartedJobs,
         { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, EventWaiter, JobClaims, RedisReadiness],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, JobLifecycle, EventWaiter, JobClaims, RedisReadiness, StartedJobs],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventBus, ServiceUnavailable } from '@jobserver/protocol';
+import { ServiceUnavailable } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS } from './tokens';
 

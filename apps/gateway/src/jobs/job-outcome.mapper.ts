@@ -5,10 +5,11 @@ import {
   ContextNotFound,
   ContextStopping,
   errorInfo,
+  killedError,
   ValidationFailed,
   type JobEvent,
 } from '@jobserver/protocol';
-import { killedError, NOT_DONE } from './job.responses';
+import { NOT_DONE } from './job.responses';
 
 /** What the controller sends: a status, a body and maybe a Location header. */
 export interface HttpAnswer {

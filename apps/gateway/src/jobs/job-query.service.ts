@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { JobRepository } from '@jobserver/persistence';
-import { EventBus, isJobStatus, JobClaims, JobNotFound, NoRunningJob } from '@jobserver/protocol';
+import { JobLifecycle, JobRepository } from '@jobserver/persistence';
+import { isJobStatus, JobNotFound, killedError, NoRunningJob } from '@jobserver/protocol';
+import { EventBus, JobClaims } from '@jobserver/protocol/redis';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { RedisReadiness } from '../infra/redis-readiness.service';
+import { StartedJobs } from '../infra/started-jobs.service';
 import { SERVER_CONFIG } from '../infra/tokens';
 import type { ListJobsQuery } from './dto/list-jobs.query';
-import { killedError, toJobReport, toJobSummary } from './job.responses';
+import { toJobReport, toJobSummary } from './job.responses';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,8 +20,10 @@ export class JobQueryService {
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly jobs: JobRepository,
     private readonly bus: EventBus,
+    private readonly lifecycle: JobLifecycle,
     private readonly claims: JobClaims,
     private readonly owners: OwnerScope,
+    private readonly started: StartedJobs,
     private readonly redis: RedisReadiness,
   ) {}
 
@@ -34,19 +38,15 @@ export class JobQueryService {
       status === 'RUNNING' ? this.jobs.list(limit, 'QUEUED', owner) : undefined,
     ]);
     const all = queued ? [...jobs, ...queued] : jobs;
-    const started = await this.startedClaims(all.filter((j) => j.status === 'QUEUED').map((j) => j.id));
-    const shown = all
-      .map((job) => (started.has(job.id) ? { ...job, status: 'RUNNING' as const } : job))
-      .filter((job) => !status || job.status === status);
+    const shown = (await this.started.merge(all)).filter((job) => !status || job.status === status);
     if (queued) shown.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     return shown.slice(0, limit).map(toJobSummary);
   }
 
   async report(jobId: string, principal?: Principal): Promise<Record<string, unknown>> {
     const job = await this.find(jobId, principal);
-    // A job's record says RUNNING once it has run 50 ms; its claim says so from its first moment.
-    const started = job.status === 'QUEUED' && (await this.startedClaims([jobId])).has(jobId);
-    return toJobReport(started ? { ...job, status: 'RUNNING' } : job, this.config.apiCompat);
+    const [shown] = await this.started.merge([job]);
+    return toJobReport(shown!, this.config.apiCompat);
   }
 
   async postedConfig(jobId: string, principal?: Principal): Promise<unknown> {
@@ -63,19 +63,11 @@ export class JobQueryService {
     this.redis.assertReady();
     // A queued job that no worker has taken yet is taken by this DELETE: it will never run.
     if (job.status === 'QUEUED' && (await this.claims.take(jobId, 'killed'))) {
-      const killed = { status: 'KILLED' as const, error: killedError(jobId) };
-      if (await this.jobs.end(jobId, killed)) {
-        await this.bus.publish({ kind: 'job', jobId, context: job.contextName, adHoc: job.adHoc, ...killed });
-      }
+      await this.lifecycle.end({ jobId, context: job.contextName, adHoc: job.adHoc }, { status: 'KILLED', error: killedError(jobId) });
       return;
     }
     // Running (a job shows RUNNING only once it has run a moment): its worker cancels it.
     await this.bus.sendControl({ type: 'cancel', context: job.contextName, jobId, reason: 'killed' });
-  }
-
-  /** Jobs of `ids` a worker has begun; while Redis is down, none (the records alone answer). */
-  private startedClaims(ids: string[]): Promise<Set<string>> {
-    return this.redis.isReady() ? this.claims.started(ids) : Promise.resolve(new Set());
   }
 
   /** The job, if the principal may see it. @throws JobNotFound */

@@ -7,7 +7,7 @@ import {
   parseConfigBody,
   type ServerConfig,
 } from '@jobserver/config';
-import { BundleRepository, ContextRepository, JobRepository, type SubmittedJob } from '@jobserver/persistence';
+import { BundleRepository, ContextRepository, JobLifecycle, JobRepository, type SubmittedJob } from '@jobserver/persistence';
 import {
   BundleNotFound,
   ContextNotFound,
@@ -45,6 +45,7 @@ export class JobSubmitService {
     private readonly bundles: BundleRepository,
     private readonly contexts: ContextRepository,
     private readonly jobs: JobRepository,
+    private readonly lifecycle: JobLifecycle,
     private readonly waiter: EventWaiter,
     private readonly answers: JobOutcomeMapper,
     private readonly owners: OwnerScope,
@@ -82,9 +83,11 @@ export class JobSubmitService {
       .catch(async (error: unknown) => {
         // Redis went down since the readiness check: the recorded job never reached the scheduler.
         // End it now (else the stranded-job sweeper does, ~30 s later); the client gets the 503.
+        // Nobody can hear an event on the Redis that just failed: none is published.
         pending.cancel();
         const notQueued = { status: 'ERROR' as const, error: errorInfo('ServiceUnavailable', 'the job could not be queued') };
-        await this.jobs.end(jobId, notQueued).catch(() => false);
+        const ref = { jobId, context: job.contextName, adHoc: job.adHoc };
+        await this.lifecycle.end(ref, notQueued, { publish: 'none' }).catch(() => false);
         throw error;
       });
     const timeoutMs = sync ? this.syncTimeout(query) : this.config.acceptTimeoutMs;

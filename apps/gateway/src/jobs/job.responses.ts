@@ -1,6 +1,6 @@
 import type { ApiCompat } from '@jobserver/config';
 import type { JobRecord, JobSummary } from '@jobserver/persistence';
-import { errorInfo, type ErrorInfo } from '@jobserver/protocol';
+import { errorInfo, killedError } from '@jobserver/protocol';
 
 export const NOT_DONE = 'Job not done yet';
 
@@ -21,10 +21,6 @@ export function toJobSummary(job: JobSummary): Record<string, unknown> {
     startTime: (job.startTime ?? job.createdAt).toISOString(),
     duration: formatDuration(job.startTime, job.endTime),
   };
-}
-
-export function killedError(jobId: string): ErrorInfo {
-  return errorInfo('JobKilled', `Job ${jobId} killed`);
 }
 
 /** `GET /jobs/<id>`: the report with the status label and result of API.md. */

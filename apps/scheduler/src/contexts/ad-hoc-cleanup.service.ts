@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JobRepository, type ContextRecord } from '@jobserver/persistence';
-import { EventBus, TERMINAL_JOB_STATUSES } from '@jobserver/protocol';
+import { TERMINAL_JOB_STATUSES } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import { SchedulerLeases } from '../infra/redis-lease';
 import { ContextLifecycleService } from './context-lifecycle.service';
 

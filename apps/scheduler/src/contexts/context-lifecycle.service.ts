@@ -1,14 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver/persistence';
-import {
-  errorInfo,
-  EventBus,
-  EventWaiter,
-  LIVE_CONTEXT_STATES,
-  type ContextState,
-  type ErrorInfo,
-} from '@jobserver/protocol';
+import { ContextRepository, JobLifecycle, type ContextRecord } from '@jobserver/persistence';
+import { errorInfo, EventWaiter, LIVE_CONTEXT_STATES, type ContextState, type ErrorInfo } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import { ContextQueues } from '../infra/context-queues';
 import { SchedulerLeases } from '../infra/redis-lease';
 import { LAUNCHER, SERVER_CONFIG } from '../infra/tokens';
@@ -27,7 +21,7 @@ export class ContextLifecycleService {
     @Inject(LAUNCHER) private readonly launcher: Launcher,
     private readonly leases: SchedulerLeases,
     private readonly contexts: ContextRepository,
-    private readonly jobs: JobRepository,
+    private readonly jobLifecycle: JobLifecycle,
     private readonly bus: EventBus,
     private readonly waiter: EventWaiter,
     private readonly queues: ContextQueues,
@@ -176,11 +170,7 @@ export class ContextLifecycleService {
     jobError?: ErrorInfo,
   ): Promise<void> {
     const endedHere = await this.contexts.end(context.id, state, error);
-    const ended = await this.jobs.endActiveOfContext(context.name, { status: jobStatus, error: jobError }, context.id);
-    for (const jobId of ended) {
-      const error = jobError ?? errorInfo('JobKilled', `Job ${jobId} killed`);
-      await this.bus.publish({ kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status: jobStatus, error });
-    }
+    await this.jobLifecycle.endActiveOfContext(context, jobStatus, jobError, context.id);
     if (endedHere) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state, error: error ?? undefined });
     }

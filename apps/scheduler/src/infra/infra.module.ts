@@ -1,6 +1,8 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { connectRedis, EventBus, openEventBus, EventWaiter, RedisNames } from '@jobserver/protocol';
+import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
+import { EventWaiter, RedisNames } from '@jobserver/protocol';
+import { connectRedis, EventBus, openEventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { ContextQueues } from './context-queues';
 import { SchedulerLeases } from './redis-lease';
@@ -40,6 +42,7 @@ export class InfraModule {
             ),
           inject: [REDIS],
         },
+        JOB_LIFECYCLE_PROVIDER,
         { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
         { provide: ContextQueues, useFactory: (redis: Redis) => new ContextQueues(redis, names), inject: [REDIS] },
         {
@@ -49,7 +52,7 @@ export class InfraModule {
         },
         RedisCloser,
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, EventWaiter, ContextQueues, SchedulerLeases],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobLifecycle, EventWaiter, ContextQueues, SchedulerLeases],
     };
   }
 }

@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { ContextRepository, JobRepository } from '@jobserver/persistence';
+import { ContextRepository, JobLifecycle } from '@jobserver/persistence';
 import {
   ContextExists,
-  EventBus,
   toErrorInfo,
   type ErrorInfo,
-  type JobRejection,
   type SubmitMessage,
 } from '@jobserver/protocol';
 import { ContextLifecycleService } from '../contexts/context-lifecycle.service';
@@ -21,10 +19,9 @@ export class JobRouterService {
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly contexts: ContextRepository,
-    private readonly jobs: JobRepository,
+    private readonly jobLifecycle: JobLifecycle,
     private readonly lifecycle: ContextLifecycleService,
     private readonly queues: ContextQueues,
-    private readonly bus: EventBus,
   ) {}
 
   async route(message: SubmitMessage): Promise<void> {
@@ -61,18 +58,9 @@ export class JobRouterService {
     }
   }
 
-  private async reject(message: SubmitMessage, error: ErrorInfo, rejection?: JobRejection): Promise<void> {
+  private async reject(message: SubmitMessage, error: ErrorInfo): Promise<void> {
     this.logger.warn({ jobId: message.jobId, context: message.context, reason: error.message }, 'job rejected');
-    if (await this.jobs.end(message.jobId, { status: 'ERROR', error })) {
-      await this.bus.publish({
-        kind: 'job',
-        jobId: message.jobId,
-        context: message.context,
-        adHoc: message.adHoc,
-        status: 'ERROR',
-        error,
-        rejection,
-      });
-    }
+    const job = { jobId: message.jobId, context: message.context, adHoc: message.adHoc };
+    await this.jobLifecycle.end(job, { status: 'ERROR', error });
   }
 }

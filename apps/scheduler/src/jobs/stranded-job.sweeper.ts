@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { JobRepository } from '@jobserver/persistence';
-import { errorInfo, EventBus, RedisNames } from '@jobserver/protocol';
+import { JobLifecycle, JobRepository } from '@jobserver/persistence';
+import { errorInfo, RedisNames } from '@jobserver/protocol';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { ContextQueues } from '../infra/context-queues';
@@ -26,8 +26,8 @@ export class StrandedJobSweeper implements OnApplicationShutdown {
     @Inject(REDIS) redis: Redis,
     names: RedisNames,
     private readonly jobs: JobRepository,
+    private readonly jobLifecycle: JobLifecycle,
     private readonly queues: ContextQueues,
-    private readonly bus: EventBus,
   ) {
     this.submitQueue = new Queue(names.submitQueue, { connection: redis, prefix: config.prefix });
   }
@@ -37,9 +37,8 @@ export class StrandedJobSweeper implements OnApplicationShutdown {
       const held = (await this.submitQueue.getJob(job.id)) || (await this.queues.holds(job.contextName, job.id));
       if (held) continue;
       const error = errorInfo('JobLost', 'the job was recorded but never queued (its gateway stopped before handing it over)');
-      if (await this.jobs.end(job.id, { status: 'ERROR', error })) {
+      if (await this.jobLifecycle.end({ jobId: job.id, context: job.contextName }, { status: 'ERROR', error })) {
         this.logger.warn({ jobId: job.id, context: job.contextName }, 'stranded job ended');
-        await this.bus.publish({ kind: 'job', jobId: job.id, context: job.contextName, status: 'ERROR', error });
       }
     }
   }

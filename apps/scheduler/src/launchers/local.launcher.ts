@@ -50,7 +50,7 @@ export class LocalLauncher implements Launcher, OnApplicationShutdown {
   async launch(context: ContextRecord): Promise<LaunchedWorker> {
     // This scheduler's own settings (env and config file), as loadServerConfig reads them.
     this.settings ??= settingsAsEnv(process.env);
-    const settings = { ...(await this.settings), JOBSERVER_CONTEXT_ID: context.id, JOBSERVER_CONTEXT_NAME: context.name };
+    const settings = { ...(await this.settings), JOBSERVER_CONTEXT_ID: context.id };
     const child = spawn(process.execPath, [this.workerMain, '--config-stdin'], {
       env: this.workerEnv(context),
       stdio: ['pipe', 'inherit', 'inherit'],

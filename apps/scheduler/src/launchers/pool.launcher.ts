@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import type { ContextRecord } from '@jobserver/persistence';
-import { EventBus, RedisNames, type ContextClaim } from '@jobserver/protocol';
+import { RedisNames, type ContextClaim } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';

@@ -1,6 +1,6 @@
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource, Repository } from 'typeorm';
-import { LIVE_CONTEXT_STATES, type ErrorInfo, type JobStatus } from '@jobserver/protocol';
+import { JOB_KILLED_CLASS, JOB_KILLED_MESSAGE, LIVE_CONTEXT_STATES, type ErrorInfo, type JobStatus } from '@jobserver/protocol';
 import { JobEntity } from '../entities/job.entity';
 import { pgPool } from './pg-pool';
 
@@ -69,14 +69,6 @@ export class JobRepository {
     return rows[0]?.bundle_sha ?? null;
   }
 
-  async insert(job: NewJob): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner)
-       VALUES ($1, $2, $3, $4, $5, $6, 'QUEUED', $7, $8)`,
-      [job.id, job.appName, job.bundleSha, job.classPath, job.contextName, job.adHoc, job.config, job.owner ?? null],
-    );
-  }
-
   byId(id: string): Promise<JobRecord | null> {
     return this.repo.findOneBy({ id });
   }
@@ -120,7 +112,7 @@ export class JobRepository {
   }
 
   /**
-   * Ends every queued or running job of a context (KILLED ones with `Job <id> killed`); returns
+   * Ends every queued or running job of a context (KILLED ones with `killedError(id)`); returns
    * their ids. With `contextId`, only the jobs of that life of the name: jobs posted after a
    * newer live context took the name belong to it and are left alone.
    */
@@ -128,12 +120,20 @@ export class JobRepository {
     const rows = await this.update(
       `UPDATE jobs SET status = $2::varchar, end_time = now(), start_time = COALESCE(start_time, now()),
          error = COALESCE($3::jsonb, CASE WHEN $2::varchar = 'KILLED' THEN jsonb_build_object(
-           'message', 'Job ' || id || ' killed', 'errorClass', 'JobKilled', 'stack', '[]'::jsonb) END)
+           'message', $5::text || id || $6::text, 'errorClass', $7::text, 'stack', '[]'::jsonb) END)
        WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING')
          AND ($4::uuid IS NULL OR created_at < COALESCE((SELECT min(c.start_time) FROM contexts c
            WHERE c.name = $1 AND c.id <> $4::uuid AND c.state IN (${LIVE_STATES})), 'infinity'))
        RETURNING id`,
-      [contextName, ending.status, ending.error ? JSON.stringify(ending.error) : null, contextId ?? null],
+      [
+        contextName,
+        ending.status,
+        ending.error ? JSON.stringify(ending.error) : null,
+        contextId ?? null,
+        JOB_KILLED_MESSAGE.prefix,
+        JOB_KILLED_MESSAGE.suffix,
+        JOB_KILLED_CLASS,
+      ],
     );
     return rows.map((r) => r.id);
   }

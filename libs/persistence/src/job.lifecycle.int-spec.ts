@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RedisNames, type JobEvent } from '@jobserver/protocol';
+import { connectRedis, openEventBus, type EventBus } from '@jobserver/protocol/redis';
+import { testDatabase, testRedis } from '../../../test/support/services';
+import { openDataSource, runMigrations } from './data-source';
+import { JobLifecycle } from './lifecycle/job.lifecycle';
+import { JobRepository } from './repositories/job.repository';
+
+describe('JobLifecycle on Postgres and Redis', () => {
+  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let ds: DataSource;
+  let redis: Redis;
+  let bus: EventBus;
+  let lifecycle: JobLifecycle;
+  /** Each event heard, with the job's status in Postgres at the moment it arrived. */
+  let heard: Array<{ event: JobEvent; rowStatus: Promise<string | undefined> }>;
+
+  const rowStatus = async (id: string) =>
+    ((await ds.query(`SELECT status FROM jobs WHERE id = $1`, [id])) as Array<{ status: string }>)[0]?.status;
+
+  beforeAll(async () => {
+    db = await testDatabase();
+    ds = await openDataSource({ url: db.url, poolSize: 4 });
+    await runMigrations(ds);
+    const { url, prefix } = await testRedis();
+    redis = connectRedis(url, 'lifecycle-test');
+    bus = await openEventBus(redis, new RedisNames(prefix), 'lifecycle-test', { events: true }, () => undefined);
+    bus.onEvent((event) => {
+      if (event.kind === 'job') heard.push({ event, rowStatus: rowStatus(event.jobId) });
+    });
+    lifecycle = new JobLifecycle(new JobRepository(ds), bus);
+  });
+  beforeEach(() => {
+    heard = [];
+  });
+  afterAll(async () => {
+    await bus?.close();
+    redis?.disconnect();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  /** Records a QUEUED job of `context` straight in SQL (the gateway's INSERT is not the lifecycle's). */
+  const queued = async (context = 'c1') => {
+    const id = randomUUID();
+    await ds.query(
+      `INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config)
+       VALUES ($1, 'app', $2, 'x.Y', $3, false, 'QUEUED', '{}')`,
+      [id, 'a'.repeat(64), context],
+    );
+    return id;
+  };
+  /** Waits until `n` events were heard (a marker event published last proves none is still coming). */
+  const settle = async () => {
+    const marker = randomUUID();
+    await bus.publish({ kind: 'job', jobId: marker, context: 'marker', status: 'QUEUED' });
+    await expect.poll(() => heard.some((h) => h.event.jobId === marker)).toBe(true);
+    heard = heard.filter((h) => h.event.jobId !== marker);
+  };
+
+  it('publishes an end only after the row changed, with the ending as its payload', async () => {
+    const jobId = await queued();
+    const ended = await lifecycle.end({ jobId, context: 'c1', adHoc: true }, { status: 'FINISHED', result: '42' });
+    expect(ended).toBe(true);
+    await settle();
+    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId, context: 'c1', adHoc: true, status: 'FINISHED', result: '42' }]);
+    expect(await heard[0]!.rowStatus).toBe('FINISHED');
+  });
+
+  it('publishes nothing for a job that already ended', async () => {
+    const jobId = await queued();
+    await lifecycle.end({ jobId, context: 'c1' }, { status: 'ERROR', error: { message: 'x', errorClass: 'E', stack: [] } });
+    await settle();
+    heard = [];
+    expect(await lifecycle.end({ jobId, context: 'c1' }, { status: 'FINISHED', result: '1' })).toBe(false);
+    await settle();
+    expect(heard).toEqual([]);
+    expect(await rowStatus(jobId)).toBe('ERROR');
+  });
+
+  it('publishes nothing with publish none, and a rejection with the event', async () => {
+    const silent = await queued();
+    expect(await lifecycle.end({ jobId: silent, context: 'c1' }, { status: 'ERROR' }, { publish: 'none' })).toBe(true);
+    const rejected = await queued();
+    const error = { message: 'no', errorClass: 'ValidationFailed', stack: [] };
+    await lifecycle.end({ jobId: rejected, context: 'c1' }, { status: 'ERROR', error }, { rejection: 'VALIDATION' });
+    await settle();
+    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId: rejected, context: 'c1', status: 'ERROR', error, rejection: 'VALIDATION' }]);
+  });
+
+  it("ends every active job of a context once, each killed job with its own 'Job <id> killed' error", async () => {
+    const [a, b] = [await queued('c2'), await queued('c2')];
+    const other = await queued('c3');
+    expect(await lifecycle.running(b, new Date())).toBe(true);
+    const ended = await lifecycle.endActiveOfContext({ name: 'c2', adHoc: false }, 'KILLED');
+    expect(new Set(ended)).toEqual(new Set([a, b]));
+    expect(await lifecycle.endActiveOfContext({ name: 'c2' }, 'KILLED')).toEqual([]);
+    await settle();
+    const killed = (id: string) => ({ message: `Job ${id} killed`, errorClass: 'JobKilled', stack: [] });
+    expect(heard.map((h) => h.event).sort((x, y) => x.jobId.localeCompare(y.jobId))).toEqual(
+      [a, b].sort().map((jobId) => ({ kind: 'job', jobId, context: 'c2', adHoc: false, status: 'KILLED', error: killed(jobId) })),
+    );
+    for (const h of heard) expect(await h.rowStatus).toBe('KILLED');
+    const rows = (await ds.query(`SELECT id, error FROM jobs WHERE id = ANY($1)`, [[a, b]])) as Array<{ id: string; error: unknown }>;
+    for (const row of rows) expect(row.error).toEqual(killed(row.id));
+    expect(await rowStatus(other)).toBe('QUEUED');
+  });
+
+  it('ends the jobs of a context with the given error instead', async () => {
+    const jobId = await queued('c4');
+    const error = { message: 'context died', errorClass: 'ContextLost', stack: [] };
+    expect(await lifecycle.endActiveOfContext({ name: 'c4' }, 'ERROR', error)).toEqual([jobId]);
+    await settle();
+    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId, context: 'c4', status: 'ERROR', error }]);
+  });
+
+  it('announces RUNNING in the background without writing it', async () => {
+    const jobId = await queued();
+    const startTime = new Date();
+    lifecycle.announceRunning({ jobId, context: 'c1' }, startTime);
+    await settle();
+    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId, context: 'c1', status: 'RUNNING', startTime: startTime.toISOString() }]);
+    expect(await rowStatus(jobId)).toBe('QUEUED');
+  });
+});

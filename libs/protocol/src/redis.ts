@@ -1,0 +1,7 @@
+/**
+ * `@jobserver/protocol/redis`: the runtime entry, what talks to Redis (the event bus, job claims).
+ * Kept out of the main entry so that code which must load no Redis client (the executor thread
+ * that runs user jobs) can import the protocol's types and pure helpers.
+ */
+export * from './event-bus';
+export * from './job-claims';
