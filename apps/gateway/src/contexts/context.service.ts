@@ -94,10 +94,10 @@ export class ContextService {
 
   async get(name: string, principal?: Principal): Promise<{ context: ContextRecord; runningJobs: number }> {
     const context = await this.findLive(name, principal);
-    // Jobs that started less than 50 ms ago are RUNNING by their claim, not yet by their record.
-    const [running, queued] = await Promise.all([this.jobs.countRunning(name), this.jobs.queuedOfContext(name)]);
-    // While Redis is down the records alone answer (claims of just-started jobs are not counted).
-    return { context, runningJobs: running + (await this.started.of(queued)).size };
+    // Jobs that started less than 50 ms ago are RUNNING by their claim, not yet by their record
+    // (while Redis is down the records alone answer).
+    const active = await this.started.merge(await this.jobs.activeOfContext(name));
+    return { context, runningJobs: active.filter((job) => job.status === 'RUNNING').length };
   }
 
   /**

@@ -166,21 +166,15 @@ export class JobRepository {
     return Number(rows[0]?.n ?? 0);
   }
 
-  /** Ids of a context's QUEUED jobs. */
-  async queuedOfContext(contextName: string): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM jobs WHERE context_name = $1 AND status = 'QUEUED'`,
+  /**
+   * The queued and running jobs of a context, read in one statement: one snapshot, so that a job
+   * moving from QUEUED to RUNNING meanwhile is seen in exactly one of the two states.
+   */
+  activeOfContext(contextName: string): Promise<Array<{ id: string; status: JobStatus }>> {
+    return this.dataSource.query(
+      `SELECT id, status FROM jobs WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING')`,
       [contextName],
     );
-    return rows.map((r) => r.id);
-  }
-
-  async countRunning(contextName: string): Promise<number> {
-    const rows: Array<{ n: string }> = await this.dataSource.query(
-      `SELECT count(*) AS n FROM jobs WHERE context_name = $1 AND status = 'RUNNING'`,
-      [contextName],
-    );
-    return Number(rows[0]?.n ?? 0);
   }
 
   /** Runs an UPDATE … RETURNING id (TypeORM answers those with `[rows, affected]`). */
