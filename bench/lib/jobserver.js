@@ -106,6 +106,9 @@ async function startJobserver({ profileDir, name = 'jobserver', env: extraEnv = 
       ? {
           NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`,
           BENCH_PROFILE_DIR: profileDir,
+          // A context worker's env keeps only PATH, HOME, … and the job-env variables: without
+          // these two in job-env it would not load the preload (no context-worker profiles).
+          JOBSERVER_JOB_ENV: [extraEnv.JOBSERVER_JOB_ENV ?? process.env.JOBSERVER_JOB_ENV, 'NODE_OPTIONS', 'BENCH_PROFILE_DIR'].filter(Boolean).join(','),
         }
       : {}),
   };

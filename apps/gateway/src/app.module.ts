@@ -25,7 +25,7 @@ export class AppModule {
           forRoutes: [],
         }),
         InfraModule.forRoot(config),
-        AuthModule,
+        AuthModule.forRoot(config.auth.enabled),
         PersistenceModule.forRoot({
           prepareStatements: config.preparedStatements,
           url: config.databaseUrl,

@@ -93,18 +93,29 @@ async function validationReason(
   if (typeof job.validate !== 'function') return null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const validating = Promise.resolve(job.validate(ctx, config));
+    const answer: unknown = job.validate(ctx, config);
+    // A validate that returned a value (not a promise) has returned in time: no timer, no race.
+    if (!isThenable(answer)) return validationFailure(answer);
+    const validating = Promise.resolve(answer);
     if (timeoutMs === undefined) return validationFailure(await validating);
     const overrun = new Promise<string>((resolve) => {
       timer = setTimeout(() => resolve(validateTimeoutMessage(timeoutMs)), timeoutMs);
     });
-    const answer = await Promise.race([validating.then((result) => ({ result })), overrun]);
-    return typeof answer === 'string' ? answer : validationFailure(answer.result);
+    const settled = await Promise.race([validating.then((result) => ({ result })), overrun]);
+    return typeof settled === 'string' ? settled : validationFailure(settled.result);
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   } finally {
     clearTimeout(timer);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** The reason of a job whose `validate` did not return within `validate-timeout`. */

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyController } from './api-key.controller';
 import { ApiKeyService } from './api-key.service';
@@ -9,15 +9,20 @@ import { OwnerScope } from './owner-scope';
 
 /** Authentication: the guard every route passes, principals, API keys, the failure limit and owner isolation. */
 @Global()
-@Module({
-  controllers: [ApiKeyController],
-  providers: [
-    ApiKeyService,
-    Authenticator,
-    FailureLimiter,
-    OwnerScope,
-    { provide: APP_GUARD, useClass: AuthGuard },
-  ],
-  exports: [ApiKeyService, OwnerScope],
-})
-export class AuthModule {}
+@Module({})
+export class AuthModule {
+  /**
+   * With auth off the guard would admit every request without a look (AuthGuard.canActivate), so
+   * it is not registered at all: Nest then runs no guard chain (an ExecutionContext and three
+   * awaits per request) on the job path.
+   */
+  static forRoot(authEnabled: boolean): DynamicModule {
+    const guard: Provider[] = authEnabled ? [{ provide: APP_GUARD, useClass: AuthGuard }] : [];
+    return {
+      module: AuthModule,
+      controllers: [ApiKeyController],
+      providers: [ApiKeyService, Authenticator, FailureLimiter, OwnerScope, ...guard],
+      exports: [ApiKeyService, OwnerScope],
+    };
+  }
+}
