@@ -3,10 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Executor, type ExecutorOptions } from './executor';
+import { buildExecutorThread } from './executor-thread.testing';
 import type { JobOutcome } from './executor.messages';
 
 /** The executor's side of bundle verification, validate-timeout and max-error-size, on a real thread. */
-const repoRoot = path.resolve(__dirname, '../../../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'executor-limits-spec-'));
 const threadFile = path.join(tmp, 'executor.thread.js');
 const esm = path.join(tmp, 'jobs.mjs');
@@ -24,19 +24,7 @@ export const SpinValidate = { validate() { for (;;); }, runJob: () => 1 };
 beforeAll(async () => {
   fs.writeFileSync(esm, ESM_JOBS);
   fs.writeFileSync(cjs, `module.exports = { CjsJob: { runJob: () => 'from cjs' } };\n`);
-  const esbuild = (await import('esbuild')) as typeof import('esbuild');
-  await esbuild.build({
-    entryPoints: [path.join(__dirname, 'executor.thread.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: threadFile,
-    logLevel: 'silent',
-    alias: {
-      '@jobserver/api': path.join(repoRoot, 'libs/api/src/index.ts'),
-      '@jobserver/protocol': path.join(repoRoot, 'libs/protocol/src/index.ts'),
-    },
-  });
+  await buildExecutorThread(threadFile);
 });
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -3,9 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Executor, type ExecutorOptions } from './executor';
+import { buildExecutorThread } from './executor-thread.testing';
 import type { JobOutcome } from './executor.messages';
 
-const repoRoot = path.resolve(__dirname, '../../../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'executor-spec-'));
 const threadFile = path.join(tmp, 'executor.thread.js');
 const esm = path.join(tmp, 'jobs.mjs');
@@ -68,19 +68,7 @@ beforeAll(async () => {
     broken,
     `throw new Error('init failed');\nexport const Echo = { runJob: () => 1 };\n`,
   );
-  const esbuild = (await import('esbuild')) as typeof import('esbuild');
-  await esbuild.build({
-    entryPoints: [path.join(__dirname, 'executor.thread.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: threadFile,
-    logLevel: 'silent',
-    alias: {
-      '@jobserver/api': path.join(repoRoot, 'libs/api/src/index.ts'),
-      '@jobserver/protocol': path.join(repoRoot, 'libs/protocol/src/index.ts'),
-    },
-  });
+  await buildExecutorThread(threadFile);
 });
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
