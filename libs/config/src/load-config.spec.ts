@@ -43,6 +43,22 @@ describe('loadServerConfig', () => {
     );
   });
 
+  it('reads the job event limits: progress-rate 10, log-line-limit 8 KiB, log-lines-retained 10000', async () => {
+    expect(await loadServerConfig({})).toMatchObject({ progressRate: 10, logLineLimit: 8192, logLinesRetained: 10_000 });
+    const set = await loadServerConfig({
+      JOBSERVER_PROGRESS_RATE: '2',
+      JOBSERVER_LOG_LINE_LIMIT: '1k',
+      JOBSERVER_LOG_LINES_RETAINED: '50',
+    });
+    expect(set).toMatchObject({ progressRate: 2, logLineLimit: 1024, logLinesRetained: 50 });
+    await expect(
+      loadServerConfig({ JOBSERVER_PROGRESS_RATE: '0', JOBSERVER_LOG_LINE_LIMIT: 'long', JOBSERVER_LOG_LINES_RETAINED: '-1' }),
+    ).rejects.toThrow(/progress-rate must be an integer ≥ 1.*log-line-limit must be a size.*log-lines-retained must be an integer ≥ 1/);
+    await expect(loadServerConfig({ JOBSERVER_PROGRESS_RATE: '1001', JOBSERVER_LOG_LINE_LIMIT: '100' })).rejects.toThrow(
+      /progress-rate must be at most 1000.*log-line-limit must be at least 256b/,
+    );
+  });
+
   it('lists every invalid value at once', async () => {
     const loading = loadServerConfig({ PORT: 'x', JOBSERVER_ACCEPT_TIMEOUT: 'soon', JOBSERVER_API_COMPAT: 'v2' });
     await expect(loading).rejects.toBeInstanceOf(InvalidServerConfig);

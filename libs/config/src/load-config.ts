@@ -128,6 +128,9 @@ function toServerConfig(s: Source): ServerConfig {
     maxErrorSize: bytes('max-error-size'),
     maxContexts: s['max-contexts'] === 'auto' ? autoMaxContexts(defaults) : int('max-contexts', 1),
     validateTimeoutMs: ms('validate-timeout'),
+    progressRate: int('progress-rate', 1),
+    logLineLimit: bytes('log-line-limit'),
+    logLinesRetained: int('log-lines-retained', 1),
     apiCompat: oneOf('api-compat', ['seed', 'mainline'] as const),
     configMaxDepth: int('config-max-depth', 1),
     configMaxSize: bytes('config-max-size'),
@@ -151,6 +154,8 @@ function toServerConfig(s: Source): ServerConfig {
   // The HOCON parser recurses once per level: the cap keeps it far from the stack's limit.
   if (config.configMaxDepth > MAX_CONFIG_DEPTH) problems.push(`config-max-depth must be at most ${MAX_CONFIG_DEPTH}`);
   if (config.maxErrorSize < 1024) problems.push('max-error-size must be at least 1k');
+  if (config.progressRate > 1000) problems.push('progress-rate must be at most 1000');
+  if (config.logLineLimit < 256) problems.push('log-line-limit must be at least 256b');
   if (config.validateTimeoutMs <= 0) problems.push('validate-timeout must be more than 0s');
   if (config.schedulerLockDurationMs < 1000) problems.push('scheduler-lock-duration must be at least 1s');
   if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);

@@ -52,6 +52,12 @@ export interface ServerConfig {
   readonly maxContexts: number;
   /** A job's `validate` that has not returned by then ends the job VALIDATION FAILED. @defaultValue 30 s */
   readonly validateTimeoutMs: number;
+  /** Detail writes (progress, stages, log lines) a second per running job; the latest progress always wins. @defaultValue 10 */
+  readonly progressRate: number;
+  /** A job's log line is cut to this many bytes (with a marker) before it is kept or posted. @defaultValue 8 KiB */
+  readonly logLineLimit: number;
+  /** A job keeps its newest this many log lines; older ones are deleted. @defaultValue 10000 */
+  readonly logLinesRetained: number;
   /** @defaultValue 'seed' */
   readonly apiCompat: ApiCompat;
   /**
@@ -124,6 +130,9 @@ export const CONFIG_DEFAULTS = {
   'max-error-size': '64k',
   'max-contexts': 'auto',
   'validate-timeout': '30s',
+  'progress-rate': 10,
+  'log-line-limit': '8k',
+  'log-lines-retained': 10000,
   'api-compat': 'seed',
   'config-max-depth': 64,
   'config-max-size': '1m',

@@ -4,11 +4,13 @@ import { DataSource } from 'typeorm';
 import { BundleEntity } from './entities/bundle.entity';
 import { ContextEntity } from './entities/context.entity';
 import { JobEntity } from './entities/job.entity';
+import { JobEventEntity } from './entities/job-event.entity';
 import { Initial1732700000000 } from './migrations/1732700000000-initial';
 import { Auth1733200000000 } from './migrations/1733200000000-auth';
+import { JobEvents1733300000000 } from './migrations/1733300000000-job-events';
 
-export const ENTITIES = [BundleEntity, ContextEntity, JobEntity];
-export const MIGRATIONS = [Initial1732700000000, Auth1733200000000];
+export const ENTITIES = [BundleEntity, ContextEntity, JobEntity, JobEventEntity];
+export const MIGRATIONS = [Initial1732700000000, Auth1733200000000, JobEvents1733300000000];
 
 /** Options of {@link openDataSource}. */
 export interface DataSourceOptions {

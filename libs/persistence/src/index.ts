@@ -1,7 +1,8 @@
 export { openDataSource, probeDatabase, runMigrations, unreachableServices, ENTITIES, MIGRATIONS, type DataSourceOptions } from './data-source';
 export { BundleEntity } from './entities/bundle.entity';
 export { ContextEntity } from './entities/context.entity';
-export { JobEntity } from './entities/job.entity';
+export { JobEntity, type JobStageRecord } from './entities/job.entity';
+export { JobEventEntity } from './entities/job-event.entity';
 export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from './repositories/api-key.repository';
 export { BundleRepository, type BundleRecord, type NewBundle } from './repositories/bundle.repository';
 export { ContextRepository, type ContextRecord } from './repositories/context.repository';

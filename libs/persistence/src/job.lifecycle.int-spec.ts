@@ -27,7 +27,7 @@ describe('JobLifecycle on Postgres and Redis', () => {
     await runMigrations(ds);
     const { url, prefix } = await testRedis();
     redis = connectRedis(url, 'lifecycle-test');
-    bus = await openEventBus(redis, new RedisNames(prefix), 'lifecycle-test', { events: true }, () => undefined);
+    bus = await openEventBus(redis, new RedisNames(prefix), 'lifecycle-test', { events: true, details: true }, () => undefined);
     bus.onEvent((event) => {
       if (event.kind === 'job') heard.push({ event, rowStatus: rowStatus(event.jobId) });
     });
@@ -115,6 +115,15 @@ describe('JobLifecycle on Postgres and Redis', () => {
     expect(await lifecycle.endActiveOfContext({ name: 'c4' }, 'ERROR', error)).toEqual([jobId]);
     await settle();
     expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId, context: 'c4', status: 'ERROR', error }]);
+  });
+
+  it('carries a job detail message to the detail listeners', async () => {
+    const message = { jobId: randomUUID(), events: [{ seq: 3, time: new Date().toISOString(), type: 'stage' as const, name: 's' }] };
+    const got: unknown[] = [];
+    const off = bus.onDetail((m) => got.push(m));
+    await bus.publishDetail(message);
+    await expect.poll(() => got).toEqual([message]);
+    off();
   });
 
   it('announces RUNNING in the background without writing it', async () => {

@@ -1,7 +1,8 @@
 import Redis from 'ioredis';
+import type { JobDetailMessage } from './job-events';
 import type { AuthNotice, ServerEvent, WorkerControl } from './messages';
 import type { RedisNames } from './names';
-import { parseAuthNotice, parseServerEvent, parseWorkerControl } from './parse';
+import { parseAuthNotice, parseJobDetailMessage, parseServerEvent, parseWorkerControl } from './parse';
 
 /** Options of {@link connectRedis}. */
 export interface RedisConnectOptions {
@@ -37,21 +38,24 @@ export function connectRedis(url: string, role: string, options: RedisConnectOpt
 
 type Listener<T> = (message: T) => void;
 
-/** The channels a process listens on: job and context events, worker control, auth notices. */
+/** The channels a process listens on: job and context events, worker control, auth notices, job details. */
 export interface BusChannels {
   events?: boolean;
   control?: boolean;
   auth?: boolean;
+  /** Jobs' progress, stage and log batches (gateways serving streams). */
+  details?: boolean;
 }
 
 /**
- * Pub/sub of server events and worker control messages. One subscriber connection per
+ * Pub/sub of server events, job details, worker control messages and auth notices. One subscriber connection per
  * process, whatever the number of waiters; malformed messages go to `onProtocolError`.
  */
 export class EventBus {
   private readonly eventListeners = new Set<Listener<ServerEvent>>();
   private readonly controlListeners = new Set<Listener<WorkerControl>>();
   private readonly authListeners = new Set<Listener<AuthNotice>>();
+  private readonly detailListeners = new Set<Listener<JobDetailMessage>>();
   private subscriber: Redis | undefined;
 
   constructor(
@@ -67,6 +71,11 @@ export class EventBus {
 
   publish(event: ServerEvent): Promise<number> {
     return this.publisher.publish(this.names.eventChannel, JSON.stringify(event));
+  }
+
+  /** Publishes one persisted batch of a job's detail events (after its write). */
+  publishDetail(message: JobDetailMessage): Promise<number> {
+    return this.publisher.publish(this.names.jobDetailChannel, JSON.stringify(message));
   }
 
   sendControl(message: WorkerControl): Promise<number> {
@@ -86,6 +95,7 @@ export class EventBus {
       ...(channels.events ? [this.names.eventChannel] : []),
       ...(channels.control ? [this.names.workerControlChannel] : []),
       ...(channels.auth ? [this.names.authChannel] : []),
+      ...(channels.details ? [this.names.jobDetailChannel] : []),
     ];
     if (names.length) await subscriber.subscribe(...names);
   }
@@ -106,6 +116,12 @@ export class EventBus {
     return () => this.authListeners.delete(listener);
   }
 
+  /** Called with every job detail batch published anywhere (needs `details` in {@link listen}). */
+  onDetail(listener: Listener<JobDetailMessage>): () => void {
+    this.detailListeners.add(listener);
+    return () => this.detailListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.subscriber?.disconnect();
   }
@@ -121,6 +137,9 @@ export class EventBus {
       } else if (channel === this.names.authChannel) {
         const notice = parseAuthNotice(raw);
         for (const listener of this.authListeners) listener(notice);
+      } else if (channel === this.names.jobDetailChannel) {
+        const message = parseJobDetailMessage(raw);
+        for (const listener of this.detailListeners) listener(message);
       }
     } catch (error) {
       this.onProtocolError(error as Error);

@@ -62,6 +62,12 @@ export interface JobEvent {
   adHoc?: boolean;
   /** RUNNING: when the job started (ISO-8601). */
   startTime?: string;
+  /** The job's event seq (docs/events.md): 1 QUEUED, 2 RUNNING, the end statement's for the end. */
+  seq?: number;
+  /** When the transition happened (ISO-8601). */
+  time?: string;
+  appName?: string;
+  classPath?: string;
 }
 
 export interface ContextEvent {

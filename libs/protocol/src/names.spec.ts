@@ -8,6 +8,7 @@ describe('RedisNames', () => {
     const keys = [
       names.eventChannel,
       names.workerControlChannel,
+      names.jobDetailChannel,
       names.heartbeatKey('ctx'),
       names.supervisorLeaseKey,
       names.contextStartLeaseKey('id'),

@@ -23,6 +23,11 @@ export class RedisNames {
     return `${this.prefix}:events`;
   }
 
+  /** Pub/sub channel of jobs' progress, stage and log events (JobDetailMessage), read by gateways. */
+  get jobDetailChannel(): string {
+    return `${this.prefix}:job-details`;
+  }
+
   /** Pub/sub channel of commands to context workers (cancel a job, stop). */
   get workerControlChannel(): string {
     return `${this.prefix}:worker-control`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAuthNotice, parseServerEvent, parseWorkerControl, ProtocolError } from './parse';
+import { parseAuthNotice, parseJobDetailMessage, parseServerEvent, parseWorkerControl, ProtocolError } from './parse';
 import { toErrorInfo } from './error-info';
 
 describe('protocol parsing', () => {
@@ -10,6 +10,22 @@ describe('protocol parsing', () => {
 
   it.each(['not json', '42', '{"kind":"job","jobId":1}', '{"kind":"other"}'])('rejects the event %s', (raw) => {
     expect(() => parseServerEvent(raw)).toThrow(ProtocolError);
+  });
+
+  it('accepts a job detail message whose events have seq, time and a detail type', () => {
+    const message = { jobId: 'j', events: [{ seq: 3, time: '2026-12-02T00:00:00.000Z', type: 'progress', fraction: 0.5 }] };
+    expect(parseJobDetailMessage(JSON.stringify(message))).toEqual(message);
+  });
+
+  it.each([
+    '{"events":[]}',
+    '{"jobId":"j"}',
+    '{"jobId":"j","events":[1]}',
+    '{"jobId":"j","events":[{"seq":"3","time":"t","type":"log"}]}',
+    '{"jobId":"j","events":[{"seq":3,"type":"log"}]}',
+    '{"jobId":"j","events":[{"seq":3,"time":"t","type":"finished"}]}',
+  ])('rejects the job detail message %s', (raw) => {
+    expect(() => parseJobDetailMessage(raw)).toThrow(ProtocolError);
   });
 
   it('rejects a cancel without a job id', () => {

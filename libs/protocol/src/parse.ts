@@ -1,3 +1,4 @@
+import { JOB_DETAIL_EVENT_TYPES, type JobDetailMessage } from './job-events';
 import type { AuthNotice, ServerEvent, WorkerControl } from './messages';
 
 /** A message on a queue or channel that does not have the expected shape. */
@@ -31,6 +32,21 @@ export function parseServerEvent(raw: string): ServerEvent {
     throw new ProtocolError(`event has unknown kind ${String(obj.kind)}`);
   }
   return obj as unknown as ServerEvent;
+}
+
+/** Parses a message of the detail channel: a job id and its events, each with seq, time and type. @throws ProtocolError */
+export function parseJobDetailMessage(raw: string): JobDetailMessage {
+  const obj = parseObject(raw, 'job detail message');
+  requireString(obj, 'jobId', 'job detail message');
+  if (!Array.isArray(obj.events)) throw new ProtocolError('job detail message has no events array');
+  for (const event of obj.events as unknown[]) {
+    if (typeof event !== 'object' || event === null) throw new ProtocolError('job detail event is not an object');
+    const e = event as Record<string, unknown>;
+    if (!Number.isInteger(e.seq)) throw new ProtocolError('job detail event has no integer seq');
+    requireString(e, 'time', 'job detail event');
+    if (!JOB_DETAIL_EVENT_TYPES.includes(e.type as never)) throw new ProtocolError(`job detail event has unknown type ${String(e.type)}`);
+  }
+  return obj as unknown as JobDetailMessage;
 }
 
 /** Parses a message of the worker control channel. @throws ProtocolError */

@@ -1,5 +1,12 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ErrorInfo, JobStatus } from '@jobserver/protocol';
+import type { ErrorInfo, JobProgress, JobStatus } from '@jobserver/protocol';
+
+/** A stage as the job row keeps it (ISO times; no `endTime` while it runs). */
+export interface JobStageRecord {
+  name: string;
+  startTime: string;
+  endTime?: string;
+}
 
 @Entity('jobs')
 @Index('jobs_created', ['createdAt'])
@@ -51,4 +58,20 @@ export class JobEntity {
   /** The principal that submitted it; null while auth is off. */
   @Column({ type: 'varchar', length: 200, nullable: true })
   owner: string | null;
+
+  /** The last event seq the job used (docs/events.md): 1 at insert, ≥ 2 once started. */
+  @Column({ name: 'event_seq', type: 'int', default: 1 })
+  eventSeq: number;
+
+  /** The latest progress the job reported; null until it reports one. */
+  @Column({ type: 'jsonb', nullable: true })
+  progress: JobProgress | null;
+
+  /** The stages the job began, in order; null until it begins one. */
+  @Column({ type: 'jsonb', nullable: true })
+  stages: JobStageRecord[] | null;
+
+  /** How many lines the job logged in all, retained or not. */
+  @Column({ name: 'log_lines', type: 'int', default: 0 })
+  logLines: number;
 }
