@@ -1,5 +1,6 @@
 import { hostname, totalmem } from 'node:os';
 import type { AuthConfig } from './auth-config';
+import type { CallbackConfig } from './callback-config';
 
 /** Which clients' labels the REST answers follow (API.md "Two generations of clients"). */
 export type ApiCompat = 'seed' | 'mainline';
@@ -54,6 +55,8 @@ export interface ServerConfig {
   readonly validateTimeoutMs: number;
   /** @defaultValue 'seed' */
   readonly apiCompat: ApiCompat;
+  /** Completion callbacks: `callback-secret`, `callback-attempts`, `callback-retry-delay`, `callback-timeout`, `callback-allow-hosts`. */
+  readonly callbacks: CallbackConfig;
   /**
    * Deepest nesting of objects and arrays a posted config (job or context body) may have, the
    * root object being 1; checked before parsing. At most 1000. @defaultValue 64
@@ -125,6 +128,11 @@ export const CONFIG_DEFAULTS = {
   'max-contexts': 'auto',
   'validate-timeout': '30s',
   'api-compat': 'seed',
+  'callback-secret': undefined,
+  'callback-attempts': 5,
+  'callback-retry-delay': '10s',
+  'callback-timeout': '10s',
+  'callback-allow-hosts': [],
   'config-max-depth': 64,
   'config-max-size': '1m',
   'context-defaults': { 'max-jobs-per-context': 8 },

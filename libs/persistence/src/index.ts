@@ -4,9 +4,16 @@ export { ContextEntity } from './entities/context.entity';
 export { JobEntity } from './entities/job.entity';
 export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from './repositories/api-key.repository';
 export { BundleRepository, type BundleRecord, type NewBundle } from './repositories/bundle.repository';
+export {
+  CallbackRepository,
+  type CallbackJob,
+  type CallbackProgress,
+  type OutboxScan,
+} from './repositories/callback.repository';
 export { ContextRepository, type ContextRecord } from './repositories/context.repository';
 export {
   JobRepository,
+  type EndedJob,
   type JobEnding,
   type JobRecord,
   type JobSummary,

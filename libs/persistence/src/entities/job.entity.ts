@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ErrorInfo, JobStatus } from '@jobserver/protocol';
+import type { CallbackState, ErrorInfo, JobStatus } from '@jobserver/protocol';
 
 @Entity('jobs')
 @Index('jobs_created', ['createdAt'])
@@ -51,4 +51,23 @@ export class JobEntity {
   /** The principal that submitted it; null while auth is off. */
   @Column({ type: 'varchar', length: 200, nullable: true })
   owner: string | null;
+
+  /** Where the job's end is POSTed (API.md "Completion callbacks"); null without a callback. */
+  @Column({ name: 'callback_url', type: 'varchar', length: 2048, nullable: true })
+  callbackUrl: string | null;
+
+  /** PENDING until delivered (a 2xx) or FAILED after the last attempt; null without a callback. */
+  @Column({ name: 'callback_state', type: 'varchar', length: 16, nullable: true })
+  callbackState: CallbackState | null;
+
+  @Column({ name: 'callback_attempts', type: 'int', default: 0 })
+  callbackAttempts: number;
+
+  /** HTTP status of the last attempt; null before one, or when it got no answer (network error, timeout). */
+  @Column({ name: 'callback_last_status', type: 'int', nullable: true })
+  callbackLastStatus: number | null;
+
+  /** When a delivery was last queued or attempted (the outbox scan's mark). */
+  @Column({ name: 'callback_queued_at', type: 'timestamptz', nullable: true })
+  callbackQueuedAt: Date | null;
 }

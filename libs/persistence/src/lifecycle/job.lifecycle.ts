@@ -52,9 +52,13 @@ export class JobLifecycle {
     this.publish({ kind: 'job', ...job, status: 'RUNNING', startTime: startTime.toISOString() }, 'background');
   }
 
-  /** Ends a queued or running job, then publishes its end; false (nothing published) if it had already ended. */
+  /**
+   * Ends a queued or running job, then publishes its end; false (nothing published) if it had
+   * already ended. The event of a job with a callback says so (schedulers queue its delivery).
+   */
   async end(job: JobRef, ending: JobEnding, options: EndOptions = {}): Promise<boolean> {
-    if (!(await this.jobs.end(job.jobId, ending, options.startTime))) return false;
+    const ended = await this.jobs.end(job.jobId, ending, options.startTime);
+    if (!ended) return false;
     const event: JobEvent = {
       kind: 'job',
       ...job,
@@ -62,6 +66,7 @@ export class JobLifecycle {
       result: ending.result ?? undefined,
       error: ending.error ?? undefined,
       rejection: options.rejection,
+      callback: ended.callback || undefined,
     };
     await this.publish(event, options.publish ?? 'await');
     return true;
@@ -79,11 +84,12 @@ export class JobLifecycle {
     contextId?: string,
   ): Promise<string[]> {
     const ended = await this.jobs.endActiveOfContext(context.name, { status, error }, contextId);
-    for (const jobId of ended) {
+    for (const { id: jobId, callback } of ended) {
       const event: JobEvent = { kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status, error: error ?? killedError(jobId) };
+      if (callback) event.callback = true;
       await this.publish(event, 'await');
     }
-    return ended;
+    return ended.map((job) => job.id);
   }
 
   private async publish(event: JobEvent, mode: PublishMode): Promise<void> {

@@ -8,8 +8,15 @@ export type JobRecord = JobEntity;
 export type NewJob = Pick<JobEntity, 'id' | 'appName' | 'bundleSha' | 'classPath' | 'contextName' | 'adHoc' | 'config'> & {
   /** The principal that submitted it; null (the default) while auth is off. */
   owner?: string | null;
+  /** Where its end is POSTed (recorded PENDING); null (the default) for none. */
+  callbackUrl?: string | null;
 };
-export type JobSummary = Omit<JobEntity, 'config' | 'result' | 'error'>;
+export type JobSummary = Omit<JobEntity, 'config' | 'result' | 'error' | `callback${string}`>;
+/** A job an end statement just ended: whether it has a completion callback to deliver. */
+export interface EndedJob {
+  id: string;
+  callback: boolean;
+}
 /** A job to record: its bundle is the app's latest version, looked up as it is inserted. */
 export type SubmittedJob = Omit<NewJob, 'bundleSha'>;
 
@@ -57,14 +64,16 @@ export class JobRepository {
     const { rows } = await this.hot<{ bundle_sha: string }>(
       'jobs.insert-submitted',
       `WITH bundle AS (SELECT sha256 FROM bundles WHERE app_name = $2::varchar ORDER BY upload_time DESC LIMIT 1)
-       INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner)
-       SELECT $1::uuid, $2::varchar, bundle.sha256, $3::varchar, $4::varchar, $5::boolean, 'QUEUED', $6::text, $7::varchar
+       INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner,
+         callback_url, callback_state)
+       SELECT $1::uuid, $2::varchar, bundle.sha256, $3::varchar, $4::varchar, $5::boolean, 'QUEUED', $6::text, $7::varchar,
+         $9::varchar, CASE WHEN $9::varchar IS NOT NULL THEN 'PENDING' END
        FROM bundle
        WHERE $5::boolean OR EXISTS (SELECT 1 FROM contexts
          WHERE name = $4::varchar AND state IN ('STARTED', 'RUNNING', 'RESTARTING')
            AND ($8::varchar IS NULL OR owner = $8::varchar))
        RETURNING bundle_sha`,
-      [job.id, job.appName, job.classPath, job.contextName, job.adHoc, job.config, job.owner ?? null, contextOwner],
+      [job.id, job.appName, job.classPath, job.contextName, job.adHoc, job.config, job.owner ?? null, contextOwner, job.callbackUrl ?? null],
     );
     return rows[0]?.bundle_sha ?? null;
   }
@@ -97,34 +106,35 @@ export class JobRepository {
   }
 
   /**
-   * Ends a job that is still queued or running; false if it had already ended. `startTime` is
+   * Ends a job that is still queued or running; null if it had already ended. `startTime` is
    * when it started running, for a job that ends before it was marked RUNNING.
    */
-  async end(id: string, ending: JobEnding, startTime?: Date): Promise<boolean> {
-    const { rowCount } = await this.hot(
+  async end(id: string, ending: JobEnding, startTime?: Date): Promise<EndedJob | null> {
+    const { rows } = await this.hot<EndedJob>(
       'jobs.end',
       `UPDATE jobs SET status = $2, result = $3, error = $4, end_time = now(),
          start_time = COALESCE(start_time, $5, now())
-       WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
+       WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')
+       RETURNING id, callback_url IS NOT NULL AS callback`,
       [id, ending.status, ending.result ?? null, ending.error ? JSON.stringify(ending.error) : null, startTime ?? null],
     );
-    return (rowCount ?? 0) > 0;
+    return rows[0] ?? null;
   }
 
   /**
    * Ends every queued or running job of a context (KILLED ones with `killedError(id)`); returns
-   * their ids. With `contextId`, only the jobs of that life of the name: jobs posted after a
+   * those jobs. With `contextId`, only the jobs of that life of the name: jobs posted after a
    * newer live context took the name belong to it and are left alone.
    */
-  async endActiveOfContext(contextName: string, ending: JobEnding, contextId?: string): Promise<string[]> {
-    const rows = await this.update(
+  async endActiveOfContext(contextName: string, ending: JobEnding, contextId?: string): Promise<EndedJob[]> {
+    return this.update<EndedJob>(
       `UPDATE jobs SET status = $2::varchar, end_time = now(), start_time = COALESCE(start_time, now()),
          error = COALESCE($3::jsonb, CASE WHEN $2::varchar = 'KILLED' THEN jsonb_build_object(
            'message', $5::text || id || $6::text, 'errorClass', $7::text, 'stack', '[]'::jsonb) END)
        WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING')
          AND ($4::uuid IS NULL OR created_at < COALESCE((SELECT min(c.start_time) FROM contexts c
            WHERE c.name = $1 AND c.id <> $4::uuid AND c.state IN (${LIVE_STATES})), 'infinity'))
-       RETURNING id`,
+       RETURNING id, callback_url IS NOT NULL AS callback`,
       [
         contextName,
         ending.status,
@@ -135,7 +145,6 @@ export class JobRepository {
         JOB_KILLED_CLASS,
       ],
     );
-    return rows.map((r) => r.id);
   }
 
   /** Jobs still QUEUED that were recorded more than `ageMs` ago, oldest first. */
@@ -177,9 +186,9 @@ export class JobRepository {
     );
   }
 
-  /** Runs an UPDATE … RETURNING id (TypeORM answers those with `[rows, affected]`). */
-  private async update(sql: string, params: unknown[]): Promise<Array<{ id: string }>> {
-    const [rows] = (await this.dataSource.query(sql, params)) as [Array<{ id: string }>, number];
+  /** Runs an UPDATE … RETURNING (TypeORM answers those with `[rows, affected]`). */
+  private async update<R>(sql: string, params: unknown[]): Promise<R[]> {
+    const [rows] = (await this.dataSource.query(sql, params)) as [R[], number];
     return rows;
   }
 }
