@@ -45,4 +45,12 @@ export class SubmitJobQuery {
   @IsOptional()
   @Matches(POSITIVE_SECONDS, { message: 'timeout must be a positive number of seconds' })
   timeout?: string;
+
+  @ApiPropertyOptional({
+    description: 'absolute http(s) URL POSTed with the job\'s end (mainline\'s callbackUrl), URL-encoded; at most 2048 characters',
+  })
+  @IsOptional()
+  // A repeated parameter arrives as an array.
+  @IsString({ message: 'callbackUrl must be given once' })
+  callbackUrl?: string;
 }
