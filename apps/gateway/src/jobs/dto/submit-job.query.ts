@@ -50,7 +50,6 @@ export class SubmitJobQuery {
     description: 'absolute http(s) URL POSTed with the job\'s end (mainline\'s callbackUrl), URL-encoded; at most 2048 characters',
   })
   @IsOptional()
-  // A repeated parameter arrives as an array.
-  @IsString({ message: 'callbackUrl must be given once' })
+  @IsString()
   callbackUrl?: string;
 }
