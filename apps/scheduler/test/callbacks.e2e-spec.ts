@@ -107,6 +107,18 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
     });
   });
 
+  it('POSTs a job whose context worker crashed as status ERROR', async () => {
+    expect((await api.post('/contexts/crashy')).status).toBe(200);
+    const res = await submit({ classPath: 'CrashExample', context: 'crashy', callbackUrl: hook('crashed') });
+    const jobId = res.body.jobId as string;
+    await callbackIn(jobId, 'DELIVERED');
+    expect(verified(receiver.to('/crashed')[0]!, jobId)).toMatchObject({
+      jobId,
+      status: 'ERROR',
+      result: { message: expect.stringContaining('context terminated unexpectedly') },
+    });
+  });
+
   it('POSTs a job that failed validation, and an ad-hoc job', async () => {
     const invalid = await submit({ classPath: WORD_COUNT, callbackUrl: hook('invalid') }, 'bad.input = abc');
     expect(invalid.status).toBe(400);
