@@ -60,7 +60,12 @@ export class CallbackReceiver {
         res.on('close', () => this.abandoned++);
         return;
       }
-      res.writeHead(answer, answer >= 300 && answer < 400 ? { location: `${this.url}/redirected` } : {}).end('answer body');
+      res
+        .writeHead(
+          answer,
+          answer >= 300 && answer < 400 ? { location: `${this.url}/redirected` } : {},
+        )
+        .end('answer body');
     });
   }
 }

@@ -37,7 +37,9 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
     expect(request.headers['x-jobserver-job']).toBe(jobId);
     const expected = `sha256=${createHmac('sha256', SECRET).update(request.body).digest('hex')}`;
     expect(request.headers['x-jobserver-signature']).toBe(expected);
-    expect(`sha256=${createHmac('sha256', 'another secret').update(request.body).digest('hex')}`).not.toBe(expected);
+    expect(
+      `sha256=${createHmac('sha256', 'another secret').update(request.body).digest('hex')}`,
+    ).not.toBe(expected);
     return JSON.parse(request.body.toString('utf8'));
   };
   const asyncJob = async (params: Record<string, string>, config: unknown) => {
@@ -58,7 +60,8 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
     });
     api = new JobserverClient(server.url);
     await api.upload('demo');
-    for (const name of ['cb', 'doomed']) expect((await api.post(`/contexts/${name}`)).status).toBe(200);
+    for (const name of ['cb', 'doomed'])
+      expect((await api.post(`/contexts/${name}`)).status).toBe(200);
   });
   afterAll(async () => {
     await server?.stop();
@@ -66,25 +69,46 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
   });
 
   it("POSTs a finished sync job's result, signed with callback-secret, and reports it DELIVERED", async () => {
-    const res = await submit({ classPath: WORD_COUNT, sync: 'true', callbackUrl: hook('finished') }, WORDS);
+    const res = await submit(
+      { classPath: WORD_COUNT, sync: 'true', callbackUrl: hook('finished') },
+      WORDS,
+    );
     expect(res.status).toBe(200);
     const jobId = res.body.jobId as string;
     const report = await callbackIn(jobId, 'DELIVERED');
-    expect(report.callback).toEqual({ url: hook('finished'), state: 'DELIVERED', attempts: 1, lastStatus: 200 });
+    expect(report.callback).toEqual({
+      url: hook('finished'),
+      state: 'DELIVERED',
+      attempts: 1,
+      lastStatus: 200,
+    });
     expect(receiver.to('/finished')).toHaveLength(1);
-    expect(verified(receiver.to('/finished')[0]!, jobId)).toEqual({ jobId, result: { a: 2, b: 2, c: 1, see: 1 } });
+    expect(verified(receiver.to('/finished')[0]!, jobId)).toEqual({
+      jobId,
+      result: { a: 2, b: 2, c: 1, see: 1 },
+    });
   });
 
   it('POSTs a failed job as status ERROR with its error object', async () => {
-    const jobId = await asyncJob({ classPath: 'FailingExample', callbackUrl: hook('error') }, { message: 'boom', errorClass: 'RangeError' });
+    const jobId = await asyncJob(
+      { classPath: 'FailingExample', callbackUrl: hook('error') },
+      { message: 'boom', errorClass: 'RangeError' },
+    );
     await callbackIn(jobId, 'DELIVERED');
     const body = verified(receiver.to('/error')[0]!, jobId);
-    expect(body).toMatchObject({ jobId, status: 'ERROR', result: { message: 'boom', errorClass: 'RangeError' } });
+    expect(body).toMatchObject({
+      jobId,
+      status: 'ERROR',
+      result: { message: 'boom', errorClass: 'RangeError' },
+    });
     expect(Array.isArray(body.result.stack)).toBe(true);
   });
 
   it('POSTs a job killed by DELETE as status KILLED', async () => {
-    const jobId = await asyncJob({ classPath: 'LongRunningExample', callbackUrl: hook('deleted') }, { durationMs: 60_000 });
+    const jobId = await asyncJob(
+      { classPath: 'LongRunningExample', callbackUrl: hook('deleted') },
+      { durationMs: 60_000 },
+    );
     await api.waitForJob(jobId, ['RUNNING']);
     expect((await api.delete(`/jobs/${jobId}`)).status).toBe(200);
     await callbackIn(jobId, 'DELIVERED');
@@ -96,7 +120,10 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
   });
 
   it('POSTs a job killed by its context stopping as status KILLED', async () => {
-    const jobId = await asyncJob({ classPath: 'LongRunningExample', context: 'doomed', callbackUrl: hook('stopped') }, { durationMs: 60_000 });
+    const jobId = await asyncJob(
+      { classPath: 'LongRunningExample', context: 'doomed', callbackUrl: hook('stopped') },
+      { durationMs: 60_000 },
+    );
     await api.waitForJob(jobId, ['RUNNING']);
     expect((await api.delete('/contexts/doomed')).status).toBe(200);
     await callbackIn(jobId, 'DELIVERED');
@@ -109,7 +136,11 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
 
   it('POSTs a job whose context worker crashed as status ERROR', async () => {
     expect((await api.post('/contexts/crashy')).status).toBe(200);
-    const res = await submit({ classPath: 'CrashExample', context: 'crashy', callbackUrl: hook('crashed') });
+    const res = await submit({
+      classPath: 'CrashExample',
+      context: 'crashy',
+      callbackUrl: hook('crashed'),
+    });
     const jobId = res.body.jobId as string;
     await callbackIn(jobId, 'DELIVERED');
     expect(verified(receiver.to('/crashed')[0]!, jobId)).toMatchObject({
@@ -120,18 +151,30 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
   });
 
   it('POSTs a job that failed validation, and an ad-hoc job', async () => {
-    const invalid = await submit({ classPath: WORD_COUNT, callbackUrl: hook('invalid') }, 'bad.input = abc');
+    const invalid = await submit(
+      { classPath: WORD_COUNT, callbackUrl: hook('invalid') },
+      'bad.input = abc',
+    );
     expect(invalid.status).toBe(400);
-    const [row] = await server.query<{ id: string }>(`SELECT id FROM jobs WHERE callback_url = $1`, [hook('invalid')]);
+    const [row] = await server.query<{ id: string }>(
+      `SELECT id FROM jobs WHERE callback_url = $1`,
+      [hook('invalid')],
+    );
     await callbackIn(row!.id, 'DELIVERED');
     expect(verified(receiver.to('/invalid')[0]!, row!.id)).toMatchObject({
       status: 'ERROR',
       result: { message: 'No input.string config param', errorClass: 'ValidationFailed' },
     });
-    const adHoc = await api.submit({ appName: 'demo', classPath: WORD_COUNT, sync: 'true', callbackUrl: hook('adhoc') }, WORDS);
+    const adHoc = await api.submit(
+      { appName: 'demo', classPath: WORD_COUNT, sync: 'true', callbackUrl: hook('adhoc') },
+      WORDS,
+    );
     expect(adHoc.status).toBe(200);
     await callbackIn(adHoc.body.jobId, 'DELIVERED');
-    expect(verified(receiver.to('/adhoc')[0]!, adHoc.body.jobId)).toEqual({ jobId: adHoc.body.jobId, result: { a: 2, b: 2, c: 1, see: 1 } });
+    expect(verified(receiver.to('/adhoc')[0]!, adHoc.body.jobId)).toEqual({
+      jobId: adHoc.body.jobId,
+      result: { a: 2, b: 2, c: 1, see: 1 },
+    });
   });
 
   it('retries a receiver that is down until it is up, counting the attempts', async () => {
@@ -165,7 +208,10 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
     expect(report.callback).toMatchObject({ attempts: 2, lastStatus: 200 });
     // One request per recorded attempt: the attempt made before the kill was not repeated.
     expect(receiver.to('/flaky')).toHaveLength(2);
-    expect(verified(receiver.to('/flaky')[1]!, jobId)).toEqual({ jobId, result: { a: 2, b: 2, c: 1, see: 1 } });
+    expect(verified(receiver.to('/flaky')[1]!, jobId)).toEqual({
+      jobId,
+      result: { a: 2, b: 2, c: 1, see: 1 },
+    });
   });
 
   it('delivers the callback of a job that ended while no scheduler ran (the outbox)', async () => {
@@ -187,7 +233,12 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
     receiver.answers.set(`/${path}`, answer);
     const jobId = await asyncJob({ classPath: WORD_COUNT, callbackUrl: hook(path) }, WORDS);
     const report = await callbackIn(jobId, 'FAILED');
-    expect(report.callback).toEqual({ url: hook(path), state: 'FAILED', attempts: ATTEMPTS, lastStatus });
+    expect(report.callback).toEqual({
+      url: hook(path),
+      state: 'FAILED',
+      attempts: ATTEMPTS,
+      lastStatus,
+    });
     expect(receiver.to(`/${path}`)).toHaveLength(ATTEMPTS);
     expect(receiver.to('/redirected')).toHaveLength(0);
   });
@@ -201,7 +252,10 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
     ['javascript:alert(1)', 'callbackUrl must be an http or https URL, not javascript:'],
     ['http://', 'callbackUrl must be an absolute http or https URL'],
     ['http://example.com/aaa… (10 KiB)', 'callbackUrl must be at most 2048 characters'],
-    ['http://user:password@127.0.0.1/x', 'callbackUrl must not hold credentials (user:password@); callbacks are signed with callback-secret'],
+    [
+      'http://user:password@127.0.0.1/x',
+      'callbackUrl must not hold credentials (user:password@); callbacks are signed with callback-secret',
+    ],
   ])('refuses callbackUrl %s with 400 before recording anything', async (shown, message) => {
     const url = shown.endsWith('(10 KiB)') ? `http://example.com/${'a'.repeat(10 * 1024)}` : shown;
     const before = await server.query<{ n: string }>(`SELECT count(*) AS n FROM jobs`);
@@ -214,8 +268,14 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
 
   it('refuses a repeated callbackUrl, and shows no callback for a job without one', async () => {
     const before = await server.query<{ n: string }>(`SELECT count(*) AS n FROM jobs`);
-    const twice = await api.post(`/jobs?appName=demo&classPath=${WORD_COUNT}&context=cb&callbackUrl=${encodeURIComponent(hook('a'))}&callbackUrl=${encodeURIComponent(hook('b'))}`, WORDS);
-    expect([twice.status, twice.body]).toEqual([400, { status: 'ERROR', result: 'callbackUrl given more than once' }]);
+    const twice = await api.post(
+      `/jobs?appName=demo&classPath=${WORD_COUNT}&context=cb&callbackUrl=${encodeURIComponent(hook('a'))}&callbackUrl=${encodeURIComponent(hook('b'))}`,
+      WORDS,
+    );
+    expect([twice.status, twice.body]).toEqual([
+      400,
+      { status: 'ERROR', result: 'callbackUrl given more than once' },
+    ]);
     expect(await server.query(`SELECT count(*) AS n FROM jobs`)).toEqual(before);
     const plain = await submit({ classPath: WORD_COUNT, sync: 'true' }, WORDS);
     expect((await api.get(`/jobs/${plain.body.jobId}`)).body).not.toHaveProperty('callback');

@@ -40,12 +40,19 @@ describe('callback-* settings', () => {
     await expect(loading).rejects.toThrow('callback-attempts must be an integer from 1 to 100');
     await expect(loading).rejects.toThrow('callback-retry-delay must be a duration from 0ms to 1h');
     await expect(loading).rejects.toThrow('callback-timeout must be a duration from 1ms to 1h');
-    await expect(loading).rejects.toThrow('callback-allow-hosts holds invalid host names: bad host');
-    await expect(loadServerConfig({ JOBSERVER_CALLBACK_ATTEMPTS: '101' })).rejects.toThrow('callback-attempts');
+    await expect(loading).rejects.toThrow(
+      'callback-allow-hosts holds invalid host names: bad host',
+    );
+    await expect(loadServerConfig({ JOBSERVER_CALLBACK_ATTEMPTS: '101' })).rejects.toThrow(
+      'callback-attempts',
+    );
   });
 
   it('never hands callback-secret to a context worker', async () => {
-    const settings = await settingsAsEnv({ JOBSERVER_CALLBACK_SECRET: 's3cret', JOBSERVER_CALLBACK_ATTEMPTS: '2' });
+    const settings = await settingsAsEnv({
+      JOBSERVER_CALLBACK_SECRET: 's3cret',
+      JOBSERVER_CALLBACK_ATTEMPTS: '2',
+    });
     expect(settings).toEqual({ JOBSERVER_CALLBACK_ATTEMPTS: '2' });
   });
 

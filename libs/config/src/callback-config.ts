@@ -25,7 +25,8 @@ export const MAX_CALLBACK_ATTEMPTS = 100;
 /** The longest `callback-retry-delay` / `callback-timeout`: 1 hour. */
 const MAX_CALLBACK_WAIT_MS = 3_600_000;
 
-const HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$|^\[[0-9a-f:.]+\]$/;
+const HOST_PATTERN =
+  /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$|^\[[0-9a-f:.]+\]$/;
 
 /**
  * Reads the `callback-*` keys; every problem goes to `problems`.
@@ -38,11 +39,13 @@ export function toCallbackConfig(s: Record<string, unknown>, problems: string[])
   }
   const wait = (key: string, min: number) => {
     const ms = parseDurationMs(s[key]);
-    if (ms === null || ms < min || ms > MAX_CALLBACK_WAIT_MS) problems.push(`${key} must be a duration from ${min}ms to 1h`);
+    if (ms === null || ms < min || ms > MAX_CALLBACK_WAIT_MS)
+      problems.push(`${key} must be a duration from ${min}ms to 1h`);
     return ms ?? 0;
   };
   const secret = s['callback-secret'];
-  if (secret !== undefined && String(secret).length === 0) problems.push('callback-secret may not be empty');
+  if (secret !== undefined && String(secret).length === 0)
+    problems.push('callback-secret may not be empty');
   return Object.freeze({
     secret: secret === undefined ? undefined : String(secret),
     attempts,
@@ -68,5 +71,7 @@ function allowHosts(value: unknown, problems: string[]): readonly string[] {
  */
 export function callbackHostAllowed(hostname: string, allow: readonly string[]): boolean {
   if (!allow.length) return true;
-  return allow.some((entry) => (entry.startsWith('*.') ? hostname.endsWith(entry.slice(1)) : hostname === entry));
+  return allow.some((entry) =>
+    entry.startsWith('*.') ? hostname.endsWith(entry.slice(1)) : hostname === entry,
+  );
 }

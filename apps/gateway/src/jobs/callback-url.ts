@@ -27,13 +27,17 @@ export function checkCallbackUrl(raw: string, allowHosts: readonly string[]): st
   }
   if (!url.hostname) throw new BadRequest('callbackUrl must name a host');
   if (url.username || url.password) {
-    throw new BadRequest('callbackUrl must not hold credentials (user:password@); callbacks are signed with callback-secret');
+    throw new BadRequest(
+      'callbackUrl must not hold credentials (user:password@); callbacks are signed with callback-secret',
+    );
   }
   if (!callbackHostAllowed(url.hostname, allowHosts)) {
     throw new BadRequest(`callbackUrl host ${url.hostname} is not in callback-allow-hosts`);
   }
   if (url.href.length > MAX_CALLBACK_URL_LENGTH) {
-    throw new BadRequest(`callbackUrl must be at most ${MAX_CALLBACK_URL_LENGTH} characters once normalized`);
+    throw new BadRequest(
+      `callbackUrl must be at most ${MAX_CALLBACK_URL_LENGTH} characters once normalized`,
+    );
   }
   return url.href;
 }

@@ -28,14 +28,28 @@ export class CallbackDeliveryService {
   async attempt(jobId: string): Promise<AttemptOutcome> {
     const job = await this.callbacks.forDelivery(jobId);
     // Already delivered or failed (a duplicate queue entry), or not ended (never queued so).
-    if (!job || job.state !== 'PENDING' || !TERMINAL_JOB_STATUSES.includes(job.status)) return 'done';
+    if (!job || job.state !== 'PENDING' || !TERMINAL_JOB_STATUSES.includes(job.status))
+      return 'done';
     const { secret, timeoutMs, attempts } = this.config.callbacks;
     const body = callbackBody(job);
-    const answer = await sendCallback(job.url, body, callbackHeaders(job.id, body, secret), timeoutMs);
+    const answer = await sendCallback(
+      job.url,
+      body,
+      callbackHeaders(job.id, body, secret),
+      timeoutMs,
+    );
     const progress = await this.callbacks.recordAttempt(job.id, answer.status, attempts);
-    const fields = { jobId, attempt: progress?.attempts, status: answer.status, failure: answer.failure, state: progress?.state };
+    const fields = {
+      jobId,
+      context: job.context,
+      attempt: progress?.attempts,
+      status: answer.status,
+      failure: answer.failure,
+      state: progress?.state,
+    };
     if (progress?.state === 'DELIVERED') this.logger.log(fields, 'callback delivered');
-    else if (progress?.state === 'FAILED') this.logger.warn(fields, 'callback failed: no attempt left');
+    else if (progress?.state === 'FAILED')
+      this.logger.warn(fields, 'callback failed: no attempt left');
     else this.logger.warn(fields, 'callback attempt failed; retrying after callback-retry-delay');
     return progress?.state === 'PENDING' ? 'retry' : 'done';
   }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { CallbackRepository } from '@jobserver/persistence';
 import { RedisNames, TERMINAL_JOB_STATUSES, type CallbackDelivery } from '@jobserver/protocol';
@@ -33,13 +39,22 @@ export class CallbackOutboxService implements OnApplicationBootstrap, OnApplicat
     private readonly callbacks: CallbackRepository,
     private readonly bus: EventBus,
   ) {
-    this.queue = new Queue<CallbackDelivery>(names.callbackQueue, { connection: redis, prefix: config.prefix });
+    this.queue = new Queue<CallbackDelivery>(names.callbackQueue, {
+      connection: redis,
+      prefix: config.prefix,
+    });
   }
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.bus.onEvent((event) => {
-      if (event.kind !== 'job' || !event.callback || !TERMINAL_JOB_STATUSES.includes(event.status)) return;
-      this.enqueue(event.jobId).catch((err: unknown) => this.logger.error({ err, jobId: event.jobId }, 'callback not queued; the outbox sweep will'));
+      if (event.kind !== 'job' || !event.callback || !TERMINAL_JOB_STATUSES.includes(event.status))
+        return;
+      this.enqueue(event.jobId).catch((err: unknown) =>
+        this.logger.error(
+          { err, jobId: event.jobId },
+          'callback not queued; the outbox sweep will',
+        ),
+      );
     });
   }
 
@@ -54,7 +69,10 @@ export class CallbackOutboxService implements OnApplicationBootstrap, OnApplicat
     this.sweeping = true;
     try {
       const { retryDelayMs, timeoutMs } = this.config.callbacks;
-      const due = await this.callbacks.due({ unqueuedAfterMs: UNQUEUED_AFTER_MS, requeueAfterMs: retryDelayMs + timeoutMs + REQUEUE_MARGIN_MS });
+      const due = await this.callbacks.due({
+        unqueuedAfterMs: UNQUEUED_AFTER_MS,
+        requeueAfterMs: retryDelayMs + timeoutMs + REQUEUE_MARGIN_MS,
+      });
       if (!due.length) return;
       for (const jobId of due) await this.enqueue(jobId);
       await this.callbacks.markQueued(due);
@@ -68,6 +86,10 @@ export class CallbackOutboxService implements OnApplicationBootstrap, OnApplicat
 
   private async enqueue(jobId: string): Promise<void> {
     // Entries leave the queue once done: Postgres, not BullMQ, remembers a delivered callback.
-    await this.queue.add('deliver', { jobId }, { jobId, removeOnComplete: true, removeOnFail: true });
+    await this.queue.add(
+      'deliver',
+      { jobId },
+      { jobId, removeOnComplete: true, removeOnFail: true },
+    );
   }
 }

@@ -7,23 +7,38 @@ const error = { message: 'boom', errorClass: 'RangeError', stack: ['at x (a.js:1
 
 describe('callback bodies (mainline shapes)', () => {
   it('finished: jobId and the result as stored, keys in order', () => {
-    const body = callbackBody({ id, status: 'FINISHED', result: '{"b":1,"a":[1,"x"]}', error: null });
+    const body = callbackBody({
+      id,
+      status: 'FINISHED',
+      result: '{"b":1,"a":[1,"x"]}',
+      error: null,
+    });
     expect(body).toBe(`{"jobId":"${id}","result":{"b":1,"a":[1,"x"]}}`);
     expect(JSON.parse(body)).toEqual({ jobId: id, result: { b: 1, a: [1, 'x'] } });
   });
 
   it('finished with an undefined result: result null', () => {
-    expect(JSON.parse(callbackBody({ id, status: 'FINISHED', result: null, error: null }))).toEqual({ jobId: id, result: null });
+    expect(JSON.parse(callbackBody({ id, status: 'FINISHED', result: null, error: null }))).toEqual(
+      { jobId: id, result: null },
+    );
   });
 
   it('failed: status ERROR and the error object', () => {
-    expect(JSON.parse(callbackBody({ id, status: 'ERROR', result: null, error }))).toEqual({ jobId: id, status: 'ERROR', result: error });
+    expect(JSON.parse(callbackBody({ id, status: 'ERROR', result: null, error }))).toEqual({
+      jobId: id,
+      status: 'ERROR',
+      result: error,
+    });
   });
 
   it("killed: status KILLED and the job's killed error (built when the row has none)", () => {
     const stored = { message: `Job ${id} killed`, errorClass: 'JobKilled', stack: [] };
-    expect(JSON.parse(callbackBody({ id, status: 'KILLED', result: null, error: stored }))).toEqual({ jobId: id, status: 'KILLED', result: stored });
-    expect(JSON.parse(callbackBody({ id, status: 'KILLED', result: null, error: null })).result).toEqual(stored);
+    expect(JSON.parse(callbackBody({ id, status: 'KILLED', result: null, error: stored }))).toEqual(
+      { jobId: id, status: 'KILLED', result: stored },
+    );
+    expect(
+      JSON.parse(callbackBody({ id, status: 'KILLED', result: null, error: null })).result,
+    ).toEqual(stored);
   });
 });
 
@@ -40,7 +55,12 @@ describe('callback signature', () => {
   });
 
   it('is sent only when a secret is set', () => {
-    expect(callbackHeaders(id, '{}', undefined)).toEqual({ 'content-type': 'application/json', 'x-jobserver-job': id });
-    expect(callbackHeaders(id, '{}', 'k')['x-jobserver-signature']).toBe(callbackSignature('k', '{}'));
+    expect(callbackHeaders(id, '{}', undefined)).toEqual({
+      'content-type': 'application/json',
+      'x-jobserver-job': id,
+    });
+    expect(callbackHeaders(id, '{}', 'k')['x-jobserver-signature']).toBe(
+      callbackSignature('k', '{}'),
+    );
   });
 });

@@ -15,9 +15,17 @@ export function callbackBody(job: Pick<CallbackJob, 'id' | 'status' | 'result' |
     case 'FINISHED':
       return `{"jobId":${jobId},"result":${job.result ?? 'null'}}`;
     case 'KILLED':
-      return JSON.stringify({ jobId: job.id, status: 'KILLED', result: job.error ?? killedError(job.id) });
+      return JSON.stringify({
+        jobId: job.id,
+        status: 'KILLED',
+        result: job.error ?? killedError(job.id),
+      });
     default:
-      return JSON.stringify({ jobId: job.id, status: 'ERROR', result: job.error ?? errorInfo('Error', 'job failed') });
+      return JSON.stringify({
+        jobId: job.id,
+        status: 'ERROR',
+        result: job.error ?? errorInfo('Error', 'job failed'),
+      });
   }
 }
 
@@ -27,8 +35,15 @@ export function callbackSignature(secret: string, body: string): string {
 }
 
 /** The request headers of a callback: JSON, the job id, and the signature when a secret is set. */
-export function callbackHeaders(jobId: string, body: string, secret: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-jobserver-job': jobId };
+export function callbackHeaders(
+  jobId: string,
+  body: string,
+  secret: string | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-jobserver-job': jobId,
+  };
   if (secret !== undefined) headers['x-jobserver-signature'] = callbackSignature(secret, body);
   return headers;
 }

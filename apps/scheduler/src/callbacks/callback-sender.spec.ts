@@ -29,8 +29,19 @@ describe('sendCallback', () => {
         res.writeHead(204).end();
       });
     };
-    expect(await sendCallback(`${url}/hook`, '{"a":1}', { 'content-type': 'application/json', 'x-k': 'v' }, 5000)).toEqual({ status: 204 });
-    expect(seen).toMatchObject({ method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json', 'x-k': 'v' } });
+    expect(
+      await sendCallback(
+        `${url}/hook`,
+        '{"a":1}',
+        { 'content-type': 'application/json', 'x-k': 'v' },
+        5000,
+      ),
+    ).toEqual({ status: 204 });
+    expect(seen).toMatchObject({
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json', 'x-k': 'v' },
+    });
   });
 
   it('does not follow a redirect', async () => {
@@ -59,7 +70,10 @@ describe('sendCallback', () => {
 
   it('gives no status for a receiver that never answers, after the timeout', async () => {
     handle = () => undefined;
-    expect(await sendCallback(url, '{}', {}, 200)).toEqual({ status: null, failure: 'no answer within callback-timeout (200 ms)' });
+    expect(await sendCallback(url, '{}', {}, 200)).toEqual({
+      status: null,
+      failure: 'no answer within callback-timeout (200 ms)',
+    });
   });
 
   it('gives no status for a receiver that is down', async () => {
@@ -67,10 +81,16 @@ describe('sendCallback', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    expect(await sendCallback(`http://127.0.0.1:${port}/`, '{}', {}, 5000)).toEqual({ status: null, failure: 'ECONNREFUSED' });
+    expect(await sendCallback(`http://127.0.0.1:${port}/`, '{}', {}, 5000)).toEqual({
+      status: null,
+      failure: 'ECONNREFUSED',
+    });
   });
 
   it("gives no status for a port fetch refuses to reach (the Fetch standard's bad ports, e.g. SMTP)", async () => {
-    expect(await sendCallback('http://127.0.0.1:25/', '{}', {}, 5000)).toEqual({ status: null, failure: 'bad port' });
+    expect(await sendCallback('http://127.0.0.1:25/', '{}', {}, 5000)).toEqual({
+      status: null,
+      failure: 'bad port',
+    });
   });
 });

@@ -17,12 +17,19 @@ export async function sendCallback(
   timeoutMs: number,
 ): Promise<CallbackAnswer> {
   try {
-    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await res.body?.cancel().catch(() => undefined);
     return { status: res.status };
   } catch (error) {
     const err = error as Error & { cause?: { code?: string; message?: string } };
-    if (err.name === 'TimeoutError') return { status: null, failure: `no answer within callback-timeout (${timeoutMs} ms)` };
+    if (err.name === 'TimeoutError')
+      return { status: null, failure: `no answer within callback-timeout (${timeoutMs} ms)` };
     return { status: null, failure: err.cause?.code ?? err.cause?.message ?? err.message };
   }
 }

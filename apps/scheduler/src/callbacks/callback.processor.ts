@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { assertPayload, RedisNames, type CallbackDelivery } from '@jobserver/protocol';
 import { DelayedError, Worker } from 'bullmq';
@@ -37,14 +43,18 @@ export class CallbackProcessor implements OnApplicationBootstrap, OnApplicationS
         throw new DelayedError();
       },
       {
-        connection: this.redis.duplicate({ connectionName: `scheduler-callbacks:${this.config.instanceId}` }),
+        connection: this.redis.duplicate({
+          connectionName: `scheduler-callbacks:${this.config.instanceId}`,
+        }),
         prefix: this.config.prefix,
         concurrency: CONCURRENCY,
         ...schedulerLocks(this.config),
       },
     );
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'callback worker error'));
-    this.worker.on('failed', (job, error) => this.logger.error({ err: error, jobId: job?.data?.jobId }, 'callback delivery failed'));
+    this.worker.on('failed', (job, error) =>
+      this.logger.error({ err: error, jobId: job?.data?.jobId }, 'callback delivery failed'),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -17,7 +17,9 @@ export class Callbacks1733300000001 implements MigrationInterface {
       ADD COLUMN callback_last_status int,
       ADD COLUMN callback_queued_at timestamptz`);
     // The outbox scan reads only pending callbacks: the index holds those rows alone.
-    await q.query(`CREATE INDEX jobs_callback_pending ON jobs (end_time) WHERE callback_state = 'PENDING'`);
+    await q.query(
+      `CREATE INDEX jobs_callback_pending ON jobs (end_time) WHERE callback_state = 'PENDING'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

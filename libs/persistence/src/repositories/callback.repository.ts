@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 /** What a callback delivery needs of its job. */
 export interface CallbackJob {
   id: string;
+  /** The job's context, for log lines. */
+  context: string;
   status: JobStatus;
   /** The serialized result (JSON text) of a finished job; null otherwise or for `undefined`. */
   result: string | null;
@@ -39,7 +41,7 @@ export class CallbackRepository {
   /** The job and its callback; null for an unknown job or one without a callback. */
   async forDelivery(jobId: string): Promise<CallbackJob | null> {
     const rows: CallbackJob[] = await this.dataSource.query(
-      `SELECT id, status, result, error, callback_url AS url, callback_state AS state, callback_attempts AS attempts
+      `SELECT id, context_name AS context, status, result, error, callback_url AS url, callback_state AS state, callback_attempts AS attempts
        FROM jobs WHERE id = $1 AND callback_url IS NOT NULL`,
       [jobId],
     );
@@ -51,7 +53,11 @@ export class CallbackRepository {
    * state: DELIVERED on a 2xx, FAILED once `maxAttempts` are spent, else still PENDING.
    * @returns null when the callback was no longer pending (another delivery recorded its end)
    */
-  async recordAttempt(jobId: string, httpStatus: number | null, maxAttempts: number): Promise<CallbackProgress | null> {
+  async recordAttempt(
+    jobId: string,
+    httpStatus: number | null,
+    maxAttempts: number,
+  ): Promise<CallbackProgress | null> {
     const [rows] = (await this.dataSource.query(
       `UPDATE jobs SET callback_attempts = callback_attempts + 1, callback_last_status = $2::int,
          callback_state = CASE WHEN $2::int BETWEEN 200 AND 299 THEN 'DELIVERED'
