@@ -2,6 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { PersistenceModule } from '@jobserver/persistence';
 import { LoggerModule } from 'nestjs-pino';
+import { CallbackDeliveryService } from './callbacks/callback-delivery.service';
+import { CallbackOutboxService } from './callbacks/callback-outbox.service';
+import { CallbackProcessor } from './callbacks/callback.processor';
 import { AdHocCleanupService } from './contexts/ad-hoc-cleanup.service';
 import { ContextCommandProcessor } from './contexts/context-command.processor';
 import { ContextLifecycleService } from './contexts/context-lifecycle.service';
@@ -40,6 +43,9 @@ export class SchedulerModule {
         JobRouterService,
         SubmitProcessor,
         StrandedJobSweeper,
+        CallbackDeliveryService,
+        CallbackOutboxService,
+        CallbackProcessor,
       ],
     };
   }

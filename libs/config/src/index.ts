@@ -19,3 +19,4 @@ export {
 } from './context-settings';
 export { exposureWarning, PASSWORD_HASH, type AuthConfig, type AuthUser } from './auth-config';
 export { grants, isPermission, PERMISSIONS, unknownPermissions, type Permission } from './permissions';
+export { callbackHostAllowed, MAX_CALLBACK_ATTEMPTS, type CallbackConfig } from './callback-config';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseConfigText } from './hocon';
 import { toAuthConfig } from './auth-config';
+import { toCallbackConfig } from './callback-config';
 import { CONFIG_DEFAULTS, defaultMaxContexts, type ConfigKey, type ServerConfig } from './server-config';
 import { parseByteSize, parseDurationMs } from './units';
 
@@ -45,14 +46,19 @@ async function readSettings(env: NodeJS.ProcessEnv): Promise<Source> {
   return source;
 }
 
+/** Settings a context worker never needs and must not hold (a job could read its worker's memory). */
+const SCHEDULER_ONLY_KEYS: ReadonlySet<ConfigKey> = new Set(['callback-secret']);
+
 /**
  * The settings given explicitly (config file and env variables) as the env variables
- * {@link loadServerConfig} reads: how a launcher hands a context worker its whole config over a
- * pipe, so that the worker's environment holds no secret and it reads no file.
+ * {@link loadServerConfig} reads: how a launcher hands a context worker its config over a
+ * pipe, so that the worker's environment holds no secret and it reads no file. Leaves out
+ * what only schedulers use (`callback-secret`).
  * @throws InvalidServerConfig when the config file cannot be read
  */
 export async function settingsAsEnv(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
   const settings = await readSettings(env);
+  for (const key of SCHEDULER_ONLY_KEYS) delete settings[key];
   const asText = (value: unknown) =>
     Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return Object.fromEntries(Object.entries(settings).map(([key, value]) => [envName(key), asText(value)]));
@@ -132,6 +138,7 @@ function toServerConfig(s: Source): ServerConfig {
     logLineLimit: bytes('log-line-limit'),
     logLinesRetained: int('log-lines-retained', 1),
     apiCompat: oneOf('api-compat', ['seed', 'mainline'] as const),
+    callbacks: toCallbackConfig(s, problems),
     configMaxDepth: int('config-max-depth', 1),
     configMaxSize: bytes('config-max-size'),
     contextDefaults: Object.freeze({ ...(defaults as object) }),

@@ -1,5 +1,6 @@
 import { hostname, totalmem } from 'node:os';
 import type { AuthConfig } from './auth-config';
+import type { CallbackConfig } from './callback-config';
 
 /** Which clients' labels the REST answers follow (API.md "Two generations of clients"). */
 export type ApiCompat = 'seed' | 'mainline';
@@ -60,6 +61,8 @@ export interface ServerConfig {
   readonly logLinesRetained: number;
   /** @defaultValue 'seed' */
   readonly apiCompat: ApiCompat;
+  /** Completion callbacks: `callback-secret`, `callback-attempts`, `callback-retry-delay`, `callback-timeout`, `callback-allow-hosts`. */
+  readonly callbacks: CallbackConfig;
   /**
    * Deepest nesting of objects and arrays a posted config (job or context body) may have, the
    * root object being 1; checked before parsing. At most 1000. @defaultValue 64
@@ -134,6 +137,11 @@ export const CONFIG_DEFAULTS = {
   'log-line-limit': '8k',
   'log-lines-retained': 10000,
   'api-compat': 'seed',
+  'callback-secret': undefined,
+  'callback-attempts': 5,
+  'callback-retry-delay': '10s',
+  'callback-timeout': '10s',
+  'callback-allow-hosts': [],
   'config-max-depth': 64,
   'config-max-size': '1m',
   'context-defaults': { 'max-jobs-per-context': 8 },

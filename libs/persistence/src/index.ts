@@ -5,6 +5,12 @@ export { JobEntity, type JobStageRecord } from './entities/job.entity';
 export { JobEventEntity } from './entities/job-event.entity';
 export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from './repositories/api-key.repository';
 export { BundleRepository, type BundleRecord, type NewBundle } from './repositories/bundle.repository';
+export {
+  CallbackRepository,
+  type CallbackJob,
+  type CallbackProgress,
+  type OutboxScan,
+} from './repositories/callback.repository';
 export { ContextRepository, type ContextRecord } from './repositories/context.repository';
 export {
   JobRepository,

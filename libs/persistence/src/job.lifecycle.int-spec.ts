@@ -138,6 +138,17 @@ describe('JobLifecycle on Postgres and Redis', () => {
     off();
   });
 
+  it('marks the end event of a job with a callback, and only that one', async () => {
+    const [plain, hooked, inContext] = [await queued(), await queued(), await queued('c5')];
+    await ds.query(`UPDATE jobs SET callback_url = 'http://127.0.0.1:1/', callback_state = 'PENDING' WHERE id = ANY($1)`, [[hooked, inContext]]);
+    await lifecycle.end({ jobId: plain, context: 'c1' }, { status: 'FINISHED', result: '1' });
+    await lifecycle.end({ jobId: hooked, context: 'c1' }, { status: 'FINISHED', result: '1' });
+    await lifecycle.endActiveOfContext({ name: 'c5' }, 'KILLED');
+    await settle();
+    const marked = Object.fromEntries(heard.map((h) => [h.event.jobId, 'callback' in h.event && h.event.callback]));
+    expect(marked).toEqual({ [plain]: false, [hooked]: true, [inContext]: true });
+  });
+
   it('announces RUNNING in the background without writing it', async () => {
     const jobId = await queued();
     const startTime = new Date();

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { openDataSource, runMigrations, type DataSourceOptions } from './data-source';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { BundleRepository } from './repositories/bundle.repository';
+import { CallbackRepository } from './repositories/callback.repository';
 import { ContextRepository } from './repositories/context.repository';
 import { JobRepository } from './repositories/job.repository';
 
@@ -43,9 +44,10 @@ export class PersistenceModule {
         { provide: ContextRepository, useFactory: (ds: DataSource) => new ContextRepository(ds), inject: [DataSource] },
         { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds, { prepare: options.prepareStatements ?? true }), inject: [DataSource] },
         { provide: ApiKeyRepository, useFactory: (ds: DataSource) => new ApiKeyRepository(ds), inject: [DataSource] },
+        { provide: CallbackRepository, useFactory: (ds: DataSource) => new CallbackRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
-      exports: [DataSource, ApiKeyRepository, BundleRepository, ContextRepository, JobRepository],
+      exports: [DataSource, ApiKeyRepository, BundleRepository, CallbackRepository, ContextRepository, JobRepository],
     };
   }
 }

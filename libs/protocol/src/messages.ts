@@ -25,6 +25,11 @@ export interface SubmitMessage {
   notifyStart?: boolean;
 }
 
+/** `callbacks` queue payload (BullMQ job id = the job id): the job whose callback is due. */
+export interface CallbackDelivery {
+  jobId: string;
+}
+
 /** `ctx.<name>` queue payload. */
 export interface ContextJobMessage {
   jobId: string;
@@ -68,6 +73,8 @@ export interface JobEvent {
   time?: string;
   appName?: string;
   classPath?: string;
+  /** Terminal: the job has a completion callback to deliver (set only then, so schedulers queue it at once). */
+  callback?: true;
 }
 
 export interface ContextEvent {

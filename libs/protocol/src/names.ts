@@ -12,6 +12,8 @@ export class RedisNames {
   readonly contextCommandQueue = 'context-commands';
   /** BullMQ queue of context-creation requests that idle pool workers claim (pool launcher). */
   readonly contextClaimQueue = 'context-claims';
+  /** BullMQ queue of completion-callback deliveries, consumed by schedulers (BullMQ job id = job id). */
+  readonly callbackQueue = 'callbacks';
 
   /** BullMQ queue of one context's jobs (BullMQ forbids `:` in queue names). */
   contextQueue(context: string): string {

@@ -3,6 +3,10 @@ export const JOB_STATUSES = ['QUEUED', 'RUNNING', 'FINISHED', 'ERROR', 'KILLED']
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['FINISHED', 'ERROR', 'KILLED'];
 
+/** Delivery state of a job's completion callback (API.md "Completion callbacks"). */
+export const CALLBACK_STATES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
+export type CallbackState = (typeof CALLBACK_STATES)[number];
+
 export const CONTEXT_STATES = [
   'STARTED',
   'RUNNING',

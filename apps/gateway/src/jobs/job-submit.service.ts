@@ -24,6 +24,7 @@ import type { Principal } from '../auth/principal';
 import { assertContextName, isAppName } from '../infra/names';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { SERVER_CONFIG, SUBMIT_QUEUE } from '../infra/tokens';
+import { checkCallbackUrl } from './callback-url';
 import type { SubmitJobQuery } from './dto/submit-job.query';
 import { JobOutcomeMapper, type HttpAnswer } from './job-outcome.mapper';
 
@@ -53,6 +54,7 @@ export class JobSubmitService {
 
   async submit(query: SubmitJobQuery, body: string, principal?: Principal): Promise<HttpAnswer> {
     const sync = query.sync === 'true';
+    const callbackUrl = query.callbackUrl === undefined ? null : checkCallbackUrl(query.callbackUrl, this.config.callbacks.allowHosts);
     const { config: jobConfig, json: configText } = await parseConfigBody(body, configParseOptions(this.config));
     const placement = this.place(query, jobConfig);
     // Refused before the job is recorded: a job that cannot be queued must not be left QUEUED.
@@ -67,6 +69,7 @@ export class JobSubmitService {
       adHoc: placement.adHoc,
       config: configText,
       owner: principal?.name ?? null,
+      callbackUrl,
     };
     // With isolate-owners, another principal's context is as good as absent.
     const scope = this.owners.of(principal) ?? null;

@@ -27,6 +27,9 @@ export function toJobSummary(job: JobSummary): Record<string, unknown> {
 export function toJobReport(job: JobRecord, compat: ApiCompat): Record<string, unknown> {
   const report = toJobSummary(job);
   report.owner = job.owner ?? null;
+  if (job.callbackUrl !== null) {
+    report.callback = { url: job.callbackUrl, state: job.callbackState, attempts: job.callbackAttempts, lastStatus: job.callbackLastStatus };
+  }
   switch (job.status) {
     case 'FINISHED':
       report.status = compat === 'mainline' ? 'FINISHED' : 'OK';

@@ -5,6 +5,7 @@ import { RedisNames } from '@jobserver/protocol';
 import type Redis from 'ioredis';
 import { SchedulerLeases, type RedisLease } from '../infra/redis-lease';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { CallbackOutboxService } from '../callbacks/callback-outbox.service';
 import { AdHocCleanupService } from './ad-hoc-cleanup.service';
 import { StrandedJobSweeper } from '../jobs/stranded-job.sweeper';
 import { ContextLifecycleService } from './context-lifecycle.service';
@@ -13,6 +14,8 @@ import { ContextLifecycleService } from './context-lifecycle.service';
 const START_MARGIN_MS = 10_000;
 /** How often the supervisor looks for jobs that were recorded but never queued. */
 const STRANDED_SWEEP_MS = 10_000;
+/** How often the supervisor scans the callback outbox for callbacks no queue entry holds. */
+const CALLBACK_SWEEP_MS = 2_000;
 
 /**
  * Watches worker heartbeats: a live context whose heartbeat expired is declared dead (its jobs
@@ -20,7 +23,8 @@ const STRANDED_SWEEP_MS = 10_000;
  * heartbeat interval; it lapses after three, so when the supervising scheduler dies another one
  * takes over within about 3–4 intervals and adopts every live context (it works from the
  * contexts table and the heartbeats alone). Each round also sweeps ad-hoc contexts whose job
- * ended unseen, and every few rounds jobs that were recorded but never queued.
+ * ended unseen, every few rounds jobs that were recorded but never queued, and every other
+ * second the callback outbox.
  */
 @Injectable()
 export class ContextSupervisorService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,6 +34,7 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
   private checking = false;
   private leading = false;
   private lastStrandedSweep = 0;
+  private lastCallbackSweep = 0;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -39,6 +44,7 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
     private readonly lifecycle: ContextLifecycleService,
     private readonly adHoc: AdHocCleanupService,
     private readonly stranded: StrandedJobSweeper,
+    private readonly callbacks: CallbackOutboxService,
     leases: SchedulerLeases,
   ) {
     this.lease = leases.supervisor();
@@ -77,6 +83,11 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
   }
 
   private async check(): Promise<void> {
+    if (Date.now() - this.lastCallbackSweep > CALLBACK_SWEEP_MS) {
+      this.lastCallbackSweep = Date.now();
+      // Not awaited: a slow outbox must not delay heartbeat checks (the sweep skips while one runs).
+      void this.callbacks.sweep();
+    }
     if (Date.now() - this.lastStrandedSweep > STRANDED_SWEEP_MS) {
       this.lastStrandedSweep = Date.now();
       await this.stranded.sweep();

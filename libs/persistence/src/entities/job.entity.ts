@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ErrorInfo, JobProgress, JobStatus } from '@jobserver/protocol';
+import type { CallbackState, ErrorInfo, JobProgress, JobStatus } from '@jobserver/protocol';
 
 /** A stage as the job row keeps it (ISO times; no `endTime` while it runs). */
 export interface JobStageRecord {
@@ -74,4 +74,22 @@ export class JobEntity {
   /** How many lines the job logged in all, retained or not. */
   @Column({ name: 'log_lines', type: 'int', default: 0 })
   logLines: number;
+  /** Where the job's end is POSTed (API.md "Completion callbacks"); null without a callback. */
+  @Column({ name: 'callback_url', type: 'varchar', length: 2048, nullable: true })
+  callbackUrl: string | null;
+
+  /** PENDING until delivered (a 2xx) or FAILED after the last attempt; null without a callback. */
+  @Column({ name: 'callback_state', type: 'varchar', length: 16, nullable: true })
+  callbackState: CallbackState | null;
+
+  @Column({ name: 'callback_attempts', type: 'int', default: 0 })
+  callbackAttempts: number;
+
+  /** HTTP status of the last attempt; null before one, or when it got no answer (network error, timeout). */
+  @Column({ name: 'callback_last_status', type: 'int', nullable: true })
+  callbackLastStatus: number | null;
+
+  /** When a delivery was last queued or attempted (the outbox scan's mark). */
+  @Column({ name: 'callback_queued_at', type: 'timestamptz', nullable: true })
+  callbackQueuedAt: Date | null;
 }

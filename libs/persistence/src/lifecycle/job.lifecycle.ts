@@ -73,7 +73,10 @@ export class JobLifecycle {
     this.publish({ kind: 'job', ...job, status: 'RUNNING', startTime: time, seq: 2, time }, 'background');
   }
 
-  /** Ends a queued or running job, then publishes its end; false (nothing published) if it had already ended. */
+  /**
+   * Ends a queued or running job, then publishes its end; false (nothing published) if it had
+   * already ended. The event of a job with a callback says so (schedulers queue its delivery).
+   */
   async end(job: JobRef, ending: JobEnding, options: EndOptions = {}): Promise<boolean> {
     const ended = await this.jobs.end(job.jobId, ending, options.startTime);
     if (!ended) return false;
@@ -143,8 +146,10 @@ export class JobLifecycle {
 }
 
 /** What a terminal event says besides the ending: its seq, time, app and classPath. */
-function endFields(ended: EndedJob): Pick<JobEvent, 'seq' | 'time' | 'appName' | 'classPath'> {
-  return { seq: ended.seq, time: ended.endTime.toISOString(), appName: ended.appName, classPath: ended.classPath };
+/** What an end statement returned, for the end's event; `callback` only when the job has one (schedulers queue it). */
+function endFields(ended: EndedJob): Pick<JobEvent, 'seq' | 'time' | 'appName' | 'classPath' | 'callback'> {
+  const fields = { seq: ended.seq, time: ended.endTime.toISOString(), appName: ended.appName, classPath: ended.classPath };
+  return ended.callback ? { ...fields, callback: true } : fields;
 }
 
 /** The Nest provider of {@link JobLifecycle}, for the infra module of each app (which provides the EventBus). */

@@ -16,8 +16,10 @@ export type JobRecord = JobEntity;
 export type NewJob = Pick<JobEntity, 'id' | 'appName' | 'bundleSha' | 'classPath' | 'contextName' | 'adHoc' | 'config'> & {
   /** The principal that submitted it; null (the default) while auth is off. */
   owner?: string | null;
+  /** Where its end is POSTed (recorded PENDING); null (the default) for none. */
+  callbackUrl?: string | null;
 };
-export type JobSummary = Omit<JobEntity, 'config' | 'result' | 'error'>;
+export type JobSummary = Omit<JobEntity, 'config' | 'result' | 'error' | `callback${string}`>;
 /** A job to record: its bundle is the app's latest version, looked up as it is inserted. */
 export type SubmittedJob = Omit<NewJob, 'bundleSha'>;
 
@@ -50,6 +52,8 @@ export interface EndedJob {
   endTime: Date;
   appName: string;
   classPath: string;
+  /** Whether it has a completion callback to deliver. */
+  callback: boolean;
 }
 
 interface EndedRow {
@@ -57,10 +61,17 @@ interface EndedRow {
   end_time: Date;
   app_name: string;
   class_path: string;
+  callback: boolean;
 }
 
-const ENDED_COLUMNS = 'event_seq AS seq, end_time, app_name, class_path';
-const toEnded = (row: EndedRow): EndedJob => ({ seq: row.seq, endTime: row.end_time, appName: row.app_name, classPath: row.class_path });
+const ENDED_COLUMNS = 'event_seq AS seq, end_time, app_name, class_path, callback_url IS NOT NULL AS callback';
+const toEnded = (row: EndedRow): EndedJob => ({
+  seq: row.seq,
+  endTime: row.end_time,
+  appName: row.app_name,
+  classPath: row.class_path,
+  callback: row.callback,
+});
 
 /**
  * event_seq before an end adds its 1: at least 2 if the job started (its running event), as it is
@@ -109,14 +120,16 @@ export class JobRepository {
     const { rows } = await this.hot<{ bundle_sha: string; created_at: Date }>(
       'jobs.insert-submitted',
       `WITH bundle AS (SELECT sha256 FROM bundles WHERE app_name = $2::varchar ORDER BY upload_time DESC LIMIT 1)
-       INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner)
-       SELECT $1::uuid, $2::varchar, bundle.sha256, $3::varchar, $4::varchar, $5::boolean, 'QUEUED', $6::text, $7::varchar
+       INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner,
+         callback_url, callback_state)
+       SELECT $1::uuid, $2::varchar, bundle.sha256, $3::varchar, $4::varchar, $5::boolean, 'QUEUED', $6::text, $7::varchar,
+         $9::varchar, CASE WHEN $9::varchar IS NOT NULL THEN 'PENDING' END
        FROM bundle
        WHERE $5::boolean OR EXISTS (SELECT 1 FROM contexts
          WHERE name = $4::varchar AND state IN ('STARTED', 'RUNNING', 'RESTARTING')
            AND ($8::varchar IS NULL OR owner = $8::varchar))
        RETURNING bundle_sha, created_at`,
-      [job.id, job.appName, job.classPath, job.contextName, job.adHoc, job.config, job.owner ?? null, contextOwner],
+      [job.id, job.appName, job.classPath, job.contextName, job.adHoc, job.config, job.owner ?? null, contextOwner, job.callbackUrl ?? null],
     );
     return rows[0] ? { bundleSha: rows[0].bundle_sha, createdAt: rows[0].created_at } : null;
   }
@@ -174,7 +187,7 @@ export class JobRepository {
 
   /**
    * Ends every queued or running job of a context (KILLED ones with `killedError(id)`); returns
-   * their ids. With `contextId`, only the jobs of that life of the name: jobs posted after a
+   * those jobs. With `contextId`, only the jobs of that life of the name: jobs posted after a
    * newer live context took the name belong to it and are left alone.
    */
   async endActiveOfContext(contextName: string, ending: JobEnding, contextId?: string): Promise<Array<EndedJob & { id: string }>> {

@@ -45,4 +45,11 @@ export class SubmitJobQuery {
   @IsOptional()
   @Matches(POSITIVE_SECONDS, { message: 'timeout must be a positive number of seconds' })
   timeout?: string;
+
+  @ApiPropertyOptional({
+    description: 'absolute http(s) URL POSTed with the job\'s end (mainline\'s callbackUrl), URL-encoded; at most 2048 characters',
+  })
+  @IsOptional()
+  @IsString()
+  callbackUrl?: string;
 }
