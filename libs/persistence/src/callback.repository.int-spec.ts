@@ -46,7 +46,7 @@ describe('completion callbacks on job rows', () => {
       config: '{}',
       callbackUrl,
     };
-    expect(await jobs.insertSubmitted(job)).toBe('a'.repeat(64));
+    expect((await jobs.insertSubmitted(job))?.bundleSha).toBe('a'.repeat(64));
     return id;
   };
   const row = async (id: string) =>
@@ -73,22 +73,14 @@ describe('completion callbacks on job rows', () => {
 
   it('tells from the end statements whether the ended job has a callback', async () => {
     const [a, b] = [await submitted('http://127.0.0.1:1/a'), await submitted(null)];
-    expect(await jobs.end(a, { status: 'FINISHED', result: '1' })).toEqual({
-      id: a,
-      callback: true,
-    });
-    expect(await jobs.end(b, { status: 'FINISHED', result: '1' })).toEqual({
-      id: b,
-      callback: false,
-    });
+    expect(await jobs.end(a, { status: 'FINISHED', result: '1' })).toMatchObject({ callback: true });
+    expect(await jobs.end(b, { status: 'FINISHED', result: '1' })).toMatchObject({ callback: false });
     const c = await submitted('http://127.0.0.1:1/c');
     const [{ context_name: context }] = await ds.query(
       `SELECT context_name FROM jobs WHERE id = $1`,
       [c],
     );
-    expect(await jobs.endActiveOfContext(context, { status: 'KILLED' })).toEqual([
-      { id: c, callback: true },
-    ]);
+    expect(await jobs.endActiveOfContext(context, { status: 'KILLED' })).toMatchObject([{ id: c, callback: true }]);
   });
 
   it('counts attempts until DELIVERED on a 2xx, and ignores attempts recorded after that', async () => {
