@@ -1,6 +1,13 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { serverInternals } from '@jobserver/api';
 import type { ErrorInfo } from '@jobserver/protocol';
+import {
+  isFromExecutorStatementMessage,
+  isStatementOutput,
+  type FromExecutorStatementMessage,
+  type StatementOutput,
+  type ToExecutorStatementMessage,
+} from './statement.messages';
 
 /** Log levels a job's `ctx.log` offers. */
 export type JobLogLevel = 'info' | 'warn' | 'error';
@@ -44,7 +51,7 @@ export interface ConnectMessage {
 }
 
 /** Everything the main thread sends to the executor thread (on the private channel). */
-export type ToExecutorMessage = RunJobMessage | CancelJobMessage;
+export type ToExecutorMessage = RunJobMessage | CancelJobMessage | ToExecutorStatementMessage;
 
 /**
  * How a job ended inside the executor: the outcomes of the runner shared with `runJobForTest`
@@ -55,7 +62,9 @@ export type JobOutcome =
   /** The bundle has no export for the classPath, or the export has no `runJob`. */
   | { kind: 'class-not-found' }
   /** Importing the bundle threw. */
-  | { kind: 'load-failed'; error: ErrorInfo };
+  | { kind: 'load-failed'; error: ErrorInfo }
+  /** A console statement ran (whatever it did: its errors are in the output). */
+  | { kind: 'statement'; output: StatementOutput };
 
 /** Executor → main thread: validation passed and `runJob` is about to start. */
 export interface JobStartedMessage {
@@ -90,7 +99,12 @@ export interface JobLogMessage {
 }
 
 /** Everything the executor thread sends to the main thread. */
-export type FromExecutorMessage = JobStartedMessage | JobValidatingMessage | JobDoneMessage | JobLogMessage;
+export type FromExecutorMessage =
+  | JobStartedMessage
+  | JobValidatingMessage
+  | JobDoneMessage
+  | JobLogMessage
+  | FromExecutorStatementMessage;
 
 /**
  * Whether a message from the executor thread has the shape of a {@link FromExecutorMessage}.
@@ -109,7 +123,7 @@ export function isFromExecutorMessage(value: unknown): value is FromExecutorMess
     case 'log':
       return LOG_LEVELS.has(value.level) && typeof value.message === 'string';
     default:
-      return false;
+      return isFromExecutorStatementMessage(value);
   }
 }
 
@@ -127,6 +141,8 @@ function isJobOutcome(value: unknown): value is JobOutcome {
       return typeof value.reason === 'string';
     case 'class-not-found':
       return true;
+    case 'statement':
+      return isStatementOutput(value.output);
     default:
       return false;
   }

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { errorInfo, toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
 import { openExecutorChannel } from './executor.channel';
+import { ExecutorStatements, type ExecutorStatementRequest, type StatementHooks } from './executor.statements';
+import { isStatementMessage } from './statement.messages';
 import type {
   FromExecutorMessage,
   JobLogLevel,
@@ -60,6 +62,8 @@ interface RunningJob {
   onValidating?: () => void;
   /** Its `validate` runs: `validating` was posted and no `started` yet. */
   validating: boolean;
+  /** A console statement's hooks (absent for jobs). */
+  statement?: StatementHooks;
   resolve: (outcome: JobOutcome) => void;
 }
 
@@ -80,6 +84,7 @@ export class Executor {
   private readonly ports = new WeakMap<Worker, MessagePort>();
   /** Entry modules each thread was asked to import (it keeps them for its life). */
   private readonly loaded = new WeakMap<Worker, Set<string>>();
+  private readonly statements = new ExecutorStatements();
   private ready: Promise<Worker> | undefined;
   private stopped = false;
 
@@ -141,6 +146,23 @@ export class Executor {
         resolve({ kind: 'failed', error: toErrorInfo(error) });
       }
     });
+  }
+
+  /** Runs a console statement in the REPL scope beside the jobs; `cancel` and restarts treat it as a job. */
+  async runStatement(request: ExecutorStatementRequest, hooks: StatementHooks): Promise<JobOutcome> {
+    if (this.jobs.has(request.jobId)) throw new Error(`statement ${request.jobId} is already running`);
+    const worker = await this.currentWorker().catch((error: unknown) => toErrorInfo(error));
+    if (!(worker instanceof Worker)) return { kind: 'failed', error: worker };
+    const { contextName, settings, maxResultSize } = this.options;
+    return new Promise<JobOutcome>((resolve) => {
+      this.jobs.set(request.jobId, { worker, validating: false, statement: hooks, resolve });
+      this.send(worker, { type: 'statement', ...request, contextName, settings, maxResultSize } satisfies ToExecutorMessage);
+    });
+  }
+
+  /** Completion candidates from the thread's REPL scope and named objects (none if it is busy). */
+  async complete(code: string, cursor: number): Promise<string[]> {
+    return this.statements.complete(this.ports.get(await this.currentWorker()), code, cursor);
   }
 
   /** Aborts the job's `ctx.signal` with `reason`; a no-op for jobs not running. */
@@ -226,7 +248,10 @@ export class Executor {
   }
 
   private onMessage(message: FromExecutorMessage): void {
-    if (message.type === 'log') {
+    if (isStatementMessage(message)) {
+      const running = this.jobs.get(message.jobId);
+      this.statements.onMessage(message, running && this.ports.get(running.worker), running?.statement);
+    } else if (message.type === 'log') {
       this.options.onLog?.(message.jobId, message.level, message.message, message.fields);
     } else if (message.type === 'validating') {
       const job = this.jobs.get(message.jobId);
