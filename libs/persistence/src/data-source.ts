@@ -6,9 +6,10 @@ import { ContextEntity } from './entities/context.entity';
 import { JobEntity } from './entities/job.entity';
 import { Initial1732700000000 } from './migrations/1732700000000-initial';
 import { Auth1733200000000 } from './migrations/1733200000000-auth';
+import { Statements1733300000002 } from './migrations/1733300000002-statements';
 
 export const ENTITIES = [BundleEntity, ContextEntity, JobEntity];
-export const MIGRATIONS = [Initial1732700000000, Auth1733200000000];
+export const MIGRATIONS = [Initial1732700000000, Auth1733200000000, Statements1733300000002];
 
 /** Options of {@link openDataSource}. */
 export interface DataSourceOptions {

@@ -13,5 +13,6 @@ export {
   type NewJob,
   type SubmittedJob,
 } from './repositories/job.repository';
+export { StatementRepository, type EndedStatement, type StatementRecord } from './repositories/statement.repository';
 export { PersistenceModule } from './persistence.module';
 export { JobLifecycle, JOB_LIFECYCLE_PROVIDER, type EndOptions, type JobRef, type PublishMode } from './lifecycle/job.lifecycle';

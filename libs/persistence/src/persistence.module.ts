@@ -5,6 +5,7 @@ import { ApiKeyRepository } from './repositories/api-key.repository';
 import { BundleRepository } from './repositories/bundle.repository';
 import { ContextRepository } from './repositories/context.repository';
 import { JobRepository } from './repositories/job.repository';
+import { StatementRepository } from './repositories/statement.repository';
 
 @Injectable()
 class DataSourceCloser implements OnApplicationShutdown {
@@ -43,9 +44,10 @@ export class PersistenceModule {
         { provide: ContextRepository, useFactory: (ds: DataSource) => new ContextRepository(ds), inject: [DataSource] },
         { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds, { prepare: options.prepareStatements ?? true }), inject: [DataSource] },
         { provide: ApiKeyRepository, useFactory: (ds: DataSource) => new ApiKeyRepository(ds), inject: [DataSource] },
+        { provide: StatementRepository, useFactory: (ds: DataSource) => new StatementRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
-      exports: [DataSource, ApiKeyRepository, BundleRepository, ContextRepository, JobRepository],
+      exports: [DataSource, ApiKeyRepository, BundleRepository, ContextRepository, JobRepository, StatementRepository],
     };
   }
 }

@@ -3,6 +3,7 @@ export * from './statuses';
 export * from './error-info';
 export * from './names';
 export * from './messages';
+export * from './statements';
 export * from './parse';
 export * from './domain-errors';
 export * from './event-waiter';
