@@ -13,6 +13,7 @@ import { StrandedJobSweeper } from './jobs/stranded-job.sweeper';
 import { SubmitProcessor } from './jobs/submit.processor';
 import { LocalLauncher } from './launchers/local.launcher';
 import { PoolLauncher } from './launchers/pool.launcher';
+import { OrphanedStatementSweeper } from './statements/orphaned-statement.sweeper';
 
 @Module({})
 export class SchedulerModule {
@@ -40,6 +41,7 @@ export class SchedulerModule {
         JobRouterService,
         SubmitProcessor,
         StrandedJobSweeper,
+        OrphanedStatementSweeper,
       ],
     };
   }
