@@ -15,6 +15,15 @@ export interface ContextStatementMessage {
   statementId: number;
 }
 
+/** A statement as the REST API shows it, without its code (the poster has that). */
+export interface EndedStatement {
+  state: StatementState;
+  output: Record<string, unknown> | null;
+  progress: number;
+  started: number;
+  completed: number;
+}
+
 /** Event channel: a statement ended (available or cancelled), published after its row was written. */
 export interface StatementEvent {
   kind: 'statement';
@@ -22,7 +31,12 @@ export interface StatementEvent {
   contextId: string;
   statementId: number;
   state: StatementState;
+  /** The ended statement as written, when its output is small: a waiting POST answers without a read. */
+  ended?: EndedStatement;
 }
+
+/** Largest serialized output an event carries (larger ones are read from Postgres). */
+export const MAX_EVENT_OUTPUT_BYTES = 64 * 1024;
 
 /** Event channel: a context worker's answer to a `complete` control message. */
 export interface CompletionEvent {

@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
 import { BundleRepository, StatementRepository, type ContextRecord } from '@jobserver/persistence';
-import { capErrorInfo, type ContextStatementMessage, type WorkerControl } from '@jobserver/protocol';
+import {
+  capErrorInfo,
+  MAX_EVENT_OUTPUT_BYTES,
+  type ContextStatementMessage,
+  type EndedStatement,
+  type StatementState,
+  type WorkerControl,
+} from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
 import { ExecutorService } from '../context/executor.service';
@@ -74,7 +81,8 @@ export class StatementRunService {
     // A message left from an earlier life of the name belongs to statements that sweep ended.
     if (message.contextId !== context.id) return;
     const id = message.statementId;
-    const code = await this.statements.start(context.id, id);
+    const started = Date.now();
+    const code = await this.statements.start(context.id, id, started);
     if (code === null) return; // cancelled while waiting
     const key = statementKey(context.id, id);
     this.running.set(id, key);
@@ -91,23 +99,24 @@ export class StatementRunService {
       this.running.delete(id);
       this.aborted.delete(id);
     }
-    await this.record(id, this.toOutput(id, outcome));
+    await this.record(id, this.toOutput(id, outcome), started);
   }
 
-  private async record(id: number, output: StatementOutput): Promise<void> {
+  private async record(id: number, output: StatementOutput, started: number): Promise<void> {
     const context = this.context!;
+    const completed = Date.now();
     try {
-      const state = await this.statements.end(context.id, id, output, this.config.statementsRetained);
-      if (state) await this.publish(id, state);
+      const state = await this.statements.end(context.id, id, output, this.config.statementsRetained, completed);
+      if (state) await this.publish(id, state, endedStatement(state, output, started, completed));
     } catch (err) {
       // The context-death sweep ends it if the context ends; a live one shows it running until then.
       this.logger.error({ err, context: context.name, statementId: id }, 'recording the statement end failed');
     }
   }
 
-  private publish(statementId: number, state: 'waiting' | 'running' | 'available' | 'cancelling' | 'cancelled'): Promise<number> {
+  private publish(statementId: number, state: StatementState, ended?: EndedStatement): Promise<number> {
     const { name: context, id: contextId } = this.context!;
-    return this.bus.publish({ kind: 'statement', context, contextId, statementId, state }).catch(() => 0);
+    return this.bus.publish({ kind: 'statement', context, contextId, statementId, state, ended }).catch(() => 0);
   }
 
   /** Aborts the statement's signal; after `kill-grace` a statement still running is stopped by replacing the executor. */
@@ -172,4 +181,10 @@ export class StatementRunService {
     const candidates = await this.executors.executor.complete(code, cursor).catch(() => []);
     await this.bus.publish({ kind: 'completion', context: this.context!.name, requestId, candidates }).catch(() => 0);
   }
+}
+
+/** What the row now holds, for the event (a cancelled one's progress is left to a read: not carried). */
+function endedStatement(state: StatementState, output: StatementOutput, started: number, completed: number): EndedStatement | undefined {
+  if (state !== 'available' || JSON.stringify(output).length > MAX_EVENT_OUTPUT_BYTES) return undefined;
+  return { state, output: output as unknown as Record<string, unknown>, progress: 1, started, completed };
 }

@@ -52,7 +52,8 @@ export class StatementService {
       throw error;
     });
     if (!ended) return statement;
-    await ended.wait(waitFor);
+    const event = await ended.wait(waitFor);
+    if (event?.ended) return { ...statement, ...event.ended };
     return (await this.statements.get(context.id, statement.id)) ?? statement;
   }
 
