@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { errorInfo, toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
 import { openExecutorChannel } from './executor.channel';
+import { exitError } from './executor.exit';
 import { ExecutorStatements, type ExecutorStatementRequest, type StatementHooks } from './executor.statements';
 import { isStatementMessage } from './statement.messages';
 import type {
@@ -270,28 +271,13 @@ export class Executor {
 
   private onExit(worker: Worker, code: number): void {
     const intended = this.retired.get(worker);
-    const error = intended ?? this.crashError(worker, code);
+    const error = intended ?? exitError(this.crashes.get(worker), code, this.options);
     this.failJobs(worker, error);
     if (intended || this.stopped) return;
     this.retired.set(worker, error);
     this.ready = this.spawn();
     this.ready.catch(() => undefined);
     this.onUnexpectedExit?.(error);
-  }
-
-  private crashError(worker: Worker, code: number): ErrorInfo {
-    const crash = this.crashes.get(worker);
-    if ((crash as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      return errorInfo('OutOfMemory', `out of memory (${this.memoryLimitText()})`);
-    }
-    if (crash) return toErrorInfo(crash);
-    return errorInfo('ExecutorExited', `executor exited with code ${code}`);
-  }
-
-  private memoryLimitText(): string {
-    const { memoryLimitMb, memoryLimitLabel } = this.options;
-    if (memoryLimitLabel) return `mem-per-node=${memoryLimitLabel}`;
-    return memoryLimitMb ? `mem-per-node=${memoryLimitMb}m` : 'no mem-per-node cap';
   }
 
   private async retire(worker: Worker, error: ErrorInfo): Promise<void> {
