@@ -77,6 +77,8 @@ describe('console statements in the executor thread', () => {
   it('turns syntax errors, throws of non-errors and odd values into outputs', async () => {
     expect(await output('1 +* 2')).toMatchObject({ status: 'error', ename: 'SyntaxError', evalue: expect.stringContaining('(1:3)') });
     expect(await output('throw 42')).toMatchObject({ status: 'error', evalue: '42' });
+    const thrown = await output('const q = 1; q.nope.deeper');
+    expect(thrown).toMatchObject({ ename: 'TypeError', traceback: [expect.stringMatching(/^at statement-\d+:1:\d+$/)] });
     const cycle = await output('const o = {}; o.self = o; o');
     expect(cycle.data).toEqual({ 'text/plain': '<ref *1> { self: [Circular *1] }', 'application/json': '[object Object]' });
     expect((await output('(x) => x')).data).toMatchObject({ 'text/plain': '[Function (anonymous)]' });

@@ -43,19 +43,21 @@ export class StatementRunner {
   async run(request: RunStatementMessage, signal: AbortSignal): Promise<StatementOutput> {
     const count = request.executionCount;
     let statement: StatementFunction;
+    let offset = 0;
     try {
       const rewritten = rewriteStatement(request.code, STATEMENT_SCOPE_NAMES);
+      offset = rewritten.offset;
       statement = runInThisContext(rewritten.source, { filename: `statement-${count}` }) as StatementFunction;
       for (const name of rewritten.declared) this.declared.add(name);
     } catch (error) {
-      return errorOutput(count, toErrorInfo(error));
+      return errorOutput(count, toErrorInfo(error), offset);
     }
     const output = new CapturedOutput(request.maxOutputBytes);
     try {
       const value = await statement.call(globalThis, ...this.scope(request, signal, output));
       return okOutput(count, value, output, request.maxResultSize);
     } catch (error) {
-      return errorOutput(count, toErrorInfo(error));
+      return errorOutput(count, toErrorInfo(error), offset);
     }
   }
 
@@ -176,8 +178,19 @@ function okOutput(count: number, value: unknown, output: CapturedOutput, maxResu
   return { status: 'ok', execution_count: count, data };
 }
 
-function errorOutput(count: number, error: ErrorInfo): StatementOutput {
-  return { status: 'error', execution_count: count, ename: error.errorClass, evalue: error.message, traceback: error.stack };
+/**
+ * Livy's error output. The traceback ends where the statement was called from (the runner's own
+ * frames say nothing to the user and name server paths), and columns on the statement's first
+ * line are given in the user's code, not in the rewritten one.
+ */
+function errorOutput(count: number, error: ErrorInfo, offset = 0): StatementOutput {
+  const own = error.stack.findIndex((frame) => frame.includes('StatementRunner.run'));
+  const frames = own === -1 ? error.stack : error.stack.slice(0, own);
+  const firstLine = new RegExp(`statement-${count}:1:(\\d+)`, 'u');
+  const traceback = frames.map((frame) =>
+    frame.replace(firstLine, (_, column: string) => `statement-${count}:1:${Math.max(1, Number(column) - offset)}`),
+  );
+  return { status: 'error', execution_count: count, ename: error.errorClass, evalue: error.message, traceback };
 }
 
 function statementLog(jobId: string, post: StatementEnvironment['post']): JobLog {

@@ -6,6 +6,8 @@ export interface RewrittenStatement {
   source: string;
   /** Names the statement declares at its top level (they persist into later statements). */
   declared: string[];
+  /** Characters before the code on its first line (error columns on line 1 are off by this). */
+  offset: number;
 }
 
 interface Edit {
@@ -40,8 +42,8 @@ export function rewriteStatement(code: string, params: readonly string[]): Rewri
   for (const edit of edits.reverse()) body = body.slice(0, edit.start) + edit.text + body.slice(edit.end);
   const vars = declared.size ? `var ${[...declared].join(', ')}; ` : '';
   // Everything before the code is on its first line: error positions keep their line numbers.
-  const source = `${vars}(async function (${params.join(', ')}) { ${hoisted.join(' ')}${body}\n})`;
-  return { source, declared: [...declared] };
+  const header = `${vars}(async function (${params.join(', ')}) { ${hoisted.join(' ')}`;
+  return { source: `${header}${body}\n})`, declared: [...declared], offset: header.length };
 }
 
 function rewriteTopLevel(
@@ -63,10 +65,11 @@ function rewriteTopLevel(
       return at(parts.length ? `void (${parts.join(', ')});` : ';');
     }
     case 'FunctionDeclaration':
-      // Function declarations are hoisted: assigned before the rest of the statement runs.
+      // Left in place (hoisted in the statement as usual) and published as the global of its name
+      // before the rest runs, so that it can be called above its declaration and in later statements.
       declared.add(node.id.name);
-      hoisted.push(`${node.id.name} = ${src(node)};`);
-      return at(';');
+      hoisted.push(`globalThis.${node.id.name} = ${node.id.name};`);
+      return undefined;
     case 'ClassDeclaration':
       declared.add(node.id.name);
       return at(`${node.id.name} = ${src(node)};`);
