@@ -42,15 +42,17 @@ async function syncJob(url) {
   if (res.status !== 200 || json(res).result?.a !== 2) throw new Error(`wrong sync job answer: ${res.status} ${res.text.slice(0, 300)}`);
 }
 
-async function measure(call) {
-  for (let i = 0; i < WARMUP; i++) await call();
-  const latencies = [];
-  for (let i = 0; i < N; i++) {
-    const t0 = now();
-    await call();
-    latencies.push(now() - t0);
+/** Times `calls` round-robin, `N` each after `WARMUP`, so that every item sees the same machine load. */
+async function measure(calls) {
+  const latencies = calls.map(() => []);
+  for (let i = 0; i < WARMUP + N; i++) {
+    for (const [k, call] of calls.entries()) {
+      const t0 = now();
+      await call();
+      if (i >= WARMUP) latencies[k].push(now() - t0);
+    }
   }
-  return summarize(latencies);
+  return latencies.map(summarize);
 }
 
 async function main() {
@@ -62,10 +64,12 @@ async function main() {
       'await namedObjects.update("table", new Map(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]))); 1',
       1,
     );
-    console.log(`console statements, sequential, ?wait=10, ${N} each after ${WARMUP} warm-up (ms):`);
-    const print = (label, s) => console.log(`  ${label.padEnd(26)} p50 ${s.p50}  p90 ${s.p90}  p99 ${s.p99}  max ${s.max}`);
-    for (const item of ITEMS) print(item.label, await measure(() => statement(target.url, item.code, item.expected)));
-    print('(reference: sync job)', await measure(() => syncJob(target.url)));
+    console.log(`console statements, sequential, ?wait=10, ${N} each (round-robin) after ${WARMUP} warm-up (ms):`);
+    const calls = [...ITEMS.map((item) => () => statement(target.url, item.code, item.expected)), () => syncJob(target.url)];
+    const labels = [...ITEMS.map((item) => item.label), '(reference: sync job)'];
+    for (const [k, s] of (await measure(calls)).entries()) {
+      console.log(`  ${labels[k].padEnd(26)} p50 ${s.p50}  p90 ${s.p90}  p99 ${s.p99}  max ${s.max}`);
+    }
   } finally {
     await target.stopProcesses();
     await target.close();

@@ -31,6 +31,19 @@ describe('StatementRepository on Postgres', () => {
     expect(await statements.insert(b.id, 'x')).toMatchObject({ id: 0, state: 'waiting', output: null, started: 0, completed: 0 });
   });
 
+  it('records by context name only in a running named context of the owner', async () => {
+    const named = await contexts.insertStarting('by-name', {}, false, 'alice');
+    const adHoc = await contexts.insertStarting('by-name-adhoc', {}, true);
+    expect(await statements.insertByName('by-name', '1', 'alice')).toMatchObject({ contextId: named.id, statement: { id: 0, state: 'waiting' } });
+    expect(await statements.insertByName('by-name', '1')).toMatchObject({ statement: { id: 1 } });
+    expect(await statements.insertByName('by-name', '1', 'bob')).toBeNull();
+    expect(await statements.insertByName('by-name-adhoc', '1')).toBeNull();
+    await contexts.transition(named.id, ['STARTED'], 'STOPPING');
+    expect(await statements.insertByName('by-name', '1')).toBeNull();
+    expect(await statements.insertByName('nothing', '1')).toBeNull();
+    expect(adHoc.adHoc).toBe(true);
+  });
+
   it('refuses a statement for a context that is not live', async () => {
     const context = await contexts.insertStarting('ended', {}, false);
     await contexts.end(context.id, 'FINISHED');

@@ -37,24 +37,22 @@ export class StatementService {
   async submit(name: string, body: string, wait: string | undefined, principal?: Principal): Promise<StatementRecord> {
     const code = statementCode(body, this.config.configMaxSize);
     const waitFor = waitMs(wait);
-    const context = await this.findLive(name, principal);
-    if (context.state === 'STOPPING') throw new ContextStopping();
-    if (context.adHoc) throw new AdHocContextStatement(name);
     this.redis.assertReady();
-    const statement = await this.statements.insert(context.id, code);
-    if (!statement) throw new ContextNotFound(name);
-    const ended = waitFor > 0 ? this.waiter.forStatement(context.id, statement.id) : undefined;
-    await this.queues.add(name, { contextId: context.id, statementId: statement.id }).catch(async (error: unknown) => {
+    const inserted = isStoredContextName(name) ? await this.statements.insertByName(name, code, this.owners.of(principal)) : null;
+    if (!inserted) return this.refusal(name, principal);
+    const { contextId, statement } = inserted;
+    const ended = waitFor > 0 ? this.waiter.forStatement(contextId, statement.id) : undefined;
+    await this.queues.add(name, { contextId, statementId: statement.id }).catch(async (error: unknown) => {
       // Redis went down since the readiness check: the statement never reaches the worker.
       ended?.cancel();
       const output = { status: 'error', execution_count: statement.id, ename: 'ServiceUnavailable', evalue: 'the statement could not be queued', traceback: [] };
-      await this.statements.end(context.id, statement.id, output, this.config.statementsRetained).catch(() => null);
+      await this.statements.end(contextId, statement.id, output, this.config.statementsRetained).catch(() => null);
       throw error;
     });
     if (!ended) return statement;
     const event = await ended.wait(waitFor);
     if (event?.ended) return { ...statement, ...event.ended };
-    return (await this.statements.get(context.id, statement.id)) ?? statement;
+    return (await this.statements.get(contextId, statement.id)) ?? statement;
   }
 
   async list(name: string, principal?: Principal): Promise<StatementRecord[]> {
@@ -99,6 +97,18 @@ export class StatementService {
       throw error;
     });
     return (await answer.wait(COMPLETION_TIMEOUT_MS))?.candidates ?? [];
+  }
+
+  /**
+   * Says why a statement could not be recorded (looked up only then: the happy path is one
+   * statement). @throws ContextNotFound; ContextStopping; AdHocContextStatement
+   */
+  private async refusal(name: string, principal: Principal | undefined): Promise<never> {
+    const context = await this.findLive(name, principal);
+    if (context.state === 'STOPPING') throw new ContextStopping();
+    if (context.adHoc) throw new AdHocContextStatement(name);
+    // It became live (or ended) between the two reads: as good as absent a moment ago.
+    throw new ContextNotFound(name);
   }
 
   /** The live context of that name, if the principal may see it. @throws ContextNotFound */

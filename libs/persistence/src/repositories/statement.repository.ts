@@ -39,6 +39,26 @@ export class StatementRepository {
     this.pool = pgPool(dataSource);
   }
 
+  /**
+   * Records a statement `waiting` in the live context named `name`, one statement for the happy
+   * path: only if the context is running or starting (not stopping), named (not ad hoc), and of
+   * `owner` when given. Returns it with its context's id; null when any of that fails (the caller
+   * then finds out which).
+   */
+  async insertByName(name: string, code: string, owner?: string): Promise<{ contextId: string; statement: StatementRecord } | null> {
+    const { rows } = await this.pool.query<StatementRecord & { contextId: string }>(
+      `WITH seq AS (UPDATE contexts SET next_statement = next_statement + 1
+         WHERE name = $1 AND state IN ('STARTED', 'RUNNING', 'RESTARTING') AND NOT ad_hoc AND ($3::text IS NULL OR owner = $3)
+         RETURNING id AS context_id, next_statement - 1 AS id)
+       INSERT INTO statements (context_id, id, code, state) SELECT context_id, id, $2, 'waiting' FROM seq
+       RETURNING context_id AS "contextId", ${COLUMNS}`,
+      [name, code, owner ?? null],
+    );
+    if (!rows[0]) return null;
+    const { contextId, ...statement } = rows[0];
+    return { contextId, statement };
+  }
+
   /** Records a statement `waiting`, with the context's next id; null when the context is not live. */
   async insert(contextId: string, code: string): Promise<StatementRecord | null> {
     const { rows } = await this.pool.query<StatementRecord>(
