@@ -31,6 +31,8 @@ export class StatementRunService {
   /** Statements running here: id → executor key. */
   private readonly running = new Map<number, string>();
   private readonly aborted = new Set<number>();
+  /** Cancels that came while the statement was being marked running (applied once it runs). */
+  private readonly early = new Map<number, string>();
   private readonly inFlight = new Set<Promise<void>>();
   private context: ContextRecord | undefined;
 
@@ -86,6 +88,8 @@ export class StatementRunService {
     if (code === null) return; // cancelled while waiting
     const key = statementKey(context.id, id);
     this.running.set(id, key);
+    const early = this.early.get(id);
+    this.early.delete(id);
     const timeoutMs = contextLimits(context.settings).jobTimeoutMs;
     const timer = timeoutMs
       ? setTimeout(() => this.cancel(id, `statement ${id} cancelled: ran longer than job-timeout=${timeoutMs / 1000}s`), timeoutMs)
@@ -93,7 +97,10 @@ export class StatementRunService {
     let outcome: JobOutcome;
     try {
       const request = { jobId: key, executionCount: id, code, maxOutputBytes: this.config.statementOutputLimit };
-      outcome = await this.executors.executor.runStatement(request, this.hooks(id));
+      const ran = this.executors.executor.runStatement(request, this.hooks(id));
+      // After the executor registered it (a macrotask: its registration takes only microtasks).
+      if (early) setTimeout(() => this.cancel(id, early), 0);
+      outcome = await ran;
     } finally {
       clearTimeout(timer);
       this.running.delete(id);
@@ -122,7 +129,13 @@ export class StatementRunService {
   /** Aborts the statement's signal; after `kill-grace` a statement still running is stopped by replacing the executor. */
   private cancel(id: number, reason: string): void {
     const key = this.running.get(id);
-    if (key === undefined || this.aborted.has(id)) return;
+    if (key === undefined) {
+      // Not running here yet (its start is being written) or not at all: kept for a few seconds.
+      this.early.set(id, reason);
+      setTimeout(() => this.early.delete(id), this.config.killGraceMs).unref();
+      return;
+    }
+    if (this.aborted.has(id)) return;
     this.aborted.add(id);
     this.executors.executor.cancel(key, reason);
     setTimeout(() => {
