@@ -10,6 +10,7 @@ import { InfraModule } from './infra/infra.module';
 import { ContextJobProcessor } from './jobs/context-job.processor';
 import { ContextClaimService } from './pool/context-claim.service';
 import { JobRunService } from './jobs/job-run.service';
+import { StatementRunService } from './statements/statement-run.service';
 
 @Module({})
 export class WorkerModule {
@@ -38,6 +39,7 @@ export class WorkerModule {
         BundleCacheService,
         ExecutorService,
         JobRunService,
+        StatementRunService,
         ContextJobProcessor,
         ContextHostService,
         ControlListener,

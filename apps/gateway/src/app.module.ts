@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { DomainErrorFilter } from './infra/domain-error.filter';
 import { InfraModule } from './infra/infra.module';
 import { JobModule } from './jobs/job.module';
+import { StatementModule } from './statements/statement.module';
 import { AuthModule } from './auth/auth.module';
 
 @Module({})
@@ -36,6 +37,7 @@ export class AppModule {
         BundleModule,
         ContextModule,
         JobModule,
+        StatementModule,
         HealthModule,
       ],
       providers: [

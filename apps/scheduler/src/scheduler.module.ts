@@ -16,6 +16,7 @@ import { StrandedJobSweeper } from './jobs/stranded-job.sweeper';
 import { SubmitProcessor } from './jobs/submit.processor';
 import { LocalLauncher } from './launchers/local.launcher';
 import { PoolLauncher } from './launchers/pool.launcher';
+import { OrphanedStatementSweeper } from './statements/orphaned-statement.sweeper';
 
 @Module({})
 export class SchedulerModule {
@@ -46,6 +47,7 @@ export class SchedulerModule {
         CallbackDeliveryService,
         CallbackOutboxService,
         CallbackProcessor,
+        OrphanedStatementSweeper,
       ],
     };
   }

@@ -131,6 +131,8 @@ function toServerConfig(s: Source): ServerConfig {
     killGraceMs: ms('kill-grace'),
     maxResultSize: bytes('max-result-size'),
     uploadLimit: bytes('upload-limit'),
+    statementsRetained: int('statements-retained', 1),
+    statementOutputLimit: bytes('statement-output-limit'),
     maxErrorSize: bytes('max-error-size'),
     maxContexts: s['max-contexts'] === 'auto' ? autoMaxContexts(defaults) : int('max-contexts', 1),
     validateTimeoutMs: ms('validate-timeout'),

@@ -41,6 +41,10 @@ export interface ServerConfig {
   readonly maxResultSize: number;
   /** @defaultValue 64 MiB */
   readonly uploadLimit: number;
+  /** Console statements kept per context (the newest; unfinished ones are never dropped). @defaultValue 100 */
+  readonly statementsRetained: number;
+  /** Characters of a statement's `text/plain` output kept; the rest is cut with a note. @defaultValue 1 MiB */
+  readonly statementOutputLimit: number;
   /**
    * A job's error (message and stack frames) is cut to this many bytes before it is stored or
    * published: the message is truncated with a note, frames are kept while they fit. @defaultValue 64 KiB
@@ -130,6 +134,8 @@ export const CONFIG_DEFAULTS = {
   'kill-grace': '5s',
   'max-result-size': '16m',
   'upload-limit': '64m',
+  'statements-retained': 100,
+  'statement-output-limit': '1m',
   'max-error-size': '64k',
   'max-contexts': 'auto',
   'validate-timeout': '30s',

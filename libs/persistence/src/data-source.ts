@@ -9,9 +9,10 @@ import { Initial1732700000000 } from './migrations/1732700000000-initial';
 import { Auth1733200000000 } from './migrations/1733200000000-auth';
 import { JobEvents1733300000000 } from './migrations/1733300000000-job-events';
 import { Callbacks1733300000001 } from './migrations/1733300000001-callbacks';
+import { Statements1733300000002 } from './migrations/1733300000002-statements';
 
 export const ENTITIES = [BundleEntity, ContextEntity, JobEntity, JobEventEntity];
-export const MIGRATIONS = [Initial1732700000000, Auth1733200000000, JobEvents1733300000000, Callbacks1733300000001];
+export const MIGRATIONS = [Initial1732700000000, Auth1733200000000, JobEvents1733300000000, Callbacks1733300000001, Statements1733300000002];
 
 /** Options of {@link openDataSource}. */
 export interface DataSourceOptions {

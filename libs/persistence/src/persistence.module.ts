@@ -6,6 +6,7 @@ import { BundleRepository } from './repositories/bundle.repository';
 import { CallbackRepository } from './repositories/callback.repository';
 import { ContextRepository } from './repositories/context.repository';
 import { JobRepository } from './repositories/job.repository';
+import { StatementRepository } from './repositories/statement.repository';
 
 @Injectable()
 class DataSourceCloser implements OnApplicationShutdown {
@@ -45,9 +46,10 @@ export class PersistenceModule {
         { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds, { prepare: options.prepareStatements ?? true }), inject: [DataSource] },
         { provide: ApiKeyRepository, useFactory: (ds: DataSource) => new ApiKeyRepository(ds), inject: [DataSource] },
         { provide: CallbackRepository, useFactory: (ds: DataSource) => new CallbackRepository(ds), inject: [DataSource] },
+        { provide: StatementRepository, useFactory: (ds: DataSource) => new StatementRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
-      exports: [DataSource, ApiKeyRepository, BundleRepository, CallbackRepository, ContextRepository, JobRepository],
+      exports: [DataSource, ApiKeyRepository, BundleRepository, CallbackRepository, ContextRepository, JobRepository, StatementRepository],
     };
   }
 }

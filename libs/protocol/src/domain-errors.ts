@@ -57,6 +57,18 @@ export class ContextStoppedWhileStarting extends domainError('ContextStoppedWhil
     super(`context ${context} was stopped while starting`);
   }
 }
+/** A console statement id the context does not have (never had, or no longer keeps). */
+export class StatementNotFound extends domainError('StatementNotFound', 404) {
+  constructor(id: number | string) {
+    super(`statement ${id} not found`);
+  }
+}
+/** Console statements run in named contexts only: an ad-hoc context ends with its job. */
+export class AdHocContextStatement extends domainError('AdHocContextStatement', 409) {
+  constructor(context: string) {
+    super(`context ${context} is ad hoc: statements run in named contexts only`);
+  }
+}
 export class ClassPathNotFound extends domainError('ClassPathNotFound', 404) {
   constructor(readonly classPath: string) {
     super(`classPath ${classPath} not found`);

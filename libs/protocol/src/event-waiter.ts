@@ -1,5 +1,6 @@
 import type { EventBus } from './event-bus';
 import type { ContextEvent, JobEvent, ServerEvent } from './messages';
+import type { CompletionEvent, StatementEvent } from './statements';
 
 type Waiter = { accept: (event: ServerEvent) => boolean; resolve: (event: ServerEvent | null) => void };
 
@@ -23,6 +24,16 @@ export class EventWaiter {
     return this.register(`context:${context}`, (e) => e.kind === 'context' && accept(e));
   }
 
+  /** Registers interest in the end of statement `statementId` of context life `contextId`. */
+  forStatement(contextId: string, statementId: number): Pending<StatementEvent> {
+    return this.register(`statement:${contextId}:${statementId}`, () => true);
+  }
+
+  /** Registers interest in the answer to completion request `requestId`. */
+  forCompletion(requestId: string): Pending<CompletionEvent> {
+    return this.register(`completion:${requestId}`, () => true);
+  }
+
   private register<E extends ServerEvent>(key: string, accept: (e: ServerEvent) => boolean): Pending<E> {
     let resolve!: (event: ServerEvent | null) => void;
     const promise = new Promise<ServerEvent | null>((r) => (resolve = r));
@@ -38,10 +49,23 @@ export class EventWaiter {
   }
 
   private dispatch(event: ServerEvent): void {
-    const key = event.kind === 'job' ? `job:${event.jobId}` : `context:${event.context}`;
+    const key = waiterKey(event);
     for (const waiter of this.waiters.get(key) ?? []) {
       if (waiter.accept(event)) waiter.resolve(event);
     }
+  }
+}
+
+function waiterKey(event: ServerEvent): string {
+  switch (event.kind) {
+    case 'job':
+      return `job:${event.jobId}`;
+    case 'context':
+      return `context:${event.context}`;
+    case 'statement':
+      return `statement:${event.contextId}:${event.statementId}`;
+    case 'completion':
+      return `completion:${event.requestId}`;
   }
 }
 

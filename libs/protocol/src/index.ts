@@ -4,6 +4,7 @@ export * from './error-info';
 export * from './names';
 export * from './messages';
 export * from './job-events';
+export * from './statements';
 export * from './parse';
 export * from './domain-errors';
 export * from './event-waiter';

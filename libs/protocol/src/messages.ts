@@ -1,4 +1,5 @@
 import type { ErrorInfo } from './error-info';
+import type { CompletionEvent, StatementEvent } from './statements';
 import type { ContextState, JobStatus } from './statuses';
 
 /** A notice on the auth channel: an API key was revoked, or an address is blocked for `seconds`. */
@@ -85,7 +86,7 @@ export interface ContextEvent {
   error?: ErrorInfo;
 }
 
-export type ServerEvent = JobEvent | ContextEvent;
+export type ServerEvent = JobEvent | ContextEvent | StatementEvent | CompletionEvent;
 
 /**
  * Commands to context workers. `kill` makes the worker hosting that life of the context exit at
@@ -94,4 +95,6 @@ export type ServerEvent = JobEvent | ContextEvent;
 export type WorkerControl =
   | { type: 'cancel'; context: string; jobId: string; reason: 'killed' }
   | { type: 'stop'; context: string; force?: boolean }
-  | { type: 'kill'; context: string; contextId: string };
+  | { type: 'kill'; context: string; contextId: string }
+  | { type: 'cancel-statement'; context: string; contextId: string; statementId: number }
+  | { type: 'complete'; context: string; requestId: string; code: string; cursor: number };

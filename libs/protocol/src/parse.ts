@@ -26,8 +26,11 @@ export function parseServerEvent(raw: string): ServerEvent {
   const obj = parseObject(raw, 'event');
   if (obj.kind === 'job') {
     for (const key of ['jobId', 'context', 'status']) requireString(obj, key, 'job event');
-  } else if (obj.kind === 'context') {
-    for (const key of ['context', 'contextId', 'state']) requireString(obj, key, 'context event');
+  } else if (obj.kind === 'context' || obj.kind === 'statement') {
+    for (const key of ['context', 'contextId', 'state']) requireString(obj, key, `${obj.kind} event`);
+  } else if (obj.kind === 'completion') {
+    requireString(obj, 'requestId', 'completion event');
+    if (!Array.isArray(obj.candidates)) throw new ProtocolError('completion event has no candidates');
   } else {
     throw new ProtocolError(`event has unknown kind ${String(obj.kind)}`);
   }
@@ -54,7 +57,8 @@ export function parseWorkerControl(raw: string): WorkerControl {
   const obj = parseObject(raw, 'worker control');
   requireString(obj, 'context', 'worker control');
   if (obj.type === 'cancel') requireString(obj, 'jobId', 'cancel');
-  else if (obj.type === 'kill') requireString(obj, 'contextId', 'kill');
+  else if (obj.type === 'kill' || obj.type === 'cancel-statement') requireString(obj, 'contextId', String(obj.type));
+  else if (obj.type === 'complete') requireString(obj, 'code', 'complete');
   else if (obj.type !== 'stop') throw new ProtocolError(`worker control has unknown type ${String(obj.type)}`);
   return obj as unknown as WorkerControl;
 }

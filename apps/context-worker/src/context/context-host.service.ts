@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { ContextJobProcessor } from '../jobs/context-job.processor';
 import { JobRunService } from '../jobs/job-run.service';
+import { StatementRunService } from '../statements/statement-run.service';
 import { ExecutorService } from './executor.service';
 
 /** The life of the one context this process hosts: boot, heartbeat, stop. */
@@ -31,6 +32,7 @@ export class ContextHostService {
     private readonly executors: ExecutorService,
     private readonly runs: JobRunService,
     private readonly processor: ContextJobProcessor,
+    private readonly statements: StatementRunService,
   ) {}
 
   get name(): string | undefined {
@@ -53,6 +55,7 @@ export class ContextHostService {
     try {
       await this.executors.start(context);
       this.runs.attach(context);
+      this.statements.attach(context);
       await this.beat();
       this.heartbeat = setInterval(() => void this.beat(), this.config.heartbeatIntervalMs);
       const worker = `${hostname()}/${process.pid}`;
@@ -89,12 +92,14 @@ export class ContextHostService {
     await this.runs.abortAll(force ? 0 : this.config.killGraceMs);
     await this.executors.stop();
     await this.runs.settled();
+    await this.statements.settled();
     await this.jobLifecycle.endActiveOfContext(context, 'KILLED');
     clearInterval(this.heartbeat);
     await this.redis.del(this.names.heartbeatKey(context.name));
     if (await this.contexts.end(context.id, 'FINISHED')) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state: 'FINISHED' });
     }
+    await this.statements.endUnfinished();
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { type WorkerControl } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { JobRunService } from '../jobs/job-run.service';
+import { StatementRunService } from '../statements/statement-run.service';
 import { ContextHostService } from './context-host.service';
 
 /** Applies worker control messages (cancel a job, stop, kill) addressed to this context. */
@@ -11,6 +12,7 @@ export class ControlListener implements OnApplicationBootstrap {
     private readonly bus: EventBus,
     private readonly host: ContextHostService,
     private readonly runs: JobRunService,
+    private readonly statements: StatementRunService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -22,6 +24,7 @@ export class ControlListener implements OnApplicationBootstrap {
     if (message.type === 'stop') void this.host.stop(message.force);
     else if (message.type === 'kill') {
       if (message.contextId === this.host.contextId) void this.host.terminate();
-    } else this.runs.cancel(message.jobId);
+    } else if (message.type === 'cancel') this.runs.cancel(message.jobId);
+    else this.statements.control(message);
   }
 }

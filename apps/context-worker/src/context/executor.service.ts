@@ -17,6 +17,7 @@ export class ExecutorService {
   private readonly logger = new Logger(ExecutorService.name);
   private current: Executor | undefined;
   private context: ContextRecord | undefined;
+  private readonly replacedListeners = new Set<(reason: string) => void>();
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -52,11 +53,17 @@ export class ExecutorService {
     this.current = executor;
   }
 
+  /** Calls `listener` with the reason every time the executor thread is replaced (a fresh REPL scope). */
+  onReplaced(listener: (reason: string) => void): void {
+    this.replacedListeners.add(listener);
+  }
+
   /** Replaces the executor thread; its running jobs end with `reason`, named objects are lost. */
   async restart(reason: string): Promise<void> {
     this.logger.warn({ context: this.context?.name, reason }, 'replacing the executor');
     await this.setState('RESTARTING');
     await this.executor.restart(reason);
+    for (const listener of this.replacedListeners) listener(reason);
     await this.setState('RUNNING');
   }
 
@@ -66,6 +73,7 @@ export class ExecutorService {
 
   private async reportRestart(reason: string): Promise<void> {
     this.logger.warn({ context: this.context?.name, reason }, 'executor thread died; replaced');
+    for (const listener of this.replacedListeners) listener(reason);
     await this.setState('RESTARTING');
     await this.setState('RUNNING');
   }

@@ -1,6 +1,13 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { serverInternals } from '@jobserver/api';
 import type { ErrorInfo } from '@jobserver/protocol';
+import {
+  isFromExecutorStatementMessage,
+  isStatementOutput,
+  type FromExecutorStatementMessage,
+  type StatementOutput,
+  type ToExecutorStatementMessage,
+} from './statement.messages';
 
 /** What a job reports, before the server numbers it (@jobserver/api's rules). */
 export type ReportedEvent = serverInternals.ReportedEvent;
@@ -52,7 +59,7 @@ export interface ConnectMessage {
 }
 
 /** Everything the main thread sends to the executor thread (on the private channel). */
-export type ToExecutorMessage = RunJobMessage | CancelJobMessage;
+export type ToExecutorMessage = RunJobMessage | CancelJobMessage | ToExecutorStatementMessage;
 
 /**
  * How a job ended inside the executor: the outcomes of the runner shared with `runJobForTest`
@@ -63,7 +70,9 @@ export type JobOutcome =
   /** The bundle has no export for the classPath, or the export has no `runJob`. */
   | { kind: 'class-not-found' }
   /** Importing the bundle threw. */
-  | { kind: 'load-failed'; error: ErrorInfo };
+  | { kind: 'load-failed'; error: ErrorInfo }
+  /** A console statement ran (whatever it did: its errors are in the output). */
+  | { kind: 'statement'; output: StatementOutput };
 
 /** Executor → main thread: validation passed and `runJob` is about to start. */
 export interface JobStartedMessage {
@@ -101,7 +110,12 @@ export interface JobReportsMessage {
 }
 
 /** Everything the executor thread sends to the main thread. */
-export type FromExecutorMessage = JobStartedMessage | JobValidatingMessage | JobDoneMessage | JobReportsMessage;
+export type FromExecutorMessage =
+  | JobStartedMessage
+  | JobValidatingMessage
+  | JobDoneMessage
+  | JobReportsMessage
+  | FromExecutorStatementMessage;
 
 /**
  * Whether a message from the executor thread has the shape of a {@link FromExecutorMessage}.
@@ -120,7 +134,7 @@ export function isFromExecutorMessage(value: unknown): value is FromExecutorMess
     case 'reports':
       return typeof value.dropped === 'number' && Array.isArray(value.events) && value.events.every(isReportedEvent);
     default:
-      return false;
+      return isFromExecutorStatementMessage(value);
   }
 }
 
@@ -142,6 +156,8 @@ function isJobOutcome(value: unknown): value is JobOutcome {
       return typeof value.reason === 'string';
     case 'class-not-found':
       return true;
+    case 'statement':
+      return isStatementOutput(value.output);
     default:
       return false;
   }

@@ -16,18 +16,43 @@ import { runLoadedJob } from './job.runner';
 import { JobReports } from './job-reports';
 
 const { progressRate, logLineLimit, logLinesRetained } = serverInternals.JOB_RUN_DEFAULTS;
+import type { RunStatementMessage } from './statement.messages';
+import { StatementRunner } from './statement.runner';
 
 /** The executor thread's state: bundles, named objects, and one abort controller per job. */
 class ExecutorThread {
   private readonly loader = new JobLoader();
   private readonly namedObjects = new NamedObjectStore();
   private readonly controllers = new Map<string, AbortController>();
+  private readonly statements: StatementRunner;
 
-  constructor(private readonly post: (message: FromExecutorMessage) => void) {}
+  constructor(private readonly post: (message: FromExecutorMessage) => void) {
+    const importEntry = (entryPath: string) => this.loader.importEntry(entryPath);
+    this.statements = new StatementRunner({ namedObjects: this.namedObjects, post, importEntry });
+  }
 
   handle(message: ToExecutorMessage): void {
     if (message.type === 'run') void this.run(message);
     else if (message.type === 'cancel') this.cancel(message);
+    else if (message.type === 'statement') void this.runStatement(message);
+    else if (message.type === 'statement-loaded') this.statements.onLoaded(message);
+    else if (message.type === 'statement-complete') {
+      void this.statements.complete(message).then((candidates) =>
+        this.post({ type: 'statement-completion', jobId: message.jobId, candidates }),
+      );
+    }
+  }
+
+  /** A console statement: like a job, with a signal that `cancel` aborts. */
+  private async runStatement(request: RunStatementMessage): Promise<void> {
+    const controller = new AbortController();
+    this.controllers.set(request.jobId, controller);
+    try {
+      const output = await this.statements.run(request, controller.signal);
+      this.post({ type: 'done', jobId: request.jobId, outcome: { kind: 'statement', output } });
+    } finally {
+      this.controllers.delete(request.jobId);
+    }
   }
 
   private async run(request: RunJobMessage): Promise<void> {

@@ -2,6 +2,9 @@ import * as path from 'node:path';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { errorInfo, toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
 import { openExecutorChannel } from './executor.channel';
+import { exitError } from './executor.exit';
+import { ExecutorStatements, type ExecutorStatementRequest, type StatementHooks } from './executor.statements';
+import { isStatementMessage } from './statement.messages';
 import type {
   FromExecutorMessage,
   JobOutcome,
@@ -61,6 +64,8 @@ interface RunningJob {
   onValidating?: () => void;
   /** Its `validate` runs: `validating` was posted and no `started` yet. */
   validating: boolean;
+  /** A console statement's hooks (absent for jobs). */
+  statement?: StatementHooks;
   resolve: (outcome: JobOutcome) => void;
 }
 
@@ -81,6 +86,7 @@ export class Executor {
   private readonly ports = new WeakMap<Worker, MessagePort>();
   /** Entry modules each thread was asked to import (it keeps them for its life). */
   private readonly loaded = new WeakMap<Worker, Set<string>>();
+  private readonly statements = new ExecutorStatements();
   private ready: Promise<Worker> | undefined;
   private stopped = false;
 
@@ -143,6 +149,23 @@ export class Executor {
         resolve({ kind: 'failed', error: toErrorInfo(error) });
       }
     });
+  }
+
+  /** Runs a console statement in the REPL scope beside the jobs; `cancel` and restarts treat it as a job. */
+  async runStatement(request: ExecutorStatementRequest, hooks: StatementHooks): Promise<JobOutcome> {
+    if (this.jobs.has(request.jobId)) throw new Error(`statement ${request.jobId} is already running`);
+    const worker = await this.currentWorker().catch((error: unknown) => toErrorInfo(error));
+    if (!(worker instanceof Worker)) return { kind: 'failed', error: worker };
+    const { contextName, settings, maxResultSize } = this.options;
+    return new Promise<JobOutcome>((resolve) => {
+      this.jobs.set(request.jobId, { worker, validating: false, statement: hooks, resolve });
+      this.send(worker, { type: 'statement', ...request, contextName, settings, maxResultSize } satisfies ToExecutorMessage);
+    });
+  }
+
+  /** Completion candidates from the thread's REPL scope and named objects (none if it is busy). */
+  async complete(code: string, cursor: number): Promise<string[]> {
+    return this.statements.complete(this.ports.get(await this.currentWorker()), code, cursor);
   }
 
   /** Aborts the job's `ctx.signal` with `reason`; a no-op for jobs not running. */
@@ -228,7 +251,10 @@ export class Executor {
   }
 
   private onMessage(message: FromExecutorMessage): void {
-    if (message.type === 'reports') {
+    if (isStatementMessage(message)) {
+      const running = this.jobs.get(message.jobId);
+      this.statements.onMessage(message, running && this.ports.get(running.worker), running?.statement);
+    } else if (message.type === 'reports') {
       this.options.onReports?.(message.jobId, message.events, message.dropped);
     } else if (message.type === 'validating') {
       const job = this.jobs.get(message.jobId);
@@ -247,28 +273,13 @@ export class Executor {
 
   private onExit(worker: Worker, code: number): void {
     const intended = this.retired.get(worker);
-    const error = intended ?? this.crashError(worker, code);
+    const error = intended ?? exitError(this.crashes.get(worker), code, this.options);
     this.failJobs(worker, error);
     if (intended || this.stopped) return;
     this.retired.set(worker, error);
     this.ready = this.spawn();
     this.ready.catch(() => undefined);
     this.onUnexpectedExit?.(error);
-  }
-
-  private crashError(worker: Worker, code: number): ErrorInfo {
-    const crash = this.crashes.get(worker);
-    if ((crash as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      return errorInfo('OutOfMemory', `out of memory (${this.memoryLimitText()})`);
-    }
-    if (crash) return toErrorInfo(crash);
-    return errorInfo('ExecutorExited', `executor exited with code ${code}`);
-  }
-
-  private memoryLimitText(): string {
-    const { memoryLimitMb, memoryLimitLabel } = this.options;
-    if (memoryLimitLabel) return `mem-per-node=${memoryLimitLabel}`;
-    return memoryLimitMb ? `mem-per-node=${memoryLimitMb}m` : 'no mem-per-node cap';
   }
 
   private async retire(worker: Worker, error: ErrorInfo): Promise<void> {

@@ -23,7 +23,7 @@ export class JobLoader {
   async load(entryPath: string, classPath: string): Promise<LoadedJob> {
     let namespace: ModuleNamespace;
     try {
-      namespace = await this.importModule(entryPath);
+      namespace = await this.importEntry(entryPath);
     } catch (error) {
       return { found: false, outcome: { kind: 'load-failed', error: toErrorInfo(error) } };
     }
@@ -33,7 +33,8 @@ export class JobLoader {
       : { found: false, outcome: { kind: 'class-not-found' } };
   }
 
-  private importModule(entryPath: string): Promise<ModuleNamespace> {
+  /** The module namespace of a bundle's entry, imported once per thread (jobs and `load()` share it). */
+  importEntry(entryPath: string): Promise<ModuleNamespace> {
     let loading = this.modules.get(entryPath);
     if (!loading) {
       loading = import(pathToFileURL(entryPath).href) as Promise<ModuleNamespace>;

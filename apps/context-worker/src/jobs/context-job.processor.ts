@@ -1,9 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { assertPayload, RedisNames, type ContextJobMessage } from '@jobserver/protocol';
+import {
+  assertPayload,
+  ProtocolError,
+  RedisNames,
+  STATEMENT_QUEUE_JOB,
+  type ContextJobMessage,
+  type ContextStatementMessage,
+} from '@jobserver/protocol';
 import { Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { StatementRunService } from '../statements/statement-run.service';
 import { JobRunService } from './job-run.service';
 
 const JOB_FIELDS = ['jobId', 'appName', 'bundleSha', 'classPath', 'config'] as const;
@@ -19,12 +27,16 @@ export class ContextJobProcessor {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly names: RedisNames,
     private readonly runs: JobRunService,
+    private readonly statements: StatementRunService,
   ) {}
 
   start(context: string, concurrency: number): void {
     this.worker = new Worker<ContextJobMessage>(
       this.names.contextQueue(context),
-      async (job) => this.runs.run(assertPayload<ContextJobMessage>(job.data, JOB_FIELDS, 'context job')),
+      async (job) =>
+        job.name === STATEMENT_QUEUE_JOB
+          ? this.statements.run(statementPayload(job.data))
+          : this.runs.run(assertPayload<ContextJobMessage>(job.data, JOB_FIELDS, 'context job')),
       {
         connection: this.redis.duplicate({ connectionName: `worker-jobs:${context}` }),
         prefix: this.config.prefix,
@@ -41,4 +53,11 @@ export class ContextJobProcessor {
   async close(): Promise<void> {
     await this.worker?.close(true);
   }
+}
+
+/** A console statement of the queue (it shares the jobs' slots). @throws ProtocolError */
+function statementPayload(data: unknown): ContextStatementMessage {
+  const message = assertPayload<ContextStatementMessage>(data, ['contextId'], 'context statement');
+  if (!Number.isInteger(message.statementId)) throw new ProtocolError('context statement has no integer statementId');
+  return message;
 }

@@ -118,6 +118,7 @@ export class JobDetailWriter {
 export class JobDetailWriters {
   private readonly running = new Map<string, RecordingJob>();
   private readonly writers = new Map<string, JobDetailWriter>();
+  private strayWindow = { start: 0, copied: 0 };
 
   constructor(
     private readonly limits: ReportLimits,
@@ -134,11 +135,25 @@ export class JobDetailWriters {
     let writer = this.writers.get(jobId);
     if (!writer) {
       const job = this.running.get(jobId);
-      if (!job) return;
+      if (!job) return this.copyStray(jobId, events);
       writer = new JobDetailWriter(job, this.limits, this.lifecycle, this.logger);
       this.writers.set(jobId, writer);
     }
     writer.add(events, dropped);
+  }
+
+  /**
+   * Log lines of what is not a job running here (a console statement's `log`): to the server log
+   * only, at most SERVER_LOG_LINES_PER_SECOND a second across all of them.
+   */
+  private copyStray(id: string, events: readonly ReportedEvent[]): void {
+    const now = Date.now();
+    if (now - this.strayWindow.start >= 1000) this.strayWindow = { start: now, copied: 0 };
+    for (const event of events) {
+      if (event.type !== 'log' || this.strayWindow.copied >= SERVER_LOG_LINES_PER_SECOND) continue;
+      this.strayWindow.copied++;
+      this.logger[LOG_METHOD[event.level]]({ ...event.fields, statement: id }, event.message);
+    }
   }
 
   /** Writes the job's last reports; undefined (nothing to await) for a job that reported nothing. */

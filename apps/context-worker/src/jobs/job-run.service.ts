@@ -266,6 +266,9 @@ export class JobRunService {
           error: errorInfo('ClassPathNotFound', `classPath ${classPath} not found`),
           rejection: 'CLASS_NOT_FOUND',
         };
+      case 'statement':
+        // Only console statements end so; a job that does is a protocol error.
+        return { status: 'ERROR', error: errorInfo('ProtocolError', 'the executor ended the job as a statement') };
       default:
         return { status: 'ERROR', error: outcome.error };
     }

@@ -7,6 +7,7 @@ import { ContextQueues } from '../infra/context-queues';
 import { SchedulerLeases } from '../infra/redis-lease';
 import { LAUNCHER, SERVER_CONFIG } from '../infra/tokens';
 import type { Launcher } from '../launchers/launcher';
+import { OrphanedStatementSweeper } from '../statements/orphaned-statement.sweeper';
 
 /** How long a worker may take to stop by itself beyond its jobs' kill grace. */
 const STOP_MARGIN_MS = 5_000;
@@ -25,6 +26,7 @@ export class ContextLifecycleService {
     private readonly bus: EventBus,
     private readonly waiter: EventWaiter,
     private readonly queues: ContextQueues,
+    private readonly statements: OrphanedStatementSweeper,
   ) {}
 
   /**
@@ -171,6 +173,7 @@ export class ContextLifecycleService {
   ): Promise<void> {
     const endedHere = await this.contexts.end(context.id, state, error);
     await this.jobLifecycle.endActiveOfContext(context, jobStatus, jobError, context.id);
+    await this.statements.sweep(context.id);
     if (endedHere) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state, error: error ?? undefined });
     }

@@ -9,6 +9,7 @@ import { CallbackOutboxService } from '../callbacks/callback-outbox.service';
 import { AdHocCleanupService } from './ad-hoc-cleanup.service';
 import { StrandedJobSweeper } from '../jobs/stranded-job.sweeper';
 import { ContextLifecycleService } from './context-lifecycle.service';
+import { OrphanedStatementSweeper } from '../statements/orphaned-statement.sweeper';
 
 /** Extra time a launching context gets beyond context-creation-timeout before it is declared dead. */
 const START_MARGIN_MS = 10_000;
@@ -45,6 +46,7 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
     private readonly adHoc: AdHocCleanupService,
     private readonly stranded: StrandedJobSweeper,
     private readonly callbacks: CallbackOutboxService,
+    private readonly statements: OrphanedStatementSweeper,
     leases: SchedulerLeases,
   ) {
     this.lease = leases.supervisor();
@@ -91,6 +93,7 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
     if (Date.now() - this.lastStrandedSweep > STRANDED_SWEEP_MS) {
       this.lastStrandedSweep = Date.now();
       await this.stranded.sweep();
+      await this.statements.sweep();
     }
     const live = await this.contexts.listLive();
     if (!live.length) return;

@@ -1,0 +1,211 @@
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
+import { runInThisContext } from 'node:vm';
+import { serverInternals, type JobLog, type LogFields, type NamedObjects } from '@jobserver/api';
+import { toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
+import type { FromExecutorMessage } from './executor.messages';
+import type {
+  CompleteMessage,
+  RunStatementMessage,
+  StatementLoadedMessage,
+  StatementOutput,
+} from './statement.messages';
+import { rewriteStatement } from './statement.scope';
+
+/** The names a statement finds in scope (API.md "Console"), in the order they are passed. */
+export const STATEMENT_SCOPE_NAMES = ['namedObjects', 'namedRdds', 'settings', 'log', 'signal', 'console', 'load', 'progress'];
+
+/** What the runner needs from the executor thread around it. */
+export interface StatementEnvironment {
+  namedObjects: NamedObjects;
+  post(message: FromExecutorMessage): void;
+  /** Imports a bundle's entry module (cached for the thread's life, shared with jobs). */
+  importEntry(entryPath: string): Promise<unknown>;
+}
+
+type StatementFunction = (...scope: unknown[]) => Promise<unknown>;
+
+/**
+ * Runs console statements in the executor thread's REPL scope: the thread's own global scope, in
+ * which the statements' top-level declarations persist (statement.scope.ts). The scope lives as
+ * long as the thread: a replaced executor starts with an empty one. Never throws; everything a
+ * statement does wrong becomes its error output.
+ */
+export class StatementRunner {
+  /** Names declared by the statements run in this thread, for completion. */
+  private readonly declared = new Set<string>();
+  private readonly loads = new Map<number, (answer: StatementLoadedMessage) => void>();
+  private nextLoad = 0;
+
+  constructor(private readonly env: StatementEnvironment) {}
+
+  async run(request: RunStatementMessage, signal: AbortSignal): Promise<StatementOutput> {
+    const count = request.executionCount;
+    let statement: StatementFunction;
+    let offset = 0;
+    try {
+      const rewritten = rewriteStatement(request.code, STATEMENT_SCOPE_NAMES);
+      offset = rewritten.offset;
+      statement = runInThisContext(rewritten.source, { filename: `statement-${count}` }) as StatementFunction;
+      for (const name of rewritten.declared) this.declared.add(name);
+    } catch (error) {
+      return errorOutput(count, toErrorInfo(error), offset);
+    }
+    const output = new CapturedOutput(request.maxOutputBytes);
+    try {
+      const value = await statement.call(globalThis, ...this.scope(request, signal, output));
+      return okOutput(count, value, output, request.maxResultSize);
+    } catch (error) {
+      return errorOutput(count, toErrorInfo(error), offset);
+    }
+  }
+
+  /** Hands the main thread's answer to the `load(appName)` waiting for it. */
+  onLoaded(answer: StatementLoadedMessage): void {
+    this.loads.get(answer.requestId)?.(answer);
+    this.loads.delete(answer.requestId);
+  }
+
+  /**
+   * Completion candidates at `cursor`: after `name.`, the properties of that global; else the
+   * declared names, the scope's names and the named objects' names that start with the word typed.
+   */
+  async complete(request: CompleteMessage): Promise<string[]> {
+    const before = request.code.slice(0, Math.max(0, Math.min(request.cursor, request.code.length)));
+    const match = /(?:([A-Za-z_$][\w$]*)\.)?([A-Za-z_$][\w$]*)?$/u.exec(before);
+    const [, owner, word = ''] = match ?? [];
+    const names = owner ? propertyNames(owner, this.declared) : await this.scopeNames();
+    return [...new Set(names)].filter((name) => name.startsWith(word)).sort().slice(0, 200);
+  }
+
+  private async scopeNames(): Promise<string[]> {
+    const objects = await this.env.namedObjects.getNames().catch(() => []);
+    return [...this.declared, ...STATEMENT_SCOPE_NAMES, ...objects];
+  }
+
+  private scope(request: RunStatementMessage, signal: AbortSignal, output: CapturedOutput): unknown[] {
+    const { namedObjects, post } = this.env;
+    const settings = Object.freeze({ ...request.settings });
+    const log = statementLog(request.jobId, post);
+    const load = (appName: unknown) => this.load(request.jobId, String(appName));
+    const progress = (value: unknown) => {
+      const fraction = progressFraction(value);
+      if (fraction !== undefined) post({ type: 'statement-progress', jobId: request.jobId, fraction });
+    };
+    return [namedObjects, namedObjects, settings, log, signal, output.console, load, progress];
+  }
+
+  private async load(jobId: string, appName: string): Promise<unknown> {
+    const requestId = ++this.nextLoad;
+    const answer = await new Promise<StatementLoadedMessage>((resolve) => {
+      this.loads.set(requestId, resolve);
+      this.env.post({ type: 'statement-load', jobId, requestId, appName });
+    });
+    if (!answer.entryPath) throw Object.assign(new Error(answer.error?.message ?? `cannot load ${appName}`), { name: answer.error?.errorClass ?? 'LoadFailed' });
+    return this.env.importEntry(answer.entryPath);
+  }
+}
+
+/**
+ * `progress(fraction)` or `progress({done, total})` as API.md's `ctx.progress`: clamped to 0…1;
+ * NaN, non-numbers and a total that is not positive are ignored (`undefined`).
+ */
+export function progressFraction(value: unknown): number | undefined {
+  let fraction: unknown = value;
+  if (typeof value === 'object' && value !== null) {
+    const { done, total } = value as { done?: unknown; total?: unknown };
+    fraction = typeof done === 'number' && typeof total === 'number' && total > 0 ? done / total : undefined;
+  }
+  if (typeof fraction !== 'number' || Number.isNaN(fraction)) return undefined;
+  return Math.min(1, Math.max(0, fraction));
+}
+
+/** The console of one statement: what it prints is kept, up to `maxChars` characters. */
+class CapturedOutput {
+  readonly console: Console;
+  private text = '';
+  private dropped = 0;
+
+  constructor(private readonly maxChars: number) {
+    // Written synchronously (the callback is called at once), so the text is complete when the statement returns.
+    const stream = new Writable({
+      decodeStrings: false,
+      write: (chunk: unknown, _encoding, callback) => {
+        this.append(String(chunk));
+        callback();
+      },
+    });
+    this.console = new Console({ stdout: stream, stderr: stream, colorMode: false });
+  }
+
+  append(chunk: string): void {
+    const room = this.maxChars - this.text.length;
+    if (room > 0) this.text += chunk.length <= room ? chunk : chunk.slice(0, room);
+    this.dropped += Math.max(0, chunk.length - Math.max(0, room));
+  }
+
+  /** The captured text, with a note when some was cut. */
+  result(): string {
+    if (!this.dropped) return this.text;
+    return `${this.text}\n[output truncated: ${this.dropped} more characters than statement-output-limit (${this.maxChars} characters)]`;
+  }
+}
+
+/** Own and inherited property names of the global `owner`, if a statement declared it (no getter runs). */
+function propertyNames(owner: string, declared: ReadonlySet<string>): string[] {
+  if (!declared.has(owner)) return [];
+  const names: string[] = [];
+  let value: unknown = (globalThis as Record<string, unknown>)[owner];
+  for (let depth = 0; value !== null && value !== undefined && value !== Object.prototype && depth < 10; depth++) {
+    names.push(...Object.getOwnPropertyNames(Object(value)).filter((name) => name !== 'constructor'));
+    value = Object.getPrototypeOf(Object(value));
+  }
+  return names;
+}
+
+function okOutput(count: number, value: unknown, output: CapturedOutput, maxResultSize: number): StatementOutput {
+  let json: unknown;
+  try {
+    const text = serverInternals.serializeResult(value, maxResultSize);
+    json = text === undefined ? undefined : JSON.parse(text);
+  } catch (error) {
+    output.append(`[application/json left out: ${toErrorInfo(error).message}]\n`);
+  }
+  if (value !== undefined) output.append(inspect(value, { depth: 4, maxArrayLength: 1000, maxStringLength: 100_000 }));
+  const data: { 'text/plain': string; 'application/json'?: unknown } = { 'text/plain': output.result() };
+  if (json !== undefined) data['application/json'] = json;
+  return { status: 'ok', execution_count: count, data };
+}
+
+/**
+ * Livy's error output. The traceback ends where the statement was called from (the runner's own
+ * frames say nothing to the user and name server paths), and columns on the statement's first
+ * line are given in the user's code, not in the rewritten one.
+ */
+function errorOutput(count: number, error: ErrorInfo, offset = 0): StatementOutput {
+  const own = error.stack.findIndex((frame) => frame.includes('StatementRunner.run'));
+  const frames = own === -1 ? error.stack : error.stack.slice(0, own);
+  const firstLine = new RegExp(`statement-${count}:1:(\\d+)`, 'u');
+  const traceback = frames.map((frame) =>
+    frame.replace(firstLine, (_, column: string) => `statement-${count}:1:${Math.max(1, Number(column) - offset)}`),
+  );
+  return { status: 'error', execution_count: count, ename: error.errorClass, evalue: error.message, traceback };
+}
+
+/**
+ * A statement's `log`: each line posted as a job's `reports` would be (cut at log-line-limit);
+ * the worker copies statement lines to the server log only (they are kept with no job).
+ */
+function statementLog(jobId: string, post: StatementEnvironment['post']): JobLog {
+  let line = 0;
+  const { logLineLimit } = serverInternals.JOB_RUN_DEFAULTS;
+  const level = (name: keyof typeof LEVELS) => (message: string, fields?: LogFields) => {
+    const kept = serverInternals.toLogLine(message, fields, logLineLimit);
+    const event = { type: 'log' as const, time: Date.now(), line: line++, level: LEVELS[name], ...kept };
+    post({ type: 'reports', jobId, events: [event], dropped: 0 });
+  };
+  return { info: level('info'), warn: level('warn'), error: level('error') };
+}
+
+const LEVELS = { info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;

@@ -1,0 +1,203 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { contextLimits, type ServerConfig } from '@jobserver/config';
+import { BundleRepository, StatementRepository, type ContextRecord } from '@jobserver/persistence';
+import {
+  capErrorInfo,
+  MAX_EVENT_OUTPUT_BYTES,
+  type ContextStatementMessage,
+  type EndedStatement,
+  type StatementState,
+  type WorkerControl,
+} from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
+import { BundleCacheService } from '../bundles/bundle-cache.service';
+import { ExecutorService } from '../context/executor.service';
+import type { JobOutcome } from '../executor/executor.messages';
+import type { StatementHooks } from '../executor/executor.statements';
+import { statementKey, type StatementOutput } from '../executor/statement.messages';
+import { SERVER_CONFIG } from '../infra/tokens';
+
+/** Progress of a statement is written at most this often (API.md's `progress-rate` default: 10 a second). */
+const PROGRESS_WRITE_EVERY_MS = 100;
+
+/**
+ * Runs the console statements of the context's queue in its executor, beside the jobs (they share
+ * the queue's `max-jobs-per-context` slots), and records how they end. Cancellation is the jobs':
+ * the signal, then after `kill-grace` the executor is replaced; `job-timeout` cancels the same way.
+ */
+@Injectable()
+export class StatementRunService {
+  private readonly logger = new Logger(StatementRunService.name);
+  /** Statements running here: id → executor key. */
+  private readonly running = new Map<number, string>();
+  private readonly aborted = new Set<number>();
+  /** Cancels that came while the statement was being marked running (applied once it runs). */
+  private readonly early = new Map<number, string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private context: ContextRecord | undefined;
+
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly statements: StatementRepository,
+    private readonly bundles: BundleRepository,
+    private readonly cache: BundleCacheService,
+    private readonly executors: ExecutorService,
+    private readonly bus: EventBus,
+  ) {}
+
+  attach(context: ContextRecord): void {
+    this.context = context;
+    this.executors.onReplaced((reason) => void this.recordScopeReset(reason));
+  }
+
+  run(message: ContextStatementMessage): Promise<void> {
+    const running = this.execute(message).finally(() => this.inFlight.delete(running));
+    this.inFlight.add(running);
+    return running;
+  }
+
+  /** Resolves when the statements in flight have been recorded. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Applies a console control message addressed to this context (cancel, completion). */
+  control(message: WorkerControl): void {
+    if (message.type === 'cancel-statement' && message.contextId === this.context?.id) {
+      this.cancel(message.statementId, `statement ${message.statementId} cancelled`);
+    } else if (message.type === 'complete') {
+      void this.complete(message.requestId, message.code, message.cursor);
+    }
+  }
+
+  /** Ends the waiting statements of this context once it ended (they never reach the executor). */
+  async endUnfinished(): Promise<void> {
+    if (!this.context) return;
+    for (const ended of await this.statements.endOfEndedContexts(this.context.id)) {
+      await this.publish(ended.id, ended.state);
+    }
+  }
+
+  private async execute(message: ContextStatementMessage): Promise<void> {
+    const context = this.context!;
+    // A message left from an earlier life of the name belongs to statements that sweep ended.
+    if (message.contextId !== context.id) return;
+    const id = message.statementId;
+    const started = Date.now();
+    const code = await this.statements.start(context.id, id, started);
+    if (code === null) return; // cancelled while waiting
+    const key = statementKey(context.id, id);
+    this.running.set(id, key);
+    const early = this.early.get(id);
+    this.early.delete(id);
+    const timeoutMs = contextLimits(context.settings).jobTimeoutMs;
+    const timer = timeoutMs
+      ? setTimeout(() => this.cancel(id, `statement ${id} cancelled: ran longer than job-timeout=${timeoutMs / 1000}s`), timeoutMs)
+      : undefined;
+    let outcome: JobOutcome;
+    try {
+      const request = { jobId: key, executionCount: id, code, maxOutputBytes: this.config.statementOutputLimit };
+      const ran = this.executors.executor.runStatement(request, this.hooks(id));
+      // After the executor registered it (a macrotask: its registration takes only microtasks).
+      if (early) setTimeout(() => this.cancel(id, early), 0);
+      outcome = await ran;
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(id);
+      this.aborted.delete(id);
+    }
+    await this.record(id, this.toOutput(id, outcome), started);
+  }
+
+  private async record(id: number, output: StatementOutput, started: number): Promise<void> {
+    const context = this.context!;
+    const completed = Date.now();
+    try {
+      const state = await this.statements.end(context.id, id, output, this.config.statementsRetained, completed);
+      if (state) await this.publish(id, state, endedStatement(state, output, started, completed));
+    } catch (err) {
+      // The context-death sweep ends it if the context ends; a live one shows it running until then.
+      this.logger.error({ err, context: context.name, statementId: id }, 'recording the statement end failed');
+    }
+  }
+
+  private publish(statementId: number, state: StatementState, ended?: EndedStatement): Promise<number> {
+    const { name: context, id: contextId } = this.context!;
+    return this.bus.publish({ kind: 'statement', context, contextId, statementId, state, ended }).catch(() => 0);
+  }
+
+  /** Aborts the statement's signal; after `kill-grace` a statement still running is stopped by replacing the executor. */
+  private cancel(id: number, reason: string): void {
+    const key = this.running.get(id);
+    if (key === undefined) {
+      // Not running here yet (its start is being written) or not at all: kept for a few seconds.
+      this.early.set(id, reason);
+      setTimeout(() => this.early.delete(id), this.config.killGraceMs).unref();
+      return;
+    }
+    if (this.aborted.has(id)) return;
+    this.aborted.add(id);
+    this.executors.executor.cancel(key, reason);
+    setTimeout(() => {
+      if (!this.executors.executor.runningJobIds().includes(key)) return;
+      const grace = this.config.killGraceMs / 1000;
+      this.executors.restart(`executor replaced: statement ${id} did not stop within kill-grace (${grace}s)`).catch((err: unknown) =>
+        this.logger.error({ err, context: this.context?.name, statementId: id }, 'replacing the executor failed'),
+      );
+    }, this.config.killGraceMs).unref();
+  }
+
+  private hooks(id: number): StatementHooks {
+    const context = this.context!;
+    let latest = 0;
+    let writing: NodeJS.Timeout | undefined;
+    return {
+      load: async (appName) => {
+        const bundle = await this.bundles.latest(appName);
+        if (!bundle) throw Object.assign(new Error(`appName ${appName} not found`), { name: 'BundleNotFound' });
+        // Verified like a job's bundle: the cached files must match what was uploaded.
+        await this.cache.verify(bundle.sha256, { app: appName, context: context.name });
+        return this.cache.entryPath(bundle.sha256);
+      },
+      onProgress: (fraction) => {
+        latest = fraction;
+        writing ??= setTimeout(() => {
+          writing = undefined;
+          this.statements.setProgress(context.id, id, latest).catch(() => undefined);
+        }, PROGRESS_WRITE_EVERY_MS);
+      },
+    };
+  }
+
+  private toOutput(id: number, outcome: JobOutcome): StatementOutput {
+    if (outcome.kind === 'statement') return outcome.output;
+    const error =
+      outcome.kind === 'failed' || outcome.kind === 'load-failed'
+        ? capErrorInfo(outcome.error, this.config.maxErrorSize)
+        : { errorClass: 'ProtocolError', message: `the executor ended the statement as ${outcome.kind}`, stack: [] };
+    return { status: 'error', execution_count: id, ename: error.errorClass, evalue: error.message, traceback: error.stack };
+  }
+
+  /** A replaced executor starts with an empty REPL scope: the history says so. */
+  private async recordScopeReset(reason: string): Promise<void> {
+    const context = this.context!;
+    const note = `the executor was replaced (${reason}); the console scope was reset: earlier declarations and named objects are gone`;
+    try {
+      const id = await this.statements.insertNote(context.id, 'ScopeReset', note);
+      if (id !== null) await this.publish(id, 'available');
+    } catch (err) {
+      this.logger.error({ err, context: context.name }, 'recording the scope reset failed');
+    }
+  }
+
+  private async complete(requestId: string, code: string, cursor: number): Promise<void> {
+    const candidates = await this.executors.executor.complete(code, cursor).catch(() => []);
+    await this.bus.publish({ kind: 'completion', context: this.context!.name, requestId, candidates }).catch(() => 0);
+  }
+}
+
+/** What the row now holds, for the event (a cancelled one's progress is left to a read: not carried). */
+function endedStatement(state: StatementState, output: StatementOutput, started: number, completed: number): EndedStatement | undefined {
+  if (state !== 'available' || JSON.stringify(output).length > MAX_EVENT_OUTPUT_BYTES) return undefined;
+  return { state, output: output as unknown as Record<string, unknown>, progress: 1, started, completed };
+}
