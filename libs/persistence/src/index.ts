@@ -15,4 +15,5 @@ export {
   type SubmittedJob,
 } from './repositories/job.repository';
 export { PersistenceModule } from './persistence.module';
+export { JobEventRepository, type StoredJobEvent, type StoredLogLine } from './repositories/job-event.repository';
 export { JobLifecycle, JOB_LIFECYCLE_PROVIDER, type EndOptions, type JobRef, type PublishMode } from './lifecycle/job.lifecycle';

@@ -4,6 +4,7 @@ import { openDataSource, runMigrations, type DataSourceOptions } from './data-so
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { BundleRepository } from './repositories/bundle.repository';
 import { ContextRepository } from './repositories/context.repository';
+import { JobEventRepository } from './repositories/job-event.repository';
 import { JobRepository } from './repositories/job.repository';
 
 @Injectable()
@@ -42,10 +43,11 @@ export class PersistenceModule {
         { provide: BundleRepository, useFactory: (ds: DataSource) => new BundleRepository(ds), inject: [DataSource] },
         { provide: ContextRepository, useFactory: (ds: DataSource) => new ContextRepository(ds), inject: [DataSource] },
         { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds, { prepare: options.prepareStatements ?? true }), inject: [DataSource] },
+        { provide: JobEventRepository, useFactory: (ds: DataSource) => new JobEventRepository(ds), inject: [DataSource] },
         { provide: ApiKeyRepository, useFactory: (ds: DataSource) => new ApiKeyRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
-      exports: [DataSource, ApiKeyRepository, BundleRepository, ContextRepository, JobRepository],
+      exports: [DataSource, ApiKeyRepository, BundleRepository, ContextRepository, JobEventRepository, JobRepository],
     };
   }
 }
