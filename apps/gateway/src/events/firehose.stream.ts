@@ -1,0 +1,93 @@
+import type { Logger } from '@nestjs/common';
+import type { ContextEvent, JobEvent, ServerEvent } from '@jobserver/protocol';
+import type { EventHub } from './event-hub.service';
+import type { EventFacts } from './event-facts.service';
+import type { SseSink } from './sse-sink';
+
+/** Which events a firehose client gets: `?context=`, `?appName=`, and the owner it is isolated to. */
+export interface FirehoseFilter {
+  context?: string;
+  appName?: string;
+  /** `auth.isolate-owners`: only this principal's jobs and contexts; undefined = everything. */
+  owner?: string;
+}
+
+/**
+ * One client's `GET /events` stream: live job and context state changes of the whole cluster,
+ * filtered. Events go out in the order they arrived: those needing a lookup (an owner, a job's
+ * app) wait in one promise chain, and later events queue behind them.
+ */
+export class FirehoseStream {
+  private chain: Promise<void> = Promise.resolve();
+  private waiting = 0;
+
+  constructor(
+    private readonly filter: FirehoseFilter,
+    private readonly sink: SseSink,
+    private readonly facts: EventFacts,
+    private readonly logger: Logger,
+  ) {}
+
+  start(hub: EventHub, keepAliveMs: number): void {
+    const unsubscribe = hub.onAny((event) => this.onEvent(event));
+    const timer = setInterval(() => this.sink.comment('keep-alive'), keepAliveMs);
+    const release = hub.trackStream();
+    this.sink.onClose(() => {
+      unsubscribe();
+      clearInterval(timer);
+      release();
+    });
+  }
+
+  private onEvent(event: ServerEvent): void {
+    if (event.kind === 'context' && this.filter.context !== undefined && event.context !== this.filter.context) return;
+    if (event.kind === 'job' && this.filter.context !== undefined && event.context !== this.filter.context) return;
+    const quick = this.waiting === 0 ? this.withoutLookup(event) : undefined;
+    if (quick !== undefined) {
+      if (quick) this.sink.event(quick.type, quick.data);
+      return;
+    }
+    this.waiting++;
+    this.chain = this.chain
+      .then(async () => {
+        const out = await this.withLookup(event);
+        if (out) this.sink.event(out.type, out.data);
+      })
+      .catch((err: unknown) => this.logger.warn({ err }, 'firehose lookup failed; event skipped'))
+      .finally(() => this.waiting--);
+  }
+
+  /** The event to send (or null: filtered out) when no lookup is needed; undefined when one is. */
+  private withoutLookup(event: ServerEvent): Outgoing | null | undefined {
+    if (this.filter.owner !== undefined) return undefined;
+    if (event.kind === 'context') return this.filter.appName === undefined ? contextOut(event) : null;
+    if (event.appName === undefined || event.classPath === undefined) return undefined;
+    return this.filter.appName === undefined || event.appName === this.filter.appName ? jobOut(event, event.appName, event.classPath) : null;
+  }
+
+  private async withLookup(event: ServerEvent): Promise<Outgoing | null> {
+    if (event.kind === 'context') {
+      if (this.filter.appName !== undefined) return null;
+      const owner = this.filter.owner === undefined ? undefined : await this.facts.contextOwner(event.contextId);
+      return owner === undefined || owner === this.filter.owner ? contextOut(event) : null;
+    }
+    const facts = await this.facts.job(event.jobId);
+    if (this.filter.owner !== undefined && facts.owner !== this.filter.owner) return null;
+    const appName = event.appName ?? facts.appName;
+    if (this.filter.appName !== undefined && appName !== this.filter.appName) return null;
+    return jobOut(event, appName, event.classPath ?? facts.classPath);
+  }
+}
+
+interface Outgoing {
+  type: 'job' | 'context';
+  data: Record<string, unknown>;
+}
+
+function jobOut(event: JobEvent, appName: string | null, classPath: string | null): Outgoing {
+  return { type: 'job', data: { jobId: event.jobId, status: event.status, context: event.context, appName, classPath } };
+}
+
+function contextOut(event: ContextEvent): Outgoing {
+  return { type: 'context', data: { name: event.context, state: event.state } };
+}

@@ -1,0 +1,80 @@
+import type { ServerResponse } from 'node:http';
+
+/** Headers of every Server-Sent Events answer (no proxy buffering, no caching). */
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * The writing end of one Server-Sent Events answer on the raw Node response. A client that
+ * does not read is bounded: once more than `maxBufferedBytes` wait in the socket's user-space
+ * buffer, the connection is dropped (`onDrop`), so a stalled reader cannot grow the gateway.
+ */
+export class SseSink {
+  private closed = false;
+  private readonly closeListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly response: ServerResponse,
+    private readonly maxBufferedBytes: number,
+    private readonly onDrop: (bufferedBytes: number) => void,
+  ) {
+    // The client went away (or we destroyed the socket): every listener and timer goes with it.
+    response.once('close', () => this.markClosed());
+  }
+
+  /** Whether the stream is over (ended, dropped, or the client left). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Sends the status and headers at once, so that the client knows the stream is open. */
+  open(): void {
+    this.response.writeHead(200, SSE_HEADERS);
+    this.response.flushHeaders();
+  }
+
+  /** One event: `id:` (when given), `event:`, `data:` (JSON has no raw newline, so one line). */
+  event(type: string, data: unknown, id?: number): void {
+    const head = id === undefined ? '' : `id: ${id}\n`;
+    this.write(`${head}event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** A comment line (`: text`), ignored by clients: keeps idle connections and proxies open. */
+  comment(text: string): void {
+    this.write(`: ${text}\n\n`);
+  }
+
+  /** Ends the answer once what was written is sent. */
+  end(): void {
+    if (this.closed) return;
+    this.response.end();
+    this.markClosed();
+  }
+
+  /** Called once when the stream is over, whatever ended it. */
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  private write(text: string): void {
+    if (this.closed) return;
+    this.response.write(text);
+    const buffered = this.response.writableLength;
+    if (buffered > this.maxBufferedBytes) {
+      this.onDrop(buffered);
+      this.response.destroy();
+      this.markClosed();
+    }
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const listener of this.closeListeners.splice(0)) listener();
+  }
+}
