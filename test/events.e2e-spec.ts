@@ -157,6 +157,12 @@ describe('job event history and live streams across two gateways', () => {
     const future = await SseClient.open(`${cluster.gateways[1]!.url}/jobs/${jobId}/events`, { 'last-event-id': '1000' });
     expect(future.status).toBe(200);
     await future.until((c) => c.comments >= 2);
+    // HEAD answers the stream's head and ends, for a running job and for the firehose alike.
+    for (const route of [`/jobs/${jobId}/events`, '/events']) {
+      const head = await SseClient.open(`${cluster.gateways[0]!.url}${route}`, {}, 'HEAD');
+      await head.ended;
+      expect([head.status, head.headers['content-type']]).toEqual([200, 'text/event-stream; charset=utf-8']);
+    }
     writeFileSync(gate, '');
     await future.ended;
     expect(future.events).toEqual([]);

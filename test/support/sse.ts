@@ -43,13 +43,14 @@ export class SseClient {
     });
   }
 
-  /** Opens `url` with `Accept: text/event-stream` (unless `headers` says otherwise); resolves on the answer's head. */
-  static open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+  /** Opens `url` (GET, or `method`) with `Accept: text/event-stream` unless `headers` says otherwise; resolves on the answer's head. */
+  static open(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<SseClient> {
     return new Promise((resolve, reject) => {
-      const request = http.get(url, { headers: { accept: 'text/event-stream', ...headers }, agent: false }, (response) =>
+      const request = http.request(url, { method, headers: { accept: 'text/event-stream', ...headers }, agent: false }, (response) =>
         resolve(new SseClient(response.statusCode ?? 0, response.headers, response, request)),
       );
       request.once('error', reject);
+      request.end();
     });
   }
 

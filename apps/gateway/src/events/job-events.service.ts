@@ -100,6 +100,8 @@ export class JobEventsService {
       this.logger.warn({ ...about, buffered }, 'event stream client does not read; dropped'),
     );
     sink.open();
+    // HEAD answers like GET without a body: the head, then the end (no stream is kept open).
+    if (reply.request.method === 'HEAD') sink.end();
     return sink;
   }
 
