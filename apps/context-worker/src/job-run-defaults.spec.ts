@@ -9,6 +9,9 @@ describe('JOB_RUN_DEFAULTS', () => {
       maxResultSize: parseByteSize(CONFIG_DEFAULTS['max-result-size']),
       maxErrorSize: parseByteSize(CONFIG_DEFAULTS['max-error-size']),
       validateTimeoutMs: parseDurationMs(CONFIG_DEFAULTS['validate-timeout']),
+      progressRate: CONFIG_DEFAULTS['progress-rate'],
+      logLineLimit: parseByteSize(CONFIG_DEFAULTS['log-line-limit']),
+      logLinesRetained: CONFIG_DEFAULTS['log-lines-retained'],
     });
   });
 });

@@ -27,8 +27,8 @@ export function errorInfo(errorClass: string, message: string): ErrorInfo {
 const MAX_ERROR_CLASS_LENGTH = 200;
 const utf8Bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
-/** `20.0 MB`, `12.5 KB`, `300 B` (binary units). */
-function sizeText(bytes: number): string {
+/** `20.0 MB`, `12.5 KB`, `300 B` (binary units), for notes on cut text. */
+export function sizeText(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 ** 2).toFixed(1)} MB`;

@@ -19,3 +19,16 @@ export {
   serializeLogFields,
   serializeResult,
 } from './result-serializer';
+export {
+  JobReporter,
+  MAX_REPORT_TEXT,
+  MAX_STAGES,
+  ReportBuffer,
+  toLogLine,
+  toProgress,
+  toStageName,
+  type LogLevel,
+  type ProgressReport,
+  type ReportLimits,
+  type ReportedEvent,
+} from './job-events';

@@ -5,7 +5,8 @@ import { validationFailure } from './validation';
 
 /**
  * The server's defaults of the limits a job run honours (README "Configuration":
- * `max-result-size` 16m, `max-error-size` 64k, `validate-timeout` 30s). libs/api imports nothing,
+ * `max-result-size` 16m, `max-error-size` 64k, `validate-timeout` 30s, `progress-rate` 10,
+ * `log-line-limit` 8k, `log-lines-retained` 10000). libs/api imports nothing,
  * so they are repeated here; apps/context-worker/src/job-run-defaults.spec.ts checks that
  * they equal libs/config's CONFIG_DEFAULTS.
  */
@@ -13,6 +14,9 @@ export const JOB_RUN_DEFAULTS = {
   maxResultSize: 16 * 1024 * 1024,
   maxErrorSize: 64 * 1024,
   validateTimeoutMs: 30_000,
+  progressRate: 10,
+  logLineLimit: 8 * 1024,
+  logLinesRetained: 10_000,
 } as const;
 
 /** How one run of a job ended, before the server (or `runJobForTest`) words it. */

@@ -76,4 +76,43 @@ describe('runJobForTest on a job class', () => {
     const outcome = await runJobForTest(Broken, {});
     expect(outcome).toMatchObject({ status: 'ERROR', error: { errorClass: 'TypeError', message: 'no constructor for you' } });
   });
+
+  it('captures progress (the latest, clamped), stages and log lines as the server records them', async () => {
+    const job: Job = {
+      runJob: (ctx) => {
+        ctx.stage('load');
+        for (let i = 0; i <= 1000; i++) ctx.progress({ done: i, total: 1000, message: `row ${i}` });
+        ctx.progress(NaN);
+        ctx.progress('most' as never);
+        ctx.stage('x'.repeat(10_000));
+        ctx.log.info('hello', { n: 1 });
+        ctx.log.warn('w'.repeat(100_000));
+        return 'done';
+      },
+    };
+    const seen: string[] = [];
+    const outcome = await runJobForTest(job, {}, { logLineLimit: 1024, log: { info: (m) => seen.push(m), warn: () => undefined, error: () => undefined } });
+    expect(outcome).toMatchObject({
+      status: 'OK',
+      result: 'done',
+      progress: { fraction: 1, done: 1000, total: 1000, message: 'row 1000' },
+      stages: ['load', 'x'.repeat(200)],
+      log: [{ level: 'INFO', message: 'hello', fields: { n: 1 } }, { level: 'WARN', message: expect.stringMatching(/truncated: 97\.7 KB line\)$/) }],
+    });
+    expect(Buffer.byteLength(outcome.log![1]!.message)).toBeLessThanOrEqual(1024);
+    expect(seen).toEqual(['hello']);
+  });
+
+  it('keeps the newest logLinesRetained lines, also of a job that failed', async () => {
+    const job: Job = {
+      runJob: (ctx) => {
+        for (let i = 0; i < 50; i++) ctx.log.error(`line ${i}`);
+        throw new Error('boom');
+      },
+    };
+    const outcome = await runJobForTest(job, {}, { logLinesRetained: 2 });
+    expect(outcome).toMatchObject({ status: 'ERROR', log: [{ message: 'line 48' }, { message: 'line 49' }] });
+    expect(outcome.progress).toBeUndefined();
+    expect(outcome.stages).toBeUndefined();
+  });
 });

@@ -1,7 +1,8 @@
 import { toErrorInfo, type ErrorInfo } from './error-info';
+import { JobReporter, type LogLevel, type ProgressReport } from './job-events';
 import { JOB_RUN_DEFAULTS, capOutcome, runJobToOutcome, type JobRunOutcome } from './job-run';
 import { NamedObjectStore } from './named-object-store';
-import type { Job, JobConfig, JobContext, JobLog, NamedObjects } from './types';
+import type { Job, JobConfig, JobContext, JobLog, LogFields, NamedObjects } from './types';
 
 /** Options of {@link runJobForTest}. */
 export interface TestJobOptions {
@@ -14,7 +15,7 @@ export interface TestJobOptions {
   /** Share one store between calls to test named-object reuse. @defaultValue a new store */
   namedObjects?: NamedObjects;
   signal?: AbortSignal;
-  /** Receives log lines. @defaultValue discards them */
+  /** Receives log lines as the job logs them (they are also captured in the outcome's `log`). @defaultValue none */
   log?: JobLog;
   /** The server's `max-result-size`, in bytes. @defaultValue `16 * 1024 * 1024` (16m) */
   maxResultSize?: number;
@@ -22,6 +23,28 @@ export interface TestJobOptions {
   maxErrorSize?: number;
   /** The server's `validate-timeout`, in milliseconds. @defaultValue `30000` (30s) */
   validateTimeoutMs?: number;
+  /** The server's `log-line-limit`, in bytes. @defaultValue `8192` (8k) */
+  logLineLimit?: number;
+  /** The server's `log-lines-retained`. @defaultValue `10000` */
+  logLinesRetained?: number;
+}
+
+/** A line the job logged, as the server keeps it (cut at `log-line-limit`). */
+export interface TestLogLine {
+  level: LogLevel;
+  message: string;
+  fields?: LogFields;
+}
+
+/**
+ * What the job reported while it ran, as the server records it; each key is present only once
+ * the job reported one: `progress` the latest (`{fraction, done?, total?, message?}`),
+ * `stages` the stage names in order, `log` the newest `logLinesRetained` lines.
+ */
+export interface TestJobReports {
+  progress?: ProgressReport;
+  stages?: string[];
+  log?: TestLogLine[];
 }
 
 /**
@@ -30,12 +53,12 @@ export interface TestJobOptions {
  * objects, Sets and typed arrays arrays, Dates ISO strings, a result holding a function, Error or
  * cycle the whole `String(result)`), absent when `runJob` returned `undefined`.
  */
-export type TestJobOutcome =
+export type TestJobOutcome = (
   | { status: 'OK'; result?: unknown }
   | { status: 'VALIDATION FAILED'; reason: string }
-  | { status: 'ERROR'; error: ErrorInfo };
-
-const silentLog: JobLog = { info() {}, warn() {}, error() {} };
+  | { status: 'ERROR'; error: ErrorInfo }
+) &
+  TestJobReports;
 
 /**
  * Runs a job without a server, for unit tests, with the server's own runner and result
@@ -43,6 +66,9 @@ const silentLog: JobLog = { info() {}, warn() {}, error() {} };
  * `maxResultSize`. What `runJob` throws (or a result over `maxResultSize`) is answered
  * `{status: 'ERROR', error: {message, errorClass, stack}}`, capped at `maxErrorSize`, as the
  * server answers it; it does not propagate (nor does a throwing job-class constructor).
+ * `ctx.progress`, `ctx.stage` and `ctx.log` follow the server's rules (clamping, cutting, the
+ * latest progress winning, at most `logLinesRetained` lines) and what they recorded comes back
+ * in the outcome's {@link TestJobReports} keys.
  *
  * @example
  * ```ts
@@ -63,16 +89,24 @@ export async function runJobForTest<C = JobConfig, R = unknown>(
     // The server answers a throwing constructor ERROR too.
     return testOutcome(capOutcome<JobRunOutcome>({ kind: 'failed', error: toErrorInfo(error) }, maxErrorSize));
   }
-  const outcome = await runJobToOutcome(instance, testContext(options), config as JobConfig, {
+  const reporter = new JobReporter({
+    logLineLimit: options.logLineLimit ?? JOB_RUN_DEFAULTS.logLineLimit,
+    logLinesRetained: options.logLinesRetained ?? JOB_RUN_DEFAULTS.logLinesRetained,
+  });
+  const outcome = await runJobToOutcome(instance, testContext(options, reporter), config as JobConfig, {
     maxResultSize: options.maxResultSize ?? JOB_RUN_DEFAULTS.maxResultSize,
     maxErrorSize,
     validateTimeoutMs: options.validateTimeoutMs ?? JOB_RUN_DEFAULTS.validateTimeoutMs,
   });
-  return testOutcome(outcome);
+  return { ...testOutcome(outcome), ...testReports(reporter) };
 }
 
-function testContext(options: TestJobOptions): JobContext {
+function testContext(options: TestJobOptions, reporter: JobReporter): JobContext {
   const namedObjects = options.namedObjects ?? new NamedObjectStore();
+  const line = (level: LogLevel, name: keyof JobLog) => (message: string, fields?: LogFields) => {
+    reporter.log(level, message, fields);
+    options.log?.[name](message, fields);
+  };
   return {
     jobId: options.jobId ?? 'test-job',
     contextName: options.contextName ?? 'test-context',
@@ -80,8 +114,23 @@ function testContext(options: TestJobOptions): JobContext {
     namedObjects,
     namedRdds: namedObjects,
     signal: options.signal ?? new AbortController().signal,
-    log: options.log ?? silentLog,
+    log: { info: line('INFO', 'info'), warn: line('WARN', 'warn'), error: line('ERROR', 'error') },
+    progress: (value) => reporter.progress(value),
+    stage: (name) => reporter.stage(name),
   };
+}
+
+/** What the reporter kept: every stage and kept line, and the latest progress. */
+function testReports(reporter: JobReporter): TestJobReports {
+  const reports: TestJobReports = {};
+  for (const event of reporter.buffer.take().events) {
+    if (event.type === 'progress') {
+      const { type: _type, time: _time, ...progress } = event;
+      reports.progress = progress;
+    } else if (event.type === 'stage') (reports.stages ??= []).push(event.name);
+    else (reports.log ??= []).push(event.fields ? { level: event.level, message: event.message, fields: event.fields } : { level: event.level, message: event.message });
+  }
+  return reports;
 }
 
 function testOutcome(outcome: JobRunOutcome): TestJobOutcome {

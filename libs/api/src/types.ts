@@ -46,7 +46,33 @@ export interface JobContext {
   readonly namedRdds: NamedObjects;
   /** Aborted when the job is cancelled (`DELETE /jobs/<id>`, `job-timeout`) or its context stops. */
   readonly signal: AbortSignal;
+  /**
+   * Lines logged here go to the server log (rate-limited) and are kept with the job
+   * (`GET /jobs/<id>/logs`), each cut at `log-line-limit`; the job keeps its newest
+   * `log-lines-retained` lines.
+   */
   readonly log: JobLog;
+  /**
+   * Reports how far the job is: a fraction in 0…1 (clamped), or `{done, total, message?}`
+   * (fraction done/total; total 0 counts as done). NaN, non-numbers and other shapes are
+   * ignored; never throws. Persisted at most `progress-rate` times a second, the latest value
+   * always winning.
+   */
+  progress(value: number | ProgressUpdate): void;
+  /**
+   * A stage named `name` begins now and the previous one ends; the job's end ends the last.
+   * Names are cut at 200 characters; a name that is not a non-empty string is ignored, as are
+   * stages past the 1000th. Never throws.
+   */
+  stage(name: string): void;
+}
+
+/** The object form of `ctx.progress`: `done` of `total` (finite numbers, total ≥ 0). */
+export interface ProgressUpdate {
+  done: number;
+  total: number;
+  /** Cut at 200 characters. */
+  message?: string;
 }
 
 /**

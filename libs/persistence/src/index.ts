@@ -8,6 +8,8 @@ export { BundleRepository, type BundleRecord, type NewBundle } from './repositor
 export { ContextRepository, type ContextRecord } from './repositories/context.repository';
 export {
   JobRepository,
+  type DetailBatch,
+  type EndedJob,
   type JobEnding,
   type JobRecord,
   type JobSummary,
@@ -16,4 +18,13 @@ export {
 } from './repositories/job.repository';
 export { PersistenceModule } from './persistence.module';
 export { JobEventRepository, type StoredJobEvent, type StoredLogLine } from './repositories/job-event.repository';
-export { JobLifecycle, JOB_LIFECYCLE_PROVIDER, type EndOptions, type JobRef, type PublishMode } from './lifecycle/job.lifecycle';
+export {
+  JobLifecycle,
+  JOB_LIFECYCLE_PROVIDER,
+  type EndOptions,
+  type JobRef,
+  type PublishMode,
+  type RecordingJob,
+} from './lifecycle/job.lifecycle';
+export { LogRetention } from './lifecycle/log-retention';
+export type { DetailReport } from './lifecycle/detail-batch';

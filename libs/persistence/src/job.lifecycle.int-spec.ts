@@ -61,12 +61,15 @@ describe('JobLifecycle on Postgres and Redis', () => {
     heard = heard.filter((h) => h.event.jobId !== marker);
   };
 
+  /** What an end event says besides the ending: its seq (2 for a job that never ran), time, app and classPath. */
+  const ends = (seq: number) => ({ seq, time: expect.stringMatching(/^\d{4}-.*Z$/), appName: 'app', classPath: 'x.Y' });
+
   it('publishes an end only after the row changed, with the ending as its payload', async () => {
     const jobId = await queued();
     const ended = await lifecycle.end({ jobId, context: 'c1', adHoc: true }, { status: 'FINISHED', result: '42' });
     expect(ended).toBe(true);
     await settle();
-    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId, context: 'c1', adHoc: true, status: 'FINISHED', result: '42' }]);
+    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId, context: 'c1', adHoc: true, status: 'FINISHED', result: '42', ...ends(2) }]);
     expect(await heard[0]!.rowStatus).toBe('FINISHED');
   });
 
@@ -88,7 +91,7 @@ describe('JobLifecycle on Postgres and Redis', () => {
     const error = { message: 'no', errorClass: 'ValidationFailed', stack: [] };
     await lifecycle.end({ jobId: rejected, context: 'c1' }, { status: 'ERROR', error }, { rejection: 'VALIDATION' });
     await settle();
-    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId: rejected, context: 'c1', status: 'ERROR', error, rejection: 'VALIDATION' }]);
+    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId: rejected, context: 'c1', status: 'ERROR', error, rejection: 'VALIDATION', ...ends(2) }]);
   });
 
   it("ends every active job of a context once, each killed job with its own 'Job <id> killed' error", async () => {
@@ -101,7 +104,16 @@ describe('JobLifecycle on Postgres and Redis', () => {
     await settle();
     const killed = (id: string) => ({ message: `Job ${id} killed`, errorClass: 'JobKilled', stack: [] });
     expect(heard.map((h) => h.event).sort((x, y) => x.jobId.localeCompare(y.jobId))).toEqual(
-      [a, b].sort().map((jobId) => ({ kind: 'job', jobId, context: 'c2', adHoc: false, status: 'KILLED', error: killed(jobId) })),
+      [a, b].sort().map((jobId) => ({
+        kind: 'job',
+        jobId,
+        context: 'c2',
+        adHoc: false,
+        status: 'KILLED',
+        error: killed(jobId),
+        // b ran: queued 1, running 2, killed 3; a never ran: no running event, killed 2.
+        ...ends(jobId === b ? 3 : 2),
+      })),
     );
     for (const h of heard) expect(await h.rowStatus).toBe('KILLED');
     const rows = (await ds.query(`SELECT id, error FROM jobs WHERE id = ANY($1)`, [[a, b]])) as Array<{ id: string; error: unknown }>;
@@ -114,7 +126,7 @@ describe('JobLifecycle on Postgres and Redis', () => {
     const error = { message: 'context died', errorClass: 'ContextLost', stack: [] };
     expect(await lifecycle.endActiveOfContext({ name: 'c4' }, 'ERROR', error)).toEqual([jobId]);
     await settle();
-    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId, context: 'c4', status: 'ERROR', error }]);
+    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId, context: 'c4', status: 'ERROR', error, ...ends(2) }]);
   });
 
   it('carries a job detail message to the detail listeners', async () => {
@@ -131,7 +143,9 @@ describe('JobLifecycle on Postgres and Redis', () => {
     const startTime = new Date();
     lifecycle.announceRunning({ jobId, context: 'c1' }, startTime);
     await settle();
-    expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId, context: 'c1', status: 'RUNNING', startTime: startTime.toISOString() }]);
+    expect(heard.map((h) => h.event)).toEqual([
+      { kind: 'job', jobId, context: 'c1', status: 'RUNNING', startTime: startTime.toISOString(), seq: 2, time: startTime.toISOString() },
+    ]);
     expect(await rowStatus(jobId)).toBe('QUEUED');
   });
 });

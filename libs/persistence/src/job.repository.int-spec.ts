@@ -47,8 +47,8 @@ describe('JobRepository and ContextRepository on Postgres', () => {
     await insert(job);
     expect(await jobs.markRunning(job.id, new Date())).toBe(true);
     expect(await jobs.markRunning(job.id, new Date())).toBe(false);
-    expect(await jobs.end(job.id, { status: 'FINISHED', result: '{"z":1,"a":2}' })).toBe(true);
-    expect(await jobs.end(job.id, { status: 'KILLED' })).toBe(false);
+    expect(await jobs.end(job.id, { status: 'FINISHED', result: '{"z":1,"a":2}' })).toMatchObject({ seq: 3, appName: expect.any(String) });
+    expect(await jobs.end(job.id, { status: 'KILLED' })).toBeNull();
     const stored = await jobs.byId(job.id);
     expect(stored).toMatchObject({ status: 'FINISHED', result: '{"z":1,"a":2}', config: '{"b":1,"a":2}' });
     expect(stored!.endTime!.getTime()).toBeGreaterThanOrEqual(stored!.startTime!.getTime());

@@ -3,6 +3,7 @@ import { contextLimits, type ServerConfig } from '@jobserver/config';
 import { ContextRepository, type ContextRecord } from '@jobserver/persistence';
 import { EventBus } from '@jobserver/protocol/redis';
 import { Executor } from '../executor/executor';
+import type { ReportedEvent, ReportLimits } from '../executor/executor.messages';
 import { SERVER_CONFIG } from '../infra/tokens';
 
 /**
@@ -11,6 +12,8 @@ import { SERVER_CONFIG } from '../infra/tokens';
  */
 @Injectable()
 export class ExecutorService {
+  /** Receives what jobs report (progress, stages, log lines), batched by the executor thread. */
+  onReports?: (jobId: string, events: ReportedEvent[], dropped: number) => void;
   private readonly logger = new Logger(ExecutorService.name);
   private current: Executor | undefined;
   private context: ContextRecord | undefined;
@@ -38,8 +41,8 @@ export class ExecutorService {
       env: jobEnv(this.config.jobEnv),
       validateTimeoutMs: this.config.validateTimeoutMs,
       maxErrorSize: this.config.maxErrorSize,
-      onLog: (jobId, level, message, fields) =>
-        this.logger[level === 'info' ? 'log' : level]({ ...fields, jobId, context: context.name }, message),
+      reportLimits: reportLimits(this.config),
+      onReports: (jobId, events, dropped) => this.onReports?.(jobId, events, dropped),
     });
     executor.onUnexpectedExit = (error) =>
       void this.reportRestart(error.message).catch((err: unknown) =>
@@ -75,6 +78,11 @@ export class ExecutorService {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state });
     }
   }
+}
+
+/** The limits on jobs' reports: `progress-rate`, `log-line-limit`, `log-lines-retained`. */
+export function reportLimits(config: ServerConfig): ReportLimits {
+  return { progressRate: config.progressRate, logLineLimit: config.logLineLimit, logLinesRetained: config.logLinesRetained };
 }
 
 /**

@@ -2,8 +2,14 @@ import type { MessagePort } from 'node:worker_threads';
 import type { serverInternals } from '@jobserver/api';
 import type { ErrorInfo } from '@jobserver/protocol';
 
-/** Log levels a job's `ctx.log` offers. */
-export type JobLogLevel = 'info' | 'warn' | 'error';
+/** What a job reports, before the server numbers it (@jobserver/api's rules). */
+export type ReportedEvent = serverInternals.ReportedEvent;
+
+/** The limits on a job's reports: `progress-rate`, `log-line-limit`, `log-lines-retained`. */
+export interface ReportLimits extends serverInternals.ReportLimits {
+  /** Posts of a job's reports a second, at most. */
+  progressRate: number;
+}
 
 /** Main thread → executor: run one job. */
 export interface RunJobMessage {
@@ -25,6 +31,8 @@ export interface RunJobMessage {
   maxErrorSize?: number;
   /** `validate-timeout`: a `validate` still pending after this ends the job invalid. @defaultValue none */
   validateTimeoutMs?: number;
+  /** @defaultValue the server's defaults (JOB_RUN_DEFAULTS) */
+  reportLimits?: ReportLimits;
 }
 
 /** Main thread → executor: abort a running job's `ctx.signal`. */
@@ -80,17 +88,20 @@ export interface JobDoneMessage {
   outcome: JobOutcome;
 }
 
-/** Executor → main thread: a line the job logged through `ctx.log`. */
-export interface JobLogMessage {
-  type: 'log';
+/**
+ * Executor → main thread: what a job reported through `ctx.progress`, `ctx.stage` and `ctx.log`
+ * since the last such message, in call order (the latest progress only), and how many log lines
+ * the thread dropped meanwhile (over `log-lines-retained`). A job's last one comes before its `done`.
+ */
+export interface JobReportsMessage {
+  type: 'reports';
   jobId: string;
-  level: JobLogLevel;
-  message: string;
-  fields?: Record<string, unknown>;
+  events: ReportedEvent[];
+  dropped: number;
 }
 
 /** Everything the executor thread sends to the main thread. */
-export type FromExecutorMessage = JobStartedMessage | JobValidatingMessage | JobDoneMessage | JobLogMessage;
+export type FromExecutorMessage = JobStartedMessage | JobValidatingMessage | JobDoneMessage | JobReportsMessage;
 
 /**
  * Whether a message from the executor thread has the shape of a {@link FromExecutorMessage}.
@@ -106,14 +117,18 @@ export function isFromExecutorMessage(value: unknown): value is FromExecutorMess
       return true;
     case 'done':
       return isJobOutcome(value.outcome);
-    case 'log':
-      return LOG_LEVELS.has(value.level) && typeof value.message === 'string';
+    case 'reports':
+      return typeof value.dropped === 'number' && Array.isArray(value.events) && value.events.every(isReportedEvent);
     default:
       return false;
   }
 }
 
-const LOG_LEVELS: ReadonlySet<unknown> = new Set<JobLogLevel>(['info', 'warn', 'error']);
+const REPORT_TYPES: ReadonlySet<unknown> = new Set<ReportedEvent['type']>(['progress', 'stage', 'log']);
+
+function isReportedEvent(value: unknown): value is ReportedEvent {
+  return isRecord(value) && REPORT_TYPES.has(value.type) && typeof value.time === 'number';
+}
 
 function isJobOutcome(value: unknown): value is JobOutcome {
   if (!isRecord(value)) return false;

@@ -193,11 +193,15 @@ describe('Executor', () => {
         const job = run(executor, 'Logger');
         expect(await job.outcome).toEqual({ kind: 'finished' });
         expect(lines).toEqual([
-          [job.id, 'info', 'hello', { a: 1 }],
-          [job.id, 'warn', 'odd', { f: expect.stringContaining('=>') }],
+          [job.id, 'INFO', 'hello', { a: 1 }],
+          [job.id, 'WARN', 'odd', { f: expect.stringContaining('=>') }],
         ]);
       },
-      { onLog: (...line) => void lines.push(line) },
+      {
+        onReports: (id, events) => {
+          for (const e of events) if (e.type === 'log') lines.push([id, e.level, e.message, e.fields]);
+        },
+      },
     );
   });
 

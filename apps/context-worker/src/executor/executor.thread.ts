@@ -3,7 +3,7 @@
  * plane. Holds the loaded bundles and the context's named objects for the thread's life.
  */
 import { MessagePort, parentPort } from 'node:worker_threads';
-import { NamedObjectStore } from '@jobserver/api';
+import { NamedObjectStore, serverInternals } from '@jobserver/api';
 import type {
   CancelJobMessage,
   ConnectMessage,
@@ -13,6 +13,9 @@ import type {
 } from './executor.messages';
 import { JobLoader } from './job.loader';
 import { runLoadedJob } from './job.runner';
+import { JobReports } from './job-reports';
+
+const { progressRate, logLineLimit, logLinesRetained } = serverInternals.JOB_RUN_DEFAULTS;
 
 /** The executor thread's state: bundles, named objects, and one abort controller per job. */
 class ExecutorThread {
@@ -30,6 +33,8 @@ class ExecutorThread {
   private async run(request: RunJobMessage): Promise<void> {
     const controller = new AbortController();
     this.controllers.set(request.jobId, controller);
+    const limits = request.reportLimits ?? { progressRate, logLineLimit, logLinesRetained };
+    const reports = new JobReports(request.jobId, limits, this.post);
     try {
       const loaded = await this.loader.load(request.entryPath, request.classPath);
       const outcome = loaded.found
@@ -37,8 +42,11 @@ class ExecutorThread {
             namedObjects: this.namedObjects,
             signal: controller.signal,
             post: this.post,
+            reports,
           })
         : loaded.outcome;
+      // The job's last reports go before its end: the main thread records them first.
+      reports.close();
       this.post({ type: 'done', jobId: request.jobId, outcome });
     } finally {
       this.controllers.delete(request.jobId);

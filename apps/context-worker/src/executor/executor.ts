@@ -4,8 +4,9 @@ import { errorInfo, toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
 import { openExecutorChannel } from './executor.channel';
 import type {
   FromExecutorMessage,
-  JobLogLevel,
   JobOutcome,
+  ReportedEvent,
+  ReportLimits,
   ToExecutorMessage,
 } from './executor.messages';
 
@@ -24,13 +25,13 @@ export interface ExecutorOptions {
   maxErrorSize?: number;
   /** `validate-timeout`: the executor thread ends a job whose `validate` is pending longer. @defaultValue none */
   validateTimeoutMs?: number;
-  /** Receives the lines jobs log through `ctx.log`. */
-  onLog?(
-    jobId: string,
-    level: JobLogLevel,
-    message: string,
-    fields?: Record<string, unknown>,
-  ): void;
+  /** `progress-rate`, `log-line-limit`, `log-lines-retained`. @defaultValue the server's defaults */
+  reportLimits?: ReportLimits;
+  /**
+   * Receives what jobs report through `ctx.progress`, `ctx.stage` and `ctx.log`, in batches
+   * (with the count of log lines the thread dropped); a job's last batch comes before its end.
+   */
+  onReports?(jobId: string, events: ReportedEvent[], dropped: number): void;
   /** The compiled thread entry. @defaultValue `executor.thread.js` beside this file */
   threadFile?: string;
   /** The thread's `process.env`: what user code may see (`job-env`). @defaultValue empty */
@@ -134,6 +135,7 @@ export class Executor {
           maxResultSize: this.options.maxResultSize,
           validateTimeoutMs: this.options.validateTimeoutMs,
           maxErrorSize: this.options.maxErrorSize,
+          reportLimits: this.options.reportLimits,
           announceStart: onStarted !== undefined,
         } satisfies ToExecutorMessage);
       } catch (error) {
@@ -226,8 +228,8 @@ export class Executor {
   }
 
   private onMessage(message: FromExecutorMessage): void {
-    if (message.type === 'log') {
-      this.options.onLog?.(message.jobId, message.level, message.message, message.fields);
+    if (message.type === 'reports') {
+      this.options.onReports?.(message.jobId, message.events, message.dropped);
     } else if (message.type === 'validating') {
       const job = this.jobs.get(message.jobId);
       if (job) job.validating = true;

@@ -1,32 +1,19 @@
-import {
-  serverInternals,
-  type Job,
-  type JobConfig,
-  type JobContext,
-  type JobLog,
-  type LogFields,
-  type NamedObjects,
-} from '@jobserver/api';
+import { serverInternals, type Job, type JobConfig, type JobContext, type JobLog, type NamedObjects } from '@jobserver/api';
 import { toErrorInfo } from '@jobserver/protocol';
-import type {
-  FromExecutorMessage,
-  JobLogLevel,
-  JobOutcome,
-  RunJobMessage,
-} from './executor.messages';
+import type { FromExecutorMessage, JobOutcome, RunJobMessage } from './executor.messages';
 import { hasRunJob, type JobFactory } from './job.loader';
+import type { JobReports } from './job-reports';
 
-const { capOutcome, runJobToOutcome, serializeLogFields } = serverInternals;
+const { capOutcome, runJobToOutcome } = serverInternals;
 
 /** What a job run needs from the executor thread around it. */
 export interface JobRunEnvironment {
   namedObjects: NamedObjects;
   signal: AbortSignal;
   post(message: FromExecutorMessage): void;
+  /** Where the job's progress, stages and log lines go. */
+  reports: JobReports;
 }
-
-/** Largest serialized `fields` object kept when a log line's fields cannot be cloned as is. */
-const MAX_LOG_FIELDS_BYTES = 64 * 1024;
 
 /**
  * Runs one loaded job: instantiate, then the runner shared with `runJobForTest`
@@ -65,6 +52,12 @@ export async function runLoadedJob(
 export const validateTimeoutMessage = serverInternals.validateTimeoutMessage;
 
 function jobContext(request: RunJobMessage, env: JobRunEnvironment): JobContext {
+  const reports = env.reports;
+  const log: JobLog = {
+    info: (message, fields) => reports.reporter.log('INFO', message, fields),
+    warn: (message, fields) => reports.reporter.log('WARN', message, fields),
+    error: (message, fields) => reports.reporter.log('ERROR', message, fields),
+  };
   return {
     jobId: request.jobId,
     contextName: request.contextName,
@@ -72,33 +65,8 @@ function jobContext(request: RunJobMessage, env: JobRunEnvironment): JobContext 
     namedObjects: env.namedObjects,
     namedRdds: env.namedObjects,
     signal: env.signal,
-    log: jobLog(request.jobId, env.post),
+    log,
+    progress: (value) => reports.reporter.progress(value),
+    stage: (name) => reports.reporter.stage(name),
   };
-}
-
-function jobLog(jobId: string, post: JobRunEnvironment['post']): JobLog {
-  const line = (level: JobLogLevel) => (message: string, fields?: LogFields) =>
-    postLog(post, { type: 'log', jobId, level, message: String(message), fields });
-  return { info: line('info'), warn: line('warn'), error: line('error') };
-}
-
-/** Posts a log line; fields that cannot be cloned (functions, …) are sent in their JSON form. */
-function postLog(
-  post: JobRunEnvironment['post'],
-  message: FromExecutorMessage & { type: 'log' },
-): void {
-  try {
-    post(message);
-  } catch {
-    post({ ...message, fields: clonableFields(message.fields) });
-  }
-}
-
-function clonableFields(fields: LogFields | undefined): LogFields | undefined {
-  try {
-    const text = serializeLogFields(fields, MAX_LOG_FIELDS_BYTES);
-    return text === undefined ? undefined : (JSON.parse(text) as LogFields);
-  } catch (error) {
-    return { fieldsError: toErrorInfo(error).message };
-  }
 }

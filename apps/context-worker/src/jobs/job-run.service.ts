@@ -4,11 +4,12 @@ import { JobLifecycle, type ContextRecord, type JobEnding } from '@jobserver/per
 import { capErrorInfo, errorInfo, killedError, toErrorInfo, type ContextJobMessage, type JobRejection } from '@jobserver/protocol';
 import { JobClaims } from '@jobserver/protocol/redis';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
-import { ExecutorService } from '../context/executor.service';
+import { ExecutorService, reportLimits } from '../context/executor.service';
 import type { RunHooks } from '../executor/executor';
 import type { JobOutcome } from '../executor/executor.messages';
 import { validateTimeoutMessage } from '../executor/job.runner';
 import { SERVER_CONFIG } from '../infra/tokens';
+import { JobDetailWriters } from './job-details';
 
 type Ending = JobEnding & { rejection?: JobRejection };
 
@@ -35,6 +36,7 @@ export class JobRunService {
   /** The executor replacement in progress, if any. */
   private replacing: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly details: JobDetailWriters;
   private context: ContextRecord | undefined;
   private stopping = false;
 
@@ -44,7 +46,10 @@ export class JobRunService {
     private readonly bundles: BundleCacheService,
     private readonly executors: ExecutorService,
     private readonly claims: JobClaims,
-  ) {}
+  ) {
+    this.details = new JobDetailWriters(reportLimits(config), jobLifecycle, this.logger);
+    executors.onReports = (jobId, events, dropped) => this.details.add(jobId, events, dropped);
+  }
 
   attach(context: ContextRecord): void {
     this.context = context;
@@ -104,6 +109,7 @@ export class JobRunService {
       return;
     }
     const startTime = new Date();
+    this.details.begin({ ...this.ref(jobId), startTime });
     // Postgres hears RUNNING only from jobs that outlive a short delay: a quick job goes from
     // QUEUED to its end in one write (the Redis claim already guards against running it twice).
     const running = setTimeout(() => {
@@ -141,6 +147,9 @@ export class JobRunService {
       clearTimeout(this.watchdogs.get(jobId));
       this.watchdogs.delete(jobId);
     }
+    // The job's reports are written before its end: the terminal event is always its last.
+    const reporting = this.details.end(jobId);
+    if (reporting) await reporting;
     const ending = this.toEnding(jobId, message.classPath, outcome);
     this.claimed.delete(jobId);
     this.cancelled.delete(jobId);

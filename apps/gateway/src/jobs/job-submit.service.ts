@@ -7,7 +7,7 @@ import {
   parseConfigBody,
   type ServerConfig,
 } from '@jobserver/config';
-import { BundleRepository, ContextRepository, JobLifecycle, JobRepository, type SubmittedJob } from '@jobserver/persistence';
+import { BundleRepository, ContextRepository, JobLifecycle, type SubmittedJob } from '@jobserver/persistence';
 import {
   BundleNotFound,
   ContextNotFound,
@@ -44,7 +44,6 @@ export class JobSubmitService {
     @Inject(SUBMIT_QUEUE) private readonly submitQueue: Queue<SubmitMessage>,
     private readonly bundles: BundleRepository,
     private readonly contexts: ContextRepository,
-    private readonly jobs: JobRepository,
     private readonly lifecycle: JobLifecycle,
     private readonly waiter: EventWaiter,
     private readonly answers: JobOutcomeMapper,
@@ -73,7 +72,8 @@ export class JobSubmitService {
     const scope = this.owners.of(principal) ?? null;
     const bundleSha = (await this.record(job, scope)) ?? (await this.refusal(query, scope), await this.record(job, scope));
     if (!bundleSha) throw new ContextNotFound(placement.context);
-    const pending = this.waiter.forJob(jobId, (e) => (sync ? isTerminal(e) : true));
+    // An async POST waits for the job's start or end; the QUEUED event it publishes itself is no answer.
+    const pending = this.waiter.forJob(jobId, (e) => (sync ? isTerminal(e) : e.status !== 'QUEUED'));
     await this.submitQueue
       .add(
         'job',
@@ -95,9 +95,9 @@ export class JobSubmitService {
     return sync ? this.answers.syncAnswer(jobId, event) : this.answers.asyncAnswer(job, event);
   }
 
-  /** Inserts the job with its app's latest bundle; null when the app or a runnable context is missing. */
+  /** Records the job QUEUED with its app's latest bundle; null when the app or a runnable context is missing. */
   private record(job: SubmittedJob, contextOwner: string | null): Promise<string | null> {
-    return isAppName(job.appName) ? this.jobs.insertSubmitted(job, contextOwner) : Promise.resolve(null);
+    return isAppName(job.appName) ? this.lifecycle.submit(job, contextOwner) : Promise.resolve(null);
   }
 
   /**

@@ -1,7 +1,9 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { killedError, type ErrorInfo, type JobEvent, type JobRejection } from '@jobserver/protocol';
+import { killedError, type ErrorInfo, type JobEvent, type JobRejection, type JobStreamEvent } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
-import { JobRepository, type JobEnding } from '../repositories/job.repository';
+import { JobRepository, type EndedJob, type JobEnding, type SubmittedJob } from '../repositories/job.repository';
+import { keptLines, numberedEvents, toDetailBatch, type DetailReport } from './detail-batch';
+import type { LogRetention } from './log-retention';
 
 /** The job a transition is about: its id, its context's name, and whether that context is ad hoc. */
 export interface JobRef {
@@ -26,10 +28,15 @@ export interface EndOptions {
   publish?: PublishMode;
 }
 
+/** A running job whose details {@link JobLifecycle.record} writes: its ref and when it started. */
+export interface RecordingJob extends JobRef {
+  startTime: Date;
+}
+
 /**
- * The one path of a job's transitions: each is written to Postgres first and, only if the row
- * changed, published on the event bus (DESIGN: "Postgres before the event"). The submit INSERT
- * stays the gateway's one statement (JobRepository.insertSubmitted).
+ * The one path of a job's transitions and details: each is written to Postgres first and, only
+ * if the row changed, published on the event bus (DESIGN: "Postgres before the event"). Events
+ * carry the seqs of docs/events.md.
  */
 export class JobLifecycle {
   private readonly logger = new Logger(JobLifecycle.name);
@@ -38,6 +45,19 @@ export class JobLifecycle {
     private readonly jobs: JobRepository,
     private readonly bus: EventBus,
   ) {}
+
+  /**
+   * Records a submitted job QUEUED (one statement, JobRepository.insertSubmitted), then publishes
+   * QUEUED (seq 1) in the background; null (nothing recorded) when its app or context is missing.
+   * @returns the bundle sha the job runs
+   */
+  async submit(job: SubmittedJob, contextOwner: string | null = null): Promise<string | null> {
+    const inserted = await this.jobs.insertSubmitted(job, contextOwner);
+    if (!inserted) return null;
+    const ref = { jobId: job.id, context: job.contextName, adHoc: job.adHoc, appName: job.appName, classPath: job.classPath };
+    this.publish({ kind: 'job', ...ref, status: 'QUEUED', seq: 1, time: inserted.createdAt.toISOString() }, 'background');
+    return inserted.bundleSha;
+  }
 
   /** QUEUED → RUNNING in Postgres; false if it is no longer queued. Publishes nothing (see {@link announceRunning}). */
   running(jobId: string, startTime: Date): Promise<boolean> {
@@ -49,12 +69,14 @@ export class JobLifecycle {
    * (delayed) RUNNING write of {@link running}, so that a quick job costs one write.
    */
   announceRunning(job: JobRef, startTime: Date): void {
-    this.publish({ kind: 'job', ...job, status: 'RUNNING', startTime: startTime.toISOString() }, 'background');
+    const time = startTime.toISOString();
+    this.publish({ kind: 'job', ...job, status: 'RUNNING', startTime: time, seq: 2, time }, 'background');
   }
 
   /** Ends a queued or running job, then publishes its end; false (nothing published) if it had already ended. */
   async end(job: JobRef, ending: JobEnding, options: EndOptions = {}): Promise<boolean> {
-    if (!(await this.jobs.end(job.jobId, ending, options.startTime))) return false;
+    const ended = await this.jobs.end(job.jobId, ending, options.startTime);
+    if (!ended) return false;
     const event: JobEvent = {
       kind: 'job',
       ...job,
@@ -62,6 +84,7 @@ export class JobLifecycle {
       result: ending.result ?? undefined,
       error: ending.error ?? undefined,
       rejection: options.rejection,
+      ...endFields(ended),
     };
     await this.publish(event, options.publish ?? 'await');
     return true;
@@ -79,11 +102,32 @@ export class JobLifecycle {
     contextId?: string,
   ): Promise<string[]> {
     const ended = await this.jobs.endActiveOfContext(context.name, { status, error }, contextId);
-    for (const jobId of ended) {
-      const event: JobEvent = { kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status, error: error ?? killedError(jobId) };
+    for (const job of ended) {
+      const jobId = job.id;
+      const event: JobEvent = { kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status, error: error ?? killedError(jobId), ...endFields(job) };
       await this.publish(event, 'await');
     }
-    return ended;
+    return ended.map((job) => job.id);
+  }
+
+  /**
+   * Writes a batch of a job's progress, stage and log reports (in call order) in one statement,
+   * marking it RUNNING, then publishes them numbered as one JobDetailMessage in the background
+   * (on the connection the job's end is published on later, so that they come before it).
+   * `retention` is the job's own, across its batches (log-lines-retained).
+   * @returns the events as published, or null (nothing written or published) if the job had ended
+   */
+  async record(job: RecordingJob, reports: readonly DetailReport[], retention: LogRetention): Promise<JobStreamEvent[] | null> {
+    if (reports.length === 0) return [];
+    const batch = toDetailBatch(reports, retention);
+    const base = await this.jobs.recordDetails(job.jobId, job.startTime, batch);
+    if (base === null) return null;
+    retention.written(batch.keepFromLine, keptLines(batch, base));
+    const events = numberedEvents(batch, base);
+    this.bus
+      .publishDetail({ jobId: job.jobId, events })
+      .catch((err: unknown) => this.logger.error({ err, jobId: job.jobId, context: job.context }, 'publishing job details failed'));
+    return events;
   }
 
   private async publish(event: JobEvent, mode: PublishMode): Promise<void> {
@@ -96,6 +140,11 @@ export class JobLifecycle {
       .publish(event)
       .catch((err: unknown) => this.logger.error({ err, jobId: event.jobId, context: event.context }, 'publish failed'));
   }
+}
+
+/** What a terminal event says besides the ending: its seq, time, app and classPath. */
+function endFields(ended: EndedJob): Pick<JobEvent, 'seq' | 'time' | 'appName' | 'classPath'> {
+  return { seq: ended.seq, time: ended.endTime.toISOString(), appName: ended.appName, classPath: ended.classPath };
 }
 
 /** The Nest provider of {@link JobLifecycle}, for the infra module of each app (which provides the EventBus). */
