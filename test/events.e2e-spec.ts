@@ -171,7 +171,7 @@ describe('job event history and live streams across two gateways', () => {
   it('frees every listener and timer of 500 streams that connect and drop', async () => {
     const gate = gateFile('drops');
     const jobId = await submitPhases(gate);
-    const log = path.join(cluster.logDir, 'gateway-1.log');
+    const log = path.join(cluster.logDir, `${cluster.gateways[0]!.id}.log`);
     const closedLines = () =>
       readFileSync(log, 'utf8')
         .split('\n')
