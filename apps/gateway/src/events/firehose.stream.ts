@@ -44,14 +44,14 @@ export class FirehoseStream {
     if (event.kind === 'job' && this.filter.context !== undefined && event.context !== this.filter.context) return;
     const quick = this.waiting === 0 ? this.withoutLookup(event) : undefined;
     if (quick !== undefined) {
-      if (quick) this.sink.event(quick.type, quick.data);
+      if (quick) this.sink.eventJson(quick.type, quick.json);
       return;
     }
     this.waiting++;
     this.chain = this.chain
       .then(async () => {
         const out = await this.withLookup(event);
-        if (out) this.sink.event(out.type, out.data);
+        if (out) this.sink.eventJson(out.type, out.json);
       })
       .catch((err: unknown) => this.logger.warn({ err }, 'firehose lookup failed; event skipped'))
       .finally(() => this.waiting--);
@@ -81,13 +81,25 @@ export class FirehoseStream {
 
 interface Outgoing {
   type: 'job' | 'context';
-  data: Record<string, unknown>;
+  json: string;
+}
+
+/**
+ * Each event's data, serialized once for every firehose stream that sends it (the app and class
+ * path a lookup finds are the same for all of them).
+ */
+const serialized = new WeakMap<ServerEvent, string>();
+
+function once(event: ServerEvent, data: () => Record<string, unknown>): string {
+  let json = serialized.get(event);
+  if (json === undefined) serialized.set(event, (json = JSON.stringify(data())));
+  return json;
 }
 
 function jobOut(event: JobEvent, appName: string | null, classPath: string | null): Outgoing {
-  return { type: 'job', data: { jobId: event.jobId, status: event.status, context: event.context, appName, classPath } };
+  return { type: 'job', json: once(event, () => ({ jobId: event.jobId, status: event.status, context: event.context, appName, classPath })) };
 }
 
 function contextOut(event: ContextEvent): Outgoing {
-  return { type: 'context', data: { name: event.context, state: event.state } };
+  return { type: 'context', json: once(event, () => ({ name: event.context, state: event.state })) };
 }

@@ -15,6 +15,7 @@ const SSE_HEADERS = {
  */
 export class SseSink {
   private closed = false;
+  private corked = false;
   private readonly closeListeners: Array<() => void> = [];
 
   constructor(
@@ -39,8 +40,13 @@ export class SseSink {
 
   /** One event: `id:` (when given), `event:`, `data:` (JSON has no raw newline, so one line). */
   event(type: string, data: unknown, id?: number): void {
+    this.eventJson(type, JSON.stringify(data), id);
+  }
+
+  /** {@link event} with `data` serialized already (one text shared by many streams). */
+  eventJson(type: string, json: string, id?: number): void {
     const head = id === undefined ? '' : `id: ${id}\n`;
-    this.write(`${head}event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.write(`${head}event: ${type}\ndata: ${json}\n\n`);
   }
 
   /** A comment line (`: text`), ignored by clients: keeps idle connections and proxies open. */
@@ -63,6 +69,15 @@ export class SseSink {
 
   private write(text: string): void {
     if (this.closed) return;
+    // Events that come in one tick (a detail batch, a burst on the firehose) leave in one send.
+    if (!this.corked) {
+      this.corked = true;
+      this.response.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.response.uncork();
+      });
+    }
     this.response.write(text);
     const buffered = this.response.writableLength;
     if (buffered > this.maxBufferedBytes) {
