@@ -61,8 +61,10 @@ export class FirehoseStream {
   private withoutLookup(event: ServerEvent): Outgoing | null | undefined {
     if (this.filter.owner !== undefined) return undefined;
     if (event.kind === 'context') return this.filter.appName === undefined ? contextOut(event) : null;
-    if (event.appName === undefined || event.classPath === undefined) return undefined;
-    return this.filter.appName === undefined || event.appName === this.filter.appName ? jobOut(event, event.appName, event.classPath) : null;
+    const { appName, classPath } = event;
+    const app = appName !== undefined && classPath !== undefined ? { appName, classPath } : this.facts.knownApp(event.jobId);
+    if (!app) return undefined;
+    return this.filter.appName === undefined || app.appName === this.filter.appName ? jobOut(event, app.appName, app.classPath) : null;
   }
 
   private async withLookup(event: ServerEvent): Promise<Outgoing | null> {
