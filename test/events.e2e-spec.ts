@@ -4,8 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient } from './support/client';
 import { startTestCluster, type TestCluster } from './support/cluster';
+import { freePort, killChild, spawnApp, waitForHealth } from './support/processes';
 import { eventually } from './support/server';
 import { SseClient } from './support/sse';
+import { startTcpProxy } from './support/tcp-proxy';
 
 /** Jobs that report in two phases; the second waits for the file `config.gate` to exist. */
 const EVENTS_BUNDLE = `
@@ -166,6 +168,40 @@ describe('job event history and live streams across two gateways', () => {
     writeFileSync(gate, '');
     await future.ended;
     expect(future.events).toEqual([]);
+  });
+
+  it("catches up from Postgres what a gateway's cut subscriber missed, before Redis is back", async () => {
+    // A third gateway reaches Redis through a proxy of its own: the cut hits it alone.
+    const proxy = await startTcpProxy(Number(new URL(cluster.redisUrl).port || 6379));
+    const port = await freePort();
+    const redisUrl = new URL(cluster.redisUrl);
+    redisUrl.port = String(proxy.port);
+    const env = {
+      ...process.env,
+      DATABASE_URL: cluster.databaseUrl,
+      REDIS_URL: redisUrl.toString(),
+      JOBSERVER_PREFIX: cluster.prefix,
+      JOBSERVER_HOST: '127.0.0.1',
+      PORT: String(port),
+      JOBSERVER_INSTANCE_ID: 'gateway-cut',
+      JOBSERVER_EVENT_STREAM_KEEPALIVE: '200ms',
+    };
+    const child = spawnApp('gateway', env, path.join(cluster.logDir, 'gateway-cut.log'));
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}`, child);
+      const gate = gateFile('cut');
+      const jobId = await submitPhases(gate);
+      const client = await SseClient.open(`http://127.0.0.1:${port}/jobs/${jobId}/events`);
+      await client.until((c) => c.events.some((e) => e.event === 'log'));
+      await proxy.cut();
+      writeFileSync(gate, '');
+      await client.ended;
+      expect(client.events.map((e) => Number(e.id))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(client.events.at(-1)!.event).toBe('finished');
+    } finally {
+      await killChild(child);
+      await proxy.close();
+    }
   });
 
   it('frees every listener and timer of 500 streams that connect and drop', async () => {
