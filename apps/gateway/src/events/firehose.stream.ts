@@ -61,8 +61,7 @@ export class FirehoseStream {
   private withoutLookup(event: ServerEvent): Outgoing | null | undefined {
     if (this.filter.owner !== undefined) return undefined;
     if (event.kind === 'context') return this.filter.appName === undefined ? contextOut(event) : null;
-    const { appName, classPath } = event;
-    const app = appName !== undefined && classPath !== undefined ? { appName, classPath } : this.facts.knownApp(event.jobId);
+    const app = this.appOf(event);
     if (!app) return undefined;
     return this.filter.appName === undefined || app.appName === this.filter.appName ? jobOut(event, app.appName, app.classPath) : null;
   }
@@ -73,11 +72,19 @@ export class FirehoseStream {
       const owner = this.filter.owner === undefined ? undefined : await this.facts.contextOwner(event.contextId);
       return owner === undefined || owner === this.filter.owner ? contextOut(event) : null;
     }
-    const facts = await this.facts.job(event.jobId);
-    if (this.filter.owner !== undefined && facts.owner !== this.filter.owner) return null;
-    const appName = event.appName ?? facts.appName;
+    const known = this.appOf(event);
+    // The row is read only for what the event and the memory lack: an owner, or an unseen job's app.
+    const row = this.filter.owner !== undefined || !known ? await this.facts.job(event.jobId) : undefined;
+    if (this.filter.owner !== undefined && row?.owner !== this.filter.owner) return null;
+    const appName = known?.appName ?? row?.appName ?? null;
     if (this.filter.appName !== undefined && appName !== this.filter.appName) return null;
-    return jobOut(event, appName, event.classPath ?? facts.classPath);
+    return jobOut(event, appName, known?.classPath ?? row?.classPath ?? null);
+  }
+
+  /** The job's app and class path from the event, else from an earlier event of the job. */
+  private appOf(event: JobEvent): { appName: string; classPath: string } | undefined {
+    const { appName, classPath } = event;
+    return appName !== undefined && classPath !== undefined ? { appName, classPath } : this.facts.knownApp(event.jobId);
   }
 }
 
