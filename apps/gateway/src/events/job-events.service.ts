@@ -21,6 +21,11 @@ const JSON_PAGE = 10_000;
 /** Output a stream may have waiting for a client that does not read before it is dropped. */
 const MAX_STREAM_BUFFER = 1024 * 1024;
 const SEQ = /^\d{1,9}$/;
+/**
+ * The firehose gathers its writes this long: each of its clients gets every event of the
+ * cluster, and a send per event per client costs more than dashboards gain from it.
+ */
+const FIREHOSE_FLUSH_MS = 10;
 
 /** `GET /jobs/<id>/logs`: Livy's shape. */
 export interface JobLogAnswer {
@@ -84,7 +89,7 @@ export class JobEventsService {
   /** Streams the cluster's live job and context state changes (what the principal may see). @throws ServiceUnavailable */
   streamAll(filter: Omit<FirehoseFilter, 'owner'>, principal: Principal | undefined, reply: FastifyReply): void {
     this.redis.assertReady();
-    const sink = this.openSink(reply, {});
+    const sink = this.openSink(reply, {}, FIREHOSE_FLUSH_MS);
     const owner = this.owners.of(principal);
     new FirehoseStream({ ...filter, owner }, sink, this.facts, this.logger).start(this.hub, this.config.eventStreamKeepAliveMs);
     this.logWhenClosed(sink, {});
@@ -94,10 +99,13 @@ export class JobEventsService {
    * Takes the raw response from Fastify (hijack) and opens the stream on it: Nest's @Sse would
    * send its headers before we could answer 404, and gives no view of the socket's buffer.
    */
-  private openSink(reply: FastifyReply, about: Record<string, unknown>): SseSink {
+  private openSink(reply: FastifyReply, about: Record<string, unknown>, flushDelayMs = 0): SseSink {
     reply.hijack();
-    const sink = new SseSink(reply.raw, MAX_STREAM_BUFFER, (buffered) =>
-      this.logger.warn({ ...about, buffered }, 'event stream client does not read; dropped'),
+    const sink = new SseSink(
+      reply.raw,
+      MAX_STREAM_BUFFER,
+      (buffered) => this.logger.warn({ ...about, buffered }, 'event stream client does not read; dropped'),
+      flushDelayMs,
     );
     sink.open();
     // HEAD answers like GET without a body: the head, then the end (no stream is kept open).

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SseSink } from './sse-sink';
@@ -38,6 +39,33 @@ describe('SseSink', () => {
       'id: 3\nevent: progress\ndata: {"seq":3,"message":"two\\nlines"}\n\n: keep-alive\n\nevent: job\ndata: {"a":1}\n\n',
     );
     expect(closed).toEqual(['closed']);
+  });
+
+  it('gathers the writes of several ticks into one send with a flush delay, and clears it on close', async () => {
+    let sink: SseSink | undefined;
+    const server = await serve((response) => {
+      sink = new SseSink(response, 1024 * 1024, () => undefined, 50);
+      sink.open();
+    });
+    close = server.close;
+    // A raw socket: an HTTP client would hand over each chunk of the chunked body on its own.
+    const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1');
+    const reads: string[] = [];
+    socket.on('data', (data: Buffer) => reads.push(data.toString()));
+    socket.write('GET / HTTP/1.1\r\nhost: x\r\n\r\n');
+    while (!sink || reads.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const n of [1, 2, 3]) {
+      sink.event('job', { n });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const body = reads.slice(1);
+    expect(body).toHaveLength(1);
+    expect(body[0]).toMatch(/data: \{"n":1\}[\s\S]*data: \{"n":2\}[\s\S]*data: \{"n":3\}/);
+    sink.event('job', { n: 4 });
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sink.isClosed).toBe(true);
   });
 
   it('drops a client that does not read once its buffered output passes the limit', async () => {

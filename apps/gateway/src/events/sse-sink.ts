@@ -16,12 +16,19 @@ const SSE_HEADERS = {
 export class SseSink {
   private closed = false;
   private corked = false;
+  private flushTimer: NodeJS.Timeout | undefined;
   private readonly closeListeners: Array<() => void> = [];
 
+  /**
+   * @param flushDelayMs how long writes gather before they leave in one send: 0 = the end of the
+   *   current tick (a job's stream, where the delay counts); more for the firehose, whose every
+   *   client would otherwise cost a send per event of the cluster.
+   */
   constructor(
     private readonly response: ServerResponse,
     private readonly maxBufferedBytes: number,
     private readonly onDrop: (bufferedBytes: number) => void,
+    private readonly flushDelayMs = 0,
   ) {
     // The client went away (or we destroyed the socket): every listener and timer goes with it.
     response.once('close', () => this.markClosed());
@@ -69,14 +76,12 @@ export class SseSink {
 
   private write(text: string): void {
     if (this.closed) return;
-    // Events that come in one tick (a detail batch, a burst on the firehose) leave in one send.
+    // Events that come together (a detail batch, a burst on the firehose) leave in one send.
     if (!this.corked) {
       this.corked = true;
       this.response.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.response.uncork();
-      });
+      if (this.flushDelayMs > 0) this.flushTimer = setTimeout(() => this.flush(), this.flushDelayMs);
+      else process.nextTick(() => this.flush());
     }
     this.response.write(text);
     const buffered = this.response.writableLength;
@@ -87,9 +92,17 @@ export class SseSink {
     }
   }
 
+  private flush(): void {
+    this.flushTimer = undefined;
+    if (!this.corked) return;
+    this.corked = false;
+    this.response.uncork();
+  }
+
   private markClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.flushTimer);
     for (const listener of this.closeListeners.splice(0)) listener();
   }
 }
