@@ -7,6 +7,7 @@
 //     200 per-job streams of quiet running jobs that report progress every second, and 200
 //     unfiltered firehose clients.
 
+const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -16,6 +17,7 @@ const Redis = require('ioredis');
 const { openStream, wallMs } = require('./sse-client');
 const { REDIS_URL } = require('./services');
 const sc = require('./scenarios');
+const { CpuMeter } = require('./cpu');
 const { summarize, round } = require('./stats');
 
 const EVENTS_BUNDLE = `
@@ -117,19 +119,23 @@ async function quietStreams(t, clients) {
   };
 }
 
-/** 200 unfiltered firehose clients; returns the clean-up. */
+/** 200 unfiltered firehose clients, in a process of their own; returns the clean-up. */
 async function firehoseStreams(t, clients) {
-  let received = 0;
-  const streams = await Promise.all(Array.from({ length: clients }, () => openStream(`${t.url}/events`, () => received++)));
+  const child = fork(path.join(__dirname, 'sse-clients-child.js'));
+  const reply = () => new Promise((resolve) => child.once('message', resolve));
+  child.send({ open: Array.from({ length: clients }, () => `${t.url}/events`) });
+  const { opened } = await reply();
+  if (opened !== clients) throw new Error(`${opened} of ${clients} firehose clients opened`);
   return async () => {
-    for (const s of streams) s.close();
-    return received;
+    child.send({ close: true });
+    return (await reply()).received;
   };
 }
 
 /** (b) item 3's async load without SSE clients, with 200 quiet per-job streams, with 200 firehose clients. */
 async function throughputWithStreams(t, sizes, log) {
   const runs = { none: [], jobStreams: [], firehose: [] };
+  const gatewayCpu = { none: [], jobStreams: [], firehose: [] };
   // A warm-up run first (the first async run of a context is slow), then rounds in turned order.
   await t.truncateJobs();
   await sc.asyncThroughput(t, 'bench', Math.min(1000, sizes.async), 64);
@@ -138,17 +144,22 @@ async function throughputWithStreams(t, sizes, log) {
     for (const kind of r % 2 ? kinds.reverse() : kinds) {
       await t.truncateJobs();
       const cleanup = kind === 'jobStreams' ? await quietStreams(t, sizes.clients) : kind === 'firehose' ? await firehoseStreams(t, sizes.clients) : undefined;
+      const cpu = new CpuMeter();
+      await cpu.start(t);
       const result = await sc.asyncThroughput(t, 'bench', sizes.async, 64);
+      await cpu.stop(t, sizes.async);
       const events = cleanup ? await cleanup() : 0;
       runs[kind].push(result.jobsPerSec);
-      log(`(b) ${kind}: ${result.jobsPerSec} jobs/s${cleanup ? ` (${events} events received by the ${sizes.clients} clients)` : ''}`);
+      const gatewayMs = cpu.perJob()['HTTP front'];
+      gatewayCpu[kind].push(gatewayMs);
+      log(`(b) ${kind}: ${result.jobsPerSec} jobs/s, gateway CPU ${gatewayMs} ms/job${cleanup ? ` (${events} events received by the ${sizes.clients} clients)` : ''}`);
     }
   }
   const mean = (list) => list.reduce((a, b) => a + b, 0) / list.length;
   const base = mean(runs.none);
   const ratios = { jobStreams: round(mean(runs.jobStreams) / base, 2), firehose: round(mean(runs.firehose) / base, 2) };
   log(`(b) throughput ratio with ${sizes.clients} SSE clients: per-job streams ${ratios.jobStreams}×, firehose ${ratios.firehose}× (goal ≥ 0.7×)`);
-  return { jobsPerSec: runs, ratios };
+  return { jobsPerSec: runs, gatewayCpuMsPerJob: gatewayCpu, ratios };
 }
 
 async function eventsItem(targets, quick, log) {
@@ -175,9 +186,9 @@ function eventsTable({ progressLatency, throughput }) {
     `| (a) ctx.progress → SSE client, p50 / p99 (n=${delay.n}) | ${delay.p50} / ${delay.p99} ms | p50 ≤ 5 ms |`,
     `| (a) of which the published Redis message → SSE client, p50 / p99 | ${gateway.p50} / ${gateway.p99} ms | |`,
     `| (a) progress rows persisted per 1000 calls in 1 s | ${runs(persistedPerJob)} | progress-rate (10/s), the last always |`,
-    `| (b) async jobs/s, no SSE clients | ${runs(throughput.jobsPerSec.none)} | |`,
-    `| (b) async jobs/s, 200 per-job streams (quiet jobs) | ${runs(throughput.jobsPerSec.jobStreams)} (${throughput.ratios.jobStreams}×) | ≥ 0.7× |`,
-    `| (b) async jobs/s, 200 firehose clients | ${runs(throughput.jobsPerSec.firehose)} (${throughput.ratios.firehose}×) | ≥ 0.7× |`,
+    `| (b) async jobs/s (gateway CPU ms/job), no SSE clients | ${runs(throughput.jobsPerSec.none)} (${runs(throughput.gatewayCpuMsPerJob.none)}) | |`,
+    `| (b) the same, 200 per-job streams (quiet jobs) | ${runs(throughput.jobsPerSec.jobStreams)} (${runs(throughput.gatewayCpuMsPerJob.jobStreams)}): ${throughput.ratios.jobStreams}× | ≥ 0.7× |`,
+    `| (b) the same, 200 firehose clients | ${runs(throughput.jobsPerSec.firehose)} (${runs(throughput.gatewayCpuMsPerJob.firehose)}): ${throughput.ratios.firehose}× | ≥ 0.7× |`,
   ].join('\n');
 }
 

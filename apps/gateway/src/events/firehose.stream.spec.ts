@@ -31,7 +31,11 @@ function setUp(filter: FirehoseFilter, facts: SlowFacts) {
   const bus = { onEvent: (listener: typeof publish) => ((publish = listener), () => undefined), onDetail: () => () => undefined };
   const hub = new EventHub(bus as unknown as EventBus);
   const sent: Array<[string, unknown]> = [];
-  const sink = { eventJson: (type: string, json: string) => sent.push([type, JSON.parse(json)]), comment: () => undefined, onClose: () => undefined };
+  const frame = (text: string) => {
+    const [, type, json] = /^event: (\w+)\ndata: (.*)\n\n$/.exec(text)!;
+    sent.push([type!, JSON.parse(json!)]);
+  };
+  const sink = { frame, comment: () => undefined, onClose: () => undefined };
   new FirehoseStream(filter, sink as unknown as SseSink, facts as unknown as EventFacts, new Logger('test')).start(hub, 60_000);
   const job = (jobId: string, status: JobEvent['status'], fields: Partial<JobEvent> = {}) =>
     publish({ kind: 'job', jobId, context: 'c', status, ...fields });

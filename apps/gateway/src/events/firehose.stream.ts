@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { ContextEvent, JobEvent, ServerEvent } from '@jobserver/protocol';
 import type { EventHub } from './event-hub.service';
 import type { EventFacts } from './event-facts.service';
-import type { SseSink } from './sse-sink';
+import { sseFrame, type SseSink } from './sse-sink';
 
 /** Which events a firehose client gets: `?context=`, `?appName=`, and the owner it is isolated to. */
 export interface FirehoseFilter {
@@ -44,14 +44,14 @@ export class FirehoseStream {
     if (event.kind === 'job' && this.filter.context !== undefined && event.context !== this.filter.context) return;
     const quick = this.waiting === 0 ? this.withoutLookup(event) : undefined;
     if (quick !== undefined) {
-      if (quick) this.sink.eventJson(quick.type, quick.json);
+      if (quick) this.sink.frame(quick.frame);
       return;
     }
     this.waiting++;
     this.chain = this.chain
       .then(async () => {
         const out = await this.withLookup(event);
-        if (out) this.sink.eventJson(out.type, out.json);
+        if (out) this.sink.frame(out.frame);
       })
       .catch((err: unknown) => this.logger.warn({ err }, 'firehose lookup failed; event skipped'))
       .finally(() => this.waiting--);
@@ -89,26 +89,26 @@ export class FirehoseStream {
 }
 
 interface Outgoing {
-  type: 'job' | 'context';
-  json: string;
+  /** The whole SSE frame (`event:` and `data:` lines). */
+  frame: string;
 }
 
 /**
- * Each event's data, serialized once for every firehose stream that sends it (the app and class
+ * Each event's frame, built once for every firehose stream that sends it (the app and class
  * path a lookup finds are the same for all of them).
  */
-const serialized = new WeakMap<ServerEvent, string>();
+const frames = new WeakMap<ServerEvent, string>();
 
-function once(event: ServerEvent, data: () => Record<string, unknown>): string {
-  let json = serialized.get(event);
-  if (json === undefined) serialized.set(event, (json = JSON.stringify(data())));
-  return json;
+function once(event: ServerEvent, type: 'job' | 'context', data: () => Record<string, unknown>): Outgoing {
+  let frame = frames.get(event);
+  if (frame === undefined) frames.set(event, (frame = sseFrame(type, JSON.stringify(data()))));
+  return { frame };
 }
 
 function jobOut(event: JobEvent, appName: string | null, classPath: string | null): Outgoing {
-  return { type: 'job', json: once(event, () => ({ jobId: event.jobId, status: event.status, context: event.context, appName, classPath })) };
+  return once(event, 'job', () => ({ jobId: event.jobId, status: event.status, context: event.context, appName, classPath }));
 }
 
 function contextOut(event: ContextEvent): Outgoing {
-  return { type: 'context', json: once(event, () => ({ name: event.context, state: event.state })) };
+  return once(event, 'context', () => ({ name: event.context, state: event.state }));
 }

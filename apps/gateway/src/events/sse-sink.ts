@@ -8,6 +8,11 @@ const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 };
 
+/** One SSE frame: `id:` (when given), `event:`, `data:` (JSON has no raw newline: one line). */
+export function sseFrame(type: string, json: string, id?: number): string {
+  return `${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${json}\n\n`;
+}
+
 /**
  * The writing end of one Server-Sent Events answer on the raw Node response. A client that
  * does not read is bounded: once more than `maxBufferedBytes` wait in the socket's user-space
@@ -15,7 +20,8 @@ const SSE_HEADERS = {
  */
 export class SseSink {
   private closed = false;
-  private corked = false;
+  private pending: string[] = [];
+  private pendingBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly closeListeners: Array<() => void> = [];
 
@@ -47,13 +53,12 @@ export class SseSink {
 
   /** One event: `id:` (when given), `event:`, `data:` (JSON has no raw newline, so one line). */
   event(type: string, data: unknown, id?: number): void {
-    this.eventJson(type, JSON.stringify(data), id);
+    this.write(sseFrame(type, JSON.stringify(data), id));
   }
 
-  /** {@link event} with `data` serialized already (one text shared by many streams). */
-  eventJson(type: string, json: string, id?: number): void {
-    const head = id === undefined ? '' : `id: ${id}\n`;
-    this.write(`${head}event: ${type}\ndata: ${json}\n\n`);
+  /** A frame built by {@link sseFrame} (one text shared by many streams). */
+  frame(text: string): void {
+    this.write(text);
   }
 
   /** A comment line (`: text`), ignored by clients: keeps idle connections and proxies open. */
@@ -64,6 +69,7 @@ export class SseSink {
   /** Ends the answer once what was written is sent. */
   end(): void {
     if (this.closed) return;
+    this.flush();
     this.response.end();
     this.markClosed();
   }
@@ -76,15 +82,15 @@ export class SseSink {
 
   private write(text: string): void {
     if (this.closed) return;
-    // Events that come together (a detail batch, a burst on the firehose) leave in one send.
-    if (!this.corked) {
-      this.corked = true;
-      this.response.cork();
+    // Frames that come together (a detail batch, a burst on the firehose) leave in one write: an
+    // HTTP write per frame costs a chunk header and a send each.
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    if (this.pending.length === 1) {
       if (this.flushDelayMs > 0) this.flushTimer = setTimeout(() => this.flush(), this.flushDelayMs);
       else process.nextTick(() => this.flush());
     }
-    this.response.write(text);
-    const buffered = this.response.writableLength;
+    const buffered = this.response.writableLength + this.pendingBytes;
     if (buffered > this.maxBufferedBytes) {
       this.onDrop(buffered);
       this.response.destroy();
@@ -94,15 +100,18 @@ export class SseSink {
 
   private flush(): void {
     this.flushTimer = undefined;
-    if (!this.corked) return;
-    this.corked = false;
-    this.response.uncork();
+    if (this.closed || this.pending.length === 0) return;
+    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.response.write(text);
   }
 
   private markClosed(): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.flushTimer);
+    this.pending = [];
     for (const listener of this.closeListeners.splice(0)) listener();
   }
 }
