@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { JobEvent, JobStreamEvent, ServerEvent, JobDetailMessage } from '@jobserver/protocol';
+import type { JobDetailMessage, JobEvent, ServerEvent } from '@jobserver/protocol';
 import type { EventBus } from '@jobserver/protocol/redis';
 import { describe, expect, it } from 'vitest';
 import { EventHub } from './event-hub.service';
@@ -10,7 +10,9 @@ import type { SseSink } from './sse-sink';
 
 const JOB = 'job-1';
 const time = '2026-12-02T05:00:00.000Z';
-const detail = (seq: number): JobStreamEvent => ({ seq, time, type: 'progress', fraction: seq / 100 });
+/** A progress event, typed as both what the bus carries and what the stream sends. */
+type Detail = { seq: number; time: string; type: 'progress'; fraction: number };
+const detail = (seq: number): Detail => ({ seq, time, type: 'progress', fraction: seq / 100 });
 
 /** The bus's in-process side only: what the hub subscribes to (the Redis side is the e2e tests'). */
 class InProcessBus {
@@ -77,7 +79,7 @@ function setUp(after = 0) {
   const sink = new RecordingSink();
   const stream = new JobEventStream(JOB, after, sink as unknown as SseSink, { page: store.page } as unknown as JobEventReader, new Logger('test'));
   const status = (event: Partial<JobEvent>) => bus.events!({ kind: 'job', jobId: JOB, context: 'c', status: 'RUNNING', ...event });
-  const details = (...events: JobStreamEvent[]) => {
+  const details = (...events: Detail[]) => {
     store.events.push(...events);
     bus.details!({ jobId: JOB, events });
   };
