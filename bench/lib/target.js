@@ -80,7 +80,7 @@ class Target {
 
   /** Deletes the finished jobs' rows, so every phase starts from a table of the same size. */
   async truncateJobs() {
-    // CASCADE: jobserver's job_events rows reference their job (the floor has no such table).
+    // CASCADE: jobserver's job_events rows reference their jobs (the floor has none).
     await this.query('TRUNCATE jobs CASCADE');
     await this.query('VACUUM ANALYZE jobs');
   }

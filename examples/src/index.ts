@@ -9,3 +9,4 @@ export {
   ResultTypesExample,
   SettingsExample,
 } from './demo.jobs';
+export { ProgressExample } from './progress.job';
