@@ -16,6 +16,7 @@ const { machineInfo } = require('./lib/services');
 const { closeClient } = require('./lib/http-client');
 const { CpuMeter } = require('./lib/cpu');
 const { authItem } = require('./lib/auth-item');
+const { eventsItem, eventsTable } = require('./lib/events-item');
 const { now, summarize, round } = require('./lib/stats');
 
 const os = require('node:os');
@@ -23,6 +24,8 @@ const os = require('node:os');
 const QUICK = process.argv.includes('--quick');
 /** --auth: only the auth item (sequential sync with auth on against auth off), no floor. */
 const AUTH = process.argv.includes('--auth');
+/** --events: only the job events items (progress → SSE delay, async throughput with 200 SSE clients). */
+const EVENTS = process.argv.includes('--events');
 /** With --cpu-profile, jobserver's processes write CPU profiles of items 1–3 to this folder. */
 const PROFILE_DIR = process.argv.includes('--cpu-profile')
   ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profiles-'))
@@ -60,7 +63,7 @@ const log = (msg) => console.log(`[${((now() - started) / 1000).toFixed(1).padSt
 
 const results = {
   startedAt: new Date().toISOString(),
-  mode: `${QUICK ? 'quick' : 'full'}${AUTH ? ' --auth' : ''}`,
+  mode: `${QUICK ? 'quick' : 'full'}${AUTH ? ' --auth' : ''}${EVENTS ? ' --events' : ''}`,
   sizes: SIZES,
   statementsPerJob: STATEMENTS_PER_JOB,
   jobserver: {},
@@ -163,6 +166,10 @@ async function run() {
     results.auth = await authItem(targets, SIZES, CONTEXT, log);
     return;
   }
+  if (EVENTS) {
+    results.events = await eventsItem(targets, QUICK, log);
+    return;
+  }
   log('starting the floor harness');
   targets.floor = await startFloor();
   log('starting jobserver (gateway + scheduler)');
@@ -222,7 +229,7 @@ async function run() {
 }
 
 function finish(failure) {
-  if (!AUTH) Object.assign(results, ratios(results.jobserver, results.floor));
+  if (!AUTH && !EVENTS) Object.assign(results, ratios(results.jobserver, results.floor));
   results.finishedAt = new Date().toISOString();
   results.durationSec = round((now() - started) / 1000, 1);
   if (failure) results.failure = failure.message;
@@ -231,7 +238,8 @@ function finish(failure) {
   const file = path.join(dir, `${results.startedAt.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   const m = results.machine ?? {};
-  console.log(`\n## ${AUTH ? 'jobserver, auth on vs off' : 'jobserver vs floor'} (${results.mode} run, ${results.finishedAt})\n`);
+  const title = AUTH ? 'jobserver, auth on vs off' : EVENTS ? 'jobserver, job events' : 'jobserver vs floor';
+  console.log(`\n## ${title} (${results.mode} run, ${results.finishedAt})\n`);
   console.log(
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, Postgres ${m.postgres}, Redis ${m.redis}; load average at start ${m.loadAverageAtStart?.join(' ')}\n`,
   );
@@ -240,7 +248,8 @@ function finish(failure) {
     console.log('| sequential sync | p50 ms | p99 ms |\n|---|---|---|');
     console.log(`| auth off | ${off.p50} | ${off.p99} |\n| auth on (Basic, cached) | ${on.p50} | ${on.p99} |`);
     console.log(`\nauth on / off at p50: ${p50Ratio} (goal ≤ 1.03)`);
-  } else console.log(table(results));
+  } else if (results.events) console.log(eventsTable(results.events));
+  else if (!EVENTS) console.log(table(results));
   console.log(
     `\nPostgres statements per warm sync job: jobserver ${STATEMENTS_PER_JOB.jobserver.writes} writes + ${STATEMENTS_PER_JOB.jobserver.reads} reads; floor ${STATEMENTS_PER_JOB.floor.writes} writes + ${STATEMENTS_PER_JOB.floor.reads} reads.`,
   );

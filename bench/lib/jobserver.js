@@ -80,6 +80,7 @@ async function startJobserver({ profileDir, name = 'jobserver', env: extraEnv = 
   const target = new Target(name, `http://127.0.0.1:${port}`, db.url);
   if (headers) setOriginHeaders(target.url, headers);
   target.logDir = logDir;
+  target.prefix = prefix;
   const children = [];
   target.cleanups.push(async () => {
     await db.drop();

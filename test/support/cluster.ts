@@ -40,6 +40,7 @@ export interface TestCluster {
   readonly workers: ClusterProcess[];
   prefix: string;
   redisUrl: string;
+  databaseUrl: string;
   logDir: string;
   startGateway(): Promise<ClusterProcess>;
   startScheduler(): Promise<ClusterProcess>;
@@ -98,6 +99,7 @@ export async function startTestCluster(size: ClusterSize, extraEnv: Record<strin
     workers: [],
     prefix: redisInfo.prefix,
     redisUrl: redisInfo.url,
+    databaseUrl: db.url,
     logDir,
     async startGateway() {
       const proc = await start('gateway', (child, url) => waitForHealth(url, child));

@@ -92,6 +92,8 @@ describe('job lists and reports over HTTP', () => {
       duration: expect.stringMatching(DURATION),
       result: { a: 2, b: 2, c: 1, see: 1 },
       owner: null,
+      // API.md: a finished job's fraction is 1, whether it reported progress or not.
+      progress: { fraction: 1 },
     });
   });
 

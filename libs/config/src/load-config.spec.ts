@@ -59,6 +59,12 @@ describe('loadServerConfig', () => {
     );
   });
 
+  it('reads the event streams\' keep-alive interval (15 s unless set, at least 10 ms)', async () => {
+    expect((await loadServerConfig({})).eventStreamKeepAliveMs).toBe(15_000);
+    expect((await loadServerConfig({ JOBSERVER_EVENT_STREAM_KEEPALIVE: '200ms' })).eventStreamKeepAliveMs).toBe(200);
+    await expect(loadServerConfig({ JOBSERVER_EVENT_STREAM_KEEPALIVE: '0s' })).rejects.toThrow(/event-stream-keepalive must be at least 10ms/);
+  });
+
   it('lists every invalid value at once', async () => {
     const loading = loadServerConfig({ PORT: 'x', JOBSERVER_ACCEPT_TIMEOUT: 'soon', JOBSERVER_API_COMPAT: 'v2' });
     await expect(loading).rejects.toBeInstanceOf(InvalidServerConfig);

@@ -139,6 +139,7 @@ function toServerConfig(s: Source): ServerConfig {
     progressRate: int('progress-rate', 1),
     logLineLimit: bytes('log-line-limit'),
     logLinesRetained: int('log-lines-retained', 1),
+    eventStreamKeepAliveMs: ms('event-stream-keepalive'),
     apiCompat: oneOf('api-compat', ['seed', 'mainline'] as const),
     callbacks: toCallbackConfig(s, problems),
     configMaxDepth: int('config-max-depth', 1),
@@ -163,6 +164,7 @@ function toServerConfig(s: Source): ServerConfig {
   // The HOCON parser recurses once per level: the cap keeps it far from the stack's limit.
   if (config.configMaxDepth > MAX_CONFIG_DEPTH) problems.push(`config-max-depth must be at most ${MAX_CONFIG_DEPTH}`);
   if (config.maxErrorSize < 1024) problems.push('max-error-size must be at least 1k');
+  if (config.eventStreamKeepAliveMs < 10) problems.push('event-stream-keepalive must be at least 10ms');
   if (config.progressRate > 1000) problems.push('progress-rate must be at most 1000');
   if (config.logLineLimit < 256) problems.push('log-line-limit must be at least 256b');
   if (config.validateTimeoutMs <= 0) problems.push('validate-timeout must be more than 0s');

@@ -63,6 +63,11 @@ export interface ServerConfig {
   readonly logLineLimit: number;
   /** A job keeps its newest this many log lines; older ones are deleted. @defaultValue 10000 */
   readonly logLinesRetained: number;
+  /**
+   * How often an idle Server-Sent Events stream gets a comment line (API.md: every 15 s). Not in
+   * the README's table: tests shorten it. @defaultValue 15 s
+   */
+  readonly eventStreamKeepAliveMs: number;
   /** @defaultValue 'seed' */
   readonly apiCompat: ApiCompat;
   /** Completion callbacks: `callback-secret`, `callback-attempts`, `callback-retry-delay`, `callback-timeout`, `callback-allow-hosts`. */
@@ -142,6 +147,7 @@ export const CONFIG_DEFAULTS = {
   'progress-rate': 10,
   'log-line-limit': '8k',
   'log-lines-retained': 10000,
+  'event-stream-keepalive': '15s',
   'api-compat': 'seed',
   'callback-secret': undefined,
   'callback-attempts': 5,

@@ -24,6 +24,7 @@ export {
 } from './repositories/job.repository';
 export { StatementRepository, type EndedStatement, type StatementRecord } from './repositories/statement.repository';
 export { PersistenceModule } from './persistence.module';
+export { JobEventRepository, type StoredJobEvent, type StoredLogLine } from './repositories/job-event.repository';
 export {
   JobLifecycle,
   JOB_LIFECYCLE_PROVIDER,

@@ -5,6 +5,7 @@ import { ApiKeyRepository } from './repositories/api-key.repository';
 import { BundleRepository } from './repositories/bundle.repository';
 import { CallbackRepository } from './repositories/callback.repository';
 import { ContextRepository } from './repositories/context.repository';
+import { JobEventRepository } from './repositories/job-event.repository';
 import { JobRepository } from './repositories/job.repository';
 import { StatementRepository } from './repositories/statement.repository';
 
@@ -44,12 +45,22 @@ export class PersistenceModule {
         { provide: BundleRepository, useFactory: (ds: DataSource) => new BundleRepository(ds), inject: [DataSource] },
         { provide: ContextRepository, useFactory: (ds: DataSource) => new ContextRepository(ds), inject: [DataSource] },
         { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds, { prepare: options.prepareStatements ?? true }), inject: [DataSource] },
+        { provide: JobEventRepository, useFactory: (ds: DataSource) => new JobEventRepository(ds), inject: [DataSource] },
         { provide: ApiKeyRepository, useFactory: (ds: DataSource) => new ApiKeyRepository(ds), inject: [DataSource] },
         { provide: CallbackRepository, useFactory: (ds: DataSource) => new CallbackRepository(ds), inject: [DataSource] },
         { provide: StatementRepository, useFactory: (ds: DataSource) => new StatementRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
-      exports: [DataSource, ApiKeyRepository, BundleRepository, CallbackRepository, ContextRepository, JobRepository, StatementRepository],
+      exports: [
+        DataSource,
+        ApiKeyRepository,
+        BundleRepository,
+        CallbackRepository,
+        ContextRepository,
+        JobEventRepository,
+        JobRepository,
+        StatementRepository,
+      ],
     };
   }
 }

@@ -23,6 +23,8 @@ const domainError = (name: string, httpStatus: number, label = 'ERROR') => {
 };
 
 export class BadRequest extends domainError('BadRequest', 400) {}
+/** The client's Accept header admits nothing the route can answer. */
+export class NotAcceptable extends domainError('NotAcceptable', 406) {}
 export class InvalidBundleUpload extends domainError('InvalidBundleUpload', 400) {}
 export class BundleNotFound extends domainError('BundleNotFound', 404) {
   constructor(readonly appName: string, message = `Can't find binary with name ${appName}`) {

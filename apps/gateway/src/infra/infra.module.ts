@@ -57,7 +57,7 @@ export class InfraModule {
         {
           provide: EventBus,
           useFactory: (redis: Redis) =>
-            openEventBus(redis, names, `gateway:${config.instanceId}`, { events: true, auth: config.auth.enabled }, (error) =>
+            openEventBus(redis, names, `gateway:${config.instanceId}`, { events: true, details: true, auth: config.auth.enabled }, (error) =>
               new Logger('EventBus').error(`protocol error: ${error.message}`),
             ),
           inject: [REDIS],

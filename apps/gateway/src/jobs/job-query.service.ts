@@ -70,8 +70,8 @@ export class JobQueryService {
     await this.bus.sendControl({ type: 'cancel', context: job.contextName, jobId, reason: 'killed' });
   }
 
-  /** The job, if the principal may see it. @throws JobNotFound */
-  private async find(jobId: string, principal: Principal | undefined) {
+  /** The job, if the principal may see it (auth.isolate-owners). @throws JobNotFound */
+  async find(jobId: string, principal: Principal | undefined) {
     const job = UUID.test(jobId) ? await this.jobs.byId(jobId) : null;
     if (!job || !this.owners.sees(principal, job.owner)) throw new JobNotFound(jobId);
     return job;

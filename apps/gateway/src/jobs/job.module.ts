@@ -1,8 +1,16 @@
 import { Module } from '@nestjs/common';
+import { EventFacts } from '../events/event-facts.service';
+import { EventHub } from '../events/event-hub.service';
+import { FirehoseController, JobEventsController } from '../events/job-events.controller';
+import { JobEventReader } from '../events/job-event.reader';
+import { JobEventsService } from '../events/job-events.service';
 import { JobController } from './job.controller';
 import { JobOutcomeMapper } from './job-outcome.mapper';
 import { JobQueryService } from './job-query.service';
 import { JobSubmitService } from './job-submit.service';
 
-@Module({ controllers: [JobController], providers: [JobSubmitService, JobQueryService, JobOutcomeMapper] })
+@Module({
+  controllers: [JobController, JobEventsController, FirehoseController],
+  providers: [JobSubmitService, JobQueryService, JobOutcomeMapper, JobEventsService, JobEventReader, EventHub, EventFacts],
+})
 export class JobModule {}

@@ -1,6 +1,6 @@
 import type { ApiCompat } from '@jobserver/config';
-import type { JobRecord, JobSummary } from '@jobserver/persistence';
-import { errorInfo, killedError } from '@jobserver/protocol';
+import type { JobRecord, JobStageRecord, JobSummary } from '@jobserver/persistence';
+import { errorInfo, killedError, type JobProgress } from '@jobserver/protocol';
 
 export const NOT_DONE = 'Job not done yet';
 
@@ -27,6 +27,9 @@ export function toJobSummary(job: JobSummary): Record<string, unknown> {
 export function toJobReport(job: JobRecord, compat: ApiCompat): Record<string, unknown> {
   const report = toJobSummary(job);
   report.owner = job.owner ?? null;
+  const progress = progressOf(job);
+  if (progress) report.progress = progress;
+  if (job.stages?.length) report.stages = stagesOf(job.stages, job.endTime);
   if (job.callbackUrl !== null) {
     report.callback = { url: job.callbackUrl, state: job.callbackState, attempts: job.callbackAttempts, lastStatus: job.callbackLastStatus };
   }
@@ -43,4 +46,22 @@ export function toJobReport(job: JobRecord, compat: ApiCompat): Record<string, u
       break;
   }
   return report;
+}
+
+/** The latest progress; a finished job's fraction is 1 (API.md), whether it reported progress or not. */
+function progressOf(job: JobRecord): JobProgress | undefined {
+  if (job.status === 'FINISHED') return { ...job.progress, fraction: 1 };
+  return job.progress ?? undefined;
+}
+
+/** Stages with their durations: each ends when the next began, the last one with the job. */
+function stagesOf(stages: JobStageRecord[], jobEnd: Date | null): Array<Record<string, string>> {
+  return stages.map((stage, i) => {
+    const end = stage.endTime ?? stages[i + 1]?.startTime;
+    return {
+      name: stage.name,
+      startTime: stage.startTime,
+      duration: formatDuration(new Date(stage.startTime), end ? new Date(end) : jobEnd),
+    };
+  });
 }

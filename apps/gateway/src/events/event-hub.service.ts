@@ -1,0 +1,83 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { JobEvent, JobStreamEvent, ServerEvent } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
+
+/** What a job's stream hears live: a status change from the event channel, or one detail event. */
+export type LiveJobEvent = { kind: 'status'; event: JobEvent } | { kind: 'detail'; event: JobStreamEvent };
+
+type Listener<T> = (message: T) => void;
+
+/** How many listeners and streams this gateway holds now (the leak check of the e2e tests). */
+export interface EventHubStats {
+  streams: number;
+  jobListeners: number;
+  firehoseListeners: number;
+}
+
+/**
+ * Fans the gateway's one Redis subscription (the EventBus) out to its in-process streams: per-job
+ * listeners and firehose listeners. No stream opens a Redis connection or a bus listener of its own.
+ */
+@Injectable()
+export class EventHub implements OnModuleDestroy {
+  private readonly byJob = new Map<string, Set<Listener<LiveJobEvent>>>();
+  private readonly firehose = new Set<Listener<ServerEvent>>();
+  private readonly unsubscribe: Array<() => void>;
+  private streams = 0;
+
+  constructor(bus: EventBus) {
+    this.unsubscribe = [
+      bus.onEvent((event) => this.dispatch(event)),
+      bus.onDetail((message) => {
+        for (const event of message.events) this.toJob(message.jobId, { kind: 'detail', event });
+      }),
+    ];
+  }
+
+  /** Listens to one job's live events; returns the unsubscribe. */
+  onJob(jobId: string, listener: Listener<LiveJobEvent>): () => void {
+    let set = this.byJob.get(jobId);
+    if (!set) this.byJob.set(jobId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.byJob.get(jobId) === set) this.byJob.delete(jobId);
+    };
+  }
+
+  /** Listens to every job and context status change; returns the unsubscribe. */
+  onAny(listener: Listener<ServerEvent>): () => void {
+    this.firehose.add(listener);
+    return () => this.firehose.delete(listener);
+  }
+
+  /** Counts an open stream until the returned release is called (once). */
+  trackStream(): () => void {
+    this.streams++;
+    let released = false;
+    return () => {
+      if (!released) this.streams--;
+      released = true;
+    };
+  }
+
+  stats(): EventHubStats {
+    let jobListeners = 0;
+    for (const set of this.byJob.values()) jobListeners += set.size;
+    return { streams: this.streams, jobListeners, firehoseListeners: this.firehose.size };
+  }
+
+  onModuleDestroy(): void {
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+  }
+
+  private dispatch(event: ServerEvent): void {
+    if (event.kind === 'job') this.toJob(event.jobId, { kind: 'status', event });
+    for (const listener of this.firehose) listener(event);
+  }
+
+  private toJob(jobId: string, live: LiveJobEvent): void {
+    const set = this.byJob.get(jobId);
+    if (set) for (const listener of set) listener(live);
+  }
+}

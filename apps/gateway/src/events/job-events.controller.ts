@@ -1,0 +1,67 @@
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { NotAcceptable } from '@jobserver/protocol';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { RequiresPermission } from '../auth/permission.decorator';
+import type { Principal } from '../auth/principal';
+import { FirehoseQuery, JobEventsQuery, JobLogsQuery } from './dto/job-events.query';
+import { JobEventsService, type JobLogAnswer } from './job-events.service';
+
+const EVENT_STREAM = 'text/event-stream';
+
+/** Whether an Accept header asks for Server-Sent Events. */
+const asksForStream = (accept: string | undefined) => accept?.toLowerCase().includes(EVENT_STREAM) ?? false;
+
+/** Whether an Accept header admits Server-Sent Events (absent, or naming it, `text/*` or `*\/*`). */
+const admitsStream = (accept: string | undefined) =>
+  accept === undefined || accept.trim() === '' || /(^|,)\s*(text\/event-stream|text\/\*|\*\/\*)\s*(;|,|$)/i.test(accept);
+
+@ApiTags('jobs')
+@Controller('jobs')
+export class JobEventsController {
+  constructor(private readonly events: JobEventsService) {}
+
+  @Get(':id/events')
+  @RequiresPermission('jobs:read')
+  @ApiProduces('application/json', EVENT_STREAM)
+  @ApiOperation({ summary: "A job's events as JSON, or with Accept: text/event-stream as a live stream" })
+  async jobEvents(
+    @Param('id') id: string,
+    @Query() query: JobEventsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal?: Principal,
+  ): Promise<void> {
+    if (asksForStream(accept)) return this.events.streamJob(id, query.after, lastEventId, principal, reply);
+    void reply.send(await this.events.list(id, query.after, principal));
+  }
+
+  @Get(':id/logs')
+  @RequiresPermission('jobs:read')
+  @ApiOperation({ summary: "A job's log lines (Livy's shape)" })
+  logs(@Param('id') id: string, @Query() query: JobLogsQuery, @CurrentPrincipal() principal?: Principal): Promise<JobLogAnswer> {
+    return this.events.logs(id, query.from, query.size, principal);
+  }
+}
+
+@ApiTags('events')
+@Controller('events')
+export class FirehoseController {
+  constructor(private readonly events: JobEventsService) {}
+
+  @Get()
+  @RequiresPermission('jobs:read')
+  @ApiProduces(EVENT_STREAM)
+  @ApiOperation({ summary: "Live state changes of the cluster's jobs and contexts (Server-Sent Events only)" })
+  firehose(
+    @Query() query: FirehoseQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal?: Principal,
+  ): void {
+    if (!admitsStream(accept)) throw new NotAcceptable('GET /events answers only text/event-stream (Server-Sent Events)');
+    this.events.streamAll({ context: query.context, appName: query.appName }, principal, reply);
+  }
+}
