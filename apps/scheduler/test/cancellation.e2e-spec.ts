@@ -38,15 +38,20 @@ describe('cancelling jobs with DELETE /jobs/<id>', () => {
   const watchStates = (name: string) => {
     const seen: string[] = [];
     let watching = true;
+    const poll = async () => {
+      const [row] = await server.query<{ state: string }>(
+        `SELECT state FROM contexts WHERE name = $1 AND state IN ('STARTED', 'RUNNING', 'RESTARTING', 'STOPPING')`,
+        [name],
+      );
+      if (row && seen[seen.length - 1] !== row.state) seen.push(row.state);
+    };
     const done = (async () => {
       while (watching) {
-        const [row] = await server.query<{ state: string }>(
-          `SELECT state FROM contexts WHERE name = $1 AND state IN ('STARTED', 'RUNNING', 'RESTARTING', 'STOPPING')`,
-          [name],
-        );
-        if (row && seen[seen.length - 1] !== row.state) seen.push(row.state);
+        await poll();
         await new Promise((r) => setTimeout(r, 5));
       }
+      // A read still in flight when stop() was called may predate the last change: read once more.
+      await poll();
     })();
     return {
       stop: async () => {
