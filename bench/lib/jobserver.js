@@ -102,6 +102,8 @@ async function startJobserver({ profileDir, name = 'jobserver', env: extraEnv = 
     JOBSERVER_HOST: '127.0.0.1',
     JOBSERVER_BUNDLE_CACHE_DIR: path.join(logDir, 'bundle-cache'),
     LOG_LEVEL: 'warn',
+    // The context-scaling item keeps 50 contexts live (max-contexts defaults to 30).
+    JOBSERVER_MAX_CONTEXTS: '100',
     ...extraEnv,
     ...(profileDir
       ? {
