@@ -3,6 +3,12 @@ import type { RedisNames } from './names';
 
 /** How long a claim is kept: longer than any job waits in a queue. */
 const CLAIM_TTL_S = 7 * 24 * 3600;
+/**
+ * How long a worker's claim is kept once its job's end is recorded: long enough to outlive a
+ * re-delivery of the job's queue message (BullMQ re-delivers a stalled message within seconds),
+ * short enough that Redis holds one key per job for an hour, not a week.
+ */
+const ENDED_CLAIM_TTL_S = 3600;
 const WORKER_HOLDER = 'context:';
 
 /**
@@ -27,6 +33,11 @@ export class JobClaims {
   /** The holder name of a context worker. */
   static worker(context: string): string {
     return `${WORKER_HOLDER}${context}`;
+  }
+
+  /** Shortens the claim of a job whose end is recorded (see ENDED_CLAIM_TTL_S). */
+  async settle(jobId: string): Promise<void> {
+    await this.redis.expire(this.names.jobClaimKey(jobId), ENDED_CLAIM_TTL_S);
   }
 
   /** Takes the job for `holder`; false if it was taken before. */

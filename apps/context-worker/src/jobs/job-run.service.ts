@@ -156,6 +156,7 @@ export class JobRunService {
     this.aborted.delete(jobId);
     this.validateOverran.delete(jobId);
     await this.recordEnding(jobId, ending, startTime);
+    this.claims.settle(jobId).catch((err: unknown) => this.logger.warn({ err, jobId }, 'shortening the job claim failed'));
     this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
   }
 
