@@ -28,6 +28,7 @@ describe('JobLifecycle.record on Postgres and Redis', () => {
     const { url, prefix } = await testRedis();
     redis = connectRedis(url, 'details-test');
     bus = await openEventBus(redis, new RedisNames(prefix), 'details-test', { events: true, details: true }, () => undefined);
+    await bus.hearQueued(true); // QUEUED events (the markers too) ride a channel of their own
     bus.onEvent((event) => void (event.kind === 'job' && heard.push(event)));
     bus.onDetail((message) => void heard.push(message));
     // Prepared statements, as the worker runs them.

@@ -28,6 +28,7 @@ describe('JobLifecycle on Postgres and Redis', () => {
     const { url, prefix } = await testRedis();
     redis = connectRedis(url, 'lifecycle-test');
     bus = await openEventBus(redis, new RedisNames(prefix), 'lifecycle-test', { events: true, details: true }, () => undefined);
+    await bus.hearQueued(true); // QUEUED events (the markers too) ride a channel of their own
     bus.onEvent((event) => {
       if (event.kind === 'job') heard.push({ event, rowStatus: rowStatus(event.jobId) });
     });

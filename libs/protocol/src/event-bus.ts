@@ -57,6 +57,7 @@ export class EventBus {
   private readonly authListeners = new Set<Listener<AuthNotice>>();
   private readonly detailListeners = new Set<Listener<JobDetailMessage>>();
   private subscriber: Redis | undefined;
+  private queuedHearers = 0;
 
   constructor(
     private readonly publisher: Redis,
@@ -69,8 +70,21 @@ export class EventBus {
     return this.subscriber?.status === 'ready';
   }
 
+  /** Publishes an event: a QUEUED job event on the queued channel (see RedisNames.queuedChannel), the others on the event channel. */
   publish(event: ServerEvent): Promise<number> {
-    return this.publisher.publish(this.names.eventChannel, JSON.stringify(event));
+    const queued = event.kind === 'job' && event.status === 'QUEUED';
+    return this.publisher.publish(queued ? this.names.queuedChannel : this.names.eventChannel, JSON.stringify(event));
+  }
+
+  /**
+   * Starts (true) or stops hearing QUEUED job events, which then reach the `onEvent` listeners
+   * like the others. Reference-counted: each `true` needs its `false`.
+   */
+  async hearQueued(on: boolean): Promise<void> {
+    if (!this.subscriber) return;
+    this.queuedHearers += on ? 1 : -1;
+    if (on && this.queuedHearers === 1) await this.subscriber.subscribe(this.names.queuedChannel);
+    if (!on && this.queuedHearers === 0) await this.subscriber.unsubscribe(this.names.queuedChannel);
   }
 
   /** Publishes one persisted batch of a job's detail events (after its write). */
@@ -128,7 +142,7 @@ export class EventBus {
 
   private dispatch(channel: string, raw: string): void {
     try {
-      if (channel === this.names.eventChannel) {
+      if (channel === this.names.eventChannel || channel === this.names.queuedChannel) {
         const event = parseServerEvent(raw);
         for (const listener of this.eventListeners) listener(event);
       } else if (channel === this.names.workerControlChannel) {

@@ -9,6 +9,7 @@ describe('RedisNames', () => {
       names.eventChannel,
       names.workerControlChannel,
       names.jobDetailChannel,
+      names.queuedChannel,
       names.heartbeatKey('ctx'),
       names.supervisorLeaseKey,
       names.contextStartLeaseKey('id'),

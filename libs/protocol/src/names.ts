@@ -30,6 +30,15 @@ export class RedisNames {
     return `${this.prefix}:job-details`;
   }
 
+  /**
+   * Pub/sub channel of QUEUED job events, heard only by gateways with a firehose client open
+   * (nobody else needs them: a job's own stream replays its QUEUED from Postgres), so that a
+   * submit costs no subscriber anything while no dashboard watches.
+   */
+  get queuedChannel(): string {
+    return `${this.prefix}:queued`;
+  }
+
   /** Pub/sub channel of commands to context workers (cancel a job, stop). */
   get workerControlChannel(): string {
     return `${this.prefix}:worker-control`;

@@ -25,7 +25,7 @@ export class EventHub implements OnModuleDestroy {
   private readonly unsubscribe: Array<() => void>;
   private streams = 0;
 
-  constructor(bus: EventBus) {
+  constructor(private readonly bus: EventBus) {
     this.unsubscribe = [
       bus.onEvent((event) => this.dispatch(event)),
       bus.onDetail((message) => {
@@ -48,7 +48,15 @@ export class EventHub implements OnModuleDestroy {
   /** Listens to every job and context status change; returns the unsubscribe. */
   onAny(listener: Listener<ServerEvent>): () => void {
     this.firehose.add(listener);
-    return () => this.firehose.delete(listener);
+    // QUEUED events are published on a channel of their own, heard only while a firehose is open.
+    if (this.firehose.size === 1) this.hearQueued(true);
+    return () => {
+      if (this.firehose.delete(listener) && this.firehose.size === 0) this.hearQueued(false);
+    };
+  }
+
+  private hearQueued(on: boolean): void {
+    this.bus.hearQueued(on).catch(() => undefined); // resubscribed on reconnect by ioredis; a failure only loses QUEUED events
   }
 
   /** Counts an open stream until the returned release is called (once). */

@@ -28,7 +28,7 @@ class SlowFacts {
 
 function setUp(filter: FirehoseFilter, facts: SlowFacts) {
   let publish!: (event: ServerEvent) => void;
-  const bus = { onEvent: (listener: typeof publish) => ((publish = listener), () => undefined), onDetail: () => () => undefined };
+  const bus = { onEvent: (listener: typeof publish) => ((publish = listener), () => undefined), onDetail: () => () => undefined, hearQueued: async () => undefined };
   const hub = new EventHub(bus as unknown as EventBus);
   const sent: Array<[string, unknown]> = [];
   const frame = (text: string) => {
