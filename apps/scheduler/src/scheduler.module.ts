@@ -6,6 +6,7 @@ import { CallbackDeliveryService } from './callbacks/callback-delivery.service';
 import { CallbackOutboxService } from './callbacks/callback-outbox.service';
 import { CallbackProcessor } from './callbacks/callback.processor';
 import { AdHocCleanupService } from './contexts/ad-hoc-cleanup.service';
+import { ConfiguredContextsService } from './contexts/configured-contexts.service';
 import { ContextCommandProcessor } from './contexts/context-command.processor';
 import { ContextLifecycleService } from './contexts/context-lifecycle.service';
 import { ContextSupervisorService } from './contexts/context-supervisor.service';
@@ -41,6 +42,7 @@ export class SchedulerModule {
         ContextLifecycleService,
         ContextCommandProcessor,
         ContextSupervisorService,
+        ConfiguredContextsService,
         JobRouterService,
         SubmitProcessor,
         StrandedJobSweeper,

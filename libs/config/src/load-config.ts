@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseConfigText } from './hocon';
 import { toAuthConfig } from './auth-config';
 import { toCallbackConfig } from './callback-config';
+import { toConfiguredContexts } from './configured-contexts';
 import { CONFIG_DEFAULTS, defaultMaxContexts, type ConfigKey, type ServerConfig } from './server-config';
 import { parseByteSize, parseDurationMs } from './units';
 
@@ -65,7 +66,7 @@ export async function settingsAsEnv(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 /** Keys whose environment variable holds JSON. */
-const OBJECT_KEYS: ReadonlySet<ConfigKey> = new Set(['context-defaults', 'auth']);
+const OBJECT_KEYS: ReadonlySet<ConfigKey> = new Set(['context-defaults', 'auth', 'contexts']);
 
 function parseJsonEnv(key: ConfigKey, value: string): unknown {
   try {
@@ -145,6 +146,7 @@ function toServerConfig(s: Source): ServerConfig {
     configMaxDepth: int('config-max-depth', 1),
     configMaxSize: bytes('config-max-size'),
     contextDefaults: Object.freeze({ ...(defaults as object) }),
+    contexts: toConfiguredContexts(s.contexts, (defaults ?? {}) as Record<string, unknown>, problems),
     heartbeatIntervalMs: ms('heartbeat-interval'),
     heartbeatTimeoutMs: ms('heartbeat-timeout'),
     jobLockDurationMs: ms('job-lock-duration'),

@@ -81,6 +81,12 @@ export interface ServerConfig {
   readonly configMaxSize: number;
   /** Defaults of context settings (`num-cpu-cores`, `mem-per-node`, `max-jobs-per-context`, …). */
   readonly contextDefaults: Readonly<Record<string, unknown>>;
+  /**
+   * Contexts the scheduler creates at start and recreates when their worker dies (`contexts {
+   * <name> { <settings> } }`), each name's settings as given (`context-defaults` apply beneath).
+   * @defaultValue none
+   */
+  readonly contexts: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** @defaultValue 1 s */
   readonly heartbeatIntervalMs: number;
   /** A context whose heartbeat is older than this is declared dead. @defaultValue 5 s */
@@ -157,6 +163,7 @@ export const CONFIG_DEFAULTS = {
   'config-max-depth': 64,
   'config-max-size': '1m',
   'context-defaults': { 'max-jobs-per-context': 8 },
+  contexts: {},
   'heartbeat-interval': '1s',
   'heartbeat-timeout': '5s',
   'job-lock-duration': '30s',
