@@ -11,6 +11,7 @@ import { ContextCommandProcessor } from './contexts/context-command.processor';
 import { ContextLifecycleService } from './contexts/context-lifecycle.service';
 import { ContextSupervisorService } from './contexts/context-supervisor.service';
 import { InfraModule } from './infra/infra.module';
+import { ProcessRegistration } from './infra/process-registration.service';
 import { LAUNCHER } from './infra/tokens';
 import { JobRouterService } from './jobs/job-router.service';
 import { StrandedJobSweeper } from './jobs/stranded-job.sweeper';
@@ -50,6 +51,7 @@ export class SchedulerModule {
         CallbackOutboxService,
         CallbackProcessor,
         OrphanedStatementSweeper,
+        ProcessRegistration,
       ],
     };
   }
