@@ -18,6 +18,7 @@ import { StrandedJobSweeper } from './jobs/stranded-job.sweeper';
 import { SubmitProcessor } from './jobs/submit.processor';
 import { LocalLauncher } from './launchers/local.launcher';
 import { PoolLauncher } from './launchers/pool.launcher';
+import { RetentionService } from './retention/retention.service';
 import { OrphanedStatementSweeper } from './statements/orphaned-statement.sweeper';
 
 @Module({})
@@ -52,6 +53,7 @@ export class SchedulerModule {
         CallbackProcessor,
         OrphanedStatementSweeper,
         ProcessRegistration,
+        RetentionService,
       ],
     };
   }

@@ -147,6 +147,8 @@ function toServerConfig(s: Source): ServerConfig {
     configMaxSize: bytes('config-max-size'),
     contextDefaults: Object.freeze({ ...(defaults as object) }),
     contexts: toConfiguredContexts(s.contexts, (defaults ?? {}) as Record<string, unknown>, problems),
+    jobRetentionMs: ms('job-retention'),
+    retentionIntervalMs: ms('retention-interval'),
     heartbeatIntervalMs: ms('heartbeat-interval'),
     heartbeatTimeoutMs: ms('heartbeat-timeout'),
     jobLockDurationMs: ms('job-lock-duration'),
@@ -170,6 +172,7 @@ function toServerConfig(s: Source): ServerConfig {
   if (config.progressRate > 1000) problems.push('progress-rate must be at most 1000');
   if (config.logLineLimit < 256) problems.push('log-line-limit must be at least 256b');
   if (config.validateTimeoutMs <= 0) problems.push('validate-timeout must be more than 0s');
+  if (config.retentionIntervalMs < 100) problems.push('retention-interval must be at least 100ms');
   if (config.schedulerLockDurationMs < 1000) problems.push('scheduler-lock-duration must be at least 1s');
   if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);
   return Object.freeze(config);

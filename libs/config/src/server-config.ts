@@ -87,6 +87,14 @@ export interface ServerConfig {
    * @defaultValue none
    */
   readonly contexts: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * Finished jobs (with their events, logs, results), contexts that ended (with their console
+   * statements) and unreferenced bundle versions older than this are deleted; 0 keeps everything.
+   * @defaultValue 30 days
+   */
+  readonly jobRetentionMs: number;
+  /** How often the retention clean-up runs. Not in the README's table: tests shorten it. @defaultValue 1 h */
+  readonly retentionIntervalMs: number;
   /** @defaultValue 1 s */
   readonly heartbeatIntervalMs: number;
   /** A context whose heartbeat is older than this is declared dead. @defaultValue 5 s */
@@ -164,6 +172,8 @@ export const CONFIG_DEFAULTS = {
   'config-max-size': '1m',
   'context-defaults': { 'max-jobs-per-context': 8 },
   contexts: {},
+  'job-retention': '30d',
+  'retention-interval': '1h',
   'heartbeat-interval': '1s',
   'heartbeat-timeout': '5s',
   'job-lock-duration': '30s',

@@ -11,6 +11,7 @@ import { ConfiguredContextsService } from './configured-contexts.service';
 import { StrandedJobSweeper } from '../jobs/stranded-job.sweeper';
 import { ContextLifecycleService } from './context-lifecycle.service';
 import { OrphanedStatementSweeper } from '../statements/orphaned-statement.sweeper';
+import { RetentionService } from '../retention/retention.service';
 
 /** Extra time a launching context gets beyond context-creation-timeout before it is declared dead. */
 const START_MARGIN_MS = 10_000;
@@ -26,7 +27,8 @@ const CALLBACK_SWEEP_MS = 2_000;
  * takes over within about 3–4 intervals and adopts every live context (it works from the
  * contexts table and the heartbeats alone). Each round also sweeps ad-hoc contexts whose job
  * ended unseen, every few rounds jobs that were recorded but never queued, and every other
- * second the callback outbox; every round it keeps the configured contexts alive.
+ * second the callback outbox; every round it keeps the configured contexts alive,
+ * and every retention-interval it deletes old history.
  */
 @Injectable()
 export class ContextSupervisorService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -51,6 +53,7 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
     private readonly callbacks: CallbackOutboxService,
     private readonly statements: OrphanedStatementSweeper,
     private readonly configured: ConfiguredContextsService,
+    private readonly retention: RetentionService,
     leases: SchedulerLeases,
   ) {
     this.lease = leases.supervisor();
@@ -100,6 +103,7 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
       await this.stranded.sweep();
       await this.statements.sweep();
     }
+    this.retention.runIfDue();
     await this.configured.ensure(this.leaseTaken);
     this.leaseTaken = false;
     const live = await this.contexts.listLive();
