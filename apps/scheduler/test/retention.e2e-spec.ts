@@ -22,15 +22,14 @@ describe('job-retention clean-up with 100k old jobs while jobs are submitted', (
   /** Old and recent history: what must go and what must stay. */
   const seed = async () => {
     const old = `now() - interval '2 days'`;
+    // One statement each (CTEs): the clean-up runs meanwhile and must not delete a parent before its children are in.
     await server.query(
-      `INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, status, config, result, created_at, start_time, end_time)
-       SELECT gen_random_uuid(), 'demo', $1, 'WordCountExample', 'gone', (ARRAY['FINISHED','ERROR','KILLED'])[1 + i % 3], '{}', '{"n":1}', ${old}, ${old}, ${old}
-       FROM generate_series(1, ${OLD_JOBS}) AS i`,
+      `WITH old AS (
+         INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, status, config, result, created_at, start_time, end_time)
+         SELECT gen_random_uuid(), 'demo', $1, 'WordCountExample', 'gone', (ARRAY['FINISHED','ERROR','KILLED'])[1 + i % 3], '{}', '{"n":1}', ${old}, ${old}, ${old}
+         FROM generate_series(1, ${OLD_JOBS}) AS i RETURNING id)
+       INSERT INTO job_events (job_id, seq, time, type, payload) SELECT id, 3, now(), 'log', '{}' FROM old LIMIT 1000`,
       [sha('0')],
-    );
-    await server.query(
-      `INSERT INTO job_events (job_id, seq, time, type, payload)
-       SELECT id, 3, now(), 'log', '{}' FROM jobs WHERE context_name = 'gone' LIMIT 1000`,
     );
     await server.query(
       `INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, status, config, created_at, start_time, end_time) VALUES
@@ -48,14 +47,12 @@ describe('job-retention clean-up with 100k old jobs while jobs are submitted', (
       [sha('b'), sha('c'), sha('a'), sha('d')],
     );
     await server.query(
-      `INSERT INTO contexts (id, name, state, start_time, end_time) VALUES
-       ('00000000-0000-4000-8000-00000000000a', 'ancient', 'FINISHED', now() - interval '3 days', now() - interval '2 days'),
-       ('00000000-0000-4000-8000-00000000000b', 'recent', 'ERROR', now() - interval '20 minutes', now() - interval '10 minutes')`,
-    );
-    await server.query(
-      `INSERT INTO statements (context_id, id, code, state) VALUES
-       ('00000000-0000-4000-8000-00000000000a', 0, '1', 'available'),
-       ('00000000-0000-4000-8000-00000000000b', 0, '1', 'available')`,
+      `WITH ctx AS (
+         INSERT INTO contexts (id, name, state, start_time, end_time) VALUES
+         ('00000000-0000-4000-8000-00000000000a', 'ancient', 'FINISHED', now() - interval '3 days', now() - interval '2 days'),
+         ('00000000-0000-4000-8000-00000000000b', 'recent', 'ERROR', now() - interval '20 minutes', now() - interval '10 minutes')
+         RETURNING id)
+       INSERT INTO statements (context_id, id, code, state) SELECT id, 0, '1', 'available' FROM ctx`,
     );
   };
 
@@ -70,7 +67,12 @@ describe('job-retention clean-up with 100k old jobs while jobs are submitted', (
         expect(res.body).toMatchObject({ status: 'OK', result: { a: 2, b: 1 } });
       }
     })();
-    await eventually(async () => ((await count(`jobs WHERE context_name = 'gone'`)) === 0 ? true : undefined), 300_000);
+    // A pass deletes jobs, then contexts, then bundles, each perhaps before all were seeded: wait for every kind.
+    const left = async () =>
+      (await count(`jobs WHERE context_name = 'gone'`)) +
+      (await count(`contexts WHERE name = 'ancient'`)) +
+      (await count(`bundles WHERE sha256 = $1`, [sha('b')]));
+    await eventually(async () => ((await left()) === 0 ? true : undefined), 300_000);
     cleaned = true;
     await submitting;
 
