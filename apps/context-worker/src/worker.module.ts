@@ -7,6 +7,7 @@ import { ContextHostService } from './context/context-host.service';
 import { ControlListener } from './context/control.listener';
 import { ExecutorService } from './context/executor.service';
 import { InfraModule } from './infra/infra.module';
+import { ProcessRegistration } from './infra/process-registration.service';
 import { ContextJobProcessor } from './jobs/context-job.processor';
 import { ContextClaimService } from './pool/context-claim.service';
 import { JobRunService } from './jobs/job-run.service';
@@ -44,6 +45,7 @@ export class WorkerModule {
         ContextHostService,
         ControlListener,
         ContextClaimService,
+        ProcessRegistration,
       ],
     };
   }

@@ -6,16 +6,19 @@ import { CallbackDeliveryService } from './callbacks/callback-delivery.service';
 import { CallbackOutboxService } from './callbacks/callback-outbox.service';
 import { CallbackProcessor } from './callbacks/callback.processor';
 import { AdHocCleanupService } from './contexts/ad-hoc-cleanup.service';
+import { ConfiguredContextsService } from './contexts/configured-contexts.service';
 import { ContextCommandProcessor } from './contexts/context-command.processor';
 import { ContextLifecycleService } from './contexts/context-lifecycle.service';
 import { ContextSupervisorService } from './contexts/context-supervisor.service';
 import { InfraModule } from './infra/infra.module';
+import { ProcessRegistration } from './infra/process-registration.service';
 import { LAUNCHER } from './infra/tokens';
 import { JobRouterService } from './jobs/job-router.service';
 import { StrandedJobSweeper } from './jobs/stranded-job.sweeper';
 import { SubmitProcessor } from './jobs/submit.processor';
 import { LocalLauncher } from './launchers/local.launcher';
 import { PoolLauncher } from './launchers/pool.launcher';
+import { RetentionService } from './retention/retention.service';
 import { OrphanedStatementSweeper } from './statements/orphaned-statement.sweeper';
 
 @Module({})
@@ -41,6 +44,7 @@ export class SchedulerModule {
         ContextLifecycleService,
         ContextCommandProcessor,
         ContextSupervisorService,
+        ConfiguredContextsService,
         JobRouterService,
         SubmitProcessor,
         StrandedJobSweeper,
@@ -48,6 +52,8 @@ export class SchedulerModule {
         CallbackOutboxService,
         CallbackProcessor,
         OrphanedStatementSweeper,
+        ProcessRegistration,
+        RetentionService,
       ],
     };
   }

@@ -146,3 +146,14 @@ describe('loadServerConfig', () => {
     await expect(loadServerConfig({ JOBSERVER_AUTH: '{nope' })).rejects.toThrow(/JOBSERVER_AUTH/);
   });
 });
+
+describe('job-retention', () => {
+  it('keeps 30 days by default, cleaning up hourly', async () => {
+    expect(await loadServerConfig({})).toMatchObject({ jobRetentionMs: 30 * 86_400_000, retentionIntervalMs: 3_600_000 });
+  });
+
+  it('takes 0 as keep everything, and refuses what is not a duration', async () => {
+    expect((await loadServerConfig({ JOBSERVER_JOB_RETENTION: '0' })).jobRetentionMs).toBe(0);
+    await expect(loadServerConfig({ JOBSERVER_JOB_RETENTION: 'forever' })).rejects.toThrow(/job-retention must be a duration/);
+  });
+});

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseConfigText } from './hocon';
 import { toAuthConfig } from './auth-config';
 import { toCallbackConfig } from './callback-config';
+import { toConfiguredContexts } from './configured-contexts';
 import { CONFIG_DEFAULTS, defaultMaxContexts, type ConfigKey, type ServerConfig } from './server-config';
 import { parseByteSize, parseDurationMs } from './units';
 
@@ -65,7 +66,7 @@ export async function settingsAsEnv(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 /** Keys whose environment variable holds JSON. */
-const OBJECT_KEYS: ReadonlySet<ConfigKey> = new Set(['context-defaults', 'auth']);
+const OBJECT_KEYS: ReadonlySet<ConfigKey> = new Set(['context-defaults', 'auth', 'contexts']);
 
 function parseJsonEnv(key: ConfigKey, value: string): unknown {
   try {
@@ -145,6 +146,9 @@ function toServerConfig(s: Source): ServerConfig {
     configMaxDepth: int('config-max-depth', 1),
     configMaxSize: bytes('config-max-size'),
     contextDefaults: Object.freeze({ ...(defaults as object) }),
+    contexts: toConfiguredContexts(s.contexts, (defaults ?? {}) as Record<string, unknown>, problems),
+    jobRetentionMs: ms('job-retention'),
+    retentionIntervalMs: ms('retention-interval'),
     heartbeatIntervalMs: ms('heartbeat-interval'),
     heartbeatTimeoutMs: ms('heartbeat-timeout'),
     jobLockDurationMs: ms('job-lock-duration'),
@@ -168,6 +172,7 @@ function toServerConfig(s: Source): ServerConfig {
   if (config.progressRate > 1000) problems.push('progress-rate must be at most 1000');
   if (config.logLineLimit < 256) problems.push('log-line-limit must be at least 256b');
   if (config.validateTimeoutMs <= 0) problems.push('validate-timeout must be more than 0s');
+  if (config.retentionIntervalMs < 100) problems.push('retention-interval must be at least 100ms');
   if (config.schedulerLockDurationMs < 1000) problems.push('scheduler-lock-duration must be at least 1s');
   if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);
   return Object.freeze(config);

@@ -81,6 +81,20 @@ export interface ServerConfig {
   readonly configMaxSize: number;
   /** Defaults of context settings (`num-cpu-cores`, `mem-per-node`, `max-jobs-per-context`, …). */
   readonly contextDefaults: Readonly<Record<string, unknown>>;
+  /**
+   * Contexts the scheduler creates at start and recreates when their worker dies (`contexts {
+   * <name> { <settings> } }`), each name's settings as given (`context-defaults` apply beneath).
+   * @defaultValue none
+   */
+  readonly contexts: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * Finished jobs (with their events, logs, results), contexts that ended (with their console
+   * statements) and unreferenced bundle versions older than this are deleted; 0 keeps everything.
+   * @defaultValue 30 days
+   */
+  readonly jobRetentionMs: number;
+  /** How often the retention clean-up runs. Not in the README's table: tests shorten it. @defaultValue 1 h */
+  readonly retentionIntervalMs: number;
   /** @defaultValue 1 s */
   readonly heartbeatIntervalMs: number;
   /** A context whose heartbeat is older than this is declared dead. @defaultValue 5 s */
@@ -157,6 +171,9 @@ export const CONFIG_DEFAULTS = {
   'config-max-depth': 64,
   'config-max-size': '1m',
   'context-defaults': { 'max-jobs-per-context': 8 },
+  contexts: {},
+  'job-retention': '30d',
+  'retention-interval': '1h',
   'heartbeat-interval': '1s',
   'heartbeat-timeout': '5s',
   'job-lock-duration': '30s',

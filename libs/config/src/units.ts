@@ -11,9 +11,9 @@ export function parseByteSize(value: unknown): number | null {
   return bytes > 0 ? bytes : null;
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, '': 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, '': 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Parses a duration (`3s`, `500ms`, `2m`, or a number of seconds) into milliseconds; `null` if malformed. */
+/** Parses a duration (`3s`, `500ms`, `2m`, `30d`, or a number of seconds) into milliseconds; `null` if malformed. */
 export function parseDurationMs(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : null;
   if (typeof value !== 'string') return null;

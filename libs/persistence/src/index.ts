@@ -22,6 +22,7 @@ export {
   type NewJob,
   type SubmittedJob,
 } from './repositories/job.repository';
+export { RetentionRepository, RETENTION_BATCH, type RetentionCounts } from './repositories/retention.repository';
 export { StatementRepository, type EndedStatement, type StatementRecord } from './repositories/statement.repository';
 export { PersistenceModule } from './persistence.module';
 export { JobEventRepository, type StoredJobEvent, type StoredLogLine } from './repositories/job-event.repository';

@@ -8,6 +8,7 @@ import { ContextRepository } from './repositories/context.repository';
 import { JobEventRepository } from './repositories/job-event.repository';
 import { JobRepository } from './repositories/job.repository';
 import { StatementRepository } from './repositories/statement.repository';
+import { RetentionRepository } from './repositories/retention.repository';
 
 @Injectable()
 class DataSourceCloser implements OnApplicationShutdown {
@@ -44,6 +45,7 @@ export class PersistenceModule {
         },
         { provide: BundleRepository, useFactory: (ds: DataSource) => new BundleRepository(ds), inject: [DataSource] },
         { provide: ContextRepository, useFactory: (ds: DataSource) => new ContextRepository(ds), inject: [DataSource] },
+        { provide: RetentionRepository, useFactory: (ds: DataSource) => new RetentionRepository(ds), inject: [DataSource] },
         { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds, { prepare: options.prepareStatements ?? true }), inject: [DataSource] },
         { provide: JobEventRepository, useFactory: (ds: DataSource) => new JobEventRepository(ds), inject: [DataSource] },
         { provide: ApiKeyRepository, useFactory: (ds: DataSource) => new ApiKeyRepository(ds), inject: [DataSource] },
@@ -59,6 +61,7 @@ export class PersistenceModule {
         ContextRepository,
         JobEventRepository,
         JobRepository,
+        RetentionRepository,
         StatementRepository,
       ],
     };

@@ -49,6 +49,16 @@ export class RedisNames {
     return `${this.prefix}:heartbeat:${context}`;
   }
 
+  /** What a live process (gateway, scheduler, context worker) tells GET /status; expires unless refreshed. */
+  processKey(id: string): string {
+    return `${this.prefix}:process:${id}`;
+  }
+
+  /** Sorted set of registered process ids, scored by their last refresh (ms). */
+  get processIndexKey(): string {
+    return `${this.prefix}:processes`;
+  }
+
   /** Who a job belongs to: the worker that started it, or a DELETE that came first. */
   jobClaimKey(jobId: string): string {
     return `${this.prefix}:job-claim:${jobId}`;

@@ -5,3 +5,4 @@
  */
 export * from './event-bus';
 export * from './job-claims';
+export * from './process-registry';

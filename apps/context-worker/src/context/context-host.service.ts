@@ -72,6 +72,11 @@ export class ContextHostService {
     }
   }
 
+  /** The name of the context this process hosts, once it has one (GET /status). */
+  hostedContext(): string | undefined {
+    return this.context?.name;
+  }
+
   /**
    * Stops the context: jobs end KILLED, named objects are dropped, the process may exit.
    * Running jobs get their signal and kill-grace to return; with `force` they are cut off at once.

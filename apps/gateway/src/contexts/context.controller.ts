@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { BadRequest } from '@jobserver/protocol';
 import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { bodyText } from '../infra/body-text';
 import { ContextService } from './context.service';
@@ -37,6 +38,16 @@ export class ContextController {
   async createSlashedName(@Param('name') name: string, @Param('*') rest: string): Promise<never> {
     await this.contexts.create(`${name}/${rest}`, {}, '');
     throw new Error('unreachable: a name with a slash is never valid');
+  }
+
+  @Put()
+  @RequiresPermission('contexts:reset')
+  @ApiOperation({ summary: 'reset=reboot: stop every context, then start the configured ones' })
+  @ApiQuery({ name: 'reset', required: true, description: 'reboot' })
+  async reset(@Query('reset') reset?: string): Promise<object> {
+    if (reset !== 'reboot') throw new BadRequest('reset must be reboot');
+    await this.contexts.reset();
+    return { status: 'SUCCESS', result: 'Context reset' };
   }
 
   @Get()

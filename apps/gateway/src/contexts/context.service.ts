@@ -8,6 +8,7 @@ import {
 } from '@jobserver/config';
 import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver/persistence';
 import {
+  ContextExists,
   ContextInitError,
   ContextNotFound,
   ContextStoppedWhileStarting,
@@ -32,12 +33,19 @@ const STOPPED_BY_REQUEST: ReadonlyArray<ContextEvent['state']> = ['STOPPING', 'F
 /** How long a stop may take beyond the kill grace of its jobs. */
 const STOP_MARGIN_MS = 15_000;
 
+/** A catch handler that swallows errors of one class and rethrows the rest. */
+const ignore =
+  (kind: new (...args: never[]) => Error) =>
+  (error: unknown): void => {
+    if (!(error instanceof kind)) throw error;
+  };
+
 /** A stop that did not complete in time (the context is still stopping). */
 export class ContextStopTimeout extends DomainError {
   readonly httpStatus = 504;
 }
 
-/** Named contexts: create (once RUNNING), list, inspect, stop. */
+/** Named contexts: create (once RUNNING), list, inspect, stop, reset to the configured ones. */
 @Injectable()
 export class ContextService {
   constructor(
@@ -62,9 +70,33 @@ export class ContextService {
     assertContextName(name);
     const parsed = await parseConfigText(body, configParseOptions(this.config));
     const settings = normalizeContextSettings(this.config.contextDefaults, query, contextSettingsOf(parsed));
+    await this.launch(name, settings, principal?.name ?? null);
+  }
+
+  /**
+   * `PUT /contexts?reset=reboot`: stops every live context (named and ad hoc, every owner's),
+   * then starts the configured ones (`contexts { … }` of the server config) and returns once
+   * they are RUNNING.
+   * @throws ContextInitError when a configured context fails to start
+   */
+  async reset(): Promise<void> {
+    this.redis.assertReady();
+    const live = await this.contexts.listLive();
+    await Promise.all(live.map((c) => this.stop(c.name, false).catch(ignore(ContextNotFound))));
+    const configured = Object.entries(this.config.contexts);
+    await Promise.all(
+      configured.map(([name, given]) =>
+        // The supervisor may have recreated one that died meanwhile: it is there, which is the point.
+        this.launch(name, normalizeContextSettings(this.config.contextDefaults, given), null).catch(ignore(ContextExists)),
+      ),
+    );
+  }
+
+  /** Records a context, has a scheduler start it, and returns once it is RUNNING. */
+  private async launch(name: string, settings: Record<string, unknown>, owner: string | null): Promise<void> {
     // Refused before the context is recorded: one that cannot be started must not be left STARTING.
     this.redis.assertReady();
-    const row = await this.contexts.insertStarting(name, settings, false, principal?.name ?? null, this.config.maxContexts);
+    const row = await this.contexts.insertStarting(name, settings, false, owner, this.config.maxContexts);
     const started = this.waiter.forContext(name, (e) => e.contextId === row.id && e.state !== 'STARTED');
     await this.commands
       .add('create', { type: 'create', context: name }, { removeOnComplete: true, removeOnFail: true })

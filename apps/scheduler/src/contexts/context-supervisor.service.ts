@@ -7,9 +7,11 @@ import { SchedulerLeases, type RedisLease } from '../infra/redis-lease';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { CallbackOutboxService } from '../callbacks/callback-outbox.service';
 import { AdHocCleanupService } from './ad-hoc-cleanup.service';
+import { ConfiguredContextsService } from './configured-contexts.service';
 import { StrandedJobSweeper } from '../jobs/stranded-job.sweeper';
 import { ContextLifecycleService } from './context-lifecycle.service';
 import { OrphanedStatementSweeper } from '../statements/orphaned-statement.sweeper';
+import { RetentionService } from '../retention/retention.service';
 
 /** Extra time a launching context gets beyond context-creation-timeout before it is declared dead. */
 const START_MARGIN_MS = 10_000;
@@ -25,7 +27,8 @@ const CALLBACK_SWEEP_MS = 2_000;
  * takes over within about 3–4 intervals and adopts every live context (it works from the
  * contexts table and the heartbeats alone). Each round also sweeps ad-hoc contexts whose job
  * ended unseen, every few rounds jobs that were recorded but never queued, and every other
- * second the callback outbox.
+ * second the callback outbox; every round it keeps the configured contexts alive,
+ * and every retention-interval it deletes old history.
  */
 @Injectable()
 export class ContextSupervisorService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,6 +37,8 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
   private leading = false;
+  /** Set when the lease is taken: the next check creates every configured context not live. */
+  private leaseTaken = false;
   private lastStrandedSweep = 0;
   private lastCallbackSweep = 0;
 
@@ -47,6 +52,8 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
     private readonly stranded: StrandedJobSweeper,
     private readonly callbacks: CallbackOutboxService,
     private readonly statements: OrphanedStatementSweeper,
+    private readonly configured: ConfiguredContextsService,
+    private readonly retention: RetentionService,
     leases: SchedulerLeases,
   ) {
     this.lease = leases.supervisor();
@@ -72,6 +79,7 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
     if (leading !== this.leading) {
       this.logger.log(leading ? 'supervising contexts (lease taken)' : 'supervision lease lost');
       this.leading = leading;
+      this.leaseTaken = leading;
     }
     if (!leading || this.checking) return;
     this.checking = true;
@@ -95,6 +103,9 @@ export class ContextSupervisorService implements OnApplicationBootstrap, OnAppli
       await this.stranded.sweep();
       await this.statements.sweep();
     }
+    this.retention.runIfDue();
+    await this.configured.ensure(this.leaseTaken);
+    this.leaseTaken = false;
     const live = await this.contexts.listLive();
     if (!live.length) return;
     const beats = await this.redis.mget(live.map((c) => this.names.heartbeatKey(c.name)));

@@ -90,6 +90,20 @@ export class ContextRepository {
     return rows[0] ?? null;
   }
 
+  /** The newest record of that name, live or ended, if any. */
+  async findLatest(name: string): Promise<ContextRecord | null> {
+    const rows: ContextRecord[] = await this.dataSource.query(
+      `SELECT ${CONTEXT_COLUMNS} FROM contexts WHERE name = $1 ORDER BY start_time DESC LIMIT 1`,
+      [name],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Replaces the error of an ended context (why it stays ended). */
+  async setError(id: string, error: ErrorInfo): Promise<void> {
+    await this.repo.update({ id }, { error });
+  }
+
   /** Live contexts, oldest first; with `owner`, only that principal's. */
   listLive(owner?: string): Promise<ContextRecord[]> {
     const where = { state: In([...LIVE_CONTEXT_STATES]), ...(owner === undefined ? {} : { owner }) };
