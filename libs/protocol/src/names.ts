@@ -78,4 +78,9 @@ export class RedisNames {
   get authChannel(): string {
     return `${this.prefix}:auth`;
   }
+
+  /** Hash of the cluster-wide metric counters (fields: see metric-counters.ts), one HINCRBY per fact. */
+  get metricsKey(): string {
+    return `${this.prefix}:metrics`;
+  }
 }
