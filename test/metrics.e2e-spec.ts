@@ -7,6 +7,7 @@ import { eventually, startTestServer, type TestServer } from './support/server';
 const BUNDLE = `
 export const Ok = { runJob: () => 1 };
 export const Boom = { runJob() { throw new Error('boom'); } };
+export const Hog = { runJob() { const hoard = []; for (;;) hoard.push(new Array(100000).fill({ x: Math.random() })); } };
 export const Slow = { async runJob(ctx) { while (!ctx.signal.aborted) await new Promise((r) => setTimeout(r, 20)); } };
 `;
 
@@ -114,6 +115,40 @@ describe('GET /metrics: cluster-wide job, context and process metrics', () => {
     await eventually(async () =>
       (await scrape(server.url)).value('jobserver_jobs_submitted_total', { app: 'gone' }) ===
       undefined
+        ? true
+        : undefined,
+    );
+  });
+
+  it('reports the memory of live contexts only, from their heartbeats', async () => {
+    const m = await eventually(async () => {
+      const scraped = await scrape(server.url);
+      return (scraped.value('jobserver_context_memory_bytes', { context: 'met', kind: 'heap' }) ??
+        0) > 0
+        ? scraped
+        : undefined;
+    });
+    expect(
+      m.value('jobserver_context_memory_bytes', { context: 'met', kind: 'rss' }),
+    ).toBeGreaterThan(10_000_000);
+    expect((await api.delete('/contexts/met')).status).toBe(200);
+    await eventually(async () => {
+      const scraped = await scrape(server.url);
+      return scraped.samples.some((s) => s.name === 'jobserver_context_memory_bytes')
+        ? undefined
+        : true;
+    });
+  });
+
+  it('counts an executor thread replaced after it died', async () => {
+    expect((await api.post('/binaries/hog', Buffer.from(BUNDLE))).status).toBe(201);
+    expect((await api.post('/contexts/capped?mem-per-node=64m')).status).toBe(200);
+    const before = (await scrape(server.url)).value('jobserver_executor_restarts_total');
+    expect(before).toBe(0);
+    const hog = await api.post('/jobs?appName=hog&classPath=Hog&context=capped&sync=true');
+    expect(hog.body.status).toBe('ERROR');
+    await eventually(async () =>
+      (await scrape(server.url)).value('jobserver_executor_restarts_total') === 1
         ? true
         : undefined,
     );

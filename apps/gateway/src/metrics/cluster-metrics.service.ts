@@ -37,7 +37,24 @@ export class ClusterMetrics {
       this.redis.hgetall(this.names.metricsKey),
       this.state.read(),
     ]);
-    return formatFamilies([...this.counters(fields, state), ...this.gauges(state)]);
+    const memory = await this.memory(state);
+    return formatFamilies([...this.counters(fields, state), ...this.gauges(state), memory]);
+  }
+
+  /** The heartbeats' memory of the live contexts only; a value from an older life of a name is left out. */
+  private async memory(state: ClusterState): Promise<Family> {
+    const keys = state.live.map(({ name }) => this.names.memoryKey(name));
+    const values = keys.length ? await this.redis.mget(keys) : [];
+    const samples = state.live.flatMap(({ name, id }, index) => {
+      const memory = parseMemory(values[index]);
+      if (!memory || memory.contextId !== id) return [];
+      return [
+        { labels: { context: name, kind: 'rss' }, value: memory.rss },
+        { labels: { context: name, kind: 'heap' }, value: memory.heap },
+      ];
+    });
+    const help = "Live contexts' worker RSS and executor thread heap in use, from their heartbeats";
+    return { name: 'jobserver_context_memory_bytes', help, type: 'gauge', samples };
   }
 
   private counters(fields: Record<string, string>, state: ClusterState): Family[] {
@@ -103,3 +120,20 @@ export class ClusterMetrics {
 
 /** The outcomes of CallbackDeliveryService.attempt. */
 export const CALLBACK_OUTCOMES = ['delivered', 'retry', 'failed'] as const;
+
+/** A heartbeat's memory value, or undefined when absent or not the shape workers write. */
+function parseMemory(
+  raw: string | null | undefined,
+): { contextId: string; rss: number; heap: number } | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as { contextId?: unknown; rss?: unknown; heap?: unknown };
+    const ok =
+      typeof value.contextId === 'string' &&
+      typeof value.rss === 'number' &&
+      typeof value.heap === 'number';
+    return ok ? (value as { contextId: string; rss: number; heap: number }) : undefined;
+  } catch {
+    return undefined;
+  }
+}

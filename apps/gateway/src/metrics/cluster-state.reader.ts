@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 export interface ClusterState {
   jobs: Map<string, number>;
   contexts: Map<string, number>;
+  /** Live contexts' names and ids: the only values of the `context` label. */
+  live: Array<{ name: string; id: string }>;
   /** Apps with a bundle stored now: the only values of the `app` label. */
   apps: Set<string>;
 }
@@ -43,16 +45,19 @@ export class ClusterStateReader {
         `SELECT status AS key, count(*) AS n FROM jobs WHERE status IN ('QUEUED', 'RUNNING') GROUP BY status`,
       ) as Promise<Array<{ key: string; n: string }>>,
       this.dataSource.query(
-        `SELECT state AS key, count(*) AS n FROM contexts
-          WHERE state IN ('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING') GROUP BY state`,
-      ) as Promise<Array<{ key: string; n: string }>>,
+        `SELECT id, name, state FROM contexts WHERE state IN ('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`,
+      ) as Promise<Array<{ id: string; name: string; state: string }>>,
       this.dataSource.query('SELECT DISTINCT app_name FROM bundles') as Promise<
         Array<{ app_name: string }>
       >,
     ]);
+    const states = new Map<string, number>();
+    for (const { state } of contexts) states.set(state, (states.get(state) ?? 0) + 1);
+    const live = contexts.map(({ id, name }) => ({ id, name }));
     return {
       jobs: counts(jobs),
-      contexts: counts(contexts),
+      contexts: states,
+      live,
       apps: new Set(apps.map((row) => row.app_name)),
     };
   }
