@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rest, type Rest } from '../apps/gateway/test/rest';
+import { CallbackReceiver } from './support/callback-receiver';
 import { parseExposition, type Exposition } from './support/prometheus';
 import { eventually, startTestServer, type TestServer } from './support/server';
 
@@ -21,14 +22,22 @@ async function scrape(url: string): Promise<Exposition> {
 describe('GET /metrics: cluster-wide job, context and process metrics', () => {
   let server: TestServer;
   let api: Rest;
+  const receiver = new CallbackReceiver();
 
   beforeAll(async () => {
-    server = await startTestServer();
+    await receiver.start();
+    server = await startTestServer({
+      JOBSERVER_CALLBACK_ATTEMPTS: '2',
+      JOBSERVER_CALLBACK_RETRY_DELAY: '200ms',
+    });
     api = rest(server.url);
     expect((await api.post('/binaries/met', Buffer.from(BUNDLE))).status).toBe(201);
     expect((await api.post('/contexts/met')).status).toBe(200);
   });
-  afterAll(async () => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    await receiver.stop();
+  });
 
   it('starts with zeroed series of every status and the live app', async () => {
     const m = await scrape(server.url);
@@ -152,5 +161,24 @@ describe('GET /metrics: cluster-wide job, context and process metrics', () => {
         ? true
         : undefined,
     );
+  });
+
+  it('counts callback delivery attempts by outcome', async () => {
+    expect((await api.post('/contexts/cb')).status).toBe(200);
+    receiver.answers.set('/down', 500);
+    const hooks = ['/up', '/down'].map((hook) => encodeURIComponent(`${receiver.url}${hook}`));
+    for (const hook of hooks)
+      expect(
+        (await api.post(`/jobs?appName=hog&classPath=Ok&context=cb&sync=true&callbackUrl=${hook}`))
+          .status,
+      ).toBe(200);
+    const m = await eventually(async () => {
+      const scraped = await scrape(server.url);
+      return scraped.value('jobserver_callback_deliveries_total', { outcome: 'failed' }) === 1
+        ? scraped
+        : undefined;
+    });
+    expect(m.value('jobserver_callback_deliveries_total', { outcome: 'delivered' })).toBe(1);
+    expect(m.value('jobserver_callback_deliveries_total', { outcome: 'retry' })).toBe(1);
   });
 });
