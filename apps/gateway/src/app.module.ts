@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { DomainErrorFilter } from './infra/domain-error.filter';
 import { InfraModule } from './infra/infra.module';
 import { JobModule } from './jobs/job.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { StatementModule } from './statements/statement.module';
 import { AuthModule } from './auth/auth.module';
 
@@ -39,6 +40,7 @@ export class AppModule {
         JobModule,
         StatementModule,
         HealthModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import type { JobDetailMessage } from './job-events';
+import type { CounterIncrement } from './metric-counters';
 import type { AuthNotice, ServerEvent, WorkerControl } from './messages';
 import type { RedisNames } from './names';
 import { parseAuthNotice, parseJobDetailMessage, parseServerEvent, parseWorkerControl } from './parse';
@@ -70,10 +71,33 @@ export class EventBus {
     return this.subscriber?.status === 'ready';
   }
 
-  /** Publishes an event: a QUEUED job event on the queued channel (see RedisNames.queuedChannel), the others on the event channel. */
-  publish(event: ServerEvent): Promise<number> {
+  /**
+   * Publishes an event, with the metric counters the fact it tells adds to (`counts`).
+   * A QUEUED job event goes on the queued channel (see RedisNames.queuedChannel), the others on
+   * the event channel.
+   */
+  publish(event: ServerEvent, counts: readonly CounterIncrement[] = []): Promise<number> {
     const queued = event.kind === 'job' && event.status === 'QUEUED';
-    return this.publisher.publish(queued ? this.names.queuedChannel : this.names.eventChannel, JSON.stringify(event));
+    const channel = queued ? this.names.queuedChannel : this.names.eventChannel;
+    if (counts.length === 0) return this.publisher.publish(channel, JSON.stringify(event));
+    // One round trip for the event and its metric counters (docs/metrics.md): no extra wait.
+    const pipeline = this.publisher.pipeline();
+    for (const [field, by] of counts) pipeline.hincrby(this.names.metricsKey, field, by);
+    return pipeline
+      .publish(channel, JSON.stringify(event))
+      .exec()
+      .then((replies) => {
+        const failed = replies?.find(([err]) => err);
+        if (failed) throw failed[0];
+        return Number(replies?.at(-1)?.[1] ?? 0);
+      });
+  }
+
+  /** Adds to metric counters of the cluster (RedisNames.metricsKey) without an event. */
+  async count(counts: readonly CounterIncrement[]): Promise<void> {
+    const pipeline = this.publisher.pipeline();
+    for (const [field, by] of counts) pipeline.hincrby(this.names.metricsKey, field, by);
+    await pipeline.exec();
   }
 
   /**

@@ -8,3 +8,4 @@ export * from './statements';
 export * from './parse';
 export * from './domain-errors';
 export * from './event-waiter';
+export * from './metric-counters';

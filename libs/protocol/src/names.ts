@@ -88,4 +88,17 @@ export class RedisNames {
   get authChannel(): string {
     return `${this.prefix}:auth`;
   }
+
+  /**
+   * A live context's memory, written by its worker with each heartbeat (same expiry):
+   * JSON `{contextId, rss, heap}` (bytes; heap = the executor thread's V8 heap in use).
+   */
+  memoryKey(context: string): string {
+    return `${this.prefix}:memory:${context}`;
+  }
+
+  /** Hash of the cluster-wide metric counters (fields: see metric-counters.ts), one HINCRBY per fact. */
+  get metricsKey(): string {
+    return `${this.prefix}:metrics`;
+  }
 }

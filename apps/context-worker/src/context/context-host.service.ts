@@ -123,9 +123,15 @@ export class ContextHostService {
 
   /** The heartbeat's value is the context id: a scheduler tells this life of the name from an older one. */
   private async beat(): Promise<void> {
-    const key = this.names.heartbeatKey(this.context!.name);
+    const { name, id } = this.context!;
+    const ttl = this.config.heartbeatTimeoutMs;
+    // The memory rides along in its own key: the heartbeat's value stays the id schedulers compare.
+    const memory = { contextId: id, rss: process.memoryUsage.rss(), heap: this.executors.heapUsedBytes };
     await this.redis
-      .set(key, this.context!.id, 'PX', this.config.heartbeatTimeoutMs)
+      .pipeline()
+      .set(this.names.heartbeatKey(name), id, 'PX', ttl)
+      .set(this.names.memoryKey(name), JSON.stringify(memory), 'PX', ttl)
+      .exec()
       .catch((err: unknown) => this.logger.error({ err }, 'heartbeat failed'));
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
 import { ContextRepository, type ContextRecord } from '@jobserver/persistence';
+import { EXECUTOR_RESTARTS_FIELD } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { Executor } from '../executor/executor';
 import type { ReportedEvent, ReportLimits } from '../executor/executor.messages';
@@ -28,6 +29,11 @@ export class ExecutorService {
   get executor(): Executor {
     if (!this.current) throw new Error('executor not started');
     return this.current;
+  }
+
+  /** The executor thread's V8 heap in use (0 before it started). */
+  get heapUsedBytes(): number {
+    return this.current?.heapUsedBytes ?? 0;
   }
 
   async start(context: ContextRecord): Promise<void> {
@@ -63,6 +69,7 @@ export class ExecutorService {
     this.logger.warn({ context: this.context?.name, reason }, 'replacing the executor');
     await this.setState('RESTARTING');
     await this.executor.restart(reason);
+    this.countRestart();
     for (const listener of this.replacedListeners) listener(reason);
     await this.setState('RUNNING');
   }
@@ -71,8 +78,16 @@ export class ExecutorService {
     await this.current?.stop();
   }
 
+  /** jobserver_executor_restarts_total, cluster-wide (docs/metrics.md). */
+  private countRestart(): void {
+    this.bus
+      .count([[EXECUTOR_RESTARTS_FIELD, 1]])
+      .catch((err: unknown) => this.logger.error({ err, context: this.context?.name }, 'counting the restart failed'));
+  }
+
   private async reportRestart(reason: string): Promise<void> {
     this.logger.warn({ context: this.context?.name, reason }, 'executor thread died; replaced');
+    this.countRestart();
     for (const listener of this.replacedListeners) listener(reason);
     await this.setState('RESTARTING');
     await this.setState('RUNNING');

@@ -109,8 +109,15 @@ export interface JobReportsMessage {
   dropped: number;
 }
 
+/** Executor → main thread, every second: the thread's V8 heap in use (metrics, the worker's heartbeat). */
+export interface ExecutorMemoryMessage {
+  type: 'memory';
+  heapUsed: number;
+}
+
 /** Everything the executor thread sends to the main thread. */
 export type FromExecutorMessage =
+  | ExecutorMemoryMessage
   | JobStartedMessage
   | JobValidatingMessage
   | JobDoneMessage
@@ -124,6 +131,7 @@ export type FromExecutorMessage =
  * job with a malformed outcome.
  */
 export function isFromExecutorMessage(value: unknown): value is FromExecutorMessage {
+  if (isRecord(value) && value.type === 'memory') return typeof value.heapUsed === 'number';
   if (!isRecord(value) || typeof value.jobId !== 'string') return false;
   switch (value.type) {
     case 'started':

@@ -2,6 +2,7 @@
  * Entry of the executor worker thread: runs user jobs away from the context-worker's control
  * plane. Holds the loaded bundles and the context's named objects for the thread's life.
  */
+import { getHeapStatistics } from 'node:v8';
 import { MessagePort, parentPort } from 'node:worker_threads';
 import { NamedObjectStore, serverInternals } from '@jobserver/api';
 import type {
@@ -97,4 +98,8 @@ const sendOn: (port: MessagePort, message: FromExecutorMessage) => void = Functi
 parentPort?.once('message', ({ port }: ConnectMessage) => {
   const thread = new ExecutorThread((message) => sendOn(port, message));
   port.on('message', (message: ToExecutorMessage) => thread.handle(message));
+  // Node 20 has no Worker.getHeapStatistics(): the thread tells its own heap (unref: never keeps it alive).
+  const tellMemory = () => sendOn(port, { type: 'memory', heapUsed: getHeapStatistics().used_heap_size } satisfies FromExecutorMessage);
+  tellMemory();
+  setInterval(tellMemory, 1000).unref();
 });

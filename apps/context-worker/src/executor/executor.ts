@@ -90,6 +90,9 @@ export class Executor {
   private ready: Promise<Worker> | undefined;
   private stopped = false;
 
+  /** The executor thread's V8 heap in use, as it last told (every second); 0 before. */
+  heapUsedBytes = 0;
+
   constructor(private readonly options: ExecutorOptions) {}
 
   /** Spawns the executor thread; resolves once it is online. */
@@ -251,7 +254,8 @@ export class Executor {
   }
 
   private onMessage(message: FromExecutorMessage): void {
-    if (isStatementMessage(message)) {
+    if (message.type === 'memory') this.heapUsedBytes = message.heapUsed;
+    else if (isStatementMessage(message)) {
       const running = this.jobs.get(message.jobId);
       this.statements.onMessage(message, running && this.ports.get(running.worker), running?.statement);
     } else if (message.type === 'reports') {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { CallbackRepository } from '@jobserver/persistence';
-import { TERMINAL_JOB_STATUSES } from '@jobserver/protocol';
+import { callbackField, TERMINAL_JOB_STATUSES } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import { SERVER_CONFIG } from '../infra/tokens';
 import { callbackBody, callbackHeaders } from './callback-request';
 import { sendCallback } from './callback-sender';
@@ -22,6 +23,7 @@ export class CallbackDeliveryService {
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly callbacks: CallbackRepository,
+    private readonly bus: EventBus,
   ) {}
 
   /** @returns 'retry' when the callback is still pending after this attempt, else 'done' */
@@ -39,6 +41,7 @@ export class CallbackDeliveryService {
       timeoutMs,
     );
     const progress = await this.callbacks.recordAttempt(job.id, answer.status, attempts);
+    this.count(progress?.state);
     const fields = {
       jobId,
       context: job.context,
@@ -52,5 +55,14 @@ export class CallbackDeliveryService {
       this.logger.warn(fields, 'callback failed: no attempt left');
     else this.logger.warn(fields, 'callback attempt failed; retrying after callback-retry-delay');
     return progress?.state === 'PENDING' ? 'retry' : 'done';
+  }
+
+  /** jobserver_callback_deliveries_total{outcome} (docs/metrics.md): one per recorded attempt. */
+  private count(state: string | undefined): void {
+    if (!state) return;
+    const outcome = state === 'DELIVERED' ? 'delivered' : state === 'FAILED' ? 'failed' : 'retry';
+    this.bus
+      .count([[callbackField(outcome), 1]])
+      .catch((err: unknown) => this.logger.error({ err }, 'counting the callback attempt failed'));
   }
 }

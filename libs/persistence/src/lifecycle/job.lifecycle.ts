@@ -1,5 +1,5 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { killedError, type ErrorInfo, type JobEvent, type JobRejection, type JobStreamEvent } from '@jobserver/protocol';
+import { endIncrements, killedError, submittedField, type CounterIncrement, type ErrorInfo, type JobEvent, type JobRejection, type JobStreamEvent } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { JobRepository, type EndedJob, type JobEnding, type SubmittedJob } from '../repositories/job.repository';
 import { keptLines, numberedEvents, toDetailBatch, type DetailReport } from './detail-batch';
@@ -55,7 +55,8 @@ export class JobLifecycle {
     const inserted = await this.jobs.insertSubmitted(job, contextOwner);
     if (!inserted) return null;
     const ref = { jobId: job.id, context: job.contextName, adHoc: job.adHoc, appName: job.appName, classPath: job.classPath };
-    this.publish({ kind: 'job', ...ref, status: 'QUEUED', seq: 1, time: inserted.createdAt.toISOString() }, 'background');
+    const queued: JobEvent = { kind: 'job', ...ref, status: 'QUEUED', seq: 1, time: inserted.createdAt.toISOString() };
+    this.publish(queued, 'background', [[submittedField(job.appName), 1]]);
     return inserted.bundleSha;
   }
 
@@ -89,7 +90,7 @@ export class JobLifecycle {
       rejection: options.rejection,
       ...endFields(ended),
     };
-    await this.publish(event, options.publish ?? 'await');
+    await this.publish(event, options.publish ?? 'await', endIncrements(ending.status, ended));
     return true;
   }
 
@@ -108,7 +109,7 @@ export class JobLifecycle {
     for (const job of ended) {
       const jobId = job.id;
       const event: JobEvent = { kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status, error: error ?? killedError(jobId), ...endFields(job) };
-      await this.publish(event, 'await');
+      await this.publish(event, 'await', endIncrements(status, job));
     }
     return ended.map((job) => job.id);
   }
@@ -133,14 +134,19 @@ export class JobLifecycle {
     return events;
   }
 
-  private async publish(event: JobEvent, mode: PublishMode): Promise<void> {
-    if (mode === 'none') return;
+  /** Publishes a transition's event with the metric counters it adds to (docs/metrics.md), counted even unheard. */
+  private async publish(event: JobEvent, mode: PublishMode, counts: CounterIncrement[] = []): Promise<void> {
+    if (mode === 'none') {
+      // Redis is likely down (why nothing is published): counted if it can be, never waited for.
+      if (counts.length) this.bus.count(counts).catch((err: unknown) => this.logger.error({ err }, 'counting failed'));
+      return;
+    }
     if (mode === 'await') {
-      await this.bus.publish(event);
+      await this.bus.publish(event, counts);
       return;
     }
     this.bus
-      .publish(event)
+      .publish(event, counts)
       .catch((err: unknown) => this.logger.error({ err, jobId: event.jobId, context: event.context }, 'publish failed'));
   }
 }

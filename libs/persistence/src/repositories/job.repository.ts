@@ -50,6 +50,9 @@ export interface EndedJob {
   /** The terminal event's seq. */
   seq: number;
   endTime: Date;
+  /** When it was submitted and started (the end's, for a job that never ran): for the metrics. */
+  createdAt: Date;
+  startTime: Date;
   appName: string;
   classPath: string;
   /** Whether it has a completion callback to deliver. */
@@ -59,15 +62,19 @@ export interface EndedJob {
 interface EndedRow {
   seq: number;
   end_time: Date;
+  created_at: Date;
+  start_time: Date;
   app_name: string;
   class_path: string;
   callback: boolean;
 }
 
-const ENDED_COLUMNS = 'event_seq AS seq, end_time, app_name, class_path, callback_url IS NOT NULL AS callback';
+const ENDED_COLUMNS = 'event_seq AS seq, end_time, created_at, start_time, app_name, class_path, callback_url IS NOT NULL AS callback';
 const toEnded = (row: EndedRow): EndedJob => ({
   seq: row.seq,
   endTime: row.end_time,
+  createdAt: row.created_at,
+  startTime: row.start_time,
   appName: row.app_name,
   classPath: row.class_path,
   callback: row.callback,

@@ -1,0 +1,40 @@
+import { Controller, Get, Logger, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { RequiresPermission } from '../auth/permission.decorator';
+import { ClusterMetrics } from './cluster-metrics.service';
+import { ProcessMetrics } from './process-metrics';
+
+@ApiTags('metrics')
+@Controller('metrics')
+export class MetricsController {
+  private readonly logger = new Logger(MetricsController.name);
+
+  constructor(
+    private readonly cluster: ClusterMetrics,
+    private readonly process: ProcessMetrics,
+  ) {}
+
+  /**
+   * Cluster families then this gateway's. Without Postgres or Redis the answer is 503 with the
+   * process families only (docs/metrics.md): Prometheus marks the scrape failed, a person still
+   * sees the gateway's own figures.
+   */
+  @Get()
+  @RequiresPermission('metrics:read')
+  @ApiOperation({
+    summary:
+      'Prometheus text format, cluster-wide; 503 (process metrics only) while Postgres or Redis is down',
+  })
+  async scrape(@Res() reply: FastifyReply): Promise<void> {
+    const [cluster, own] = await Promise.allSettled([this.cluster.text(), this.process.text()]);
+    const processText = own.status === 'fulfilled' ? own.value : '';
+    void reply.header('content-type', this.process.contentType);
+    if (cluster.status === 'rejected') {
+      this.logger.warn({ err: cluster.reason }, 'metrics scrape without Postgres or Redis');
+      void reply.status(503).send(processText);
+      return;
+    }
+    void reply.status(200).send(cluster.value + processText);
+  }
+}
