@@ -236,7 +236,7 @@ describe('answers while Postgres or Redis is down', () => {
         // Known gap (README "Outages"): a job whose hand-over from one queue to the next is cut by a
         // Redis outage can be lost; the supervisor's sweeper then ends it ERROR JobLost, never QUEUED.
         if (what === 'Redis' && report.status === 'ERROR' && report.result?.errorClass === 'JobLost') lost++;
-        else expect(report.status, id).toBe('OK');
+        else expect(report.status, JSON.stringify(report)).toBe('OK');
       }
       process.stdout.write(`${what} cut: ${accepted.length} accepted jobs, ${lost} lost in a queue hand-over\n`);
       // Nothing a 503 refused stays QUEUED: it was never recorded, or was ended ERROR at once.
