@@ -5,6 +5,7 @@ import { PersistenceModule } from '@jobserver/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import { BundleModule } from './bundles/bundle.module';
 import { ContextModule } from './contexts/context.module';
+import { DataModule } from './data/data.module';
 import { HealthModule } from './health/health.module';
 import { DomainErrorFilter } from './infra/domain-error.filter';
 import { InfraModule } from './infra/infra.module';
@@ -37,6 +38,7 @@ export class AppModule {
         }),
         BundleModule,
         ContextModule,
+        DataModule,
         JobModule,
         StatementModule,
         HealthModule,

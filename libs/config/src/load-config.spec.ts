@@ -157,3 +157,11 @@ describe('job-retention', () => {
     await expect(loadServerConfig({ JOBSERVER_JOB_RETENTION: 'forever' })).rejects.toThrow(/job-retention must be a duration/);
   });
 });
+
+describe('data-cache-size', () => {
+  it('keeps 1 GiB of data files by default, and takes units', async () => {
+    expect(await loadServerConfig({})).toMatchObject({ dataCacheSize: 1024 ** 3, dataCacheDir: 'data/data-cache' });
+    expect((await loadServerConfig({ JOBSERVER_DATA_CACHE_SIZE: '64m' })).dataCacheSize).toBe(64 * 1024 ** 2);
+    await expect(loadServerConfig({ JOBSERVER_DATA_CACHE_SIZE: 'lots' })).rejects.toThrow(/data-cache-size must be a size/);
+  });
+});

@@ -154,6 +154,8 @@ function toServerConfig(s: Source): ServerConfig {
     jobLockDurationMs: ms('job-lock-duration'),
     schedulerLockDurationMs: ms('scheduler-lock-duration'),
     bundleCacheDir: String(s['bundle-cache-dir']),
+    dataCacheDir: String(s['data-cache-dir']),
+    dataCacheSize: bytes('data-cache-size'),
     logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
     instanceId: String(s['instance-id']),
     workerMain: str('worker-main'),

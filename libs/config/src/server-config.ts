@@ -112,6 +112,10 @@ export interface ServerConfig {
   readonly schedulerLockDurationMs: number;
   /** Where workers cache bundles by sha256. @defaultValue 'data/bundle-cache' */
   readonly bundleCacheDir: string;
+  /** Where workers cache data files (`/data`) by sha256. @defaultValue 'data/data-cache' */
+  readonly dataCacheDir: string;
+  /** Bytes of data files a worker keeps cached; least recently used out. @defaultValue 1 GiB */
+  readonly dataCacheSize: number;
   /** @defaultValue 'info' */
   readonly logLevel: string;
   /** Names this process in logs. @defaultValue '<hostname>-<pid>' */
@@ -179,6 +183,8 @@ export const CONFIG_DEFAULTS = {
   'job-lock-duration': '30s',
   'scheduler-lock-duration': '3s',
   'bundle-cache-dir': 'data/bundle-cache',
+  'data-cache-dir': 'data/data-cache',
+  'data-cache-size': '1g',
   'log-level': 'info',
   'instance-id': `${hostname()}-${process.pid}`,
   'worker-main': undefined,

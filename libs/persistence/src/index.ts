@@ -13,6 +13,12 @@ export {
 } from './repositories/callback.repository';
 export { ContextRepository, type ContextRecord } from './repositories/context.repository';
 export {
+  DataFileRepository,
+  DATA_CHUNK_SIZE,
+  type DataFileRecord,
+  type NewDataFile,
+} from './repositories/data-file.repository';
+export {
   JobRepository,
   type DetailBatch,
   type EndedJob,

@@ -5,6 +5,7 @@ import { ApiKeyRepository } from './repositories/api-key.repository';
 import { BundleRepository } from './repositories/bundle.repository';
 import { CallbackRepository } from './repositories/callback.repository';
 import { ContextRepository } from './repositories/context.repository';
+import { DataFileRepository } from './repositories/data-file.repository';
 import { JobEventRepository } from './repositories/job-event.repository';
 import { JobRepository } from './repositories/job.repository';
 import { StatementRepository } from './repositories/statement.repository';
@@ -51,6 +52,7 @@ export class PersistenceModule {
         { provide: ApiKeyRepository, useFactory: (ds: DataSource) => new ApiKeyRepository(ds), inject: [DataSource] },
         { provide: CallbackRepository, useFactory: (ds: DataSource) => new CallbackRepository(ds), inject: [DataSource] },
         { provide: StatementRepository, useFactory: (ds: DataSource) => new StatementRepository(ds), inject: [DataSource] },
+        { provide: DataFileRepository, useFactory: (ds: DataSource) => new DataFileRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
       exports: [
@@ -59,6 +61,7 @@ export class PersistenceModule {
         BundleRepository,
         CallbackRepository,
         ContextRepository,
+        DataFileRepository,
         JobEventRepository,
         JobRepository,
         RetentionRepository,

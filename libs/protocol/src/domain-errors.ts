@@ -140,3 +140,10 @@ export class ServiceUnavailable extends domainError('ServiceUnavailable', 503) {
     super(`${service} unreachable, retry later`);
   }
 }
+
+/** A `/data` filename that is not stored (never was, or deleted). */
+export class DataFileNotFound extends domainError('DataFileNotFound', 404) {
+  constructor(readonly filename: string) {
+    super(`data file ${filename} not found`);
+  }
+}

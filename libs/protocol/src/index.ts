@@ -2,6 +2,7 @@
 export * from './statuses';
 export * from './error-info';
 export * from './names';
+export * from './data-names';
 export * from './messages';
 export * from './job-events';
 export * from './statements';
