@@ -3,6 +3,7 @@ import type { ServerConfig } from '@jobserver/config';
 import { PersistenceModule } from '@jobserver/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import { BundleCacheService } from './bundles/bundle-cache.service';
+import { DataCacheService } from './data/data-cache.service';
 import { ContextHostService } from './context/context-host.service';
 import { ControlListener } from './context/control.listener';
 import { ExecutorService } from './context/executor.service';
@@ -38,6 +39,7 @@ export class WorkerModule {
       ],
       providers: [
         BundleCacheService,
+        DataCacheService,
         ExecutorService,
         JobRunService,
         StatementRunService,

@@ -3,6 +3,7 @@
  * and {@link runJobForTest} to unit-test a job without a server.
  */
 export type {
+  DataFiles,
   Job,
   JobConfig,
   JobContext,

@@ -2,7 +2,8 @@ import { toErrorInfo, type ErrorInfo } from './error-info';
 import { JobReporter, type LogLevel, type ProgressReport } from './job-events';
 import { JOB_RUN_DEFAULTS, capOutcome, runJobToOutcome, type JobRunOutcome } from './job-run';
 import { NamedObjectStore } from './named-object-store';
-import type { Job, JobConfig, JobContext, JobLog, LogFields, NamedObjects } from './types';
+import { TestDataFiles } from './test-data';
+import type { DataFiles, Job, JobConfig, JobContext, JobLog, LogFields, NamedObjects } from './types';
 
 /** Options of {@link runJobForTest}. */
 export interface TestJobOptions {
@@ -27,6 +28,8 @@ export interface TestJobOptions {
   logLineLimit?: number;
   /** The server's `log-lines-retained`. @defaultValue `10000` */
   logLinesRetained?: number;
+  /** Data files `ctx.data` serves, by filename (as `POST /data` named them). @defaultValue none */
+  data?: Readonly<Record<string, Buffer | string>>;
 }
 
 /** A line the job logged, as the server keeps it (cut at `log-line-limit`). */
@@ -93,15 +96,16 @@ export async function runJobForTest<C = JobConfig, R = unknown>(
     logLineLimit: options.logLineLimit ?? JOB_RUN_DEFAULTS.logLineLimit,
     logLinesRetained: options.logLinesRetained ?? JOB_RUN_DEFAULTS.logLinesRetained,
   });
-  const outcome = await runJobToOutcome(instance, testContext(options, reporter), config as JobConfig, {
+  const data = new TestDataFiles(options.data ?? {});
+  const outcome = await runJobToOutcome(instance, testContext(options, reporter, data), config as JobConfig, {
     maxResultSize: options.maxResultSize ?? JOB_RUN_DEFAULTS.maxResultSize,
     maxErrorSize,
     validateTimeoutMs: options.validateTimeoutMs ?? JOB_RUN_DEFAULTS.validateTimeoutMs,
-  });
+  }).finally(() => data.cleanUp());
   return { ...testOutcome(outcome), ...testReports(reporter) };
 }
 
-function testContext(options: TestJobOptions, reporter: JobReporter): JobContext {
+function testContext(options: TestJobOptions, reporter: JobReporter, data: DataFiles): JobContext {
   const namedObjects = options.namedObjects ?? new NamedObjectStore();
   const line = (level: LogLevel, name: keyof JobLog) => (message: string, fields?: LogFields) => {
     reporter.log(level, message, fields);
@@ -117,6 +121,7 @@ function testContext(options: TestJobOptions, reporter: JobReporter): JobContext
     log: { info: line('INFO', 'info'), warn: line('WARN', 'warn'), error: line('ERROR', 'error') },
     progress: (value) => reporter.progress(value),
     stage: (name) => reporter.stage(name),
+    data,
   };
 }
 

@@ -65,6 +65,22 @@ export interface JobContext {
    * stages past the 1000th. Never throws.
    */
   stage(name: string): void;
+  /** Data files uploaded with `POST /data/<prefix>`, by the filename that upload answered. */
+  readonly data: DataFiles;
+}
+
+/**
+ * Data files (`/data`), read through the worker's local cache (by sha256, verified when filled).
+ * Both methods reject with `Error('data file <name> not found')` for a filename not stored.
+ */
+export interface DataFiles {
+  /** The file's bytes. */
+  read(filename: string): Promise<Buffer>;
+  /**
+   * A local path of the file's bytes (read-only), readable at least until the job ends, even if
+   * the file is deleted meanwhile.
+   */
+  path(filename: string): Promise<string>;
 }
 
 /** The object form of `ctx.progress`: `done` of `total` (finite numbers, total ≥ 0). */

@@ -3,6 +3,7 @@ import { contextLimits, type ServerConfig } from '@jobserver/config';
 import { ContextRepository, type ContextRecord } from '@jobserver/persistence';
 import { EXECUTOR_RESTARTS_FIELD } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
+import { DataCacheService } from '../data/data-cache.service';
 import { Executor } from '../executor/executor';
 import type { ReportedEvent, ReportLimits } from '../executor/executor.messages';
 import { SERVER_CONFIG } from '../infra/tokens';
@@ -24,6 +25,7 @@ export class ExecutorService {
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly contexts: ContextRepository,
     private readonly bus: EventBus,
+    private readonly data: DataCacheService,
   ) {}
 
   get executor(): Executor {
@@ -50,6 +52,7 @@ export class ExecutorService {
       maxErrorSize: this.config.maxErrorSize,
       reportLimits: reportLimits(this.config),
       onReports: (jobId, events, dropped) => this.onReports?.(jobId, events, dropped),
+      data: this.data,
     });
     executor.onUnexpectedExit = (error) =>
       void this.reportRestart(error.message).catch((err: unknown) =>

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { serverInternals } from '@jobserver/api';
 import type { ErrorInfo } from '@jobserver/protocol';
+import { isDataPathMessage, type DataPathAnswerMessage, type DataPathMessage } from './data.messages';
 import {
   isFromExecutorStatementMessage,
   isStatementOutput,
@@ -59,7 +60,7 @@ export interface ConnectMessage {
 }
 
 /** Everything the main thread sends to the executor thread (on the private channel). */
-export type ToExecutorMessage = RunJobMessage | CancelJobMessage | ToExecutorStatementMessage;
+export type ToExecutorMessage = RunJobMessage | CancelJobMessage | ToExecutorStatementMessage | DataPathAnswerMessage;
 
 /**
  * How a job ended inside the executor: the outcomes of the runner shared with `runJobForTest`
@@ -122,6 +123,7 @@ export type FromExecutorMessage =
   | JobValidatingMessage
   | JobDoneMessage
   | JobReportsMessage
+  | DataPathMessage
   | FromExecutorStatementMessage;
 
 /**
@@ -141,6 +143,8 @@ export function isFromExecutorMessage(value: unknown): value is FromExecutorMess
       return isJobOutcome(value.outcome);
     case 'reports':
       return typeof value.dropped === 'number' && Array.isArray(value.events) && value.events.every(isReportedEvent);
+    case 'data-path':
+      return isDataPathMessage(value);
     default:
       return isFromExecutorStatementMessage(value);
   }

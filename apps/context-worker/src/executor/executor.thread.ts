@@ -12,6 +12,7 @@ import type {
   RunJobMessage,
   ToExecutorMessage,
 } from './executor.messages';
+import { DataRequests } from './data.requests';
 import { JobLoader } from './job.loader';
 import { runLoadedJob } from './job.runner';
 import { JobReports } from './job-reports';
@@ -26,8 +27,10 @@ class ExecutorThread {
   private readonly namedObjects = new NamedObjectStore();
   private readonly controllers = new Map<string, AbortController>();
   private readonly statements: StatementRunner;
+  private readonly data: DataRequests;
 
   constructor(private readonly post: (message: FromExecutorMessage) => void) {
+    this.data = new DataRequests(post);
     const importEntry = (entryPath: string) => this.loader.importEntry(entryPath);
     this.statements = new StatementRunner({ namedObjects: this.namedObjects, post, importEntry });
   }
@@ -35,6 +38,7 @@ class ExecutorThread {
   handle(message: ToExecutorMessage): void {
     if (message.type === 'run') void this.run(message);
     else if (message.type === 'cancel') this.cancel(message);
+    else if (message.type === 'data-path-answer') this.data.onAnswer(message);
     else if (message.type === 'statement') void this.runStatement(message);
     else if (message.type === 'statement-loaded') this.statements.onLoaded(message);
     else if (message.type === 'statement-complete') {
@@ -69,6 +73,7 @@ class ExecutorThread {
             signal: controller.signal,
             post: this.post,
             reports,
+            data: this.data.forJob(request.jobId),
           })
         : loaded.outcome;
       // The job's last reports go before its end: the main thread records them first.

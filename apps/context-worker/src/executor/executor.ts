@@ -4,59 +4,13 @@ import { errorInfo, toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
 import { openExecutorChannel } from './executor.channel';
 import { exitError } from './executor.exit';
 import { ExecutorStatements, type ExecutorStatementRequest, type StatementHooks } from './executor.statements';
+import { answerDataPath } from './executor.data';
+import type { ExecutorOptions, ExecutorRunRequest, RunHooks } from './executor.options';
 import { isStatementMessage } from './statement.messages';
-import type {
-  FromExecutorMessage,
-  JobOutcome,
-  ReportedEvent,
-  ReportLimits,
-  ToExecutorMessage,
-} from './executor.messages';
+import type { FromExecutorMessage, JobOutcome, ToExecutorMessage } from './executor.messages';
 
-/** Options of an {@link Executor}. */
-export interface ExecutorOptions {
-  contextName: string;
-  /** The context's settings, given to jobs as `ctx.settings`. */
-  settings: Record<string, unknown>;
-  /** Heap cap of the executor thread in MB (from `mem-per-node`). @defaultValue no cap */
-  memoryLimitMb?: number;
-  /** How the cap is named in messages, e.g. `'64m'`. @defaultValue memoryLimitMb + `'m'` */
-  memoryLimitLabel?: string;
-  /** `max-result-size` in bytes. */
-  maxResultSize: number;
-  /** `max-error-size` in bytes, applied in the thread (the main thread caps again). @defaultValue no cap */
-  maxErrorSize?: number;
-  /** `validate-timeout`: the executor thread ends a job whose `validate` is pending longer. @defaultValue none */
-  validateTimeoutMs?: number;
-  /** `progress-rate`, `log-line-limit`, `log-lines-retained`. @defaultValue the server's defaults */
-  reportLimits?: ReportLimits;
-  /**
-   * Receives what jobs report through `ctx.progress`, `ctx.stage` and `ctx.log`, in batches
-   * (with the count of log lines the thread dropped); a job's last batch comes before its end.
-   */
-  onReports?(jobId: string, events: ReportedEvent[], dropped: number): void;
-  /** The compiled thread entry. @defaultValue `executor.thread.js` beside this file */
-  threadFile?: string;
-  /** The thread's `process.env`: what user code may see (`job-env`). @defaultValue empty */
-  env?: Record<string, string>;
-}
+export type { ExecutorDataHooks, ExecutorOptions, ExecutorRunRequest, RunHooks } from './executor.options';
 
-/** A job for {@link Executor.run}. */
-export interface ExecutorRunRequest {
-  jobId: string;
-  /** Absolute path of the bundle's entry module. */
-  entryPath: string;
-  classPath: string;
-  config: Record<string, unknown>;
-}
-
-/** Optional callbacks of {@link Executor.run}. */
-export interface RunHooks {
-  /** Awaited before the first job of an entry module in a thread (see {@link Executor.run}). */
-  verifyBundle?: () => Promise<void>;
-  /** The job's `validate` is about to run (jobs without one never call this). */
-  onValidating?: () => void;
-}
 
 interface RunningJob {
   worker: Worker;
@@ -258,6 +212,9 @@ export class Executor {
     else if (isStatementMessage(message)) {
       const running = this.jobs.get(message.jobId);
       this.statements.onMessage(message, running && this.ports.get(running.worker), running?.statement);
+    } else if (message.type === 'data-path') {
+      const running = this.jobs.get(message.jobId);
+      answerDataPath(message, running && this.ports.get(running.worker), this.options.data);
     } else if (message.type === 'reports') {
       this.options.onReports?.(message.jobId, message.events, message.dropped);
     } else if (message.type === 'validating') {
@@ -271,6 +228,7 @@ export class Executor {
     } else if (message.type === 'done') {
       const job = this.jobs.get(message.jobId);
       this.jobs.delete(message.jobId);
+      this.options.data?.release(message.jobId);
       job?.resolve(message.outcome);
     }
   }
@@ -297,6 +255,7 @@ export class Executor {
     for (const [jobId, job] of this.jobs) {
       if (job.worker !== worker) continue;
       this.jobs.delete(jobId);
+      this.options.data?.release(jobId);
       job.resolve({ kind: 'failed', error });
     }
   }

@@ -36,7 +36,8 @@ async function onExecutor(job: Job | (() => Job), config: Record<string, unknown
   };
   const posted: string[] = [];
   const post = (message: FromExecutorMessage) => void posted.push(message.type);
-  const env = { namedObjects: new NamedObjectStore(), signal: new AbortController().signal, post };
+  const data = { read: () => Promise.reject(new Error('none')), path: () => Promise.reject(new Error('none')) };
+  const env = { namedObjects: new NamedObjectStore(), signal: new AbortController().signal, post, data };
   const create = typeof job === 'function' ? job : () => job;
   return { answer: answer(await runLoadedJob(request, create, env)), posted };
 }

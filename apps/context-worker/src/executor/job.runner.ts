@@ -1,4 +1,4 @@
-import { serverInternals, type Job, type JobConfig, type JobContext, type JobLog, type NamedObjects } from '@jobserver/api';
+import { serverInternals, type DataFiles, type Job, type JobConfig, type JobContext, type JobLog, type NamedObjects } from '@jobserver/api';
 import { toErrorInfo } from '@jobserver/protocol';
 import type { FromExecutorMessage, JobOutcome, RunJobMessage } from './executor.messages';
 import { hasRunJob, type JobFactory } from './job.loader';
@@ -13,6 +13,8 @@ export interface JobRunEnvironment {
   post(message: FromExecutorMessage): void;
   /** Where the job's progress, stages and log lines go. */
   reports: JobReports;
+  /** The job's `ctx.data`. */
+  data: DataFiles;
 }
 
 /**
@@ -68,5 +70,6 @@ function jobContext(request: RunJobMessage, env: JobRunEnvironment): JobContext 
     log,
     progress: (value) => reports.reporter.progress(value),
     stage: (name) => reports.reporter.stage(name),
+    data: env.data,
   };
 }
