@@ -10,3 +10,4 @@ export {
   SettingsExample,
 } from './demo.jobs';
 export { ProgressExample } from './progress.job';
+export { DataDigestExample } from './data-digest.job';

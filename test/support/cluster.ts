@@ -84,6 +84,7 @@ export async function startTestCluster(size: ClusterSize, extraEnv: Record<strin
       JOBSERVER_INSTANCE_ID: id,
       PORT: String(port),
       JOBSERVER_BUNDLE_CACHE_DIR: path.join(logDir, `bundle-cache-${id}`),
+      JOBSERVER_DATA_CACHE_DIR: path.join(logDir, `data-cache-${id}`),
     };
     const child = spawnApp(app, processEnv, path.join(logDir, `${id}.log`));
     const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit code ${code}`)));

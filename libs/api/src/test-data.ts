@@ -1,7 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { DataFiles } from './types';
+
+// Loaded when first used, not at import: job bundles (ES modules) bundle @jobserver/api's
+// CommonJS build, where a top-level require of a node builtin fails at load.
+const fsp = () => import('node:fs/promises');
+const tempDir = async () => {
+  const [{ mkdtemp }, { tmpdir }, { join }] = await Promise.all([fsp(), import('node:os'), import('node:path')]);
+  return mkdtemp(join(tmpdir(), 'jobserver-test-data-'));
+};
 
 /**
  * `ctx.data` of {@link runJobForTest}: the files given in its `data` option, by filename. `path`
@@ -32,14 +37,14 @@ export class TestDataFiles implements DataFiles {
   }
 
   async cleanUp(): Promise<void> {
-    if (this.dir) await rm(await this.dir, { recursive: true, force: true });
+    if (this.dir) await (await fsp()).rm(await this.dir, { recursive: true, force: true });
   }
 
   private async write(filename: string): Promise<string> {
     const bytes = this.bytes(filename);
-    this.dir ??= mkdtemp(path.join(tmpdir(), 'jobserver-test-data-'));
-    const file = path.join(await this.dir, String(this.paths.size));
-    await writeFile(file, bytes, { mode: 0o444 });
+    this.dir ??= tempDir();
+    const file = `${await this.dir}/${this.paths.size}`;
+    await (await fsp()).writeFile(file, bytes, { mode: 0o444 });
     return file;
   }
 

@@ -85,13 +85,14 @@ export class DataFileRepository {
 
   /** Deletes one file; whether it existed. */
   async delete(filename: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('DELETE FROM data_files WHERE filename = $1 RETURNING 1', [filename]);
-    return rows.length > 0;
+    // The pg pool, not dataSource.query: TypeORM answers a DELETE with [rows, count].
+    const result = await pgPool(this.dataSource).query('DELETE FROM data_files WHERE filename = $1', [filename]);
+    return (result.rowCount ?? 0) > 0;
   }
 
   /** Deletes every file (`PUT /data?reset=reboot`); how many. */
   async deleteAll(): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query('DELETE FROM data_files RETURNING 1');
-    return rows.length;
+    const result = await pgPool(this.dataSource).query('DELETE FROM data_files');
+    return result.rowCount ?? 0;
   }
 }
