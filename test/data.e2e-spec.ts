@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expect401, expect403, freshAddress, passwordHash, rawCall } from '../apps/gateway/test/auth-http';
 import { JobserverClient } from './support/client';
 import { startTestCluster, type TestCluster } from './support/cluster';
-import { startTestServer, type TestServer } from './support/server';
+import { eventually, startTestServer, type TestServer } from './support/server';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -74,9 +75,12 @@ describe('data files on a pool cluster', () => {
   });
 });
 
-describe('data files with auth on', () => {
+describe('data files with auth on, and Postgres down', () => {
   const PASSWORD = 'data-secret';
   let server: TestServer;
+  let postgres: TcpProxy;
+  const as = (user: string, method: string, path: string, body?: string) =>
+    call(server.url, method, path, { basic: `${user}:${PASSWORD}`, from: freshAddress(), body });
 
   beforeAll(async () => {
     const hash = passwordHash(PASSWORD);
@@ -84,13 +88,19 @@ describe('data files with auth on', () => {
       loader: { 'password-hash': hash, permissions: ['data'] },
       reader: { 'password-hash': hash, permissions: ['data:read'] },
     };
-    server = await startTestServer({ JOBSERVER_AUTH: JSON.stringify({ enabled: true, users }) });
+    postgres = await startTcpProxy(5432);
+    server = await startTestServer(
+      { JOBSERVER_AUTH: JSON.stringify({ enabled: true, users }) },
+      { postgresPort: postgres.port },
+    );
   });
-  afterAll(async () => server?.stop());
+  afterAll(async () => {
+    await postgres?.restore().catch(() => undefined);
+    await server?.stop();
+    await postgres?.close();
+  });
 
   it('answers 401 without credentials, 403 without the data permission, 200 with it', async () => {
-    const as = (user: string, method: string, path: string, body?: string) =>
-      call(server.url, method, path, { basic: `${user}:${PASSWORD}`, from: freshAddress(), body });
     expect401(await call(server.url, 'GET', '/data', { from: freshAddress() }));
     expect403(await as('reader', 'POST', '/data/x', 'bytes'), 'data:upload');
     expect403(await as('reader', 'PUT', '/data?reset=reboot'), 'data:reset');
@@ -98,4 +108,23 @@ describe('data files with auth on', () => {
     expect(up.status).toBe(200);
     expect((await as('reader', 'GET', '/data')).body).toEqual([up.body.result.filename]);
   });
+
+  it('answers 503 while Postgres is unreachable, and stores nothing half', async () => {
+    await postgres.cut();
+    try {
+      const down = await eventually(async () => {
+        const reply = await as('loader', 'GET', '/data');
+        return reply.status === 503 ? reply : undefined;
+      });
+      expect(down.body).toEqual({ status: 'ERROR', result: 'Postgres unreachable, retry later' });
+      expect((await as('loader', 'POST', '/data/during', 'bytes')).status).toBe(503);
+    } finally {
+      await postgres.restore();
+    }
+    const back = await eventually(async () => {
+      const reply = await as('loader', 'GET', '/data');
+      return reply.status === 200 ? reply : undefined;
+    });
+    expect((back.body as string[]).some((name) => name.startsWith('during-'))).toBe(false);
+  }, 60_000);
 });
