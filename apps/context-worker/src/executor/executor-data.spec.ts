@@ -69,6 +69,20 @@ describe('Executor ctx.data', () => {
     }
   });
 
+  it('gives console statements `data` too', async () => {
+    const cache = new DataCache(path.join(tmp, 'cache-statements'), 1000, store);
+    const data = { path: (name: string, jobId: string) => cache.path(name, jobId), release: (jobId: string) => cache.release(jobId) };
+    const executor = new Executor({ contextName: 'c', settings: {}, maxResultSize: 100_000, threadFile, data });
+    await executor.start();
+    try {
+      const request = { jobId: 's1', executionCount: 0, code: "(await data.read('in.dat')).length", maxOutputBytes: 1000 };
+      const outcome = await executor.runStatement(request, { load: () => Promise.reject(new Error('no')) });
+      expect(outcome).toMatchObject({ kind: 'statement', output: { status: 'ok', data: { 'text/plain': String(bytes.length) } } });
+    } finally {
+      await executor.stop();
+    }
+  });
+
   it('rejects every file when the executor has no data cache', async () => {
     const executor = new Executor({ contextName: 'c', settings: {}, maxResultSize: 1000, threadFile });
     await executor.start();

@@ -32,7 +32,8 @@ class ExecutorThread {
   constructor(private readonly post: (message: FromExecutorMessage) => void) {
     this.data = new DataRequests(post);
     const importEntry = (entryPath: string) => this.loader.importEntry(entryPath);
-    this.statements = new StatementRunner({ namedObjects: this.namedObjects, post, importEntry });
+    const dataFor = (jobId: string) => this.data.forJob(jobId);
+    this.statements = new StatementRunner({ namedObjects: this.namedObjects, post, importEntry, dataFor });
   }
 
   handle(message: ToExecutorMessage): void {

@@ -2,7 +2,7 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { runInThisContext } from 'node:vm';
-import { serverInternals, type JobLog, type LogFields, type NamedObjects } from '@jobserver/api';
+import { serverInternals, type DataFiles, type JobLog, type LogFields, type NamedObjects } from '@jobserver/api';
 import { toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
 import type { FromExecutorMessage } from './executor.messages';
 import type {
@@ -14,7 +14,7 @@ import type {
 import { rewriteStatement } from './statement.scope';
 
 /** The names a statement finds in scope (API.md "Console"), in the order they are passed. */
-export const STATEMENT_SCOPE_NAMES = ['namedObjects', 'namedRdds', 'settings', 'log', 'signal', 'console', 'load', 'progress'];
+export const STATEMENT_SCOPE_NAMES = ['namedObjects', 'namedRdds', 'settings', 'log', 'signal', 'console', 'load', 'progress', 'data'];
 
 /** What the runner needs from the executor thread around it. */
 export interface StatementEnvironment {
@@ -22,6 +22,8 @@ export interface StatementEnvironment {
   post(message: FromExecutorMessage): void;
   /** Imports a bundle's entry module (cached for the thread's life, shared with jobs). */
   importEntry(entryPath: string): Promise<unknown>;
+  /** `data` of a statement: `ctx.data` of jobs (read and path). @defaultValue no `data` in scope */
+  dataFor?(jobId: string): DataFiles;
 }
 
 type StatementFunction = (...scope: unknown[]) => Promise<unknown>;
@@ -93,7 +95,7 @@ export class StatementRunner {
       const fraction = progressFraction(value);
       if (fraction !== undefined) post({ type: 'statement-progress', jobId: request.jobId, fraction });
     };
-    return [namedObjects, namedObjects, settings, log, signal, output.console, load, progress];
+    return [namedObjects, namedObjects, settings, log, signal, output.console, load, progress, this.env.dataFor?.(request.jobId)];
   }
 
   private async load(jobId: string, appName: string): Promise<unknown> {
