@@ -74,4 +74,13 @@ describe.skipIf(!appsReachableByNobody())('pool worker with worker-user', () => 
     const res = await api.submit({ appName: 'probe', classPath: 'Environ', context: 'confined', sync: true }, { pid: supervisor });
     expect(res.body).toMatchObject({ status: 'OK', result: { error: 'EACCES' } });
   });
+
+  it('fills the data cache as that user: a confined job reads a data file', async () => {
+    await api.upload('demo');
+    const bytes = Buffer.from('rows\n'.repeat(1000));
+    const up = await fetch(`${api.url}/data/confined`, { method: 'POST', body: bytes });
+    const { filename } = ((await up.json()) as { result: { filename: string } }).result;
+    const res = await api.submit({ appName: 'demo', classPath: 'DataDigestExample', context: 'confined', sync: true }, `filename = "${filename}"`);
+    expect(res.body).toMatchObject({ status: 'OK', result: { length: bytes.length, pathLength: bytes.length } });
+  });
 });

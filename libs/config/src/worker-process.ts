@@ -76,19 +76,20 @@ export function killProcessGroup(pgid: number): void {
 }
 
 /**
- * The worker user writes its bundle cache: the dir is created and given to it, and every parent
- * must let it through (it needs read access to the built apps as well, which root-owned files of
- * mode 644/755 give).
+ * The worker user writes its caches (bundles, data files): the dir is created and given to it,
+ * and every parent must let it through (it needs read access to the built apps as well, which
+ * root-owned files of mode 644/755 give).
+ * @param key the config key named in the error @defaultValue 'bundle-cache-dir'
  * @throws InvalidServerConfig when a parent dir is closed to the worker user
  */
-export function prepareWorkerCacheDir(cacheDir: string, user: OsUser): void {
+export function prepareWorkerCacheDir(cacheDir: string, user: OsUser, key = 'bundle-cache-dir'): void {
   mkdirSync(cacheDir, { recursive: true });
   chownSync(cacheDir, user.uid, user.gid);
   for (let dir = path.dirname(cacheDir); ; dir = path.dirname(dir)) {
     const { mode, uid, gid } = statSync(dir);
     const searchable = uid === user.uid ? mode & 0o100 : gid === user.gid ? mode & 0o010 : mode & 0o001;
     if (!searchable) {
-      throw new InvalidServerConfig(`worker-user ${user.name} cannot reach bundle-cache-dir ${cacheDir}: ${dir} is closed to it`);
+      throw new InvalidServerConfig(`worker-user ${user.name} cannot reach ${key} ${cacheDir}: ${dir} is closed to it`);
     }
     if (dir === path.dirname(dir)) return;
   }

@@ -25,7 +25,10 @@ export async function superviseWorker(entry: string): Promise<number> {
   const config = await loadServerConfig();
   const settings = await settingsAsEnv();
   const user = config.workerUser ? resolveWorkerUser(config.workerUser) : undefined;
-  if (user) prepareWorkerCacheDir(path.resolve(config.bundleCacheDir), user);
+  if (user) {
+    prepareWorkerCacheDir(path.resolve(config.bundleCacheDir), user);
+    prepareWorkerCacheDir(path.resolve(config.dataCacheDir), user, 'data-cache-dir');
+  }
   const env = workerProcessEnv(process.env, config.jobEnv);
   if (user && user.uid !== process.getuid?.()) env.HOME = user.home;
   const child = spawn(process.execPath, [entry, CONFIG_STDIN_FLAG, SUPERVISED_FLAG], {

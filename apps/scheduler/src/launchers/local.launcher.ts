@@ -44,7 +44,10 @@ export class LocalLauncher implements Launcher, OnApplicationShutdown {
   constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {
     this.workerMain = config.workerMain ?? DEFAULT_WORKER_MAIN;
     this.user = config.workerUser ? resolveWorkerUser(config.workerUser) : undefined;
-    if (this.user) prepareWorkerCacheDir(path.resolve(config.bundleCacheDir), this.user);
+    if (this.user) {
+      prepareWorkerCacheDir(path.resolve(config.bundleCacheDir), this.user);
+      prepareWorkerCacheDir(path.resolve(config.dataCacheDir), this.user, 'data-cache-dir');
+    }
   }
 
   async launch(context: ContextRecord): Promise<LaunchedWorker> {
