@@ -1,0 +1,57 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BadRequest } from '@jobserver/protocol';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { RequiresPermission } from '../auth/permission.decorator';
+import type { Principal } from '../auth/principal';
+import { DataService } from './data.service';
+
+/** Data files: mainline spark-jobserver's `/data`. */
+@ApiTags('data')
+@Controller('data')
+export class DataController {
+  constructor(private readonly data: DataService) {}
+
+  @Post(':prefix')
+  @RequiresPermission('data:upload')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Upload a data file; answers its stored filename' })
+  @ApiBody({ description: 'the file bytes', schema: { type: 'string', format: 'binary' } })
+  async upload(@Param('prefix') prefix: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal): Promise<object> {
+    const filename = await this.data.upload(prefix, body, principal?.name ?? null);
+    return { status: 'SUCCESS', result: { filename } };
+  }
+
+  /** `POST /data/a/b`: a prefix with a `/` is refused as such (400), not as an unknown route. */
+  @Post(':prefix/*')
+  @RequiresPermission('data:upload')
+  @ApiExcludeEndpoint()
+  uploadSlashedName(): never {
+    throw new BadRequest('data file prefix may only contain letters, digits and ._- (no /)');
+  }
+
+  @Get()
+  @RequiresPermission('data:read')
+  @ApiOperation({ summary: 'Filenames of the stored data files' })
+  list(): Promise<string[]> {
+    return this.data.list();
+  }
+
+  @Delete(':filename')
+  @RequiresPermission('data:delete')
+  @ApiOperation({ summary: 'Delete a data file' })
+  async delete(@Param('filename') filename: string): Promise<object> {
+    await this.data.delete(filename);
+    return { status: 'SUCCESS' };
+  }
+
+  @Put()
+  @RequiresPermission('data:reset')
+  @ApiOperation({ summary: 'reset=reboot: delete every data file' })
+  @ApiQuery({ name: 'reset', required: true, description: 'reboot' })
+  async reset(@Query('reset') reset?: string): Promise<object> {
+    if (reset !== 'reboot') throw new BadRequest('reset must be reboot');
+    await this.data.reset();
+    return { status: 'SUCCESS', result: 'Data reset' };
+  }
+}
