@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_BUNDLE, eventually, startTestServer, type TestServer } from '../../../test/support/server';
+import { dropFile, hasChromium, launch, watchedPage, type WatchedPage } from './browser';
+
+/** A job that reports progress and a log line every `stepMs`, and stops when cancelled. */
+const SLOW_BUNDLE = `exports.Slow = { async runJob(ctx, c) {
+  const steps = c.steps ?? 30;
+  for (let i = 1; i <= steps; i++) {
+    if (ctx.signal.aborted) throw new Error('cancelled');
+    ctx.progress({ done: i, total: steps, message: 'step ' + i });
+    ctx.log.info('step ' + i);
+    await new Promise((r) => setTimeout(r, c.stepMs ?? 200));
+  }
+  return { steps };
+} };\n`;
+
+/** JSON over fetch (apps/web imports nothing of apps/gateway, not even its test helpers). */
+function rest(base: string) {
+  const call = async (method: string, path: string, body?: string) => {
+    const res = await fetch(`${base}${path}`, { method, body });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body = '') => call('POST', path, body),
+    delete: (path: string) => call('DELETE', path),
+  };
+}
+type Rest = ReturnType<typeof rest>;
+
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+describe.skipIf(!hasChromium)('web UI in Chromium', () => {
+  let server: TestServer;
+  let api: Rest;
+  let browser: Browser;
+  let watched: WatchedPage;
+  let page: Page;
+
+  const open = async (hash: string) => {
+    await page.goto(`${server.url}/#${hash}`);
+    await page.locator('main h1').first().waitFor();
+  };
+  const submit = async (steps: number, stepMs: number) => {
+    const res = await api.post('/jobs?appName=ui-slow&classPath=Slow&context=ui-ctx', JSON.stringify({ steps, stepMs }));
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    return res.body.jobId as string;
+  };
+  const progressValue = () => page.$eval('progress', (p) => (p as HTMLProgressElement).value);
+  const logLines = async () => ((await page.locator('pre.logs').textContent()) ?? '').split('\n').filter((l) => l.includes('step')).length;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launch()]);
+    api = rest(server.url);
+    watched = await watchedPage(browser, 1280);
+    page = watched.page;
+  });
+  afterEach(() => expect(watched.errors).toEqual([]));
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('serves the UI at / to browsers and keeps the JSON answer for other clients', async () => {
+    const before = await fetch(`${server.url}/`, { headers: { accept: '*/*' } });
+    expect(before.status).toBe(404);
+    expect(before.headers.get('content-type')).toMatch(/application\/json/);
+    expect(Object.keys(await before.json()).sort()).toEqual(['result', 'status']);
+    const json = await fetch(`${server.url}/`, { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(404);
+    const html = await fetch(`${server.url}/`, { headers: { accept: BROWSER_ACCEPT } });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    const script = (await html.text()).match(/src="(\/ui\/assets\/[^"]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    await open('/jobs');
+    await expect(page.locator('main h1').textContent()).resolves.toBe('Jobs');
+    await page.locator('.empty').waitFor();
+    await watched.shot('jobs-empty');
+  });
+
+  it('uploads bundles by drag and drop and lists them with type, size and sha256', async () => {
+    await open('/bundles');
+    await page.getByLabel(/App name/).fill('test');
+    await dropFile(page, '[data-testid=drop]', 'jobserver-examples.mjs', readFileSync(EXAMPLE_BUNDLE, 'utf8'));
+    await page.locator('tr[data-bundle=test]').waitFor();
+    await page.getByLabel(/App name/).fill('ui-slow');
+    await dropFile(page, '[data-testid=drop]', 'slow.js', SLOW_BUNDLE);
+    const row = page.locator('tr[data-bundle=ui-slow]');
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/js.*B.*[0-9a-f]{16}…/);
+    expect((await api.get('/binaries/ui-slow')).body['binary-type']).toBe('js');
+    await watched.shot('bundles');
+  });
+
+  it('creates a context with settings from the form and shows it running', async () => {
+    await open('/contexts');
+    await page.getByLabel('Name').fill('ui-ctx');
+    await page.getByLabel(/Settings/).fill('num-cpu-cores=2\nmax-jobs-per-context=4\nteam=ui');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByText('Context ui-ctx started').waitFor({ timeout: 60_000 });
+    const row = page.locator('tr[data-context=ui-ctx]');
+    await expect(row.locator('.badge').textContent()).resolves.toBe('RUNNING');
+    await expect(row.textContent()).resolves.toContain('"team":"ui"');
+    await watched.shot('contexts');
+  });
+
+  it('shows a running job live: the progress bar and the logs move, then the result', async () => {
+    const jobId = await submit(25, 250);
+    await open('/jobs');
+    await page.locator(`tr[data-job="${jobId}"] a`).click();
+    await page.locator('h1', { hasText: jobId }).waitFor();
+    const first = await eventually(async () => {
+      const value = await progressValue();
+      return value > 0 && value < 1 ? { value, lines: await logLines() } : undefined;
+    }, 30_000);
+    const later = await eventually(async () => {
+      const value = await progressValue();
+      return value > first.value && (await logLines()) > first.lines ? value : undefined;
+    }, 30_000);
+    expect(later).toBeGreaterThan(first.value);
+    await watched.shot('job-running');
+    await page.locator('.badge.OK').waitFor({ timeout: 30_000 });
+    await expect(progressValue()).resolves.toBe(1);
+    await expect(logLines()).resolves.toBe(25);
+    await expect(page.locator('.json pre').first().textContent()).resolves.toContain('"steps": 25');
+    await expect(page.locator('.json pre').nth(1).textContent()).resolves.toContain('"stepMs": 250');
+    await watched.shot('job-finished');
+
+    await page.getByRole('button', { name: 'Run again' }).click();
+    await page.waitForFunction((id) => !location.hash.includes(id), jobId);
+    const again = decodeURIComponent(await page.evaluate(() => location.hash)).split('/').pop()!;
+    const report = (await api.get(`/jobs/${again}`)).body;
+    expect(report).toMatchObject({ appName: 'ui-slow', classPath: 'Slow', context: 'ui-ctx' });
+    expect((await api.get(`/jobs/${again}/config`)).body).toEqual({ steps: 25, stepMs: 250 });
+  });
+
+  it('kills a running job from its row; the row turns KILLED live', async () => {
+    const jobId = await submit(600, 100);
+    await open('/jobs');
+    const row = page.locator(`tr[data-job="${jobId}"]`);
+    await eventually(async () => ((await row.locator('.badge').textContent()) === 'RUNNING' ? true : undefined), 30_000);
+    await row.getByRole('button', { name: 'Kill' }).click();
+    await row.locator('.badge.KILLED').waitFor({ timeout: 30_000 });
+    await page.getByRole('tab', { name: /killed/ }).click();
+    await page.locator(`tr[data-job="${jobId}"]`).waitFor();
+    await expect(page.getByRole('tab', { name: /killed/ }).locator('.count').textContent()).resolves.toBe('1');
+    expect((await api.get(`/jobs/${jobId}`)).body.status).toBe('KILLED');
+    await watched.shot('jobs-killed');
+  });
+
+  it('shows the in-use refusal when a bundle with a running job is deleted', async () => {
+    const jobId = await submit(600, 100);
+    await open('/bundles');
+    await watched.expecting(/status of 403/, async () => {
+      await page.locator('tr[data-bundle=ui-slow]').getByRole('button', { name: 'Delete' }).click();
+      await page.getByText(/403 .*Binary is in use by job\(s\)/).waitFor();
+    });
+    await expect(page.locator('tr[data-bundle=ui-slow]').count()).resolves.toBe(1);
+    await watched.shot('bundles-in-use');
+    expect((await api.delete(`/jobs/${jobId}`)).status).toBe(200);
+  });
+
+  it('stops a context from its row', async () => {
+    await open('/contexts');
+    await page.locator('tr[data-context=ui-ctx]').getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByText('Context ui-ctx stopped').waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-context=ui-ctx]').waitFor({ state: 'detached' });
+    await watched.shot('contexts-stopped');
+  });
+
+  it('lays every page out at 390 px wide without horizontal page scroll', async () => {
+    const narrow = await watchedPage(browser, 390);
+    for (const hash of ['/jobs', '/contexts', '/bundles']) {
+      await narrow.page.goto(`${server.url}/#${hash}`);
+      await narrow.page.locator('main h1').waitFor();
+      await narrow.page.locator('.scroll, .empty').first().waitFor();
+      const overflow = await narrow.page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      expect(overflow, hash).toBeLessThanOrEqual(0);
+      await narrow.shot(hash.slice(1));
+    }
+    expect(narrow.errors).toEqual([]);
+    await narrow.page.close();
+  });
+});
