@@ -73,7 +73,9 @@ export function ContextsPage() {
           <input value={name} required onInput={(e) => setName(e.currentTarget.value)} />
         </label>
         <label>
-          Settings (one <code>key=value</code> a line)
+          <span>
+            Settings (one <code>key=value</code> a line)
+          </span>
           <textarea rows={3} value={settings} onInput={(e) => setSettings(e.currentTarget.value)} />
         </label>
         <button type="submit" disabled={busy}>
