@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { BundlesPage } from './pages/bundles';
+import { ConsolePage } from './pages/console';
 import { ContextsPage } from './pages/contexts';
 import { JobPage } from './pages/job';
 import { JobsPage } from './pages/jobs';
@@ -10,6 +11,7 @@ const NAV = [
   ['jobs', 'Jobs'],
   ['contexts', 'Contexts'],
   ['bundles', 'Bundles'],
+  ['console', 'Console'],
 ] as const;
 
 function App() {
@@ -35,6 +37,8 @@ function App() {
           <ContextsPage />
         ) : page === 'bundles' ? (
           <BundlesPage />
+        ) : page === 'console' ? (
+          <ConsolePage />
         ) : (
           <JobsPage />
         )}

@@ -167,6 +167,28 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     expect((await api.delete(`/jobs/${jobId}`)).status).toBe(200);
   });
 
+  it('runs console statements in the context: text, JSON, an error with traceback, a cancel', async () => {
+    await open('/console');
+    await expect(page.getByLabel('Context').inputValue()).resolves.toBe('ui-ctx');
+    const runStatement = async (code: string, id: number) => {
+      await page.getByLabel(/Statement/).fill(code);
+      await page.getByRole('button', { name: 'Run' }).click();
+      const item = page.locator(`li[data-statement="${id}"]`);
+      await item.waitFor();
+      return item;
+    };
+    const text = await runStatement('const x = 21; x * 2', 0);
+    await expect(text.getByLabel('text output').textContent()).resolves.toBe('42');
+    const json = await runStatement('({ a: 1, b: [x, 2] })', 1);
+    await expect(json.getByLabel('JSON output').textContent()).resolves.toBe(JSON.stringify({ a: 1, b: [21, 2] }, null, 2));
+    const error = await runStatement("throw new TypeError('nope')", 2);
+    await expect(error.getByLabel('error').textContent()).resolves.toMatch(/^TypeError: nope\n/);
+    const slow = await runStatement('await new Promise((r) => setTimeout(r, 60_000))', 3);
+    await slow.getByRole('button', { name: 'Cancel' }).click();
+    await slow.getByText('cancelled', { exact: true }).waitFor({ timeout: 30_000 });
+    await watched.shot('console');
+  });
+
   it('stops a context from its row', async () => {
     await open('/contexts');
     await page.locator('tr[data-context=ui-ctx]').getByRole('button', { name: 'Stop', exact: true }).click();
@@ -177,7 +199,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
 
   it('lays every page out at 390 px wide without horizontal page scroll', async () => {
     const narrow = await watchedPage(browser, 390);
-    for (const hash of ['/jobs', '/contexts', '/bundles']) {
+    for (const hash of ['/jobs', '/contexts', '/bundles', '/console']) {
       await narrow.page.goto(`${server.url}/#${hash}`);
       await narrow.page.locator('main h1').waitFor();
       await narrow.page.locator('.scroll, .empty').first().waitFor();
@@ -185,6 +207,12 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
       expect(overflow, hash).toBeLessThanOrEqual(0);
       await narrow.shot(hash.slice(1));
     }
+    const [latest] = (await api.get('/jobs?limit=1&status=FINISHED')).body as Array<{ jobId: string }>;
+    await narrow.page.goto(`${server.url}/#/jobs/${latest.jobId}`);
+    await narrow.page.locator('.badge.OK').waitFor();
+    await narrow.page.locator('pre.logs', { hasText: 'step' }).waitFor();
+    expect(await narrow.page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
+    await narrow.shot('job');
     expect(narrow.errors).toEqual([]);
     await narrow.page.close();
   });
