@@ -4,7 +4,9 @@ import { ConsolePage } from './pages/console';
 import { ContextsPage } from './pages/contexts';
 import { JobPage } from './pages/job';
 import { JobsPage } from './pages/jobs';
+import { OverviewPage } from './pages/overview';
 import { useRoute } from './router';
+import 'uplot/dist/uPlot.min.css';
 import './style.css';
 
 const NAV = [
@@ -12,6 +14,7 @@ const NAV = [
   ['contexts', 'Contexts'],
   ['bundles', 'Bundles'],
   ['console', 'Console'],
+  ['overview', 'Overview'],
 ] as const;
 
 function App() {
@@ -39,6 +42,8 @@ function App() {
           <BundlesPage />
         ) : page === 'console' ? (
           <ConsolePage />
+        ) : page === 'overview' ? (
+          <OverviewPage />
         ) : (
           <JobsPage />
         )}

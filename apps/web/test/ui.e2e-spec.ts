@@ -155,6 +155,18 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await watched.shot('jobs-killed');
   });
 
+  it('draws the overview: counts now, duration percentiles and the jobs-ended chart', async () => {
+    await open('/overview');
+    await page.locator('.chart canvas').waitFor();
+    // The first slow job, and the run-again one if it has ended by now.
+    await expect(page.locator('[data-tile=FINISHED] dd').textContent()).resolves.toMatch(/^[12]$/);
+    await expect(page.locator('[data-tile=KILLED] dd').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-tile=p50] dd').textContent()).resolves.toMatch(/^\d+\.\d{3} s$/);
+    await expect(page.locator('[data-tile=context-RUNNING] dd').textContent()).resolves.toBe('1');
+    await page.locator('.u-legend', { hasText: 'finished' }).waitFor();
+    await watched.shot('overview');
+  });
+
   it('shows the in-use refusal when a bundle with a running job is deleted', async () => {
     const jobId = await submit(600, 100);
     await open('/bundles');
@@ -199,10 +211,10 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
 
   it('lays every page out at 390 px wide without horizontal page scroll', async () => {
     const narrow = await watchedPage(browser, 390);
-    for (const hash of ['/jobs', '/contexts', '/bundles', '/console']) {
+    for (const hash of ['/jobs', '/contexts', '/bundles', '/console', '/overview']) {
       await narrow.page.goto(`${server.url}/#${hash}`);
       await narrow.page.locator('main h1').waitFor();
-      await narrow.page.locator('.scroll, .empty').first().waitFor();
+      await narrow.page.locator(hash === '/overview' ? '.chart canvas' : '.scroll, .empty').first().waitFor();
       const overflow = await narrow.page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
       expect(overflow, hash).toBeLessThanOrEqual(0);
       await narrow.shot(hash.slice(1));

@@ -16,7 +16,7 @@ const POLL_MS = 300;
 
 function Output({ statement }: { statement: Statement }) {
   const out = statement.output;
-  if (!out) return <p class="dim">{statement.state}…</p>;
+  if (!out) return statement.state === 'cancelled' ? null : <p class="dim">{statement.state}…</p>;
   if (out.status === 'error')
     return (
       <pre class="error" aria-label="error">
