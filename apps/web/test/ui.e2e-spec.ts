@@ -79,7 +79,20 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     const asset = await fetch(`${server.url}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    const gzipped = await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
     await open('/jobs');
+    // What the first load of `/` transferred (the browser asks for br/gzip; bodies as sent).
+    const sizes = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => {
+        const r = e as PerformanceResourceTiming;
+        return { name: r.name, sent: r.encodedBodySize, size: r.decodedBodySize };
+      }),
+    );
+    const js = sizes.filter((r) => r.name.endsWith('.js'));
+    expect(js.length).toBeGreaterThan(0);
+    for (const r of js) expect(r.sent, r.name).toBeLessThan(r.size);
+    console.log('first load of / (bytes sent / decoded):', JSON.stringify(sizes.filter((r) => r.name.includes('/ui/'))));
     await expect(page.locator('main h1').textContent()).resolves.toBe('Jobs');
     await page.locator('.empty').waitFor();
     await watched.shot('jobs-empty');

@@ -22,7 +22,8 @@ export function serveWebUi(app: NestFastifyApplication, logger: LoggerService, d
     return;
   }
   const index = readFileSync(indexFile);
-  app.useStaticAssets({ root: dist, prefix: WEB_PREFIX, decorateReply: false });
+  // preCompressed: the web build writes .br/.gz beside each asset; clients that accept them get those.
+  app.useStaticAssets({ root: dist, prefix: WEB_PREFIX, decorateReply: false, preCompressed: true });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const isRoot = request.url === '/' || request.url.startsWith('/?');
