@@ -24,7 +24,8 @@ export function JobsPage() {
       .catch((e) => setMessage(errorText(e)));
   };
   useEffect(load, [status, limit]);
-  useEvents('/events', ['job'], load);
+  // Six reads per refresh (the list and five counts): at most one refresh a second.
+  useEvents('/events', ['job'], load, [], 1000);
 
   const kill = async (id: string) => {
     try {
