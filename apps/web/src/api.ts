@@ -24,7 +24,10 @@ function describe(status: number, body: unknown): string {
 
 /** Calls the REST API; resolves to the parsed JSON body, rejects with an ApiError on a non-2xx answer. */
 export async function api<T = unknown>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init.headers } });
+  const res = await fetch(path, {
+    ...init,
+    headers: { Accept: 'application/json', ...init.headers },
+  });
   const text = await res.text();
   let body: unknown = text;
   try {

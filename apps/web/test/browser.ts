@@ -60,7 +60,12 @@ export async function watchedPage(browser: Browser, width: number): Promise<Watc
 }
 
 /** Drops a file on `selector` as a user dragging it from the desktop would (DataTransfer built in the page). */
-export async function dropFile(page: Page, selector: string, name: string, text: string): Promise<void> {
+export async function dropFile(
+  page: Page,
+  selector: string,
+  name: string,
+  text: string,
+): Promise<void> {
   await page.evaluate(
     ({ selector, name, text }) => {
       const target = document.querySelector(selector);
@@ -68,7 +73,9 @@ export async function dropFile(page: Page, selector: string, name: string, text:
       const data = new DataTransfer();
       data.items.add(new File([text], name, { type: 'text/javascript' }));
       for (const type of ['dragenter', 'dragover', 'drop'])
-        target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+        target.dispatchEvent(
+          new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }),
+        );
     },
     { selector, name, text },
   );

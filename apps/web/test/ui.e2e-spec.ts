@@ -1,35 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_BUNDLE, eventually, startTestServer, type TestServer } from '../../../test/support/server';
+import {
+  EXAMPLE_BUNDLE,
+  eventually,
+  startTestServer,
+  type TestServer,
+} from '../../../test/support/server';
 import { dropFile, hasChromium, launch, watchedPage, type WatchedPage } from './browser';
-
-/** A job that reports progress and a log line every `stepMs`, and stops when cancelled. */
-const SLOW_BUNDLE = `exports.Slow = { async runJob(ctx, c) {
-  const steps = c.steps ?? 30;
-  for (let i = 1; i <= steps; i++) {
-    if (ctx.signal.aborted) throw new Error('cancelled');
-    ctx.progress({ done: i, total: steps, message: 'step ' + i });
-    ctx.log.info('step ' + i);
-    await new Promise((r) => setTimeout(r, c.stepMs ?? 200));
-  }
-  return { steps };
-} };\n`;
-
-/** JSON over fetch (apps/web imports nothing of apps/gateway, not even its test helpers). */
-function rest(base: string) {
-  const call = async (method: string, path: string, body?: string) => {
-    const res = await fetch(`${base}${path}`, { method, body });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  return {
-    get: (path: string) => call('GET', path),
-    post: (path: string, body = '') => call('POST', path, body),
-    delete: (path: string) => call('DELETE', path),
-  };
-}
-type Rest = ReturnType<typeof rest>;
+import { rest, SLOW_BUNDLE, type Rest } from './fixtures';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
@@ -45,12 +24,18 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await page.locator('main h1').first().waitFor();
   };
   const submit = async (steps: number, stepMs: number) => {
-    const res = await api.post('/jobs?appName=ui-slow&classPath=Slow&context=ui-ctx', JSON.stringify({ steps, stepMs }));
+    const res = await api.post(
+      '/jobs?appName=ui-slow&classPath=Slow&context=ui-ctx',
+      JSON.stringify({ steps, stepMs }),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     return res.body.jobId as string;
   };
   const progressValue = () => page.$eval('progress', (p) => (p as HTMLProgressElement).value);
-  const logLines = async () => ((await page.locator('pre.logs').textContent()) ?? '').split('\n').filter((l) => l.includes('step')).length;
+  const logLines = async () =>
+    ((await page.locator('pre.logs').textContent()) ?? '')
+      .split('\n')
+      .filter((l) => l.includes('step')).length;
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launch()]);
@@ -79,7 +64,9 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     const asset = await fetch(`${server.url}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
-    const gzipped = await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    const gzipped = await fetch(`${server.url}${script}`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(gzipped.headers.get('content-encoding')).toBe('gzip');
     await open('/jobs');
     // What the first load of `/` transferred (the browser asks for br/gzip; bodies as sent).
@@ -92,7 +79,10 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     const js = sizes.filter((r) => r.name.endsWith('.js'));
     expect(js.length).toBeGreaterThan(0);
     for (const r of js) expect(r.sent, r.name).toBeLessThan(r.size);
-    console.log('first load of / (bytes sent / decoded):', JSON.stringify(sizes.filter((r) => r.name.includes('/ui/'))));
+    console.log(
+      'first load of / (bytes sent / decoded):',
+      JSON.stringify(sizes.filter((r) => r.name.includes('/ui/'))),
+    );
     await expect(page.locator('main h1').textContent()).resolves.toBe('Jobs');
     await page.locator('.empty').waitFor();
     await watched.shot('jobs-empty');
@@ -101,7 +91,12 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
   it('uploads bundles by drag and drop and lists them with type, size and sha256', async () => {
     await open('/bundles');
     await page.getByLabel(/App name/).fill('test');
-    await dropFile(page, '[data-testid=drop]', 'jobserver-examples.mjs', readFileSync(EXAMPLE_BUNDLE, 'utf8'));
+    await dropFile(
+      page,
+      '[data-testid=drop]',
+      'jobserver-examples.mjs',
+      readFileSync(EXAMPLE_BUNDLE, 'utf8'),
+    );
     await page.locator('tr[data-bundle=test]').waitFor();
     await page.getByLabel(/App name/).fill('ui-slow');
     await dropFile(page, '[data-testid=drop]', 'slow.js', SLOW_BUNDLE);
@@ -142,28 +137,43 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await page.locator('.badge.OK').waitFor({ timeout: 30_000 });
     await expect(progressValue()).resolves.toBe(1);
     await expect(logLines()).resolves.toBe(25);
+    await expect(page.locator('.stages li b').allTextContents()).resolves.toEqual([
+      'work',
+      'wrap-up',
+    ]);
     await expect(page.locator('.json pre').first().textContent()).resolves.toContain('"steps": 25');
-    await expect(page.locator('.json pre').nth(1).textContent()).resolves.toContain('"stepMs": 250');
+    await expect(page.locator('.json pre').nth(1).textContent()).resolves.toContain(
+      '"stepMs": 250',
+    );
     await watched.shot('job-finished');
 
     await page.getByRole('button', { name: 'Run again' }).click();
     await page.waitForFunction((id) => !location.hash.includes(id), jobId);
-    const again = decodeURIComponent(await page.evaluate(() => location.hash)).split('/').pop()!;
+    const again = decodeURIComponent(await page.evaluate(() => location.hash))
+      .split('/')
+      .pop()!;
     const report = (await api.get(`/jobs/${again}`)).body;
     expect(report).toMatchObject({ appName: 'ui-slow', classPath: 'Slow', context: 'ui-ctx' });
     expect((await api.get(`/jobs/${again}/config`)).body).toEqual({ steps: 25, stepMs: 250 });
-  });
+  }, 120_000);
 
   it('kills a running job from its row; the row turns KILLED live', async () => {
     const jobId = await submit(600, 100);
     await open('/jobs');
     const row = page.locator(`tr[data-job="${jobId}"]`);
-    await eventually(async () => ((await row.locator('.badge').textContent()) === 'RUNNING' ? true : undefined), 30_000);
+    await eventually(
+      async () => ((await row.locator('.badge').textContent()) === 'RUNNING' ? true : undefined),
+      30_000,
+    );
     await row.getByRole('button', { name: 'Kill' }).click();
     await row.locator('.badge.KILLED').waitFor({ timeout: 30_000 });
     await page.getByRole('tab', { name: /killed/ }).click();
     await page.locator(`tr[data-job="${jobId}"]`).waitFor();
-    await expect(page.getByRole('tab', { name: /killed/ }).locator('.count').textContent()).resolves.toBe('1');
+    // The counts are read beside the list and may land a moment after it.
+    await page
+      .getByRole('tab', { name: /killed/ })
+      .locator('.count', { hasText: /^1$/ })
+      .waitFor();
     expect((await api.get(`/jobs/${jobId}`)).body.status).toBe('KILLED');
     await watched.shot('jobs-killed');
   });
@@ -174,7 +184,9 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     // The first slow job, and the run-again one if it has ended by now.
     await expect(page.locator('[data-tile=FINISHED] dd').textContent()).resolves.toMatch(/^[12]$/);
     await expect(page.locator('[data-tile=KILLED] dd').textContent()).resolves.toBe('1');
-    await expect(page.locator('[data-tile=p50] dd').textContent()).resolves.toMatch(/^\d+\.\d{3} s$/);
+    await expect(page.locator('[data-tile=p50] dd').textContent()).resolves.toMatch(
+      /^\d+\.\d{3} s$/,
+    );
     await expect(page.locator('[data-tile=context-RUNNING] dd').textContent()).resolves.toBe('1');
     await page.locator('.u-legend', { hasText: 'finished' }).waitFor();
     await watched.shot('overview');
@@ -205,18 +217,23 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     const text = await runStatement('const x = 21; x * 2', 0);
     await expect(text.getByLabel('text output').textContent()).resolves.toBe('42');
     const json = await runStatement('({ a: 1, b: [x, 2] })', 1);
-    await expect(json.getByLabel('JSON output').textContent()).resolves.toBe(JSON.stringify({ a: 1, b: [21, 2] }, null, 2));
+    await expect(json.getByLabel('JSON output').textContent()).resolves.toBe(
+      JSON.stringify({ a: 1, b: [21, 2] }, null, 2),
+    );
     const error = await runStatement("throw new TypeError('nope')", 2);
     await expect(error.getByLabel('error').textContent()).resolves.toMatch(/^TypeError: nope\n/);
     const slow = await runStatement('await new Promise((r) => setTimeout(r, 60_000))', 3);
     await slow.getByRole('button', { name: 'Cancel' }).click();
     await slow.getByText('cancelled', { exact: true }).waitFor({ timeout: 30_000 });
     await watched.shot('console');
-  });
+  }, 120_000);
 
   it('stops a context from its row', async () => {
     await open('/contexts');
-    await page.locator('tr[data-context=ui-ctx]').getByRole('button', { name: 'Stop', exact: true }).click();
+    await page
+      .locator('tr[data-context=ui-ctx]')
+      .getByRole('button', { name: 'Stop', exact: true })
+      .click();
     await page.getByText('Context ui-ctx stopped').waitFor({ timeout: 30_000 });
     await page.locator('tr[data-context=ui-ctx]').waitFor({ state: 'detached' });
     await watched.shot('contexts-stopped');
@@ -227,16 +244,25 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     for (const hash of ['/jobs', '/contexts', '/bundles', '/console', '/overview']) {
       await narrow.page.goto(`${server.url}/#${hash}`);
       await narrow.page.locator('main h1').waitFor();
-      await narrow.page.locator(hash === '/overview' ? '.chart canvas' : '.scroll, .empty').first().waitFor();
-      const overflow = await narrow.page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      await narrow.page
+        .locator(hash === '/overview' ? '.chart canvas' : '.scroll, .empty')
+        .first()
+        .waitFor();
+      const overflow = await narrow.page.evaluate(
+        () => document.documentElement.scrollWidth - innerWidth,
+      );
       expect(overflow, hash).toBeLessThanOrEqual(0);
       await narrow.shot(hash.slice(1));
     }
-    const [latest] = (await api.get('/jobs?limit=1&status=FINISHED')).body as Array<{ jobId: string }>;
+    const [latest] = (await api.get('/jobs?limit=1&status=FINISHED')).body as Array<{
+      jobId: string;
+    }>;
     await narrow.page.goto(`${server.url}/#/jobs/${latest.jobId}`);
     await narrow.page.locator('.badge.OK').waitFor();
     await narrow.page.locator('pre.logs', { hasText: 'step' }).waitFor();
-    expect(await narrow.page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await narrow.page.evaluate(() => document.documentElement.scrollWidth - innerWidth),
+    ).toBeLessThanOrEqual(0);
     await narrow.shot('job');
     expect(narrow.errors).toEqual([]);
     await narrow.page.close();

@@ -3,7 +3,9 @@ import { prefersHtml } from './accept';
 
 describe('prefersHtml', () => {
   it('takes a browser navigation for HTML', () => {
-    expect(prefersHtml('text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')).toBe(true);
+    expect(prefersHtml('text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')).toBe(
+      true,
+    );
   });
   it('leaves curl, JSON clients and a missing header with JSON', () => {
     expect(prefersHtml('*/*')).toBe(false);

@@ -15,7 +15,11 @@ export const WEB_PREFIX = '/ui/';
  * prefers text/html. Every other request to `/` (curl, JSON clients) gets what it got before.
  * Without a build (apps/web not built), it logs so and serves nothing.
  */
-export function serveWebUi(app: NestFastifyApplication, logger: LoggerService, dist = WEB_DIST): void {
+export function serveWebUi(
+  app: NestFastifyApplication,
+  logger: LoggerService,
+  dist = WEB_DIST,
+): void {
   const indexFile = path.join(dist, 'index.html');
   if (!existsSync(indexFile)) {
     logger.warn(`web UI not served: ${indexFile} is missing (build apps/web)`);
@@ -23,7 +27,12 @@ export function serveWebUi(app: NestFastifyApplication, logger: LoggerService, d
   }
   const index = readFileSync(indexFile);
   // preCompressed: the web build writes .br/.gz beside each asset; clients that accept them get those.
-  app.useStaticAssets({ root: dist, prefix: WEB_PREFIX, decorateReply: false, preCompressed: true });
+  app.useStaticAssets({
+    root: dist,
+    prefix: WEB_PREFIX,
+    decorateReply: false,
+    preCompressed: true,
+  });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const isRoot = request.url === '/' || request.url.startsWith('/?');

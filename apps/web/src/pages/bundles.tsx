@@ -19,7 +19,9 @@ export function BundlesPage() {
 
   const load = () =>
     api<Record<string, unknown>>('/binaries')
-      .then((all) => Promise.all(Object.keys(all).map((name) => api<Bundle>(`/binaries/${enc(name)}`))))
+      .then((all) =>
+        Promise.all(Object.keys(all).map((name) => api<Bundle>(`/binaries/${enc(name)}`))),
+      )
       .then(setBundles)
       .catch((e) => setMessage(errorText(e)));
   useEffect(() => void load(), []);
@@ -73,7 +75,11 @@ export function BundlesPage() {
           </label>
         </div>
       </div>
-      {message && <p class="message" role="status">{message}</p>}
+      {message && (
+        <p class="message" role="status">
+          {message}
+        </p>
+      )}
       {bundles === null ? (
         <p>Loading…</p>
       ) : bundles.length === 0 ? (

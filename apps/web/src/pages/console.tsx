@@ -65,7 +65,11 @@ export function ConsolePage() {
     event.preventDefault();
     setMessage('');
     try {
-      await api(base, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
+      await api(base, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
       setCode('');
     } catch (e) {
       setMessage(errorText(e));
@@ -105,7 +109,11 @@ export function ConsolePage() {
           <button type="submit">Run</button>
         </form>
       )}
-      {message && <p class="message" role="status">{message}</p>}
+      {message && (
+        <p class="message" role="status">
+          {message}
+        </p>
+      )}
       <ol class="statements">
         {[...statements].reverse().map((s) => (
           <li key={s.id} data-statement={s.id}>

@@ -82,7 +82,11 @@ export function ContextsPage() {
           Create
         </button>
       </form>
-      {message && <p class="message" role="status">{message}</p>}
+      {message && (
+        <p class="message" role="status">
+          {message}
+        </p>
+      )}
       {contexts === null ? (
         <p>Loading…</p>
       ) : contexts.length === 0 ? (

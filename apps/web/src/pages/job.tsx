@@ -21,7 +21,8 @@ const EVENTS = ['queued', 'running', 'progress', 'stage', 'log', 'finished', 'er
 const TERMINAL = ['finished', 'error', 'killed'];
 
 /** An ad-hoc context is named `<8 hex>-<classPath>` and dies with its job: run again without it. */
-const adHoc = (report: Report) => report.context === `${report.context.slice(0, 8)}-${report.classPath}`;
+const adHoc = (report: Report) =>
+  report.context === `${report.context.slice(0, 8)}-${report.classPath}`;
 
 function Json({ value, label }: { value: unknown; label: string }) {
   const text = JSON.stringify(value, null, 2) ?? 'undefined';
@@ -36,7 +37,9 @@ function Json({ value, label }: { value: unknown; label: string }) {
       <div class="row">
         <h2>{label}</h2>
         <button onClick={copy}>Copy</button>
-        <span class="dim" role="status">{copied}</span>
+        <span class="dim" role="status">
+          {copied}
+        </span>
       </div>
       <pre>{text}</pre>
     </div>
@@ -84,7 +87,8 @@ export function JobPage({ id }: { id: string }) {
     api(`/jobs/${enc(id)}`, { method: 'DELETE' }).then(load, (e) => setMessage(errorText(e)));
 
   if (!report) return <p>{message || 'Loading…'}</p>;
-  const fraction = report.progress?.fraction ?? (report.status === 'OK' || report.status === 'FINISHED' ? 1 : 0);
+  const fraction =
+    report.progress?.fraction ?? (report.status === 'OK' || report.status === 'FINISHED' ? 1 : 0);
   const running = report.status === 'RUNNING' || report.status === 'QUEUED';
   return (
     <section>
@@ -101,7 +105,11 @@ export function JobPage({ id }: { id: string }) {
           </button>
         )}
       </div>
-      {message && <p class="message" role="status">{message}</p>}
+      {message && (
+        <p class="message" role="status">
+          {message}
+        </p>
+      )}
       <dl class="facts">
         <dt>App</dt>
         <dd>{report.appName}</dd>
@@ -118,15 +126,19 @@ export function JobPage({ id }: { id: string }) {
             <dt>Callback</dt>
             <dd>
               {report.callback.state} after {report.callback.attempts} attempt(s)
-              {report.callback.lastStatus !== undefined && ` (last HTTP ${report.callback.lastStatus})`} to{' '}
-              {report.callback.url}
+              {report.callback.lastStatus !== undefined &&
+                ` (last HTTP ${report.callback.lastStatus})`}{' '}
+              to {report.callback.url}
             </dd>
           </>
         )}
       </dl>
       <h2>Progress</h2>
       <progress max={1} value={fraction} aria-label="progress" />
-      <span class="dim"> {Math.round(fraction * 100)}% {report.progress?.message ?? ''}</span>
+      <span class="dim">
+        {' '}
+        {Math.round(fraction * 100)}% {report.progress?.message ?? ''}
+      </span>
       {report.stages && (
         <ol class="stages">
           {report.stages.map((s) => (
@@ -136,10 +148,17 @@ export function JobPage({ id }: { id: string }) {
           ))}
         </ol>
       )}
-      {'result' in report && <Json label={report.status === 'OK' || report.status === 'FINISHED' ? 'Result' : 'Error'} value={report.result} />}
+      {'result' in report && (
+        <Json
+          label={report.status === 'OK' || report.status === 'FINISHED' ? 'Result' : 'Error'}
+          value={report.result}
+        />
+      )}
       {config !== undefined && <Json label="Config" value={config} />}
       <h2>Logs ({log.length})</h2>
-      <pre class="logs" aria-label="logs">{log.join('\n') || 'No log lines yet.'}</pre>
+      <pre class="logs" aria-label="logs">
+        {log.join('\n') || 'No log lines yet.'}
+      </pre>
     </section>
   );
 }

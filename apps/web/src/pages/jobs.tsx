@@ -36,22 +36,36 @@ export function JobsPage() {
       setMessage(errorText(e));
     }
   };
-  const count = (s: string) => (counts[s] === undefined ? '…' : counts[s] >= COUNT_CAP ? `${COUNT_CAP}+` : counts[s]);
+  const count = (s: string) =>
+    counts[s] === undefined ? '…' : counts[s] >= COUNT_CAP ? `${COUNT_CAP}+` : counts[s];
 
   return (
     <section>
       <h1>Jobs</h1>
       <div class="tabs" role="tablist">
-        <button role="tab" aria-selected={status === ''} onClick={() => (setStatus(''), setLimit(PAGE))}>
+        <button
+          role="tab"
+          aria-selected={status === ''}
+          onClick={() => (setStatus(''), setLimit(PAGE))}
+        >
           All
         </button>
         {STATUSES.map((s) => (
-          <button key={s} role="tab" aria-selected={status === s} onClick={() => (setStatus(s), setLimit(PAGE))}>
+          <button
+            key={s}
+            role="tab"
+            aria-selected={status === s}
+            onClick={() => (setStatus(s), setLimit(PAGE))}
+          >
             {s.toLowerCase()} <span class="count">{count(s)}</span>
           </button>
         ))}
       </div>
-      {message && <p class="message" role="status">{message}</p>}
+      {message && (
+        <p class="message" role="status">
+          {message}
+        </p>
+      )}
       {rows === null ? (
         <p>Loading…</p>
       ) : rows.length === 0 ? (

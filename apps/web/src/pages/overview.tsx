@@ -19,7 +19,10 @@ function Chart({ data }: { data: number[][] }) {
         {
           width,
           height: 220,
-          series: [{}, ...ENDED.map((s) => ({ label: s.toLowerCase(), stroke: COLORS[s], width: 2 }))],
+          series: [
+            {},
+            ...ENDED.map((s) => ({ label: s.toLowerCase(), stroke: COLORS[s], width: 2 })),
+          ],
           axes: [{}, { label: 'jobs / min' }],
         },
         data as [number[], ...number[][]],
@@ -43,7 +46,13 @@ export function OverviewPage() {
       .then(setJobs)
       .catch((e) => setMessage(errorText(e)));
     api<string[]>('/contexts')
-      .then((names) => Promise.all(names.map((n) => api<{ state: string }>(`/contexts/${encodeURIComponent(n)}`).catch(() => null))))
+      .then((names) =>
+        Promise.all(
+          names.map((n) =>
+            api<{ state: string }>(`/contexts/${encodeURIComponent(n)}`).catch(() => null),
+          ),
+        ),
+      )
       .then((list) => {
         const byState: Record<string, number> = {};
         for (const c of list) if (c) byState[c.state] = (byState[c.state] ?? 0) + 1;
@@ -61,7 +70,11 @@ export function OverviewPage() {
   return (
     <section>
       <h1>Overview</h1>
-      {message && <p class="message" role="status">{message}</p>}
+      {message && (
+        <p class="message" role="status">
+          {message}
+        </p>
+      )}
       <dl class="tiles">
         {STATUSES.map((s) => (
           <div key={s} data-tile={s}>
