@@ -68,6 +68,9 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
       headers: { 'accept-encoding': 'gzip' },
     });
     expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    const missing = await fetch(`${server.url}/ui/assets/nope.js`);
+    expect(missing.status).toBe(404);
+    expect(Object.keys(await missing.json()).sort()).toEqual(['result', 'status']);
     await open('/jobs');
     // What the first load of `/` transferred (the browser asks for br/gzip; bodies as sent).
     const sizes = await page.evaluate(() =>
