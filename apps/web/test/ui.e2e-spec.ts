@@ -204,6 +204,8 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     });
     await expect(page.locator('tr[data-bundle=ui-slow]').count()).resolves.toBe(1);
     await watched.shot('bundles-in-use');
+    await open('/contexts');
+    await page.locator('tr[data-context=ui-ctx] td[data-running]', { hasText: /^[1-9]$/ }).waitFor();
     expect((await api.delete(`/jobs/${jobId}`)).status).toBe(200);
   });
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, enc, errorText } from '../api';
+import { api, enc, errorText, type JobRow } from '../api';
 import { useEvents } from '../live';
 
 interface Context {
@@ -28,16 +28,26 @@ export function ContextsPage() {
   const [name, setName] = useState('');
   const [settings, setSettings] = useState('num-cpu-cores=2\nmem-per-node=512m');
   const [busy, setBusy] = useState(false);
+  const [queued, setQueued] = useState<Record<string, number>>({});
 
-  const load = () =>
-    api<string[]>('/contexts')
+  const load = () => {
+    // Queued jobs per context: from the queued list (GET /contexts/<name> counts only running ones).
+    api<JobRow[]>('/jobs?status=QUEUED&limit=1000')
+      .then((jobs) => {
+        const byContext: Record<string, number> = {};
+        for (const job of jobs) byContext[job.context] = (byContext[job.context] ?? 0) + 1;
+        setQueued(byContext);
+      })
+      .catch((e) => setMessage(errorText(e)));
+    return api<string[]>('/contexts')
       .then((names) =>
         Promise.all(names.map((n) => api<Context>(`/contexts/${enc(n)}`).catch(() => null))),
       )
       .then((list) => setContexts(list.filter((c): c is Context => c !== null)))
       .catch((e) => setMessage(errorText(e)));
+  };
   useEffect(() => void load(), []);
-  useEvents('/events', ['context'], load);
+  useEvents('/events', ['context', 'job'], load, [], 1000);
 
   const create = async (event: Event) => {
     event.preventDefault();
@@ -98,7 +108,8 @@ export function ContextsPage() {
               <tr>
                 <th>Name</th>
                 <th>State</th>
-                <th>Running jobs</th>
+                <th>Running</th>
+                <th>Queued</th>
                 <th>Settings</th>
                 <th>Started</th>
                 <th></th>
@@ -113,7 +124,8 @@ export function ContextsPage() {
                   <td>
                     <span class={`badge ${c.state}`}>{c.state}</span>
                   </td>
-                  <td>{c.runningJobs}</td>
+                  <td data-running>{c.runningJobs}</td>
+                  <td>{queued[c.name] ?? 0}</td>
                   <td class="mono small">{JSON.stringify(c.settings)}</td>
                   <td class="dim">{new Date(c.startTime).toLocaleString()}</td>
                   <td class="actions">
