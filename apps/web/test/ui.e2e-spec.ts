@@ -140,6 +140,12 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await page.locator('.badge.OK').waitFor({ timeout: 30_000 });
     await expect(progressValue()).resolves.toBe(1);
     await expect(logLines()).resolves.toBe(25);
+    const box = await page.$eval('pre.logs', (e) => ({
+      hidden: e.scrollHeight - e.clientHeight,
+      top: e.scrollTop,
+    }));
+    expect(box.hidden).toBeGreaterThan(0); // 25 lines overflow the log box…
+    expect(box.top).toBeGreaterThanOrEqual(box.hidden - 1); // …and it is scrolled to the newest
     await expect(page.locator('.stages li b').allTextContents()).resolves.toEqual([
       'work',
       'wrap-up',
@@ -205,7 +211,9 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await expect(page.locator('tr[data-bundle=ui-slow]').count()).resolves.toBe(1);
     await watched.shot('bundles-in-use');
     await open('/contexts');
-    await page.locator('tr[data-context=ui-ctx] td[data-running]', { hasText: /^[1-9]$/ }).waitFor();
+    await page
+      .locator('tr[data-context=ui-ctx] td[data-running]', { hasText: /^[1-9]$/ })
+      .waitFor();
     expect((await api.delete(`/jobs/${jobId}`)).status).toBe(200);
   });
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, enc, errorText } from '../api';
 import { useEvents } from '../live';
 import { go } from '../router';
@@ -51,6 +51,11 @@ export function JobPage({ id }: { id: string }) {
   const [config, setConfig] = useState<unknown>(undefined);
   const [log, setLog] = useState<string[]>([]);
   const [message, setMessage] = useState('');
+  const logBox = useRef<HTMLPreElement>(null);
+  // Tail: keep the newest line in view as lines arrive.
+  useEffect(() => {
+    if (logBox.current) logBox.current.scrollTop = logBox.current.scrollHeight;
+  }, [log]);
 
   const load = () => {
     api<Report>(`/jobs/${enc(id)}`)
@@ -156,7 +161,7 @@ export function JobPage({ id }: { id: string }) {
       )}
       {config !== undefined && <Json label="Config" value={config} />}
       <h2>Logs ({log.length})</h2>
-      <pre class="logs" aria-label="logs">
+      <pre class="logs" aria-label="logs" ref={logBox}>
         {log.join('\n') || 'No log lines yet.'}
       </pre>
     </section>
