@@ -12,6 +12,7 @@ COPY package.json package-lock.json nx.json tsconfig.base.json ./
 COPY apps/gateway/package.json apps/gateway/
 COPY apps/scheduler/package.json apps/scheduler/
 COPY apps/context-worker/package.json apps/context-worker/
+COPY apps/web/package.json apps/web/
 COPY libs/api/package.json libs/api/
 COPY libs/protocol/package.json libs/protocol/
 COPY libs/config/package.json libs/config/
@@ -49,6 +50,8 @@ COPY --from=build /app/apps/scheduler/package.json apps/scheduler/
 COPY --from=build /app/apps/scheduler/dist apps/scheduler/dist
 COPY --from=build /app/apps/context-worker/package.json apps/context-worker/
 COPY --from=build /app/apps/context-worker/dist apps/context-worker/dist
+# The web UI's static build; the gateway serves it (apps/gateway/dist → ../../web/dist).
+COPY --from=build /app/apps/web/dist apps/web/dist
 COPY --from=build /app/examples/package.json examples/
 COPY --from=build /app/examples/dist examples/dist
 # Files are root-owned and read-only for the app; it writes only its bundle cache under /tmp.

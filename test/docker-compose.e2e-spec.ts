@@ -73,6 +73,8 @@ describe('docker-compose.yml and Dockerfile', () => {
     for (const lib of workspaces.filter((w) => w.startsWith('libs/'))) {
       expect(runtimeStage, lib).toContain(`COPY --from=build /app/${lib}/dist ${lib}/dist`);
     }
+    // The gateway serves the web UI's static build from apps/web/dist.
+    expect(runtimeStage).toContain('COPY --from=build /app/apps/web/dist apps/web/dist');
     expect(runtimeStage).toMatch(/^USER node$/m);
   });
 

@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { answerOtherMethods } from './infra/allowed-methods.hook';
 import { clientErrorHandler, frameworkErrorHandler } from './infra/framework-errors';
 import { refuseUnreadableRequests } from './infra/request-checks.hook';
+import { serveWebUi } from './infra/web-ui';
 
 async function bootstrap(): Promise<void> {
   const config = await loadServerConfig();
@@ -40,6 +41,7 @@ async function bootstrap(): Promise<void> {
   // Every body is read as bytes: bundles are binary, configs are HOCON whatever the Content-Type.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  serveWebUi(app, app.get(Logger));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

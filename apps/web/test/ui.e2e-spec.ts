@@ -1,0 +1,283 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EXAMPLE_BUNDLE,
+  eventually,
+  startTestServer,
+  type TestServer,
+} from '../../../test/support/server';
+import { dropFile, hasChromium, launch, watchedPage, type WatchedPage } from './browser';
+import { rest, SLOW_BUNDLE, type Rest } from './fixtures';
+
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+describe.skipIf(!hasChromium)('web UI in Chromium', () => {
+  let server: TestServer;
+  let api: Rest;
+  let browser: Browser;
+  let watched: WatchedPage;
+  let page: Page;
+
+  const open = async (hash: string) => {
+    await page.goto(`${server.url}/#${hash}`);
+    await page.locator('main h1').first().waitFor();
+  };
+  const submit = async (steps: number, stepMs: number) => {
+    const res = await api.post(
+      '/jobs?appName=ui-slow&classPath=Slow&context=ui-ctx',
+      JSON.stringify({ steps, stepMs }),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    return res.body.jobId as string;
+  };
+  const progressValue = () => page.$eval('progress', (p) => (p as HTMLProgressElement).value);
+  const logLines = async () =>
+    ((await page.locator('pre.logs').textContent()) ?? '')
+      .split('\n')
+      .filter((l) => l.includes('step')).length;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launch()]);
+    api = rest(server.url);
+    watched = await watchedPage(browser, 1280);
+    page = watched.page;
+  });
+  afterEach(() => expect(watched.errors).toEqual([]));
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('serves the UI at / to browsers and keeps the JSON answer for other clients', async () => {
+    const before = await fetch(`${server.url}/`, { headers: { accept: '*/*' } });
+    expect(before.status).toBe(404);
+    expect(before.headers.get('content-type')).toMatch(/application\/json/);
+    expect(Object.keys(await before.json()).sort()).toEqual(['result', 'status']);
+    const json = await fetch(`${server.url}/`, { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(404);
+    const html = await fetch(`${server.url}/`, { headers: { accept: BROWSER_ACCEPT } });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    const script = (await html.text()).match(/src="(\/ui\/assets\/[^"]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    const gzipped = await fetch(`${server.url}${script}`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    const missing = await fetch(`${server.url}/ui/assets/nope.js`);
+    expect(missing.status).toBe(404);
+    expect(Object.keys(await missing.json()).sort()).toEqual(['result', 'status']);
+    await open('/jobs');
+    // What the first load of `/` transferred (the browser asks for br/gzip; bodies as sent).
+    const sizes = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => {
+        const r = e as PerformanceResourceTiming;
+        return { name: r.name, sent: r.encodedBodySize, size: r.decodedBodySize };
+      }),
+    );
+    const js = sizes.filter((r) => r.name.endsWith('.js'));
+    expect(js.length).toBeGreaterThan(0);
+    for (const r of js) expect(r.sent, r.name).toBeLessThan(r.size);
+    console.log(
+      'first load of / (bytes sent / decoded):',
+      JSON.stringify(sizes.filter((r) => r.name.includes('/ui/'))),
+    );
+    await expect(page.locator('main h1').textContent()).resolves.toBe('Jobs');
+    await page.locator('.empty').waitFor();
+    await watched.shot('jobs-empty');
+  });
+
+  it('uploads bundles by drag and drop and lists them with type, size and sha256', async () => {
+    await open('/bundles');
+    await page.getByLabel(/App name/).fill('test');
+    await dropFile(
+      page,
+      '[data-testid=drop]',
+      'jobserver-examples.mjs',
+      readFileSync(EXAMPLE_BUNDLE, 'utf8'),
+    );
+    await page.locator('tr[data-bundle=test]').waitFor();
+    await page.getByLabel(/App name/).fill('ui-slow');
+    await dropFile(page, '[data-testid=drop]', 'slow.js', SLOW_BUNDLE);
+    const row = page.locator('tr[data-bundle=ui-slow]');
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/js.*B.*[0-9a-f]{16}…/);
+    expect((await api.get('/binaries/ui-slow')).body['binary-type']).toBe('js');
+    await watched.shot('bundles');
+  });
+
+  it('creates a context with settings from the form and shows it running', async () => {
+    await open('/contexts');
+    await page.getByLabel('Name').fill('ui-ctx');
+    await page.getByLabel(/Settings/).fill('num-cpu-cores=2\nmax-jobs-per-context=4\nteam=ui');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByText('Context ui-ctx started').waitFor({ timeout: 60_000 });
+    const row = page.locator('tr[data-context=ui-ctx]');
+    await expect(row.locator('.badge').textContent()).resolves.toBe('RUNNING');
+    await expect(row.textContent()).resolves.toContain('"team":"ui"');
+    await watched.shot('contexts');
+  });
+
+  it('shows a running job live: the progress bar and the logs move, then the result', async () => {
+    const jobId = await submit(25, 250);
+    await open('/jobs');
+    await page.locator(`tr[data-job="${jobId}"] a`).click();
+    await page.locator('h1', { hasText: jobId }).waitFor();
+    const first = await eventually(async () => {
+      const value = await progressValue();
+      return value > 0 && value < 1 ? { value, lines: await logLines() } : undefined;
+    }, 30_000);
+    const later = await eventually(async () => {
+      const value = await progressValue();
+      return value > first.value && (await logLines()) > first.lines ? value : undefined;
+    }, 30_000);
+    expect(later).toBeGreaterThan(first.value);
+    await watched.shot('job-running');
+    await page.locator('.badge.OK').waitFor({ timeout: 30_000 });
+    await expect(progressValue()).resolves.toBe(1);
+    await expect(logLines()).resolves.toBe(25);
+    const box = await page.$eval('pre.logs', (e) => ({
+      hidden: e.scrollHeight - e.clientHeight,
+      top: e.scrollTop,
+    }));
+    expect(box.hidden).toBeGreaterThan(0); // 25 lines overflow the log box…
+    expect(box.top).toBeGreaterThanOrEqual(box.hidden - 1); // …and it is scrolled to the newest
+    await expect(page.locator('.stages li b').allTextContents()).resolves.toEqual([
+      'work',
+      'wrap-up',
+    ]);
+    await expect(page.locator('.json pre').first().textContent()).resolves.toContain('"steps": 25');
+    await expect(page.locator('.json pre').nth(1).textContent()).resolves.toContain(
+      '"stepMs": 250',
+    );
+    await watched.shot('job-finished');
+
+    await page.getByRole('button', { name: 'Run again' }).click();
+    await page.waitForFunction((id) => !location.hash.includes(id), jobId);
+    const again = decodeURIComponent(await page.evaluate(() => location.hash))
+      .split('/')
+      .pop()!;
+    const report = (await api.get(`/jobs/${again}`)).body;
+    expect(report).toMatchObject({ appName: 'ui-slow', classPath: 'Slow', context: 'ui-ctx' });
+    expect((await api.get(`/jobs/${again}/config`)).body).toEqual({ steps: 25, stepMs: 250 });
+  }, 120_000);
+
+  it('kills a running job from its row; the row turns KILLED live', async () => {
+    const jobId = await submit(600, 100);
+    await open('/jobs');
+    const row = page.locator(`tr[data-job="${jobId}"]`);
+    await eventually(
+      async () => ((await row.locator('.badge').textContent()) === 'RUNNING' ? true : undefined),
+      30_000,
+    );
+    await row.getByRole('button', { name: 'Kill' }).click();
+    await row.locator('.badge.KILLED').waitFor({ timeout: 30_000 });
+    await page.getByRole('tab', { name: /killed/ }).click();
+    await page.locator(`tr[data-job="${jobId}"]`).waitFor();
+    // The counts are read beside the list and may land a moment after it.
+    await page
+      .getByRole('tab', { name: /killed/ })
+      .locator('.count', { hasText: /^1$/ })
+      .waitFor();
+    expect((await api.get(`/jobs/${jobId}`)).body.status).toBe('KILLED');
+    await watched.shot('jobs-killed');
+  });
+
+  it('draws the overview: counts now, duration percentiles and the jobs-ended chart', async () => {
+    await open('/overview');
+    await page.locator('.chart canvas').waitFor();
+    // The first slow job, and the run-again one if it has ended by now.
+    await expect(page.locator('[data-tile=FINISHED] dd').textContent()).resolves.toMatch(/^[12]$/);
+    await expect(page.locator('[data-tile=KILLED] dd').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-tile=p50] dd').textContent()).resolves.toMatch(
+      /^\d+\.\d{3} s$/,
+    );
+    await expect(page.locator('[data-tile=context-RUNNING] dd').textContent()).resolves.toBe('1');
+    await page.locator('.u-legend', { hasText: 'finished' }).waitFor();
+    await watched.shot('overview');
+  });
+
+  it('shows the in-use refusal when a bundle with a running job is deleted', async () => {
+    const jobId = await submit(600, 100);
+    await open('/bundles');
+    await watched.expecting(/status of 403/, async () => {
+      await page.locator('tr[data-bundle=ui-slow]').getByRole('button', { name: 'Delete' }).click();
+      await page.getByText(/403 .*Binary is in use by job\(s\)/).waitFor();
+    });
+    await expect(page.locator('tr[data-bundle=ui-slow]').count()).resolves.toBe(1);
+    await watched.shot('bundles-in-use');
+    await open('/contexts');
+    await page
+      .locator('tr[data-context=ui-ctx] td[data-running]', { hasText: /^[1-9]$/ })
+      .waitFor();
+    expect((await api.delete(`/jobs/${jobId}`)).status).toBe(200);
+  });
+
+  it('runs console statements in the context: text, JSON, an error with traceback, a cancel', async () => {
+    await open('/console');
+    await expect(page.getByLabel('Context').inputValue()).resolves.toBe('ui-ctx');
+    const runStatement = async (code: string, id: number) => {
+      await page.getByLabel(/Statement/).fill(code);
+      await page.getByRole('button', { name: 'Run' }).click();
+      const item = page.locator(`li[data-statement="${id}"]`);
+      await item.waitFor();
+      return item;
+    };
+    const text = await runStatement('const x = 21; x * 2', 0);
+    await expect(text.getByLabel('text output').textContent()).resolves.toBe('42');
+    const json = await runStatement('({ a: 1, b: [x, 2] })', 1);
+    await expect(json.getByLabel('JSON output').textContent()).resolves.toBe(
+      JSON.stringify({ a: 1, b: [21, 2] }, null, 2),
+    );
+    const error = await runStatement("throw new TypeError('nope')", 2);
+    await expect(error.getByLabel('error').textContent()).resolves.toMatch(/^TypeError: nope\n/);
+    const slow = await runStatement('await new Promise((r) => setTimeout(r, 60_000))', 3);
+    await slow.getByRole('button', { name: 'Cancel' }).click();
+    await slow.getByText('cancelled', { exact: true }).waitFor({ timeout: 30_000 });
+    await watched.shot('console');
+  }, 120_000);
+
+  it('stops a context from its row', async () => {
+    await open('/contexts');
+    await page
+      .locator('tr[data-context=ui-ctx]')
+      .getByRole('button', { name: 'Stop', exact: true })
+      .click();
+    await page.getByText('Context ui-ctx stopped').waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-context=ui-ctx]').waitFor({ state: 'detached' });
+    await watched.shot('contexts-stopped');
+  });
+
+  it('lays every page out at 390 px wide without horizontal page scroll', async () => {
+    const narrow = await watchedPage(browser, 390);
+    for (const hash of ['/jobs', '/contexts', '/bundles', '/console', '/overview']) {
+      await narrow.page.goto(`${server.url}/#${hash}`);
+      await narrow.page.locator('main h1').waitFor();
+      await narrow.page
+        .locator(hash === '/overview' ? '.chart canvas' : '.scroll, .empty')
+        .first()
+        .waitFor();
+      const overflow = await narrow.page.evaluate(
+        () => document.documentElement.scrollWidth - innerWidth,
+      );
+      expect(overflow, hash).toBeLessThanOrEqual(0);
+      await narrow.shot(hash.slice(1));
+    }
+    const [latest] = (await api.get('/jobs?limit=1&status=FINISHED')).body as Array<{
+      jobId: string;
+    }>;
+    await narrow.page.goto(`${server.url}/#/jobs/${latest.jobId}`);
+    await narrow.page.locator('.badge.OK').waitFor();
+    await narrow.page.locator('pre.logs', { hasText: 'step' }).waitFor();
+    expect(
+      await narrow.page.evaluate(() => document.documentElement.scrollWidth - innerWidth),
+    ).toBeLessThanOrEqual(0);
+    await narrow.shot('job');
+    expect(narrow.errors).toEqual([]);
+    await narrow.page.close();
+  });
+});
