@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { bodyText } from '../infra/body-text';
-import { ListJobsQuery } from './dto/list-jobs.query';
+import { JobFilterQuery, ListJobsQuery } from './dto/list-jobs.query';
 import { SubmitJobQuery } from './dto/submit-job.query';
 import { JobQueryService } from './job-query.service';
 import { JobSubmitService } from './job-submit.service';
@@ -38,6 +38,14 @@ export class JobController {
   @ApiOperation({ summary: 'Jobs, newest first' })
   list(@Query() query: ListJobsQuery, @CurrentPrincipal() principal?: Principal): Promise<Array<Record<string, unknown>>> {
     return this.queries.list(query, principal);
+  }
+
+  // Declared before `:id`, so that `counts` is not taken for a job id.
+  @Get('counts')
+  @RequiresPermission('jobs:read')
+  @ApiOperation({ summary: 'How many jobs matching the filters have each status' })
+  counts(@Query() query: JobFilterQuery, @CurrentPrincipal() principal?: Principal): Promise<Record<string, number>> {
+    return this.queries.counts(query, principal);
   }
 
   @Get(':id')
