@@ -80,7 +80,7 @@ async function apiPaths(target) {
     '/jobs?limit=50&status=ERROR',
     '/jobs?status=FINISHED&limit=1000',
     '/jobs?limit=25&appName=app3',
-    '/jobs?limit=25&context=ctx7&status=ERROR',
+    '/jobs?limit=25&context=ctx0&status=ERROR',
     '/jobs?limit=25&q=APP4',
     '/jobs?limit=25&q=nomatch',
     ...(deep ? [`/jobs?limit=25&before=${deep.id}`] : []),

@@ -36,8 +36,9 @@ export function jobWhere(filter: JobFilter, params: unknown[]): string {
   if (filter.context !== undefined) conditions.push(`context_name = ${bind(filter.context)}`);
   if (filter.q !== undefined && UUID.test(filter.q)) conditions.push(`id = ${bind(filter.q.toLowerCase())}`);
   else if (filter.q !== undefined) {
-    const p = bind(likePrefix(filter.q));
-    conditions.push(`(app_name ILIKE ${p} OR class_path ILIKE ${p} OR context_name ILIKE ${p})`);
+    // lower(…) LIKE 'prefix%' rather than ILIKE: it can use the text_pattern_ops indexes.
+    const p = bind(likePrefix(filter.q.toLowerCase()));
+    conditions.push(`(lower(app_name) LIKE ${p} OR lower(class_path) LIKE ${p} OR lower(context_name) LIKE ${p})`);
   }
   if (filter.before !== undefined) {
     const id = bind(filter.before);
