@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { bodyText } from '../infra/body-text';
+import { JobCountsResponse } from './dto/job-counts.response';
 import { JobFilterQuery, ListJobsQuery } from './dto/list-jobs.query';
 import { SubmitJobQuery } from './dto/submit-job.query';
 import { JobQueryService } from './job-query.service';
@@ -44,7 +45,8 @@ export class JobController {
   @Get('counts')
   @RequiresPermission('jobs:read')
   @ApiOperation({ summary: 'How many jobs matching the filters have each status' })
-  counts(@Query() query: JobFilterQuery, @CurrentPrincipal() principal?: Principal): Promise<Record<string, number>> {
+  @ApiOkResponse({ type: JobCountsResponse })
+  counts(@Query() query: JobFilterQuery, @CurrentPrincipal() principal?: Principal): Promise<JobCountsResponse> {
     return this.queries.counts(query, principal);
   }
 
