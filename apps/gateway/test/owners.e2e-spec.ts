@@ -77,6 +77,19 @@ describe('owners with auth.isolate-owners', () => {
     expect((await as('admin', 'GET', `/jobs/${aliceJob}`)).body.status).toBe('OK');
     expect((await as('alice', 'GET', `/jobs/${aliceJob}/config`)).status).toBe(200);
   });
+
+  it("searches, pages and counts only the principal's own jobs", async () => {
+    const ids = (body: Array<{ jobId: string }>) => body.map((j) => j.jobId);
+    expect(ids((await as('bob', 'GET', `/jobs?q=${aliceJob}`)).body)).toEqual([]);
+    expect(ids((await as('bob', 'GET', '/jobs?q=test')).body)).toEqual([bobJob]);
+    expect(ids((await as('alice', 'GET', '/jobs?context=alice-ctx')).body)).toEqual([aliceJob]);
+    expect((await as('bob', 'GET', '/jobs/counts')).body).toEqual({ QUEUED: 0, RUNNING: 0, FINISHED: 1, ERROR: 0, KILLED: 0 });
+    expect((await as('admin', 'GET', '/jobs/counts?appName=test')).body.FINISHED).toBe(3);
+    // Another owner's job id is as unknown a page boundary as a missing one.
+    const boundary = await as('bob', 'GET', `/jobs?before=${aliceJob}`);
+    expect({ status: boundary.status, body: boundary.body }).toEqual({ status: 400, body: { status: 'ERROR', result: `before: no job ${aliceJob}` } });
+    expect((await as('admin', 'GET', `/jobs?before=${aliceJob}`)).status).toBe(200);
+  });
 });
 
 describe('owners with auth off', () => {

@@ -28,6 +28,7 @@ export {
   type NewJob,
   type SubmittedJob,
 } from './repositories/job.repository';
+export { JobSearchRepository, jobWhere, type JobFilter } from './repositories/job-search.repository';
 export { RetentionRepository, RETENTION_BATCH, type RetentionCounts } from './repositories/retention.repository';
 export { StatementRepository, type EndedStatement, type StatementRecord } from './repositories/statement.repository';
 export { PersistenceModule } from './persistence.module';

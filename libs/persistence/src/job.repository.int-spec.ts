@@ -5,6 +5,7 @@ import { testDatabase } from '../../../test/support/services';
 import { openDataSource, runMigrations } from './data-source';
 import { ContextRepository } from './repositories/context.repository';
 import { JobRepository } from './repositories/job.repository';
+import { JobSearchRepository } from './repositories/job-search.repository';
 
 describe('JobRepository and ContextRepository on Postgres', () => {
   let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -65,9 +66,10 @@ describe('JobRepository and ContextRepository on Postgres', () => {
     const [a, b] = [newJob('c2'), newJob('c2')];
     await insert(a);
     await insert(b);
-    const listed = await jobs.list(2);
+    const search = new JobSearchRepository(ds);
+    const listed = await search.list(2);
     expect(listed.map((j) => j.id)).toEqual([b.id, a.id]);
-    const queued = await jobs.list(50, 'QUEUED');
+    const queued = await search.list(50, { status: 'QUEUED' });
     expect(queued.every((j) => j.status === 'QUEUED')).toBe(true);
     expect(await jobs.endActiveOfContext('c2', { status: 'ERROR' })).toHaveLength(2);
   });

@@ -8,6 +8,7 @@ import { ContextRepository } from './repositories/context.repository';
 import { DataFileRepository } from './repositories/data-file.repository';
 import { JobEventRepository } from './repositories/job-event.repository';
 import { JobRepository } from './repositories/job.repository';
+import { JobSearchRepository } from './repositories/job-search.repository';
 import { StatementRepository } from './repositories/statement.repository';
 import { RetentionRepository } from './repositories/retention.repository';
 
@@ -48,6 +49,7 @@ export class PersistenceModule {
         { provide: ContextRepository, useFactory: (ds: DataSource) => new ContextRepository(ds), inject: [DataSource] },
         { provide: RetentionRepository, useFactory: (ds: DataSource) => new RetentionRepository(ds), inject: [DataSource] },
         { provide: JobRepository, useFactory: (ds: DataSource) => new JobRepository(ds, { prepare: options.prepareStatements ?? true }), inject: [DataSource] },
+        { provide: JobSearchRepository, useFactory: (ds: DataSource) => new JobSearchRepository(ds), inject: [DataSource] },
         { provide: JobEventRepository, useFactory: (ds: DataSource) => new JobEventRepository(ds), inject: [DataSource] },
         { provide: ApiKeyRepository, useFactory: (ds: DataSource) => new ApiKeyRepository(ds), inject: [DataSource] },
         { provide: CallbackRepository, useFactory: (ds: DataSource) => new CallbackRepository(ds), inject: [DataSource] },
@@ -64,6 +66,7 @@ export class PersistenceModule {
         DataFileRepository,
         JobEventRepository,
         JobRepository,
+        JobSearchRepository,
         RetentionRepository,
         StatementRepository,
       ],

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { JobLifecycle, JobRepository } from '@jobserver/persistence';
-import { isJobStatus, JobNotFound, killedError, NoRunningJob } from '@jobserver/protocol';
+import { JobLifecycle, JobRepository, JobSearchRepository, type JobFilter } from '@jobserver/persistence';
+import { BadRequest, isJobStatus, JobNotFound, killedError, NoRunningJob, type JobStatus } from '@jobserver/protocol';
 import { EventBus, JobClaims } from '@jobserver/protocol/redis';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { StartedJobs } from '../infra/started-jobs.service';
 import { SERVER_CONFIG } from '../infra/tokens';
-import type { ListJobsQuery } from './dto/list-jobs.query';
+import type { JobFilterQuery, ListJobsQuery } from './dto/list-jobs.query';
 import { toJobReport, toJobSummary } from './job.responses';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,6 +19,7 @@ export class JobQueryService {
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly jobs: JobRepository,
+    private readonly search: JobSearchRepository,
     private readonly bus: EventBus,
     private readonly lifecycle: JobLifecycle,
     private readonly claims: JobClaims,
@@ -32,15 +33,30 @@ export class JobQueryService {
     const upper = query.status?.toUpperCase().replace(/^OK$/, 'FINISHED');
     const status = upper && isJobStatus(upper) ? upper : undefined;
     const limit = Number(query.limit ?? 50);
+    const filter = { ...this.filterOf(query, owner), before: query.before };
+    // Another owner's job is as unknown as a missing one: its id says nothing about it.
+    if (query.before && !(await this.search.exists(query.before, owner))) {
+      throw new BadRequest(`before: no job ${query.before}`);
+    }
     // A job's record says RUNNING once it has run 50 ms; before, its claim says so.
     const [jobs, queued] = await Promise.all([
-      this.jobs.list(limit, status, owner),
-      status === 'RUNNING' ? this.jobs.list(limit, 'QUEUED', owner) : undefined,
+      this.search.list(limit, { ...filter, status }),
+      status === 'RUNNING' ? this.search.list(limit, { ...filter, status: 'QUEUED' }) : undefined,
     ]);
     const all = queued ? [...jobs, ...queued] : jobs;
     const shown = (await this.started.merge(all)).filter((job) => !status || job.status === status);
-    if (queued) shown.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    if (queued) shown.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
     return shown.slice(0, limit).map(toJobSummary);
+  }
+
+  /** How many of the principal's jobs matching the filters have each status (from the records). */
+  counts(query: JobFilterQuery, principal?: Principal): Promise<Record<JobStatus, number>> {
+    return this.search.counts(this.filterOf(query, this.owners.of(principal)));
+  }
+
+  private filterOf(query: JobFilterQuery, owner: string | undefined): JobFilter {
+    const { appName, classPath, context, q } = query;
+    return { owner, appName, classPath, context, q };
   }
 
   async report(jobId: string, principal?: Principal): Promise<Record<string, unknown>> {

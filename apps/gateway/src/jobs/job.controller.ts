@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { bodyText } from '../infra/body-text';
-import { ListJobsQuery } from './dto/list-jobs.query';
+import { JobCountsResponse } from './dto/job-counts.response';
+import { JobFilterQuery, ListJobsQuery } from './dto/list-jobs.query';
 import { SubmitJobQuery } from './dto/submit-job.query';
 import { JobQueryService } from './job-query.service';
 import { JobSubmitService } from './job-submit.service';
@@ -38,6 +39,15 @@ export class JobController {
   @ApiOperation({ summary: 'Jobs, newest first' })
   list(@Query() query: ListJobsQuery, @CurrentPrincipal() principal?: Principal): Promise<Array<Record<string, unknown>>> {
     return this.queries.list(query, principal);
+  }
+
+  // Declared before `:id`, so that `counts` is not taken for a job id.
+  @Get('counts')
+  @RequiresPermission('jobs:read')
+  @ApiOperation({ summary: 'How many jobs matching the filters have each status' })
+  @ApiOkResponse({ type: JobCountsResponse })
+  counts(@Query() query: JobFilterQuery, @CurrentPrincipal() principal?: Principal): Promise<JobCountsResponse> {
+    return this.queries.counts(query, principal);
   }
 
   @Get(':id')

@@ -3,28 +3,42 @@ import { api, enc, errorText, STATUSES, type JobRow } from '../api';
 import { useEvents } from '../live';
 
 const PAGE = 25;
-/** Counts are computed from `GET /jobs?status=…&limit=COUNT_CAP`: the API has no count route. */
-const COUNT_CAP = 1000;
+const SEARCH_DEBOUNCE_MS = 300;
 const KILLABLE = new Set(['QUEUED', 'RUNNING']);
+
+/** The search text, settled: it changes once typing pauses for {@link SEARCH_DEBOUNCE_MS}. */
+function useDebounced(text: string): string {
+  const [settled, setSettled] = useState(text);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(text), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return settled;
+}
 
 export function JobsPage() {
   const [status, setStatus] = useState<string>('');
-  const [limit, setLimit] = useState(PAGE);
+  const [typed, setTyped] = useState('');
+  const q = useDebounced(typed.trim());
+  /** The `before` of each page shown since the newest: the last is the current page's. */
+  const [pages, setPages] = useState<string[]>([]);
   const [rows, setRows] = useState<JobRow[] | null>(null);
   const [counts, setCounts] = useState<Record<string, number>>({});
   const [message, setMessage] = useState('');
 
   const load = () => {
-    const filter = status ? `&status=${status}` : '';
-    api<JobRow[]>(`/jobs?limit=${limit}${filter}`)
+    const search = q ? `&q=${enc(q)}` : '';
+    const before = pages.length ? `&before=${enc(pages[pages.length - 1])}` : '';
+    api<JobRow[]>(`/jobs?limit=${PAGE}${status && `&status=${status}`}${search}${before}`)
       .then(setRows)
       .catch((e) => setMessage(errorText(e)));
-    Promise.all(STATUSES.map((s) => api<JobRow[]>(`/jobs?status=${s}&limit=${COUNT_CAP}`)))
-      .then((lists) => setCounts(Object.fromEntries(STATUSES.map((s, i) => [s, lists[i].length]))))
+    api<Record<string, number>>(`/jobs/counts${q ? `?q=${enc(q)}` : ''}`)
+      .then(setCounts)
       .catch((e) => setMessage(errorText(e)));
   };
-  useEffect(load, [status, limit]);
-  // Six reads per refresh (the list and five counts): at most one refresh a second.
+  useEffect(load, [status, q, pages]);
+  useEffect(() => setPages([]), [status, q]);
+  // Two reads per refresh (the page and the counts): at most one refresh a second.
   useEvents('/events', ['job'], load, [], 1000);
 
   const kill = async (id: string) => {
@@ -36,26 +50,36 @@ export function JobsPage() {
       setMessage(errorText(e));
     }
   };
-  const count = (s: string) =>
-    counts[s] === undefined ? '…' : counts[s] >= COUNT_CAP ? `${COUNT_CAP}+` : counts[s];
+  const count = (s: string) => counts[s] ?? '…';
+  const all = STATUSES.every((s) => counts[s] !== undefined)
+    ? STATUSES.reduce((sum, s) => sum + counts[s], 0)
+    : '…';
 
   return (
     <section>
       <h1>Jobs</h1>
+      <input
+        type="search"
+        class="search"
+        placeholder="Search: job id, or app / classPath / context prefix"
+        aria-label="Search jobs"
+        value={typed}
+        onInput={(e) => setTyped(e.currentTarget.value)}
+      />
       <div class="tabs" role="tablist">
         <button
           role="tab"
           aria-selected={status === ''}
-          onClick={() => (setStatus(''), setLimit(PAGE))}
+          onClick={() => setStatus('')}
         >
-          All
+          All <span class="count">{all}</span>
         </button>
         {STATUSES.map((s) => (
           <button
             key={s}
             role="tab"
             aria-selected={status === s}
-            onClick={() => (setStatus(s), setLimit(PAGE))}
+            onClick={() => setStatus(s)}
           >
             {s.toLowerCase()} <span class="count">{count(s)}</span>
           </button>
@@ -69,7 +93,10 @@ export function JobsPage() {
       {rows === null ? (
         <p>Loading…</p>
       ) : rows.length === 0 ? (
-        <p class="empty">No jobs{status && ` with status ${status}`}.</p>
+        <p class="empty">
+          No jobs{status && ` with status ${status}`}
+          {q && ` matching “${q}”`}.
+        </p>
       ) : (
         <div class="scroll">
           <table class="jobs">
@@ -114,9 +141,13 @@ export function JobsPage() {
           </table>
         </div>
       )}
-      {rows && rows.length >= limit && (
-        <button onClick={() => setLimit(limit + PAGE)}>Show {PAGE} more</button>
-      )}
+      <div class="pager">
+        {pages.length > 0 && <button onClick={() => setPages([])}>Newest</button>}
+        {pages.length > 0 && <button onClick={() => setPages(pages.slice(0, -1))}>Newer</button>}
+        {rows && rows.length >= PAGE && (
+          <button onClick={() => setPages([...pages, rows[rows.length - 1].jobId])}>Older</button>
+        )}
+      </div>
     </section>
   );
 }

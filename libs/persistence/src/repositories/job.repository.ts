@@ -92,10 +92,6 @@ const CLOSED_STAGES = `CASE WHEN stages IS NULL THEN NULL ELSE jsonb_set(stages,
 
 const LIVE_STATES = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join(', ');
 
-const SUMMARY_COLUMNS = `id, app_name AS "appName", bundle_sha AS "bundleSha", class_path AS "classPath",
-  context_name AS "contextName", ad_hoc AS "adHoc", status, created_at AS "createdAt",
-  start_time AS "startTime", end_time AS "endTime", owner`;
-
 /** Job records: one row per job, moved QUEUED → RUNNING → FINISHED/ERROR/KILLED. */
 export class JobRepository {
   private readonly repo: Repository<JobEntity>;
@@ -143,19 +139,6 @@ export class JobRepository {
 
   byId(id: string): Promise<JobRecord | null> {
     return this.repo.findOneBy({ id });
-  }
-
-  /** Newest first, optionally of one status and of one owner. */
-  list(limit: number, status?: JobStatus, owner?: string): Promise<JobSummary[]> {
-    const params: unknown[] = [limit];
-    const conditions: string[] = [];
-    if (status) conditions.push(`status = $${params.push(status)}`);
-    if (owner !== undefined) conditions.push(`owner = $${params.push(owner)}`);
-    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-    return this.dataSource.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM jobs ${where} ORDER BY created_at DESC, id LIMIT $1`,
-      params,
-    );
   }
 
   /**

@@ -1,12 +1,38 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional, Length, Matches } from 'class-validator';
 import { JOB_STATUSES } from '@jobserver/protocol';
 
 /** A job status (or `OK`, the label of a finished job), in any case. */
 const STATUS = new RegExp(`^(${[...JOB_STATUSES, 'OK'].join('|')})$`, 'i');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Filters of `GET /jobs` and `GET /jobs/counts` (all exact but `q`; each narrows). */
+export class JobFilterQuery {
+  @ApiPropertyOptional({ description: 'only jobs of this app (exact)' })
+  @IsOptional()
+  @Length(1, 200, { message: 'appName must be 1 to 200 characters' })
+  appName?: string;
+
+  @ApiPropertyOptional({ description: 'only jobs of this classPath (exact)' })
+  @IsOptional()
+  @Length(1, 500, { message: 'classPath must be 1 to 500 characters' })
+  classPath?: string;
+
+  @ApiPropertyOptional({ description: 'only jobs run in this context (exact name)' })
+  @IsOptional()
+  @Length(1, 200, { message: 'context must be 1 to 200 characters' })
+  context?: string;
+
+  @ApiPropertyOptional({
+    description: 'a full job id (that job), else a case-insensitive prefix of app name, classPath or context',
+  })
+  @IsOptional()
+  @Length(1, 200, { message: 'q must be 1 to 200 characters' })
+  q?: string;
+}
 
 /** Query of `GET /jobs`. */
-export class ListJobsQuery {
+export class ListJobsQuery extends JobFilterQuery {
   @ApiPropertyOptional({ description: 'at most this many jobs (default 50)' })
   @IsOptional()
   @Matches(/^[1-9]\d{0,5}$/, { message: 'limit must be a positive integer' })
@@ -16,4 +42,9 @@ export class ListJobsQuery {
   @IsOptional()
   @Matches(STATUS, { message: `status must be one of ${JOB_STATUSES.join(', ')}` })
   status?: string;
+
+  @ApiPropertyOptional({ description: 'keyset paging: only jobs older than this job (its id) in the list' })
+  @IsOptional()
+  @Matches(UUID, { message: 'before must be a job id' })
+  before?: string;
 }
