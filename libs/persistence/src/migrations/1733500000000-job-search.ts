@@ -14,7 +14,9 @@ export class JobSearch1733500000000 implements MigrationInterface {
   name = 'JobSearch1733500000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Replaces jobs_created (created_at): this one serves its range scans too, one index less to write.
     await q.query(`CREATE INDEX jobs_created_id ON jobs (created_at DESC, id)`);
+    await q.query(`DROP INDEX IF EXISTS jobs_created`);
     await q.query(`CREATE INDEX jobs_app_created ON jobs (app_name, created_at DESC, id)`);
     await q.query(`CREATE INDEX jobs_class_created ON jobs (class_path, created_at DESC, id)`);
     await q.query(`CREATE INDEX jobs_context_created ON jobs (context_name, created_at DESC, id)`);
@@ -28,5 +30,6 @@ export class JobSearch1733500000000 implements MigrationInterface {
     for (const name of ['jobs_created_id', 'jobs_app_created', 'jobs_class_created', 'jobs_context_created', ...LOWER.map(([n]) => n)]) {
       await q.query(`DROP INDEX ${name}`);
     }
+    await q.query(`CREATE INDEX jobs_created ON jobs (created_at)`);
   }
 }
