@@ -98,7 +98,8 @@ export class ContextHostService {
     await this.executors.stop();
     await this.runs.settled();
     await this.statements.settled();
-    await this.jobLifecycle.endActiveOfContext(context, 'KILLED');
+    // Only this life's jobs: a job posted after a new context took the name belongs to that one.
+    await this.jobLifecycle.endActiveOfContext(context, 'KILLED', undefined, context.id);
     clearInterval(this.heartbeat);
     await this.redis.del(this.names.heartbeatKey(context.name));
     if (await this.contexts.end(context.id, 'FINISHED')) {
