@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedisNames, type JobEvent } from '@jobserver/protocol';
 import { connectRedis, openEventBus, type EventBus } from '@jobserver/protocol/redis';
+import { deleteKeys } from '../../../test/support/processes';
 import { testDatabase, testRedis } from '../../../test/support/services';
 import { openDataSource, runMigrations } from './data-source';
 import { JobLifecycle } from './lifecycle/job.lifecycle';
@@ -15,6 +16,8 @@ describe('JobLifecycle on Postgres and Redis', () => {
   let redis: Redis;
   let bus: EventBus;
   let lifecycle: JobLifecycle;
+  let names: RedisNames;
+  let redisUrl: string;
   /** Each event heard, with the job's status in Postgres at the moment it arrived. */
   let heard: Array<{ event: JobEvent; rowStatus: Promise<string | undefined> }>;
 
@@ -26,8 +29,10 @@ describe('JobLifecycle on Postgres and Redis', () => {
     ds = await openDataSource({ url: db.url, poolSize: 4 });
     await runMigrations(ds);
     const { url, prefix } = await testRedis();
+    redisUrl = url;
     redis = connectRedis(url, 'lifecycle-test');
-    bus = await openEventBus(redis, new RedisNames(prefix), 'lifecycle-test', { events: true, details: true }, () => undefined);
+    names = new RedisNames(prefix);
+    bus = await openEventBus(redis, names, 'lifecycle-test', { events: true, details: true }, () => undefined);
     await bus.hearQueued(true); // QUEUED events (the markers too) ride a channel of their own
     bus.onEvent((event) => {
       if (event.kind === 'job') heard.push({ event, rowStatus: rowStatus(event.jobId) });
@@ -39,6 +44,7 @@ describe('JobLifecycle on Postgres and Redis', () => {
   });
   afterAll(async () => {
     await bus?.close();
+    if (names) await deleteKeys(redisUrl, names.prefix);
     redis?.disconnect();
     await ds?.destroy();
     await db?.drop();
@@ -159,5 +165,33 @@ describe('JobLifecycle on Postgres and Redis', () => {
       { kind: 'job', jobId, context: 'c1', status: 'RUNNING', startTime: startTime.toISOString(), seq: 2, time: startTime.toISOString() },
     ]);
     expect(await rowStatus(jobId)).toBe('QUEUED');
+  });
+
+  it('publishes a RUNNING not yet announced just before the end, counts the end and shortens the claim, in one call', async () => {
+    const jobId = await queued();
+    const startTime = new Date(Date.now() - 5);
+    const claim = names.jobClaimKey(jobId);
+    await redis.set(claim, 'context:c1', 'EX', 7 * 24 * 3600);
+    const before = Number((await redis.hget(names.metricsKey, 'ended:FINISHED')) ?? 0);
+    const ref = { jobId, context: 'c1' };
+    await lifecycle.end(ref, { status: 'FINISHED', result: '7' }, { startTime, announceRunning: true, settleClaim: true });
+    await settle();
+    expect(heard.map((h) => h.event.status)).toEqual(['RUNNING', 'FINISHED']);
+    expect(heard[0]!.event).toEqual({ kind: 'job', ...ref, status: 'RUNNING', startTime: startTime.toISOString(), seq: 2, time: startTime.toISOString() });
+    expect(heard[1]!.event).toMatchObject({ status: 'FINISHED', result: '7', seq: 3 });
+    expect(Number(await redis.hget(names.metricsKey, 'ended:FINISHED'))).toBe(before + 1);
+    const ttl = await redis.ttl(claim);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(3600);
+  });
+
+  it('leaves the claim alone and publishes no RUNNING unless asked', async () => {
+    const jobId = await queued();
+    const claim = names.jobClaimKey(jobId);
+    await redis.set(claim, 'context:c1', 'EX', 7 * 24 * 3600);
+    await lifecycle.end({ jobId, context: 'c1' }, { status: 'ERROR', error: { message: 'x', errorClass: 'E', stack: [] } }, { startTime: new Date() });
+    await settle();
+    expect(heard.map((h) => h.event.status)).toEqual(['ERROR']);
+    expect(await redis.ttl(claim)).toBeGreaterThan(6 * 24 * 3600);
   });
 });

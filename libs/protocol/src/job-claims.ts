@@ -6,9 +6,10 @@ const CLAIM_TTL_S = 7 * 24 * 3600;
 /**
  * How long a worker's claim is kept once its job's end is recorded: long enough to outlive a
  * re-delivery of the job's queue message (BullMQ re-delivers a stalled message within seconds),
- * short enough that Redis holds one key per job for an hour, not a week.
+ * short enough that Redis holds one key per job for an hour, not a week. Set with the job's end
+ * event (EventBus.publish's `settleClaimOf`), in the same Redis call.
  */
-const ENDED_CLAIM_TTL_S = 3600;
+export const ENDED_CLAIM_TTL_S = 3600;
 const WORKER_HOLDER = 'context:';
 
 /**
@@ -35,7 +36,10 @@ export class JobClaims {
     return `${WORKER_HOLDER}${context}`;
   }
 
-  /** Shortens the claim of a job whose end is recorded (see ENDED_CLAIM_TTL_S). */
+  /**
+   * Shortens the claim of a job whose end is recorded (see ENDED_CLAIM_TTL_S), when its end event
+   * did not do so (the job had been ended by someone else).
+   */
   async settle(jobId: string): Promise<void> {
     await this.redis.expire(this.names.jobClaimKey(jobId), ENDED_CLAIM_TTL_S);
   }

@@ -15,6 +15,12 @@ type Ending = JobEnding & { rejection?: JobRejection };
 
 /** A job still running after this long is marked RUNNING in Postgres. */
 const RUNNING_WRITE_DELAY_MS = 50;
+/**
+ * A job still running this long after its executor started it has its RUNNING published (for an
+ * async request waiting to be answered STARTED); a quicker one has it published with its end,
+ * in the same Redis call.
+ */
+const RUNNING_ANNOUNCE_DELAY_MS = 5;
 /** How long a job's end is retried while Postgres does not answer (a restart), and how often. */
 const ENDING_RETRY_MS = 120_000;
 const ENDING_RETRY_EVERY_MS = 500;
@@ -122,8 +128,17 @@ export class JobRunService {
     // RUNNING, or a job-timeout (a cancel that comes first aborts the job directly).
     const needsStart = message.notifyStart !== false || timeoutMs !== undefined;
     let timer: NodeJS.Timeout | undefined;
+    let announce: NodeJS.Timeout | undefined;
+    /** Started in the executor, RUNNING not published yet (an async request waits for it). */
+    let unannounced = false;
     const onStarted = () => {
-      if (message.notifyStart !== false) this.jobLifecycle.announceRunning(this.ref(jobId), startTime);
+      if (message.notifyStart !== false) {
+        unannounced = true;
+        announce = setTimeout(() => {
+          unannounced = false;
+          this.jobLifecycle.announceRunning(this.ref(jobId), startTime);
+        }, RUNNING_ANNOUNCE_DELAY_MS);
+      }
       const cancelled = this.cancelled.get(jobId);
       if (cancelled !== undefined) this.abort(jobId, cancelled);
       if (timeoutMs) {
@@ -143,6 +158,7 @@ export class JobRunService {
       outcome = { kind: 'load-failed', error: toErrorInfo(error) };
     } finally {
       clearTimeout(timer);
+      clearTimeout(announce);
       clearTimeout(running);
       clearTimeout(this.watchdogs.get(jobId));
       this.watchdogs.delete(jobId);
@@ -155,21 +171,25 @@ export class JobRunService {
     this.cancelled.delete(jobId);
     this.aborted.delete(jobId);
     this.validateOverran.delete(jobId);
-    await this.recordEnding(jobId, ending, startTime);
-    this.claims.settle(jobId).catch((err: unknown) => this.logger.warn({ err, jobId }, 'shortening the job claim failed'));
+    // The end's event shortens the claim; a job ended by someone else meanwhile has none.
+    if (!(await this.recordEnding(jobId, ending, startTime, unannounced))) {
+      this.claims.settle(jobId).catch((err: unknown) => this.logger.warn({ err, jobId }, 'shortening the job claim failed'));
+    }
     this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
   }
 
   /**
    * Records a job's end, retrying while Postgres fails (an outage): the job ran, its outcome must
    * not be lost to a restart. Gives up after ENDING_RETRY_MS, or at once when the worker stops.
-   * The end is published in the background once recorded (if the job had not ended already).
+   * The end is published in the background once recorded (if the job had not ended already), with
+   * its RUNNING when `announceRunning`, and shortens the job's claim.
    */
-  private async recordEnding(jobId: string, ending: Ending, startTime: Date): Promise<boolean> {
+  private async recordEnding(jobId: string, ending: Ending, startTime: Date, announceRunning: boolean): Promise<boolean> {
     const until = Date.now() + ENDING_RETRY_MS;
+    const options = { startTime, rejection: ending.rejection, publish: 'background' as const, announceRunning, settleClaim: true };
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.jobLifecycle.end(this.ref(jobId), ending, { startTime, rejection: ending.rejection, publish: 'background' });
+        return await this.jobLifecycle.end(this.ref(jobId), ending, options);
       } catch (err) {
         if (this.stopping || Date.now() > until) throw err;
         if (attempt === 0) this.logger.warn({ err, jobId, context: this.context?.name }, 'recording the job end failed; retrying');

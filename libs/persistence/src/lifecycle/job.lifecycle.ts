@@ -1,6 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { endIncrements, killedError, submittedField, type CounterIncrement, type ErrorInfo, type JobEvent, type JobRejection, type JobStreamEvent } from '@jobserver/protocol';
-import { EventBus } from '@jobserver/protocol/redis';
+import { endIncrements, killedError, submittedField, type ErrorInfo, type JobEvent, type JobRejection, type JobStreamEvent } from '@jobserver/protocol';
+import { EventBus, type PublishExtras } from '@jobserver/protocol/redis';
 import { JobRepository, type EndedJob, type JobEnding, type SubmittedJob } from '../repositories/job.repository';
 import { keptLines, numberedEvents, toDetailBatch, type DetailReport } from './detail-batch';
 import type { LogRetention } from './log-retention';
@@ -26,6 +26,13 @@ export interface EndOptions {
   rejection?: JobRejection;
   /** @defaultValue 'await' */
   publish?: PublishMode;
+  /**
+   * The job started (its executor said so) but its RUNNING was not announced yet: it goes out
+   * just before the end, in the same Redis call (see JobLifecycle.announceRunning).
+   */
+  announceRunning?: boolean;
+  /** The ending worker's claim on the job is shortened with the end (JobClaims, ENDED_CLAIM_TTL_S). */
+  settleClaim?: boolean;
 }
 
 /** A running job whose details {@link JobLifecycle.record} writes: its ref and when it started. */
@@ -56,7 +63,7 @@ export class JobLifecycle {
     if (!inserted) return null;
     const ref = { jobId: job.id, context: job.contextName, adHoc: job.adHoc, appName: job.appName, classPath: job.classPath };
     const queued: JobEvent = { kind: 'job', ...ref, status: 'QUEUED', seq: 1, time: inserted.createdAt.toISOString() };
-    this.publish(queued, 'background', [[submittedField(job.appName), 1]]);
+    this.publish(queued, 'background', { counts: [[submittedField(job.appName), 1]] });
     return inserted.bundleSha;
   }
 
@@ -67,11 +74,11 @@ export class JobLifecycle {
 
   /**
    * Publishes RUNNING in the background: the executor's start, heard by async submits before the
-   * (delayed) RUNNING write of {@link running}, so that a quick job costs one write.
+   * (delayed) RUNNING write of {@link running}, so that a quick job costs one write. A job that
+   * ends first has it published with its end instead ({@link EndOptions.announceRunning}).
    */
   announceRunning(job: JobRef, startTime: Date): void {
-    const time = startTime.toISOString();
-    this.publish({ kind: 'job', ...job, status: 'RUNNING', startTime: time, seq: 2, time }, 'background');
+    this.publish(runningEvent(job, startTime), 'background');
   }
 
   /**
@@ -90,7 +97,9 @@ export class JobLifecycle {
       rejection: options.rejection,
       ...endFields(ended),
     };
-    await this.publish(event, options.publish ?? 'await', endIncrements(ending.status, ended));
+    const before = options.announceRunning && options.startTime ? [runningEvent(job, options.startTime)] : [];
+    const extras = { counts: endIncrements(ending.status, ended), before, settleClaimOf: options.settleClaim ? job.jobId : undefined };
+    await this.publish(event, options.publish ?? 'await', extras);
     return true;
   }
 
@@ -109,7 +118,7 @@ export class JobLifecycle {
     for (const job of ended) {
       const jobId = job.id;
       const event: JobEvent = { kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status, error: error ?? killedError(jobId), ...endFields(job) };
-      await this.publish(event, 'await', endIncrements(status, job));
+      await this.publish(event, 'await', { counts: endIncrements(status, job) });
     }
     return ended.map((job) => job.id);
   }
@@ -134,24 +143,29 @@ export class JobLifecycle {
     return events;
   }
 
-  /** Publishes a transition's event with the metric counters it adds to (docs/metrics.md), counted even unheard. */
-  private async publish(event: JobEvent, mode: PublishMode, counts: CounterIncrement[] = []): Promise<void> {
+  /** Publishes a transition's event with what goes with it (its metric counters: docs/metrics.md), counted even unheard. */
+  private async publish(event: JobEvent, mode: PublishMode, extras: PublishExtras = {}): Promise<void> {
     if (mode === 'none') {
       // Redis is likely down (why nothing is published): counted if it can be, never waited for.
-      if (counts.length) this.bus.count(counts).catch((err: unknown) => this.logger.error({ err }, 'counting failed'));
+      if (extras.counts?.length) this.bus.count(extras.counts).catch((err: unknown) => this.logger.error({ err }, 'counting failed'));
       return;
     }
     if (mode === 'await') {
-      await this.bus.publish(event, counts);
+      await this.bus.publish(event, extras);
       return;
     }
     this.bus
-      .publish(event, counts)
+      .publish(event, extras)
       .catch((err: unknown) => this.logger.error({ err, jobId: event.jobId, context: event.context }, 'publish failed'));
   }
 }
 
-/** What a terminal event says besides the ending: its seq, time, app and classPath. */
+/** The RUNNING event of a job that started at `startTime`. */
+function runningEvent(job: JobRef, startTime: Date): JobEvent {
+  const time = startTime.toISOString();
+  return { kind: 'job', ...job, status: 'RUNNING', startTime: time, seq: 2, time };
+}
+
 /** What an end statement returned, for the end's event; `callback` only when the job has one (schedulers queue it). */
 function endFields(ended: EndedJob): Pick<JobEvent, 'seq' | 'time' | 'appName' | 'classPath' | 'callback'> {
   const fields = { seq: ended.seq, time: ended.endTime.toISOString(), appName: ended.appName, classPath: ended.classPath };
