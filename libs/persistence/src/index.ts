@@ -26,6 +26,7 @@ export {
   type JobRecord,
   type JobSummary,
   type NewJob,
+  type Submission,
   type SubmittedJob,
 } from './repositories/job.repository';
 export { JobSearchRepository, jobWhere, type JobFilter } from './repositories/job-search.repository';
@@ -37,9 +38,11 @@ export {
   JobLifecycle,
   JOB_LIFECYCLE_PROVIDER,
   type EndOptions,
+  type JobEndingOf,
   type JobRef,
   type PublishMode,
   type RecordingJob,
 } from './lifecycle/job.lifecycle';
 export { LogRetention } from './lifecycle/log-retention';
+export { GroupCommit, type GroupCommitOptions } from './lifecycle/group-commit';
 export type { DetailReport } from './lifecycle/detail-batch';

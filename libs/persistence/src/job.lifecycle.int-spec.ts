@@ -194,4 +194,25 @@ describe('JobLifecycle on Postgres and Redis', () => {
     expect(heard.map((h) => h.event.status)).toEqual(['ERROR']);
     expect(await redis.ttl(claim)).toBeGreaterThan(6 * 24 * 3600);
   });
+
+  it('ends a batch in one statement and publishes every end (RUNNING first where asked) in one call', async () => {
+    const [a, b, gone] = [await queued(), await queued(), await queued()];
+    await lifecycle.end({ jobId: gone, context: 'c1' }, { status: 'KILLED' });
+    await settle();
+    heard = [];
+    const counted = async () => Number((await redis.hget(names.metricsKey, 'ended:FINISHED')) ?? 0) + Number((await redis.hget(names.metricsKey, 'ended:ERROR')) ?? 0);
+    const before = await counted();
+    for (const id of [a, b]) await redis.set(names.jobClaimKey(id), 'context:c1', 'EX', 7 * 24 * 3600);
+    const startTime = new Date();
+    const results = await lifecycle.endMany([
+      { job: { jobId: a, context: 'c1' }, ending: { status: 'FINISHED', result: '1' }, startTime, announceRunning: true, settleClaim: true },
+      { job: { jobId: gone, context: 'c1' }, ending: { status: 'FINISHED', result: '1' }, settleClaim: true },
+      { job: { jobId: b, context: 'c1' }, ending: { status: 'ERROR', error: { message: 'x', errorClass: 'E', stack: [] } }, startTime, settleClaim: true },
+    ]);
+    expect(results).toEqual([true, false, true]);
+    await settle();
+    expect(heard.map((h) => [h.event.jobId, h.event.status])).toEqual([[a, 'RUNNING'], [a, 'FINISHED'], [b, 'ERROR']]);
+    expect(await counted()).toBe(before + 2);
+    for (const id of [a, b]) expect(await redis.ttl(names.jobClaimKey(id))).toBeLessThanOrEqual(3600);
+  });
 });

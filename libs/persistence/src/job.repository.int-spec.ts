@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../test/support/services';
 import { openDataSource, runMigrations } from './data-source';
+import { BundleRepository } from './repositories/bundle.repository';
 import { ContextRepository } from './repositories/context.repository';
 import { JobRepository } from './repositories/job.repository';
 import { JobSearchRepository } from './repositories/job-search.repository';
@@ -72,6 +73,44 @@ describe('JobRepository and ContextRepository on Postgres', () => {
     const queued = await search.list(50, { status: 'QUEUED' });
     expect(queued.every((j) => j.status === 'QUEUED')).toBe(true);
     expect(await jobs.endActiveOfContext('c2', { status: 'ERROR' })).toHaveLength(2);
+  });
+
+  it('records a batch of submitted jobs in one statement, only those with an app and a runnable context', async () => {
+    await new BundleRepository(ds).save({ appName: 'batch-app', binaryType: 'js', sha256: 'b'.repeat(64), size: 1, entry: 'bundle.mjs', bytes: Buffer.from('1'), owner: null });
+    const live = await contexts.insertStarting('batch-ctx', {}, false, 'alice');
+    await contexts.transition(live.id, ['STARTED'], 'RUNNING', { pid: 1 });
+    const job = (over: Partial<{ appName: string; contextName: string; adHoc: boolean }>) => ({
+      id: randomUUID(), appName: 'batch-app', classPath: 'x.Y', contextName: 'batch-ctx', adHoc: false, config: '{}', ...over,
+    });
+    const batch = [
+      { job: job({}), contextOwner: null },
+      { job: job({ appName: 'no-such-app' }), contextOwner: null },
+      { job: job({ contextName: 'no-such-ctx' }), contextOwner: null },
+      { job: job({ contextName: 'adhoc-1', adHoc: true }), contextOwner: null },
+      { job: job({}), contextOwner: 'bob' },
+      { job: job({}), contextOwner: 'alice' },
+    ];
+    const recorded = await jobs.insertSubmittedMany(batch);
+    expect(recorded.map((r) => r?.bundleSha ?? null)).toEqual(['b'.repeat(64), null, null, 'b'.repeat(64), null, 'b'.repeat(64)]);
+    const stored = await ds.query(`SELECT id FROM jobs WHERE id = ANY($1) AND status = 'QUEUED'`, [batch.map((b) => b.job.id)]);
+    expect(stored.map((r: { id: string }) => r.id).sort()).toEqual([batch[0]!, batch[3]!, batch[5]!].map((b) => b.job.id).sort());
+  });
+
+  it('ends a batch of jobs in one statement, each once, leaving the ended ones alone', async () => {
+    const [queued, running, ended] = [newJob('c3'), newJob('c3'), newJob('c3')];
+    for (const job of [queued, running, ended]) await insert(job);
+    await jobs.markRunning(running.id, new Date());
+    await jobs.end(ended.id, { status: 'KILLED' });
+    const startTime = new Date(Date.now() - 1000);
+    const results = await jobs.endMany([
+      { id: queued.id, ending: { status: 'FINISHED', result: '1' }, startTime },
+      { id: running.id, ending: { status: 'ERROR', error: { message: 'bad', errorClass: 'E', stack: [] } } },
+      { id: ended.id, ending: { status: 'FINISHED', result: '2' } },
+    ]);
+    expect(results.map((r) => r?.seq ?? null)).toEqual([3, 3, null]);
+    expect(await jobs.byId(queued.id)).toMatchObject({ status: 'FINISHED', result: '1', startTime });
+    expect(await jobs.byId(running.id)).toMatchObject({ status: 'ERROR', error: { message: 'bad', errorClass: 'E', stack: [] } });
+    expect(await jobs.byId(ended.id)).toMatchObject({ status: 'KILLED', result: null });
   });
 
   it('holds a context name for one live context at a time', async () => {

@@ -40,21 +40,19 @@ export function connectRedis(url: string, role: string, options: RedisConnectOpt
 
 type Listener<T> = (message: T) => void;
 
-/** What {@link EventBus.publish} sends with an event, in the same Redis call. */
+/** What {@link EventBus.publish} sends with its events, in the same Redis call. */
 export interface PublishExtras {
-  /** The metric counters the fact the event tells adds to (docs/metrics.md). */
+  /** The metric counters the facts the events tell add to (docs/metrics.md). */
   counts?: readonly CounterIncrement[];
-  /** Events published just before it, on its channel (a job's RUNNING, folded into its end). */
-  before?: readonly ServerEvent[];
-  /** A job whose claim is shortened to ENDED_CLAIM_TTL_S (its end is recorded). */
-  settleClaimOf?: string;
+  /** Jobs whose claims are shortened to ENDED_CLAIM_TTL_S (their ends are recorded). */
+  settleClaimsOf?: readonly string[];
 }
 
 const PUBLISH_COMMAND = 'jobserverPublish';
 /**
- * KEYS[1]: the metrics hash; KEYS[2], if given: a job claim whose TTL becomes the ARGV after the
- * messages. ARGV: channel, number of messages n, the n messages, [claim TTL], then field/by pairs
- * added to the hash. Returns how many subscribers heard the last message (0 without messages).
+ * KEYS[1]: the metrics hash; KEYS[2…]: job claims whose TTL becomes the ARGV after the messages.
+ * ARGV: channel, number of messages n, the n messages, [claim TTL], then field/by pairs added to
+ * the hash. Returns how many subscribers heard the last message (0 without messages).
  */
 const PUBLISH_SCRIPT = `
 local n = tonumber(ARGV[2])
@@ -62,7 +60,7 @@ local heard = 0
 for i = 3, 2 + n do heard = redis.call('PUBLISH', ARGV[1], ARGV[i]) end
 local at = 3 + n
 if #KEYS > 1 then
-  redis.call('EXPIRE', KEYS[2], ARGV[at])
+  for k = 2, #KEYS do redis.call('EXPIRE', KEYS[k], ARGV[at]) end
   at = at + 1
 end
 for i = at, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
@@ -112,28 +110,32 @@ export class EventBus {
    * the event channel. Resolves with the number of subscribers that heard the event.
    */
   publish(event: ServerEvent, extras: PublishExtras = {}): Promise<number> {
-    const { counts = [], before = [], settleClaimOf } = extras;
-    const channel = this.channelOf(event);
-    const message = JSON.stringify(event);
-    if (counts.length === 0 && before.length === 0 && settleClaimOf === undefined) return this.publisher.publish(channel, message);
-    const messages = [...before.map((e) => JSON.stringify(e)), message];
-    return this.publishAndCount(channel, messages, counts, settleClaimOf);
+    const { counts = [], settleClaimsOf = [] } = extras;
+    if (counts.length === 0 && settleClaimsOf.length === 0) return this.publisher.publish(this.channelOf(event), JSON.stringify(event));
+    return this.publishMany([event], extras);
+  }
+
+  /**
+   * Publishes events in order, with what goes with them, in one Redis call (a script, see
+   * PUBLISH_SCRIPT): one round trip and one socket write, where a pipeline of the same commands
+   * costs several times the CPU in ioredis. The events share a channel: QUEUED ones or others.
+   * Resolves with the number of subscribers that heard the last one.
+   */
+  publishMany(events: readonly ServerEvent[], extras: PublishExtras = {}): Promise<number> {
+    const channel = this.channelOf(events[0]!);
+    if (events.some((event) => this.channelOf(event) !== channel)) throw new Error('publishMany: QUEUED and other events mixed');
+    return this.runPublish(channel, events.map((event) => JSON.stringify(event)), extras);
   }
 
   /** Adds to metric counters of the cluster (RedisNames.metricsKey) without an event. */
   async count(counts: readonly CounterIncrement[]): Promise<void> {
-    if (counts.length) await this.publishAndCount(this.names.eventChannel, [], counts);
+    if (counts.length) await this.runPublish(this.names.eventChannel, [], { counts });
   }
 
-  /**
-   * One Redis command (a script, see PUBLISH_SCRIPT) for the messages, the claim and the
-   * counters: one round trip and one socket write, where a pipeline of the same commands costs
-   * several times the CPU in ioredis.
-   */
-  private publishAndCount(channel: string, messages: readonly string[], counts: readonly CounterIncrement[], settleClaimOf?: string): Promise<number> {
-    const keys = settleClaimOf === undefined ? [this.names.metricsKey] : [this.names.metricsKey, this.names.jobClaimKey(settleClaimOf)];
+  private runPublish(channel: string, messages: readonly string[], { counts = [], settleClaimsOf = [] }: PublishExtras): Promise<number> {
+    const keys = [this.names.metricsKey, ...settleClaimsOf.map((jobId) => this.names.jobClaimKey(jobId))];
     const args: Array<string | number> = [channel, messages.length, ...messages];
-    if (settleClaimOf !== undefined) args.push(ENDED_CLAIM_TTL_S);
+    if (settleClaimsOf.length) args.push(ENDED_CLAIM_TTL_S);
     for (const [field, by] of counts) args.push(field, by);
     return (this.publisher as ScriptedRedis)[PUBLISH_COMMAND](keys.length, ...keys, ...args);
   }

@@ -80,3 +80,10 @@ export function readLabelled(fields: Record<string, string>, prefix: string): Ma
   }
   return values;
 }
+
+/** The increments of several facts, each field once with its sum (one HINCRBY each). */
+export function sumIncrements(increments: Iterable<CounterIncrement>): CounterIncrement[] {
+  const sums = new Map<string, number>();
+  for (const [field, by] of increments) sums.set(field, (sums.get(field) ?? 0) + by);
+  return [...sums];
+}

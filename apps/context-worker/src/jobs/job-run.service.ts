@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { JobLifecycle, type ContextRecord, type JobEnding } from '@jobserver/persistence';
+import { GroupCommit, JobLifecycle, type ContextRecord, type JobEnding, type JobEndingOf } from '@jobserver/persistence';
 import { capErrorInfo, errorInfo, killedError, toErrorInfo, type ContextJobMessage, type JobRejection } from '@jobserver/protocol';
 import { JobClaims } from '@jobserver/protocol/redis';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
@@ -43,6 +43,8 @@ export class JobRunService {
   private replacing: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly details: JobDetailWriters;
+  /** Concurrent ends share one statement and one Redis call (see recordEnding). */
+  private readonly endings: GroupCommit<JobEndingOf, boolean>;
   private context: ContextRecord | undefined;
   private stopping = false;
 
@@ -54,6 +56,8 @@ export class JobRunService {
     private readonly claims: JobClaims,
   ) {
     this.details = new JobDetailWriters(reportLimits(config), jobLifecycle, this.logger);
+    const lanes = Math.max(1, Math.floor(config.databasePoolSize / 2));
+    this.endings = new GroupCommit((endings) => jobLifecycle.endMany(endings, 'background'), { lanes, maxBatch: 100 });
     executors.onReports = (jobId, events, dropped) => this.details.add(jobId, events, dropped);
   }
 
@@ -182,14 +186,15 @@ export class JobRunService {
    * Records a job's end, retrying while Postgres fails (an outage): the job ran, its outcome must
    * not be lost to a restart. Gives up after ENDING_RETRY_MS, or at once when the worker stops.
    * The end is published in the background once recorded (if the job had not ended already), with
-   * its RUNNING when `announceRunning`, and shortens the job's claim.
+   * its RUNNING when `announceRunning`, and shortens the job's claim. Jobs that end together are
+   * recorded and published together (group commit).
    */
   private async recordEnding(jobId: string, ending: Ending, startTime: Date, announceRunning: boolean): Promise<boolean> {
     const until = Date.now() + ENDING_RETRY_MS;
-    const options = { startTime, rejection: ending.rejection, publish: 'background' as const, announceRunning, settleClaim: true };
+    const end = { job: this.ref(jobId), ending, startTime, rejection: ending.rejection, announceRunning, settleClaim: true };
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.jobLifecycle.end(this.ref(jobId), ending, options);
+        return await this.endings.run(end);
       } catch (err) {
         if (this.stopping || Date.now() > until) throw err;
         if (attempt === 0) this.logger.warn({ err, jobId, context: this.context?.name }, 'recording the job end failed; retrying');

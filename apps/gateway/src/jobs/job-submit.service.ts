@@ -7,24 +7,15 @@ import {
   parseConfigBody,
   type ServerConfig,
 } from '@jobserver/config';
-import { BundleRepository, ContextRepository, JobLifecycle, type SubmittedJob } from '@jobserver/persistence';
-import {
-  BundleNotFound,
-  ContextNotFound,
-  errorInfo,
-  ContextStopping,
-  TooManyContexts,
-  type JobEvent,
-  type SubmitMessage,
-} from '@jobserver/protocol';
-import type { Queue } from 'bullmq';
-import { EventWaiter } from '@jobserver/protocol';
+import { BundleRepository, ContextRepository } from '@jobserver/persistence';
+import { BundleNotFound, ContextNotFound, ContextStopping, EventWaiter, TooManyContexts, type JobEvent } from '@jobserver/protocol';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { assertContextName, isAppName } from '../infra/names';
 import { RedisReadiness } from '../infra/redis-readiness.service';
-import { SERVER_CONFIG, SUBMIT_QUEUE } from '../infra/tokens';
+import { SERVER_CONFIG } from '../infra/tokens';
 import { checkCallbackUrl } from './callback-url';
+import { JobAdmission, type Admission } from './job-admission.service';
 import type { SubmitJobQuery } from './dto/submit-job.query';
 import { JobOutcomeMapper, type HttpAnswer } from './job-outcome.mapper';
 
@@ -42,10 +33,9 @@ interface Placement {
 export class JobSubmitService {
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
-    @Inject(SUBMIT_QUEUE) private readonly submitQueue: Queue<SubmitMessage>,
+    private readonly admission: JobAdmission,
     private readonly bundles: BundleRepository,
     private readonly contexts: ContextRepository,
-    private readonly lifecycle: JobLifecycle,
     private readonly waiter: EventWaiter,
     private readonly answers: JobOutcomeMapper,
     private readonly owners: OwnerScope,
@@ -73,34 +63,25 @@ export class JobSubmitService {
     };
     // With isolate-owners, another principal's context is as good as absent.
     const scope = this.owners.of(principal) ?? null;
-    const bundleSha = (await this.record(job, scope)) ?? (await this.refusal(query, scope), await this.record(job, scope));
-    if (!bundleSha) throw new ContextNotFound(placement.context);
+    const message = { jobId, appName: query.appName, classPath: query.classPath, config: configText, notifyStart: !sync, owner: job.owner, ...placement };
+    const admission = { job, contextOwner: scope, message };
     // An async POST waits for the job's start or end; the QUEUED event it publishes itself is no answer.
     const pending = this.waiter.forJob(jobId, (e) => (sync ? isTerminal(e) : e.status !== 'QUEUED'));
-    await this.submitQueue
-      .add(
-        'job',
-        { jobId, appName: query.appName, bundleSha, classPath: query.classPath, config: configText, notifyStart: !sync, owner: job.owner, ...placement },
-        { jobId, removeOnComplete: true, removeOnFail: true },
-      )
-      .catch(async (error: unknown) => {
-        // Redis went down since the readiness check: the recorded job never reached the scheduler.
-        // End it now (else the stranded-job sweeper does, ~30 s later); the client gets the 503.
-        // Nobody can hear an event on the Redis that just failed: none is published.
-        pending.cancel();
-        const notQueued = { status: 'ERROR' as const, error: errorInfo('ServiceUnavailable', 'the job could not be queued') };
-        const ref = { jobId, context: job.contextName, adHoc: job.adHoc };
-        await this.lifecycle.end(ref, notQueued, { publish: 'none' }).catch(() => false);
-        throw error;
-      });
+    try {
+      const bundleSha = (await this.admit(admission)) ?? (await this.refusal(query, scope), await this.admit(admission));
+      if (!bundleSha) throw new ContextNotFound(placement.context);
+    } catch (error) {
+      pending.cancel();
+      throw error;
+    }
     const timeoutMs = sync ? this.syncTimeout(query) : this.config.acceptTimeoutMs;
     const event = await pending.wait(timeoutMs);
     return sync ? this.answers.syncAnswer(jobId, event) : this.answers.asyncAnswer(job, event);
   }
 
-  /** Records the job QUEUED with its app's latest bundle; null when the app or a runnable context is missing. */
-  private record(job: SubmittedJob, contextOwner: string | null): Promise<string | null> {
-    return isAppName(job.appName) ? this.lifecycle.submit(job, contextOwner) : Promise.resolve(null);
+  /** Records the job QUEUED with its app's latest bundle and queues it; null when the app or a runnable context is missing. */
+  private admit(admission: Admission): Promise<string | null> {
+    return isAppName(admission.job.appName) ? this.admission.admit(admission) : Promise.resolve(null);
   }
 
   /**

@@ -4,6 +4,7 @@ import { EventHub } from '../events/event-hub.service';
 import { FirehoseController, JobEventsController } from '../events/job-events.controller';
 import { JobEventReader } from '../events/job-event.reader';
 import { JobEventsService } from '../events/job-events.service';
+import { JobAdmission } from './job-admission.service';
 import { JobController } from './job.controller';
 import { JobOutcomeMapper } from './job-outcome.mapper';
 import { JobQueryService } from './job-query.service';
@@ -11,6 +12,6 @@ import { JobSubmitService } from './job-submit.service';
 
 @Module({
   controllers: [JobController, JobEventsController, FirehoseController],
-  providers: [JobSubmitService, JobQueryService, JobOutcomeMapper, JobEventsService, JobEventReader, EventHub, EventFacts],
+  providers: [JobSubmitService, JobAdmission, JobQueryService, JobOutcomeMapper, JobEventsService, JobEventReader, EventHub, EventFacts],
 })
 export class JobModule {}

@@ -1,7 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { endIncrements, killedError, submittedField, type ErrorInfo, type JobEvent, type JobRejection, type JobStreamEvent } from '@jobserver/protocol';
+import { endIncrements, killedError, submittedField, sumIncrements, type CounterIncrement, type ErrorInfo, type JobEvent, type JobRejection, type JobStreamEvent } from '@jobserver/protocol';
 import { EventBus, type PublishExtras } from '@jobserver/protocol/redis';
-import { JobRepository, type EndedJob, type JobEnding, type SubmittedJob } from '../repositories/job.repository';
+import { JobRepository, type EndedJob, type JobEnding, type Submission, type SubmittedJob } from '../repositories/job.repository';
 import { keptLines, numberedEvents, toDetailBatch, type DetailReport } from './detail-batch';
 import type { LogRetention } from './log-retention';
 
@@ -35,6 +35,12 @@ export interface EndOptions {
   settleClaim?: boolean;
 }
 
+/** A job's end for {@link JobLifecycle.endMany}: the job, its ending, and the options of {@link JobLifecycle.end}. */
+export interface JobEndingOf extends Omit<EndOptions, 'publish'> {
+  job: JobRef;
+  ending: JobEnding;
+}
+
 /** A running job whose details {@link JobLifecycle.record} writes: its ref and when it started. */
 export interface RecordingJob extends JobRef {
   startTime: Date;
@@ -59,12 +65,22 @@ export class JobLifecycle {
    * @returns the bundle sha the job runs
    */
   async submit(job: SubmittedJob, contextOwner: string | null = null): Promise<string | null> {
-    const inserted = await this.jobs.insertSubmitted(job, contextOwner);
-    if (!inserted) return null;
-    const ref = { jobId: job.id, context: job.contextName, adHoc: job.adHoc, appName: job.appName, classPath: job.classPath };
-    const queued: JobEvent = { kind: 'job', ...ref, status: 'QUEUED', seq: 1, time: inserted.createdAt.toISOString() };
-    this.publish(queued, 'background', { counts: [[submittedField(job.appName), 1]] });
-    return inserted.bundleSha;
+    return (await this.submitMany([{ job, contextOwner }]))[0]!;
+  }
+
+  /** {@link submit} of several jobs: one statement, then their QUEUED events in one Redis call. */
+  async submitMany(submissions: readonly Submission[]): Promise<Array<string | null>> {
+    const inserted = await this.jobs.insertSubmittedMany(submissions);
+    const events: JobEvent[] = [];
+    submissions.forEach(({ job }, i) => {
+      const row = inserted[i];
+      if (!row) return;
+      const ref = { jobId: job.id, context: job.contextName, adHoc: job.adHoc, appName: job.appName, classPath: job.classPath };
+      events.push({ kind: 'job', ...ref, status: 'QUEUED', seq: 1, time: row.createdAt.toISOString() });
+    });
+    const counts = sumIncrements(events.map((event): CounterIncrement => [submittedField(event.appName!), 1]));
+    this.publish(events, 'background', { counts });
+    return inserted.map((row) => row?.bundleSha ?? null);
   }
 
   /** QUEUED → RUNNING in Postgres; false if it is no longer queued. Publishes nothing (see {@link announceRunning}). */
@@ -78,7 +94,7 @@ export class JobLifecycle {
    * ends first has it published with its end instead ({@link EndOptions.announceRunning}).
    */
   announceRunning(job: JobRef, startTime: Date): void {
-    this.publish(runningEvent(job, startTime), 'background');
+    this.publish([runningEvent(job, startTime)], 'background');
   }
 
   /**
@@ -86,21 +102,29 @@ export class JobLifecycle {
    * already ended. The event of a job with a callback says so (schedulers queue its delivery).
    */
   async end(job: JobRef, ending: JobEnding, options: EndOptions = {}): Promise<boolean> {
-    const ended = await this.jobs.end(job.jobId, ending, options.startTime);
-    if (!ended) return false;
-    const event: JobEvent = {
-      kind: 'job',
-      ...job,
-      status: ending.status,
-      result: ending.result ?? undefined,
-      error: ending.error ?? undefined,
-      rejection: options.rejection,
-      ...endFields(ended),
-    };
-    const before = options.announceRunning && options.startTime ? [runningEvent(job, options.startTime)] : [];
-    const extras = { counts: endIncrements(ending.status, ended), before, settleClaimOf: options.settleClaim ? job.jobId : undefined };
-    await this.publish(event, options.publish ?? 'await', extras);
-    return true;
+    return (await this.endMany([{ job, ending, ...options }], options.publish))[0]!;
+  }
+
+  /**
+   * {@link end} of several jobs: one statement, then the ends (each with its RUNNING if asked)
+   * in one Redis call; false for each job that had already ended.
+   */
+  async endMany(endings: readonly JobEndingOf[], publish: PublishMode = 'await'): Promise<boolean[]> {
+    const ended = await this.jobs.endMany(endings.map((e) => ({ id: e.job.jobId, ending: e.ending, startTime: e.startTime })));
+    const events: JobEvent[] = [];
+    const counts: CounterIncrement[] = [];
+    const settleClaimsOf: string[] = [];
+    endings.forEach(({ job, ending, startTime, announceRunning, rejection, settleClaim }, i) => {
+      const row = ended[i];
+      if (!row) return;
+      if (announceRunning && startTime) events.push(runningEvent(job, startTime));
+      const { status, result, error } = ending;
+      events.push({ kind: 'job', ...job, status, result: result ?? undefined, error: error ?? undefined, rejection, ...endFields(row) });
+      counts.push(...endIncrements(status, row));
+      if (settleClaim) settleClaimsOf.push(job.jobId);
+    });
+    await this.publish(events, publish, { counts: sumIncrements(counts), settleClaimsOf });
+    return ended.map((row) => row !== null);
   }
 
   /**
@@ -115,11 +139,10 @@ export class JobLifecycle {
     contextId?: string,
   ): Promise<string[]> {
     const ended = await this.jobs.endActiveOfContext(context.name, { status, error }, contextId);
-    for (const job of ended) {
-      const jobId = job.id;
-      const event: JobEvent = { kind: 'job', jobId, context: context.name, adHoc: context.adHoc, status, error: error ?? killedError(jobId), ...endFields(job) };
-      await this.publish(event, 'await', { counts: endIncrements(status, job) });
-    }
+    const events = ended.map(
+      (job): JobEvent => ({ kind: 'job', jobId: job.id, context: context.name, adHoc: context.adHoc, status, error: error ?? killedError(job.id), ...endFields(job) }),
+    );
+    await this.publish(events, 'await', { counts: sumIncrements(ended.flatMap((job) => endIncrements(status, job))) });
     return ended.map((job) => job.id);
   }
 
@@ -143,20 +166,23 @@ export class JobLifecycle {
     return events;
   }
 
-  /** Publishes a transition's event with what goes with it (its metric counters: docs/metrics.md), counted even unheard. */
-  private async publish(event: JobEvent, mode: PublishMode, extras: PublishExtras = {}): Promise<void> {
+  /**
+   * Publishes transitions' events (in one Redis call) with what goes with them (their metric
+   * counters: docs/metrics.md), counted even unheard.
+   */
+  private async publish(events: readonly JobEvent[], mode: PublishMode, extras: PublishExtras = {}): Promise<void> {
+    if (events.length === 0) return;
     if (mode === 'none') {
       // Redis is likely down (why nothing is published): counted if it can be, never waited for.
       if (extras.counts?.length) this.bus.count(extras.counts).catch((err: unknown) => this.logger.error({ err }, 'counting failed'));
       return;
     }
+    const publishing = events.length === 1 ? this.bus.publish(events[0]!, extras) : this.bus.publishMany(events, extras);
     if (mode === 'await') {
-      await this.bus.publish(event, extras);
+      await publishing;
       return;
     }
-    this.bus
-      .publish(event, extras)
-      .catch((err: unknown) => this.logger.error({ err, jobId: event.jobId, context: event.context }, 'publish failed'));
+    publishing.catch((err: unknown) => this.logger.error({ err, jobIds: events.map((e) => e.jobId) }, 'publish failed'));
   }
 }
 

@@ -1,96 +1,27 @@
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource, Repository } from 'typeorm';
-import {
-  JOB_KILLED_CLASS,
-  JOB_KILLED_MESSAGE,
-  LIVE_CONTEXT_STATES,
-  type ErrorInfo,
-  type JobDetailEventType,
-  type JobProgress,
-  type JobStatus,
-} from '@jobserver/protocol';
-import { JobEntity, type JobStageRecord } from '../entities/job.entity';
+import { JOB_KILLED_CLASS, JOB_KILLED_MESSAGE, type JobStatus } from '@jobserver/protocol';
+import { JobEntity } from '../entities/job.entity';
 import { pgPool } from './pg-pool';
+import {
+  CLOSED_STAGES,
+  END_JOB,
+  END_JOBS,
+  ENDED_COLUMNS,
+  endParams,
+  INSERT_SUBMITTED,
+  insertParams,
+  LIVE_STATES,
+  STARTED_SEQ,
+  toEnded,
+  type EndedRow,
+  type Ending,
+  type Submission,
+} from './job.sql';
+import type { DetailBatch, EndedJob, JobEnding, JobRecord, SubmittedJob } from './job.types';
 
-export type JobRecord = JobEntity;
-export type NewJob = Pick<JobEntity, 'id' | 'appName' | 'bundleSha' | 'classPath' | 'contextName' | 'adHoc' | 'config'> & {
-  /** The principal that submitted it; null (the default) while auth is off. */
-  owner?: string | null;
-  /** Where its end is POSTed (recorded PENDING); null (the default) for none. */
-  callbackUrl?: string | null;
-};
-export type JobSummary = Omit<JobEntity, 'config' | 'result' | 'error' | `callback${string}`>;
-/** A job to record: its bundle is the app's latest version, looked up as it is inserted. */
-export type SubmittedJob = Omit<NewJob, 'bundleSha'>;
-
-/** How a job ended. */
-export interface JobEnding {
-  status: Extract<JobStatus, 'FINISHED' | 'ERROR' | 'KILLED'>;
-  result?: string | null;
-  error?: ErrorInfo | null;
-}
-
-/** A batch of a running job's detail events for {@link JobRepository.recordDetails}, in seq order. */
-export interface DetailBatch {
-  rows: Array<{ time: string; type: JobDetailEventType; line: number | null; payload: Record<string, unknown> }>;
-  /** The batch's latest progress, if any. */
-  progress: JobProgress | null;
-  /** The stages the batch begins, each but the last ended by the next; the row's last open stage ends at the first. */
-  stages: JobStageRecord[] | null;
-  /** Lines the job logged in all, as of this batch (its last line + 1); 0 without lines. */
-  logLines: number;
-  /** Log rows of lines below this are not inserted (over log-lines-retained already). */
-  keepFromLine: number;
-  /** Deletes the log rows of lines below `belowLine` among the rows from seq `fromSeq` on. */
-  trim?: { belowLine: number; fromSeq: number };
-}
-
-/** What an end statement tells of the job it ended. */
-export interface EndedJob {
-  /** The terminal event's seq. */
-  seq: number;
-  endTime: Date;
-  /** When it was submitted and started (the end's, for a job that never ran): for the metrics. */
-  createdAt: Date;
-  startTime: Date;
-  appName: string;
-  classPath: string;
-  /** Whether it has a completion callback to deliver. */
-  callback: boolean;
-}
-
-interface EndedRow {
-  seq: number;
-  end_time: Date;
-  created_at: Date;
-  start_time: Date;
-  app_name: string;
-  class_path: string;
-  callback: boolean;
-}
-
-const ENDED_COLUMNS = 'event_seq AS seq, end_time, created_at, start_time, app_name, class_path, callback_url IS NOT NULL AS callback';
-const toEnded = (row: EndedRow): EndedJob => ({
-  seq: row.seq,
-  endTime: row.end_time,
-  createdAt: row.created_at,
-  startTime: row.start_time,
-  appName: row.app_name,
-  classPath: row.class_path,
-  callback: row.callback,
-});
-
-/**
- * event_seq before an end adds its 1: at least 2 if the job started (its running event), as it is
- * if it ended while QUEUED without having run (killed, rejected, stranded: no running event).
- * `$STARTED` is what else says it started (the worker's start time).
- */
-const STARTED_SEQ = `CASE WHEN status = 'RUNNING' OR $STARTED THEN GREATEST(event_seq, 2) ELSE event_seq END`;
-/** The job's end ends its last stage (a stage runs until the next begins). */
-const CLOSED_STAGES = `CASE WHEN stages IS NULL THEN NULL ELSE jsonb_set(stages, '{-1,endTime}',
-  to_jsonb(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) END`;
-
-const LIVE_STATES = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join(', ');
+export type { DetailBatch, EndedJob, JobEnding, JobRecord, JobSummary, NewJob, SubmittedJob } from './job.types';
+export type { Ending, Submission } from './job.sql';
 
 /** Job records: one row per job, moved QUEUED → RUNNING → FINISHED/ERROR/KILLED. */
 export class JobRepository {
@@ -120,21 +51,14 @@ export class JobRepository {
    * @returns the bundle sha and the job's `created_at`, or null when the app, or a runnable context, is missing
    */
   async insertSubmitted(job: SubmittedJob, contextOwner: string | null = null): Promise<{ bundleSha: string; createdAt: Date } | null> {
-    const { rows } = await this.hot<{ bundle_sha: string; created_at: Date }>(
-      'jobs.insert-submitted',
-      `WITH bundle AS (SELECT sha256 FROM bundles WHERE app_name = $2::varchar ORDER BY upload_time DESC LIMIT 1)
-       INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner,
-         callback_url, callback_state)
-       SELECT $1::uuid, $2::varchar, bundle.sha256, $3::varchar, $4::varchar, $5::boolean, 'QUEUED', $6::text, $7::varchar,
-         $9::varchar, CASE WHEN $9::varchar IS NOT NULL THEN 'PENDING' END
-       FROM bundle
-       WHERE $5::boolean OR EXISTS (SELECT 1 FROM contexts
-         WHERE name = $4::varchar AND state IN ('STARTED', 'RUNNING', 'RESTARTING')
-           AND ($8::varchar IS NULL OR owner = $8::varchar))
-       RETURNING bundle_sha, created_at`,
-      [job.id, job.appName, job.classPath, job.contextName, job.adHoc, job.config, job.owner ?? null, contextOwner, job.callbackUrl ?? null],
-    );
-    return rows[0] ? { bundleSha: rows[0].bundle_sha, createdAt: rows[0].created_at } : null;
+    return (await this.insertSubmittedMany([{ job, contextOwner }]))[0]!;
+  }
+
+  /** {@link insertSubmitted} of several jobs in one statement; null for each job not recorded. */
+  async insertSubmittedMany(submissions: readonly Submission[]): Promise<Array<{ bundleSha: string; createdAt: Date } | null>> {
+    const { rows } = await this.hot<{ id: string; bundle_sha: string; created_at: Date }>('jobs.insert-submitted', INSERT_SUBMITTED, insertParams(submissions));
+    const byId = new Map(rows.map((row) => [row.id, { bundleSha: row.bundle_sha, createdAt: row.created_at }]));
+    return submissions.map((s) => byId.get(s.job.id) ?? null);
   }
 
   byId(id: string): Promise<JobRecord | null> {
@@ -162,17 +86,15 @@ export class JobRepository {
    * @returns its terminal event's seq (docs/events.md), end time, app and classPath
    */
   async end(id: string, ending: JobEnding, startTime?: Date): Promise<EndedJob | null> {
-    const { rows } = await this.hot<EndedRow>(
-      'jobs.end',
-      `UPDATE jobs SET status = $2, result = $3, error = $4, end_time = now(),
-         start_time = COALESCE(start_time, $5, now()),
-         event_seq = ${STARTED_SEQ.replace('$STARTED', '$5::timestamptz IS NOT NULL')} + 1,
-         stages = ${CLOSED_STAGES}
-       WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')
-       RETURNING ${ENDED_COLUMNS}`,
-      [id, ending.status, ending.result ?? null, ending.error ? JSON.stringify(ending.error) : null, startTime ?? null],
-    );
-    return rows[0] ? toEnded(rows[0]) : null;
+    return (await this.endMany([{ id, ending, startTime }]))[0]!;
+  }
+
+  /** {@link end} of several jobs in one statement; null for each job that had already ended. */
+  async endMany(endings: readonly Ending[]): Promise<Array<EndedJob | null>> {
+    const [name, text] = endings.length === 1 ? ['jobs.end', END_JOB] : ['jobs.end-many', END_JOBS];
+    const { rows } = await this.hot<EndedRow>(name, text, endParams(endings));
+    const byId = new Map(rows.map((row) => [row.id, toEnded(row)]));
+    return endings.map((e) => byId.get(e.id) ?? null);
   }
 
   /**
