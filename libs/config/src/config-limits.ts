@@ -83,7 +83,8 @@ function endOfString(text: string, start: number): number {
   return text.length;
 }
 
-function formatBytes(bytes: number): string {
+/** `bytes` in MiB or KiB when a whole number of them, else in bytes (for messages). */
+export function formatBytes(bytes: number): string {
   const MiB = 1024 * 1024;
   if (bytes % MiB === 0) return `${bytes / MiB} MiB`;
   if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;

@@ -1,5 +1,6 @@
 export { ConfigParseError, parseConfigBody, parseConfigText, type ParsedConfigBody } from './hocon';
 export { configParseOptions, type ConfigParseOptions } from './config-limits';
+export { parseConfigArray, type ConfigArrayOptions } from './config-array';
 export { parseByteSize, parseDurationMs } from './units';
 export { CONFIG_DEFAULTS, defaultMaxContexts, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';
 export { InvalidServerConfig, loadServerConfig, settingsAsEnv } from './load-config';

@@ -133,6 +133,7 @@ function toServerConfig(s: Source): ServerConfig {
     maxResultSize: bytes('max-result-size'),
     uploadLimit: bytes('upload-limit'),
     statementsRetained: int('statements-retained', 1),
+    batchMaxJobs: int('batch-max-jobs', 1),
     statementOutputLimit: bytes('statement-output-limit'),
     maxErrorSize: bytes('max-error-size'),
     maxContexts: s['max-contexts'] === 'auto' ? autoMaxContexts(defaults) : int('max-contexts', 1),

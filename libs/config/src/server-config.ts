@@ -43,6 +43,8 @@ export interface ServerConfig {
   readonly uploadLimit: number;
   /** Console statements kept per context (the newest; unfinished ones are never dropped). @defaultValue 100 */
   readonly statementsRetained: number;
+  /** Most jobs one `POST /jobs/batch` may carry. @defaultValue 1000 */
+  readonly batchMaxJobs: number;
   /** Characters of a statement's `text/plain` output kept; the rest is cut with a note. @defaultValue 1 MiB */
   readonly statementOutputLimit: number;
   /**
@@ -158,6 +160,7 @@ export const CONFIG_DEFAULTS = {
   'max-result-size': '16m',
   'upload-limit': '64m',
   'statements-retained': 100,
+  'batch-max-jobs': 1000,
   'statement-output-limit': '1m',
   'max-error-size': '64k',
   'max-contexts': 'auto',

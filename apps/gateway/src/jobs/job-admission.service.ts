@@ -1,20 +1,38 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ServerConfig } from '@jobserver/config';
-import { GroupCommit, JobLifecycle, type Submission } from '@jobserver/persistence';
-import { errorInfo, type SubmitMessage } from '@jobserver/protocol';
+import { contextSettingsOf, normalizeContextSettings, type ServerConfig } from '@jobserver/config';
+import { BundleRepository, ContextRepository, GroupCommit, JobLifecycle, type Submission } from '@jobserver/persistence';
+import {
+  BundleNotFound,
+  ContextNotFound,
+  ContextStopping,
+  errorInfo,
+  TooManyContexts,
+  type SubmitMessage,
+} from '@jobserver/protocol';
 import type { Queue } from 'bullmq';
+import { assertContextName, isAppName } from '../infra/names';
 import { SERVER_CONFIG, SUBMIT_QUEUE } from '../infra/tokens';
+import type { JobTargetQuery } from './dto/submit-job.query';
 
 /** A job to admit: its record, and its submit message once it has a bundle. */
 export interface Admission extends Submission {
   message: Omit<SubmitMessage, 'bundleSha'>;
 }
 
+/** Where a job will run: a named context, or an ad-hoc one to create with `settings`. */
+export interface Placement {
+  context: string;
+  adHoc: boolean;
+  settings?: Record<string, unknown>;
+}
+
 /**
- * Admits jobs: records each QUEUED (JobLifecycle.submitMany) and hands it to the scheduler on the
- * submit queue. Concurrent submits share the work (GroupCommit): one INSERT, one Redis call for
- * their QUEUED events and one queue write for a whole batch, while a lone submit goes alone, at
- * once. Half the database pool is the most batches in flight, leaving the rest to reads.
+ * Admits jobs: places each, records it QUEUED (JobLifecycle.submitMany) and hands it to the
+ * scheduler on the submit queue, or says why not. Concurrent submits share the work
+ * (GroupCommit): one INSERT, one Redis call for their QUEUED events and one queue write for a
+ * whole batch, while a lone submit goes alone, at once. Half the database pool is the most
+ * batches in flight, leaving the rest to reads.
  */
 @Injectable()
 export class JobAdmission {
@@ -23,16 +41,36 @@ export class JobAdmission {
   private readonly queueFailures = new WeakSet<object>();
 
   constructor(
-    @Inject(SERVER_CONFIG) config: ServerConfig,
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     @Inject(SUBMIT_QUEUE) private readonly submitQueue: Queue<SubmitMessage>,
     private readonly lifecycle: JobLifecycle,
+    private readonly bundles: BundleRepository,
+    private readonly contexts: ContextRepository,
   ) {
-    const lanes = Math.max(1, Math.floor(config.databasePoolSize / 2));
     this.batches = new GroupCommit((admissions) => this.admitMany(admissions), {
-      lanes,
+      lanes: Math.max(1, Math.floor(config.databasePoolSize / 2)),
       maxBatch: 200,
       retryAlone: (error) => !(error instanceof Object && this.queueFailures.has(error)),
     });
+  }
+
+  /** Where a job of `target` with this config runs; an ad-hoc context takes the config's `context-settings`. */
+  place(target: JobTargetQuery, jobConfig: Record<string, unknown>): Placement {
+    if (target.context !== undefined) {
+      assertContextName(target.context);
+      return { context: target.context, adHoc: false };
+    }
+    const settings = normalizeContextSettings(this.config.contextDefaults, contextSettingsOf(jobConfig));
+    return { context: adHocContextName(target.classPath), adHoc: true, settings };
+  }
+
+  /**
+   * Refuses ad-hoc jobs before anything is recorded when they would take more than `max-contexts`
+   * live contexts. Not race-safe by itself: the scheduler's insert of an ad-hoc context is (the
+   * job then ends ERROR).
+   */
+  async assertRoomForContexts(count: number): Promise<void> {
+    if ((await this.contexts.countLive()) + count > this.config.maxContexts) throw new TooManyContexts(this.config.maxContexts);
   }
 
   /**
@@ -42,7 +80,7 @@ export class JobAdmission {
    * @throws what Redis throws when the job could not be queued (the job is then ended ERROR)
    */
   admit(admission: Admission): Promise<string | null> {
-    return this.batches.run(admission);
+    return isAppName(admission.job.appName) ? this.batches.run(admission) : Promise.resolve(null);
   }
 
   /** {@link admit} of several jobs at once, in their order (POST /jobs/batch, and each group commit). */
@@ -70,4 +108,29 @@ export class JobAdmission {
     }
     return shas;
   }
+
+  /**
+   * Says why a job of `target` could not be recorded (only looked up then: the happy path is one
+   * statement). Returns when nothing is wrong any more (the context just became live), for one retry.
+   * @throws BundleNotFound, ContextNotFound or ContextStopping
+   */
+  async explainRefusal(target: JobTargetQuery, contextOwner: string | null): Promise<void> {
+    const [bundle, context] = await Promise.all([
+      isAppName(target.appName) ? this.bundles.latest(target.appName) : null,
+      target.context === undefined ? undefined : this.contexts.findLive(target.context),
+    ]);
+    if (!bundle) throw new BundleNotFound(target.appName, `appName ${target.appName} not found`);
+    if (context === null || (context && contextOwner !== null && context.owner !== contextOwner)) {
+      throw new ContextNotFound(target.context!);
+    }
+    if (context?.state === 'STOPPING') throw new ContextStopping();
+  }
+}
+
+/**
+ * `<8 hex>-<classPath>` with every character that is not a name character (letters, digits,
+ * `._-`) replaced by `_`: this names the context only; the job still resolves the real classPath.
+ */
+function adHocContextName(classPath: string): string {
+  return `${randomBytes(4).toString('hex')}-${classPath.replace(/[^A-Za-z0-9._-]/gu, '_')}`;
 }

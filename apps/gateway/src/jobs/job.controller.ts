@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { bodyText } from '../infra/body-text';
 import { JobCountsResponse } from './dto/job-counts.response';
 import { JobFilterQuery, ListJobsQuery } from './dto/list-jobs.query';
-import { SubmitJobQuery } from './dto/submit-job.query';
+import { BatchSubmitResponse } from './dto/batch-submit.response';
+import { JobTargetQuery, SubmitJobQuery } from './dto/submit-job.query';
 import { JobQueryService } from './job-query.service';
 import { JobSubmitService } from './job-submit.service';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -32,6 +33,20 @@ export class JobController {
     const answer = await this.submitter.submit(query, bodyText(body), principal);
     if (answer.location) void reply.header('location', answer.location);
     void reply.status(answer.status).send(answer.body);
+  }
+
+  @Post('batch')
+  @HttpCode(202)
+  @RequiresPermission('jobs:start')
+  @ApiOperation({ summary: 'Run many async jobs of one app and classPath: one recorded and queued per config of the JSON array' })
+  @ApiBody({ required: true, description: 'a JSON array of job configs (objects)', schema: { type: 'string' } })
+  @ApiAcceptedResponse({ type: BatchSubmitResponse })
+  async submitBatch(
+    @Query() query: JobTargetQuery,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal?: Principal,
+  ): Promise<BatchSubmitResponse> {
+    return { status: 'STARTED', jobIds: await this.submitter.submitBatch(query, bodyText(body), principal) };
   }
 
   @Get()

@@ -14,8 +14,8 @@ const IsNotBlank = (message: string) =>
     { message },
   );
 
-/** Query of `POST /jobs`. */
-export class SubmitJobQuery {
+/** Which app, export and context a job runs: query of `POST /jobs/batch`, and the base of `POST /jobs`'s. */
+export class JobTargetQuery {
   @ApiProperty({ description: 'app name of an uploaded bundle', example: 'test' })
   @IsString({ message: 'appName is required' })
   // class-validator runs the decorator nearest the field first: a blank value is reported as missing.
@@ -35,7 +35,10 @@ export class SubmitJobQuery {
   @IsOptional()
   @IsString()
   context?: string;
+}
 
+/** Query of `POST /jobs`. */
+export class SubmitJobQuery extends JobTargetQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'wait for the result' })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'sync must be true or false' })
