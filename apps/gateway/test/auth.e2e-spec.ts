@@ -49,6 +49,8 @@ interface Operation {
   path: string;
   permission?: string;
   public?: boolean;
+  /** Open to every authenticated principal, whatever it holds (`GET /auth/me`). */
+  authenticated?: boolean;
 }
 
 describe('authentication and permissions (auth on)', () => {
@@ -77,6 +79,7 @@ describe('authentication and permissions (auth on)', () => {
         path: path.replace(/\{[^}]+\}/g, '-bad'),
         permission: op['x-permission'] as string | undefined,
         public: op['x-public'] as boolean | undefined,
+        authenticated: op['x-authenticated'] as boolean | undefined,
       })),
     );
   });
@@ -85,11 +88,15 @@ describe('authentication and permissions (auth on)', () => {
   it('declares a known permission, or that it is open, on every operation of the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThanOrEqual(13);
     for (const op of operations) {
-      const declared = op.public === true || PERMISSIONS.includes(op.permission ?? '');
-      expect(declared, `${op.method} ${op.path} declares x-permission or x-public`).toBe(true);
+      const declared =
+        op.public === true || op.authenticated === true || PERMISSIONS.includes(op.permission ?? '');
+      expect(declared, `${op.method} ${op.path} declares x-permission, x-authenticated or x-public`).toBe(true);
     }
     expect(operations.filter((op) => op.public).map((op) => `${op.method} ${op.path}`)).toEqual([
       'GET /healthz',
+    ]);
+    expect(operations.filter((op) => op.authenticated).map((op) => `${op.method} ${op.path}`)).toEqual([
+      'GET /auth/me',
     ]);
   });
 
@@ -102,6 +109,10 @@ describe('authentication and permissions (auth on)', () => {
     for (const op of operations.filter((o) => !o.public)) {
       const name = `${op.method} ${op.path}`;
       expect401(await call(server.url, op.method, op.path, { from: freshAddress() }));
+      if (op.authenticated) {
+        expect((await as('nobody', op.method, op.path)).status, name).toBe(200);
+        continue;
+      }
       expect403(await as('nobody', op.method, op.path), op.permission!);
       for (const held of PERMISSIONS) {
         const reply: AuthReply = await as(userOf(held), op.method, op.path);
@@ -115,6 +126,26 @@ describe('authentication and permissions (auth on)', () => {
         }
       }
     }
+  });
+
+  it('tells each principal who it is and what it holds and is granted on GET /auth/me', async () => {
+    expect((await as('jobs', 'GET', '/auth/me')).body).toEqual({
+      auth: true,
+      name: 'jobs',
+      permissions: ['jobs'],
+      granted: ['jobs', 'jobs:read', 'jobs:start', 'jobs:delete'],
+    });
+    expect((await as('nobody', 'GET', '/auth/me')).body).toEqual({ auth: true, name: 'nobody', permissions: [], granted: [] });
+    expect((await as('all', 'GET', '/auth/me')).body.granted).toEqual(PERMISSIONS);
+    const created = await call(server.url, 'POST', '/auth/keys', {
+      basic: `all:${PASSWORD}`,
+      body: JSON.stringify({ name: 'ui', permissions: ['contexts:read'] }),
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const byKey = await call(server.url, 'GET', '/auth/me', { bearer: created.body.result.key });
+    expect(byKey.body).toEqual({ auth: true, name: 'all', permissions: ['contexts:read'], granted: ['contexts:read'] });
+    expect401(await call(server.url, 'GET', '/auth/me', { basic: 'jobs:wrong', from: freshAddress() }));
+    expect401(await call(server.url, 'GET', '/auth/me', { bearer: 'js_not-a-key', from: freshAddress() }));
   });
 
   it('refuses malformed Authorization headers with 401, never 500', async () => {

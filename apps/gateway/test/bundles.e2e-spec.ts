@@ -157,6 +157,22 @@ describe('bundles over HTTP', () => {
     expect((await api.delete('/contexts/one-slot')).status).toBe(200);
   });
 
+  it('lists every version of an app on GET /binaries/<app>/versions, newest first; 404 for an unknown or invalid name', async () => {
+    const latest = (await api.get('/binaries/versioned')).body;
+    const res = await api.get('/binaries/versioned/versions');
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(2);
+    expect(res.body[0]).toEqual(latest);
+    const [newer, older] = res.body;
+    expect(Object.keys(older).sort()).toEqual(['app-name', 'binary-type', 'owner', 'sha256', 'size', 'upload-time']);
+    expect(older).toMatchObject({ 'app-name': 'versioned', 'binary-type': 'js', owner: null, size: versioned(1).length });
+    expect(older.sha256).toBe(createHash('sha256').update(versioned(1)).digest('hex'));
+    expect(isIsoTime(older['upload-time'])).toBe(true);
+    expect(Date.parse(older['upload-time'])).toBeLessThanOrEqual(Date.parse(newer['upload-time']));
+    expectError(await api.get('/binaries/nosuchapp/versions'), 404, "Can't find binary with name nosuchapp");
+    expectError(await api.get('/binaries/_bad%20name/versions'), 404, "Can't find binary with name _bad name");
+  });
+
   it('deletes every version of an app: 200, then 404 on GET and DELETE', async () => {
     const res = await api.delete('/binaries/versioned');
     expect(res.status).toBe(200);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_BUNDLE, eventually, startTestServer, type TestServer } from '../../../test/support/server';
 import { expectError, expectErrorObject, isIsoTime, rest, type Rest } from './rest';
 
-const REPORT_FIELDS = ['appName', 'classPath', 'context', 'duration', 'jobId', 'startTime', 'status'];
+/** API.md's summary fields, and `submitTime` (docs/web-ui.md: the web UI's queue-wait chart reads it). */
+const REPORT_FIELDS = ['appName', 'classPath', 'context', 'duration', 'jobId', 'startTime', 'status', 'submitTime'];
 const DURATION = /^\d+(\.\d{1,3})? secs$/;
 
 /** Posts a job in context `reports` and waits for its answer. */
@@ -41,6 +42,8 @@ describe('job lists and reports over HTTP', () => {
     for (const summary of res.body) {
       expect(Object.keys(summary).sort()).toEqual(REPORT_FIELDS);
       expect(isIsoTime(summary.startTime)).toBe(true);
+      expect(isIsoTime(summary.submitTime)).toBe(true);
+      expect(Date.parse(summary.submitTime)).toBeLessThanOrEqual(Date.parse(summary.startTime));
       expect(summary.duration).toMatch(DURATION);
     }
     expect(res.body[2]).toMatchObject({
@@ -90,6 +93,7 @@ describe('job lists and reports over HTTP', () => {
       context: 'reports',
       startTime: expect.any(String),
       duration: expect.stringMatching(DURATION),
+      submitTime: expect.any(String),
       result: { a: 2, b: 2, c: 1, see: 1 },
       owner: null,
       // API.md: a finished job's fraction is 1, whether it reported progress or not.

@@ -1,9 +1,18 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { authHeaders } from './api';
+import { signOut } from './session';
+import { readEvents } from './sse';
+
+const RETRY_MS = 1000;
+const MAX_RETRY_MS = 15_000;
 
 /**
  * Subscribes to a Server-Sent Events URL and calls `onEvent` (at most every `throttleMs`) for the
- * named events; EventSource reconnects by itself with the last id. A `closeOn` event (a job's
- * terminal one: its stream ends there) closes the source, so that it does not reconnect forever.
+ * named events. It reads the stream with fetch rather than EventSource, which cannot send the
+ * `Authorization` header that the gateway asks for when auth is on. Like EventSource it
+ * reconnects (with a growing delay) and sends `Last-Event-ID`, so a job stream misses nothing. A
+ * `closeOn` event (a job's terminal one: its stream ends there) stops it for good; a 401 signs
+ * the tab out, and any other refusal (403, 404) stops it.
  */
 export function useEvents(
   url: string | null,
@@ -16,7 +25,7 @@ export function useEvents(
   latest.current = onEvent;
   useEffect(() => {
     if (!url) return;
-    const source = new EventSource(url);
+    const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fire = () => {
       if (timer) return;
@@ -25,11 +34,37 @@ export function useEvents(
         latest.current();
       }, throttleMs);
     };
-    for (const type of types) source.addEventListener(type, fire);
-    for (const type of closeOn) source.addEventListener(type, () => source.close());
+    void follow(url, abort.signal, (type) => {
+      if (types.includes(type)) fire();
+      if (closeOn.includes(type)) abort.abort();
+    });
     return () => {
-      source.close();
+      abort.abort();
       if (timer) clearTimeout(timer);
     };
   }, [url, types.join(','), closeOn.join(',')]);
+}
+
+/** Reads `url` as an event stream until `signal` aborts, reconnecting after an end or a network error. */
+async function follow(url: string, signal: AbortSignal, onType: (type: string) => void) {
+  let lastId: string | undefined;
+  let delay = RETRY_MS;
+  while (!signal.aborted) {
+    try {
+      const headers: Record<string, string> = { Accept: 'text/event-stream', ...authHeaders() };
+      if (lastId !== undefined) headers['Last-Event-ID'] = lastId;
+      const res = await fetch(url, { headers, signal, credentials: 'omit', cache: 'no-store' });
+      if (res.status === 401) return signOut('401 ERROR: authentication required');
+      if (!res.ok || !res.body) return;
+      delay = RETRY_MS;
+      await readEvents(res.body, (event) => {
+        if (event.id !== undefined) lastId = event.id;
+        onType(event.type);
+      });
+    } catch {
+      if (signal.aborted) return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, MAX_RETRY_MS);
+  }
 }

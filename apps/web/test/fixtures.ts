@@ -12,10 +12,14 @@ export const SLOW_BUNDLE = `exports.Slow = { async runJob(ctx, c) {
   return { steps };
 } };\n`;
 
-/** JSON over fetch (apps/web imports nothing of apps/gateway, not even its test helpers). */
-export function rest(base: string) {
+/**
+ * JSON over fetch (apps/web imports nothing of apps/gateway, not even its test helpers), with an
+ * `Authorization` header when given (auth on).
+ */
+export function rest(base: string, authorization?: string) {
+  const headers: Record<string, string> = authorization ? { authorization } : {};
   const call = async (method: string, path: string, body?: string) => {
-    const res = await fetch(`${base}${path}`, { method, body });
+    const res = await fetch(`${base}${path}`, { method, body, headers });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { status: res.status, body: (await res.json()) as any };
   };

@@ -10,8 +10,7 @@ import {
 import { dropFile, hasChromium, launch, watchedPage, type WatchedPage } from './browser';
 import { rest, SLOW_BUNDLE, type Rest } from './fixtures';
 
-const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
-
+/** The pages in a real browser, one server through the whole flow (serving.e2e-spec.ts: `/` itself). */
 describe.skipIf(!hasChromium)('web UI in Chromium', () => {
   let server: TestServer;
   let api: Rest;
@@ -49,48 +48,6 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await server?.stop();
   });
 
-  it('serves the UI at / to browsers and keeps the JSON answer for other clients', async () => {
-    const before = await fetch(`${server.url}/`, { headers: { accept: '*/*' } });
-    expect(before.status).toBe(404);
-    expect(before.headers.get('content-type')).toMatch(/application\/json/);
-    expect(Object.keys(await before.json()).sort()).toEqual(['result', 'status']);
-    const json = await fetch(`${server.url}/`, { headers: { accept: 'application/json' } });
-    expect(json.status).toBe(404);
-    const html = await fetch(`${server.url}/`, { headers: { accept: BROWSER_ACCEPT } });
-    expect(html.status).toBe(200);
-    expect(html.headers.get('content-type')).toMatch(/text\/html/);
-    const script = (await html.text()).match(/src="(\/ui\/assets\/[^"]+\.js)"/)?.[1];
-    expect(script).toBeDefined();
-    const asset = await fetch(`${server.url}${script}`);
-    expect(asset.status).toBe(200);
-    expect(asset.headers.get('content-type')).toMatch(/javascript/);
-    const gzipped = await fetch(`${server.url}${script}`, {
-      headers: { 'accept-encoding': 'gzip' },
-    });
-    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
-    const missing = await fetch(`${server.url}/ui/assets/nope.js`);
-    expect(missing.status).toBe(404);
-    expect(Object.keys(await missing.json()).sort()).toEqual(['result', 'status']);
-    await open('/jobs');
-    // What the first load of `/` transferred (the browser asks for br/gzip; bodies as sent).
-    const sizes = await page.evaluate(() =>
-      performance.getEntriesByType('resource').map((e) => {
-        const r = e as PerformanceResourceTiming;
-        return { name: r.name, sent: r.encodedBodySize, size: r.decodedBodySize };
-      }),
-    );
-    const js = sizes.filter((r) => r.name.endsWith('.js'));
-    expect(js.length).toBeGreaterThan(0);
-    for (const r of js) expect(r.sent, r.name).toBeLessThan(r.size);
-    console.log(
-      'first load of / (bytes sent / decoded):',
-      JSON.stringify(sizes.filter((r) => r.name.includes('/ui/'))),
-    );
-    await expect(page.locator('main h1').textContent()).resolves.toBe('Jobs');
-    await page.locator('.empty').waitFor();
-    await watched.shot('jobs-empty');
-  });
-
   it('uploads bundles by drag and drop and lists them with type, size and sha256', async () => {
     await open('/bundles');
     await page.getByLabel(/App name/).fill('test');
@@ -107,6 +64,24 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await row.waitFor();
     await expect(row.textContent()).resolves.toMatch(/js.*B.*[0-9a-f]{16}…/);
     expect((await api.get('/binaries/ui-slow')).body['binary-type']).toBe('js');
+    // A second version of ui-slow: the Versions button lists both, newest first.
+    await dropFile(page, '[data-testid=drop]', 'slow.js', `${SLOW_BUNDLE}// v2\n`);
+    await page.getByText('Uploaded slow.js as ui-slow').waitFor();
+    await row.getByRole('button', { name: 'Versions' }).click();
+    const versions = page.locator('tr[data-version=ui-slow]');
+    await versions.nth(1).waitFor();
+    await expect(versions.locator('td:first-child').allTextContents()).resolves.toEqual([
+      'v2 (latest)',
+      'v1',
+    ]);
+    const shas = (await api.get('/binaries/ui-slow/versions')).body.map(
+      (v: { sha256: string }) => v.sha256,
+    );
+    await expect(
+      versions
+        .locator('td[title]')
+        .evaluateAll((cells) => cells.map((c) => c.getAttribute('title'))),
+    ).resolves.toEqual(shas);
     await watched.shot('bundles');
   });
 
@@ -119,6 +94,10 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     const row = page.locator('tr[data-context=ui-ctx]');
     await expect(row.locator('.badge').textContent()).resolves.toBe('RUNNING');
     await expect(row.textContent()).resolves.toContain('"team":"ui"');
+    // The worker's memory from its heartbeats (GET /metrics), re-read every few seconds.
+    await row
+      .locator('td[data-memory]', { hasText: /MiB\s*heap [\d.]+ (KiB|MiB)/ })
+      .waitFor({ timeout: 20_000 });
     await watched.shot('contexts');
   });
 
@@ -146,10 +125,20 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     }));
     expect(box.hidden).toBeGreaterThan(0); // 25 lines overflow the log box…
     expect(box.top).toBeGreaterThanOrEqual(box.hidden - 1); // …and it is scrolled to the newest
-    await expect(page.locator('.stages li b').allTextContents()).resolves.toEqual([
+    await expect(page.locator('.timeline li b').allTextContents()).resolves.toEqual([
       'work',
       'wrap-up',
     ]);
+    // The bars are proportional: 'work' took ~6 s, 'wrap-up' a moment, and it starts where work ends.
+    const bars = await page.$$eval('.timeline .bar', (els) =>
+      els.map((e) => ({
+        left: parseFloat((e as HTMLElement).style.left),
+        width: parseFloat((e as HTMLElement).style.width),
+      })),
+    );
+    expect(bars[0]).toMatchObject({ left: 0 });
+    expect(bars[0]!.width).toBeGreaterThan(90);
+    expect(bars[1]!.left).toBeGreaterThan(90);
     await expect(page.locator('.json pre').first().textContent()).resolves.toContain('"steps": 25');
     await expect(page.locator('.json pre').nth(1).textContent()).resolves.toContain(
       '"stepMs": 250',
@@ -187,9 +176,9 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await watched.shot('jobs-killed');
   });
 
-  it('draws the overview: counts now, duration percentiles and the jobs-ended chart', async () => {
+  it('draws the overview: counts, percentiles, the three charts and the processes', async () => {
     await open('/overview');
-    await page.locator('.chart canvas').waitFor();
+    await page.locator('.chart canvas').first().waitFor();
     // The first slow job, and the run-again one if it has ended by now.
     await expect(page.locator('[data-tile=FINISHED] dd').textContent()).resolves.toMatch(/^[12]$/);
     await expect(page.locator('[data-tile=KILLED] dd').textContent()).resolves.toBe('1');
@@ -198,6 +187,15 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     );
     await expect(page.locator('[data-tile=context-RUNNING] dd').textContent()).resolves.toBe('1');
     await page.locator('.u-legend', { hasText: 'finished' }).waitFor();
+    await expect(page.locator('.chart canvas').count()).resolves.toBe(3);
+    await expect(page.locator('[data-tile=wait-p50] dd').textContent()).resolves.toMatch(
+      /^\d+\.\d{3} s$/,
+    );
+    for (const role of ['context-worker', 'gateway', 'scheduler'])
+      await page.locator(`tr[data-process=${role}]`).first().waitFor();
+    await expect(page.locator('tr[data-process=context-worker]').textContent()).resolves.toContain(
+      'ui-ctx',
+    );
     await watched.shot('overview');
   });
 
@@ -216,30 +214,6 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
       .waitFor();
     expect((await api.delete(`/jobs/${jobId}`)).status).toBe(200);
   });
-
-  it('runs console statements in the context: text, JSON, an error with traceback, a cancel', async () => {
-    await open('/console');
-    await expect(page.getByLabel('Context').inputValue()).resolves.toBe('ui-ctx');
-    const runStatement = async (code: string, id: number) => {
-      await page.getByLabel(/Statement/).fill(code);
-      await page.getByRole('button', { name: 'Run' }).click();
-      const item = page.locator(`li[data-statement="${id}"]`);
-      await item.waitFor();
-      return item;
-    };
-    const text = await runStatement('const x = 21; x * 2', 0);
-    await expect(text.getByLabel('text output').textContent()).resolves.toBe('42');
-    const json = await runStatement('({ a: 1, b: [x, 2] })', 1);
-    await expect(json.getByLabel('JSON output').textContent()).resolves.toBe(
-      JSON.stringify({ a: 1, b: [21, 2] }, null, 2),
-    );
-    const error = await runStatement("throw new TypeError('nope')", 2);
-    await expect(error.getByLabel('error').textContent()).resolves.toMatch(/^TypeError: nope\n/);
-    const slow = await runStatement('await new Promise((r) => setTimeout(r, 60_000))', 3);
-    await slow.getByRole('button', { name: 'Cancel' }).click();
-    await slow.getByText('cancelled', { exact: true }).waitFor({ timeout: 30_000 });
-    await watched.shot('console');
-  }, 120_000);
 
   it('stops a context from its row', async () => {
     await open('/contexts');

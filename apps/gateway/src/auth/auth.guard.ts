@@ -7,7 +7,7 @@ import { SERVER_CONFIG } from '../infra/tokens';
 import { ApiKeyService } from './api-key.service';
 import { Authenticator } from './authenticator.service';
 import { FailureLimiter } from './failure-limiter.service';
-import { PERMISSION_KEY, PUBLIC } from './permission.decorator';
+import { AUTHENTICATED, PERMISSION_KEY, PUBLIC } from './permission.decorator';
 import { PRINCIPAL, type Principal } from './principal';
 
 /** The one `Authorization` header of a request: `undefined` if none, `null` if several. */
@@ -25,7 +25,8 @@ function authorizationOf(request: FastifyRequest): string | undefined | null {
 
 /**
  * The one place permissions are checked (API.md "Authentication and permissions"): every route
- * declares `@RequiresPermission(…)` or `@Public()`; a route without a declaration needs `*`.
+ * declares `@RequiresPermission(…)`, `@Authenticated()` (any principal) or `@Public()`; a route
+ * without a declaration needs `*`.
  * With auth off it returns at once, no I/O; with auth on a recently verified credential costs a
  * sha256 and a map lookup, and only a cache miss awaits scrypt or Postgres.
  */
@@ -48,7 +49,7 @@ export class AuthGuard implements CanActivate {
     const declared =
       this.reflector.get<string | undefined>(PERMISSION_KEY, context.getHandler()) ?? '*';
     if (declared === PUBLIC) return true;
-    const needed = declared as Permission;
+    const needed = declared === AUTHENTICATED ? undefined : (declared as Permission);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     this.limiter.assertNotBlocked(request.ip);
     const header = authorizationOf(request);
@@ -68,7 +69,7 @@ export class AuthGuard implements CanActivate {
     request: FastifyRequest,
     header: string,
     cacheKey: string,
-    needed: Permission,
+    needed: Permission | undefined,
   ): Promise<boolean> {
     await this.limiter.assertAllowed(request.ip);
     const principal = await this.authenticator.authenticate(header, cacheKey);
@@ -82,8 +83,9 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-function admit(request: FastifyRequest, principal: Principal, needed: Permission): true {
-  if (!grants(principal.permissions, needed)) throw new PermissionRequired(needed);
+/** Leaves the principal on the request if it holds `needed` (any principal when undefined). */
+function admit(request: FastifyRequest, principal: Principal, needed: Permission | undefined): true {
+  if (needed !== undefined && !grants(principal.permissions, needed)) throw new PermissionRequired(needed);
   (request as unknown as Record<symbol, Principal>)[PRINCIPAL] = principal;
   return true;
 }

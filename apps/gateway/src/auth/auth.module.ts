@@ -6,8 +6,9 @@ import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator.service';
 import { FailureLimiter } from './failure-limiter.service';
 import { OwnerScope } from './owner-scope';
+import { PrincipalController } from './principal.controller';
 
-/** Authentication: the guard every route passes, principals, API keys, the failure limit and owner isolation. */
+/** Authentication: the guard every route passes, principals (`GET /auth/me`), API keys, the failure limit and owner isolation. */
 @Global()
 @Module({})
 export class AuthModule {
@@ -20,7 +21,7 @@ export class AuthModule {
     const guard: Provider[] = authEnabled ? [{ provide: APP_GUARD, useClass: AuthGuard }] : [];
     return {
       module: AuthModule,
-      controllers: [ApiKeyController],
+      controllers: [ApiKeyController, PrincipalController],
       providers: [ApiKeyService, Authenticator, FailureLimiter, OwnerScope, ...guard],
       exports: [ApiKeyService, OwnerScope],
     };

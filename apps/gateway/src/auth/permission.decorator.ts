@@ -5,6 +5,8 @@ import type { Permission } from '@jobserver/config';
 /** Metadata key of a route's declaration: a permission name, or PUBLIC. */
 export const PERMISSION_KEY = 'jobserver:permission';
 export const PUBLIC = 'public';
+/** The declaration of a route open to every authenticated principal, whatever it holds. */
+export const AUTHENTICATED = 'authenticated';
 
 /**
  * The permission a route needs when auth is on (API.md "Authentication and permissions"). The
@@ -21,3 +23,15 @@ export const RequiresPermission = (permission: Permission) =>
 /** A route that never needs credentials (`GET /healthz`); `x-public: true` in the OpenAPI document. */
 export const Public = () =>
   applyDecorators(SetMetadata(PERMISSION_KEY, PUBLIC), ApiExtension('x-public', true));
+
+/**
+ * A route that needs credentials but no particular permission (`GET /auth/me`: every principal
+ * may learn who it is); `x-authenticated: true` in the OpenAPI document.
+ */
+export const Authenticated = () =>
+  applyDecorators(
+    SetMetadata(PERMISSION_KEY, AUTHENTICATED),
+    ApiExtension('x-authenticated', true),
+    ApiSecurity('basic'),
+    ApiSecurity('bearer'),
+  );

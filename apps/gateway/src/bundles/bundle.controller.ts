@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BundleService } from './bundle.service';
+import { BundleVersionResponse } from './dto/bundle-version.response';
 import { toBinariesResponse, toBinaryResponse, toJarsResponse } from './bundle.responses';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequiresPermission } from '../auth/permission.decorator';
@@ -58,8 +59,17 @@ export class BundleController {
   @Get('binaries/:appName')
   @RequiresPermission('binaries:read')
   @ApiOperation({ summary: 'Latest version of one app' })
-  async get(@Param('appName') appName: string): Promise<object> {
+  @ApiOkResponse({ type: BundleVersionResponse })
+  async get(@Param('appName') appName: string): Promise<BundleVersionResponse> {
     return toBinaryResponse(await this.bundles.get(appName));
+  }
+
+  @Get('binaries/:appName/versions')
+  @RequiresPermission('binaries:read')
+  @ApiOperation({ summary: 'Every stored version of one app, newest first' })
+  @ApiOkResponse({ type: BundleVersionResponse, isArray: true })
+  async versions(@Param('appName') appName: string): Promise<BundleVersionResponse[]> {
+    return (await this.bundles.versions(appName)).map(toBinaryResponse);
   }
 
   @Delete(['binaries/:appName', 'jars/:appName'])

@@ -1,4 +1,5 @@
 import type { BundleRecord } from '@jobserver/persistence';
+import type { BundleVersionResponse } from './dto/bundle-version.response';
 
 export function toBinariesResponse(bundles: BundleRecord[]): Record<string, object> {
   return Object.fromEntries(
@@ -10,7 +11,7 @@ export function toJarsResponse(bundles: BundleRecord[]): Record<string, string> 
   return Object.fromEntries(bundles.map((b) => [b.appName, b.uploadTime.toISOString()]));
 }
 
-export function toBinaryResponse(b: BundleRecord): object {
+export function toBinaryResponse(b: BundleRecord): BundleVersionResponse {
   return {
     'app-name': b.appName,
     'binary-type': b.binaryType,

@@ -52,6 +52,13 @@ export class BundleService {
     return bundle;
   }
 
+  /** Every version of an app, newest first. @throws BundleNotFound for an unknown or invalid name */
+  async versions(appName: string): Promise<BundleRecord[]> {
+    const versions = isAppName(appName) ? await this.bundles.versions(appName) : [];
+    if (versions.length === 0) throw new BundleNotFound(appName);
+    return versions;
+  }
+
   /** Deletes every version of an app, unless a queued or running job uses it. */
   async delete(appName: string): Promise<void> {
     if (!isAppName(appName)) throw new BundleNotFound(appName);

@@ -1,6 +1,6 @@
 import type { JobRecord } from '@jobserver/persistence';
 import { describe, expect, it } from 'vitest';
-import { toJobReport } from './job.responses';
+import { toJobReport, toJobSummary } from './job.responses';
 
 const t = (s: number) => new Date(Date.UTC(2026, 11, 2, 5) + s * 1000);
 
@@ -64,5 +64,17 @@ describe('toJobReport: progress and stages', () => {
   it('keeps a failed job at the progress it reached', () => {
     const report = toJobReport(job({ status: 'ERROR', endTime: t(3), progress: { fraction: 0.3 } }), 'seed');
     expect(report.progress).toEqual({ fraction: 0.3 });
+  });
+});
+
+describe('toJobSummary: submit and start times', () => {
+  it('gives the submit time beside the start time, so that the queue wait shows', () => {
+    const summary = toJobSummary(job({ createdAt: t(0), startTime: t(2.5) }));
+    expect(summary).toMatchObject({ submitTime: t(0).toISOString(), startTime: t(2.5).toISOString() });
+  });
+
+  it('starts a queued job at its submit time until it runs', () => {
+    const summary = toJobSummary(job({ status: 'QUEUED', createdAt: t(4), startTime: null }));
+    expect(summary).toMatchObject({ submitTime: t(4).toISOString(), startTime: t(4).toISOString(), duration: 'Job not done yet' });
   });
 });

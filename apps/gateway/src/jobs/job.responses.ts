@@ -20,6 +20,8 @@ export function toJobSummary(job: JobSummary): Record<string, unknown> {
     context: job.contextName,
     startTime: (job.startTime ?? job.createdAt).toISOString(),
     duration: formatDuration(job.startTime, job.endTime),
+    // Beyond API.md: when the job was submitted, so that a client can tell its queue wait.
+    submitTime: job.createdAt.toISOString(),
   };
 }
 

@@ -1,21 +1,50 @@
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, enc, errorText } from '../api';
+import { api, enc } from '../api';
+import { Action, bytes, Guarded, Message, Table, useMessage, when } from '../components';
+import { useAuthOn, useCan } from '../session';
 
+/** One stored version of an app (`GET /binaries/<app>`, and each of `…/versions`). */
 interface Bundle {
   'app-name': string;
   'binary-type': string;
   'upload-time': string;
   sha256: string;
   size: number;
+  owner?: string | null;
 }
 
-const kb = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KiB`);
+/** The cells every version row has: type, size, sha256, upload time, and owner when auth is on. */
+function VersionCells({ version, authOn }: { version: Bundle; authOn: boolean }) {
+  return (
+    <>
+      <td>{version['binary-type']}</td>
+      <td class="nowrap">{bytes(version.size)}</td>
+      <td class="mono small" title={version.sha256}>
+        {version.sha256.slice(0, 16)}…
+      </td>
+      <td class="dim">{when(version['upload-time'])}</td>
+      {authOn && <td>{version.owner ?? '–'}</td>}
+    </>
+  );
+}
+
+/** `record` without `key`. */
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
 
 export function BundlesPage() {
+  const can = useCan();
+  const authOn = useAuthOn();
   const [bundles, setBundles] = useState<Bundle[] | null>(null);
+  /** The versions of the apps whose list is open. */
+  const [versions, setVersions] = useState<Record<string, Bundle[]>>({});
   const [app, setApp] = useState('');
   const [over, setOver] = useState(false);
-  const [message, setMessage] = useState('');
+  const { message, setMessage, fail, act, failed } = useMessage();
 
   const load = () =>
     api<Record<string, unknown>>('/binaries')
@@ -23,101 +52,97 @@ export function BundlesPage() {
         Promise.all(Object.keys(all).map((name) => api<Bundle>(`/binaries/${enc(name)}`))),
       )
       .then(setBundles)
-      .catch((e) => setMessage(errorText(e)));
+      .catch(fail);
   useEffect(() => void load(), []);
 
   const upload = async (file: File | undefined) => {
-    if (!file) return;
+    if (!file || !can('binaries:upload')) return;
     const name = app || file.name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '-');
     setMessage(`Uploading ${file.name} as ${name}…`);
-    try {
-      await api(`/binaries/${enc(name)}`, { method: 'POST', body: file });
-      setMessage(`Uploaded ${file.name} as ${name}`);
-    } catch (e) {
-      setMessage(errorText(e));
-    }
+    await act(
+      () => api(`/binaries/${enc(name)}`, { method: 'POST', body: file }),
+      `Uploaded ${file.name} as ${name}`,
+    );
+    setVersions((open) => without(open, name));
     void load();
   };
-  const remove = async (name: string) => {
-    try {
-      await api(`/binaries/${enc(name)}`, { method: 'DELETE' });
-      setMessage(`Deleted ${name}`);
-    } catch (e) {
-      setMessage(errorText(e));
-    }
-    void load();
-  };
+  const remove = (name: string) =>
+    act(() => api(`/binaries/${enc(name)}`, { method: 'DELETE' }), `Deleted ${name}`).then(load);
+  const toggleVersions = (name: string) =>
+    versions[name]
+      ? setVersions((open) => without(open, name))
+      : act(async () => {
+          const list = await api<Bundle[]>(`/binaries/${enc(name)}/versions`);
+          setVersions((open) => ({ ...open, [name]: list }));
+        });
   const drop = (event: DragEvent) => {
     event.preventDefault();
     setOver(false);
     void upload(event.dataTransfer?.files[0]);
   };
 
+  const head = ['App', 'Type', 'Size', 'sha256', 'Uploaded', ...(authOn ? ['Owner'] : []), ''];
   return (
     <section>
       <h1>Bundles</h1>
       <div class="card">
-        <label>
-          App name (default: the file's name)
-          <input value={app} onInput={(e) => setApp(e.currentTarget.value)} />
-        </label>
-        <div
-          class={`drop ${over ? 'over' : ''}`}
-          data-testid="drop"
-          onDragOver={(e) => (e.preventDefault(), setOver(true))}
-          onDragLeave={() => setOver(false)}
-          onDrop={drop}
-        >
-          Drop a bundle here (.js, .mjs, .cjs, .zip, .tgz) or{' '}
-          <label class="file">
-            choose a file
-            <input type="file" onChange={(e) => upload(e.currentTarget.files?.[0])} />
+        <Guarded permission="binaries:upload">
+          <label>
+            App name (default: the file's name)
+            <input value={app} onInput={(e) => setApp(e.currentTarget.value)} />
           </label>
-        </div>
+          <div
+            class={`drop ${over ? 'over' : ''}`}
+            data-testid="drop"
+            onDragOver={(e) => (e.preventDefault(), setOver(true))}
+            onDragLeave={() => setOver(false)}
+            onDrop={drop}
+          >
+            Drop a bundle here (.js, .mjs, .cjs, .zip, .tgz) or{' '}
+            <label class="file">
+              choose a file
+              <input type="file" onChange={(e) => upload(e.currentTarget.files?.[0])} />
+            </label>
+          </div>
+        </Guarded>
       </div>
-      {message && (
-        <p class="message" role="status">
-          {message}
-        </p>
-      )}
-      {bundles === null ? (
-        <p>Loading…</p>
-      ) : bundles.length === 0 ? (
-        <p class="empty">No bundles yet.</p>
-      ) : (
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th>App</th>
-                <th>Type</th>
-                <th>Size</th>
-                <th>sha256</th>
-                <th>Uploaded</th>
-                <th></th>
+      <Message text={message} />
+      <Table
+        failed={failed}
+        rows={bundles}
+        head={head}
+        empty="No bundles yet."
+        row={(b) => {
+          const name = b['app-name'];
+          const open = versions[name];
+          return (
+            <Fragment key={name}>
+              <tr data-bundle={name}>
+                <td class="nowrap">{name}</td>
+                <VersionCells version={b} authOn={authOn} />
+                <td class="actions">
+                  <button type="button" aria-expanded={!!open} onClick={() => toggleVersions(name)}>
+                    Versions
+                  </button>
+                  <Action permission="binaries:delete" danger onClick={() => remove(name)}>
+                    Delete
+                  </Action>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {bundles.map((b) => (
-                <tr key={b['app-name']} data-bundle={b['app-name']}>
-                  <td>{b['app-name']}</td>
-                  <td>{b['binary-type']}</td>
-                  <td>{kb(b.size)}</td>
-                  <td class="mono small" title={b.sha256}>
-                    {b.sha256.slice(0, 16)}…
+              {open?.map((v, i) => (
+                <tr key={v.sha256 + v['upload-time']} class="version" data-version={name}>
+                  <td class="dim">
+                    v{open.length - i}
+                    {i === 0 && ' (latest)'}
                   </td>
-                  <td class="dim">{new Date(b['upload-time']).toLocaleString()}</td>
-                  <td>
-                    <button class="danger" onClick={() => remove(b['app-name'])}>
-                      Delete
-                    </button>
-                  </td>
+                  <VersionCells version={v} authOn={authOn} />
+                  <td />
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            </Fragment>
+          );
+        }}
+      />
     </section>
   );
 }

@@ -1,5 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, enc, errorText } from '../api';
+import { api, enc } from '../api';
+import { Action, Message, useMessage } from '../components';
+import { historyOf } from '../console-input';
+import { StatementEditor } from './console-editor';
 
 interface Statement {
   id: number;
@@ -39,19 +42,20 @@ export function ConsolePage() {
   const [context, setContext] = useState('');
   const [statements, setStatements] = useState<Statement[]>([]);
   const [code, setCode] = useState('');
-  const [message, setMessage] = useState('');
+  const { message, setMessage, fail, act } = useMessage();
 
   useEffect(() => {
     api<string[]>('/contexts')
       .then((names) => (setContexts(names), setContext((c) => c || names[0] || '')))
-      .catch((e) => setMessage(errorText(e)));
+      .catch(fail);
   }, []);
   const base = `/contexts/${enc(context)}/statements`;
   const load = () =>
     api<{ statements: Statement[] }>(base)
       .then((body) => setStatements(body.statements))
-      .catch((e) => setMessage(errorText(e)));
+      .catch(fail);
   useEffect(() => {
+    setStatements([]);
     if (context) void load();
   }, [context]);
   const pending = statements.some((s) => !DONE.has(s.state));
@@ -64,20 +68,18 @@ export function ConsolePage() {
   const run = async (event: Event) => {
     event.preventDefault();
     setMessage('');
-    try {
+    await act(async () => {
       await api(base, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ code }),
       });
       setCode('');
-    } catch (e) {
-      setMessage(errorText(e));
-    }
+    });
     void load();
   };
   const cancel = (id: number) =>
-    api(`${base}/${id}/cancel`, { method: 'POST' }).then(load, (e) => setMessage(errorText(e)));
+    act(() => api(`${base}/${id}/cancel`, { method: 'POST' })).then(load);
 
   return (
     <section>
@@ -94,35 +96,30 @@ export function ConsolePage() {
               ))}
             </select>
           </label>
-          <label>
-            <span>
-              Statement (JavaScript; <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs it)
-            </span>
-            <textarea
-              rows={4}
-              class="mono"
-              value={code}
-              onInput={(e) => setCode(e.currentTarget.value)}
-              onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && run(e)}
-            />
-          </label>
+          <StatementEditor
+            context={context}
+            code={code}
+            setCode={setCode}
+            history={historyOf(statements.map((s) => s.code))}
+          />
           <button type="submit">Run</button>
         </form>
       )}
-      {message && (
-        <p class="message" role="status">
-          {message}
-        </p>
+      <Message text={message} />
+      {statements.length > 0 && (
+        <h2>
+          History of {context} ({statements.length})
+        </h2>
       )}
-      <ol class="statements">
+      <ol class="statements" aria-label="statements">
         {[...statements].reverse().map((s) => (
           <li key={s.id} data-statement={s.id}>
             <div class="row">
               <b>[{s.id}]</b> <code>{s.code}</code> <span class="dim">{s.state}</span>
               {!DONE.has(s.state) && s.state !== 'cancelling' && (
-                <button class="danger" onClick={() => cancel(s.id)}>
+                <Action permission="contexts:exec" danger onClick={() => cancel(s.id)}>
                   Cancel
-                </button>
+                </Action>
               )}
             </div>
             <Output statement={s} />

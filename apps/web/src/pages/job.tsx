@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, enc, errorText } from '../api';
+import { api, enc } from '../api';
+import { Action, Badge, Message, useMessage, when } from '../components';
 import { useEvents } from '../live';
 import { go } from '../router';
+import { Json, Timeline, type Stage } from './job-parts';
 
 interface Report {
   jobId: string;
@@ -13,7 +15,7 @@ interface Report {
   duration: string;
   result?: unknown;
   progress?: { fraction: number; done?: number; total?: number; message?: string };
-  stages?: Array<{ name: string; startTime: string; duration: string }>;
+  stages?: Stage[];
   callback?: { url: string; state: string; attempts: number; lastStatus?: number };
 }
 
@@ -24,33 +26,11 @@ const TERMINAL = ['finished', 'error', 'killed'];
 const adHoc = (report: Report) =>
   report.context === `${report.context.slice(0, 8)}-${report.classPath}`;
 
-function Json({ value, label }: { value: unknown; label: string }) {
-  const text = JSON.stringify(value, null, 2) ?? 'undefined';
-  const [copied, setCopied] = useState('');
-  const copy = () =>
-    navigator.clipboard.writeText(text).then(
-      () => setCopied('Copied'),
-      () => setCopied('Copy refused by the browser'),
-    );
-  return (
-    <div class="json">
-      <div class="row">
-        <h2>{label}</h2>
-        <button onClick={copy}>Copy</button>
-        <span class="dim" role="status">
-          {copied}
-        </span>
-      </div>
-      <pre>{text}</pre>
-    </div>
-  );
-}
-
 export function JobPage({ id }: { id: string }) {
   const [report, setReport] = useState<Report | null>(null);
   const [config, setConfig] = useState<unknown>(undefined);
   const [log, setLog] = useState<string[]>([]);
-  const [message, setMessage] = useState('');
+  const { message, fail, act } = useMessage();
   const logBox = useRef<HTMLPreElement>(null);
   // Tail: keep the newest line in view as lines arrive.
   useEffect(() => {
@@ -60,36 +40,32 @@ export function JobPage({ id }: { id: string }) {
   const load = () => {
     api<Report>(`/jobs/${enc(id)}`)
       .then(setReport)
-      .catch((e) => setMessage(errorText(e)));
+      .catch(fail);
     api<{ log: string[] }>(`/jobs/${enc(id)}/logs?size=500`)
       .then((body) => setLog(body.log))
-      .catch((e) => setMessage(errorText(e)));
+      .catch(fail);
   };
   useEffect(() => {
     load();
     api(`/jobs/${enc(id)}/config`)
       .then(setConfig)
-      .catch((e) => setMessage(errorText(e)));
+      .catch(fail);
   }, [id]);
   useEvents(`/jobs/${enc(id)}/events`, EVENTS, load, TERMINAL);
 
-  const runAgain = async () => {
-    if (!report) return;
-    const query = new URLSearchParams({ appName: report.appName, classPath: report.classPath });
-    if (!adHoc(report)) query.set('context', report.context);
-    try {
+  const runAgain = (job: Report) => {
+    const query = new URLSearchParams({ appName: job.appName, classPath: job.classPath });
+    if (!adHoc(job)) query.set('context', job.context);
+    return act(async () => {
       const answer = await api<{ jobId: string }>(`/jobs?${query}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(config ?? {}),
       });
       go(`/jobs/${answer.jobId}`);
-    } catch (e) {
-      setMessage(errorText(e));
-    }
+    });
   };
-  const kill = () =>
-    api(`/jobs/${enc(id)}`, { method: 'DELETE' }).then(load, (e) => setMessage(errorText(e)));
+  const kill = () => act(() => api(`/jobs/${enc(id)}`, { method: 'DELETE' })).then(load);
 
   if (!report) return <p>{message || 'Loading…'}</p>;
   const fraction =
@@ -102,19 +78,17 @@ export function JobPage({ id }: { id: string }) {
       </p>
       <h1 class="mono">{report.jobId}</h1>
       <div class="row">
-        <span class={`badge ${report.status}`}>{report.status}</span>
-        <button onClick={runAgain}>Run again</button>
+        <Badge status={report.status} />
+        <Action permission="jobs:start" onClick={() => runAgain(report)}>
+          Run again
+        </Action>
         {running && (
-          <button class="danger" onClick={kill}>
+          <Action permission="jobs:delete" danger onClick={kill}>
             Kill
-          </button>
+          </Action>
         )}
       </div>
-      {message && (
-        <p class="message" role="status">
-          {message}
-        </p>
-      )}
+      <Message text={message} />
       <dl class="facts">
         <dt>App</dt>
         <dd>{report.appName}</dd>
@@ -123,7 +97,7 @@ export function JobPage({ id }: { id: string }) {
         <dt>Context</dt>
         <dd>{report.context}</dd>
         <dt>Started</dt>
-        <dd>{new Date(report.startTime).toLocaleString()}</dd>
+        <dd>{when(report.startTime)}</dd>
         <dt>Duration</dt>
         <dd>{report.duration}</dd>
         {report.callback && (
@@ -145,13 +119,10 @@ export function JobPage({ id }: { id: string }) {
         {Math.round(fraction * 100)}% {report.progress?.message ?? ''}
       </span>
       {report.stages && (
-        <ol class="stages">
-          {report.stages.map((s) => (
-            <li key={s.name + s.startTime}>
-              <b>{s.name}</b> <span class="dim">{s.duration}</span>
-            </li>
-          ))}
-        </ol>
+        <>
+          <h2>Stages</h2>
+          <Timeline stages={report.stages} />
+        </>
       )}
       {'result' in report && (
         <Json

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, enc, errorText, STATUSES, type JobRow } from '../api';
+import { api, enc, STATUSES, type JobRow } from '../api';
+import { Action, Badge, Message, Table, useMessage, when } from '../components';
 import { useEvents } from '../live';
 
 const PAGE = 25;
@@ -24,32 +25,25 @@ export function JobsPage() {
   const [pages, setPages] = useState<string[]>([]);
   const [rows, setRows] = useState<JobRow[] | null>(null);
   const [counts, setCounts] = useState<Record<string, number>>({});
-  const [message, setMessage] = useState('');
+  const { message, fail, act, failed } = useMessage();
 
   const load = () => {
     const search = q ? `&q=${enc(q)}` : '';
     const before = pages.length ? `&before=${enc(pages[pages.length - 1])}` : '';
     api<JobRow[]>(`/jobs?limit=${PAGE}${status && `&status=${status}`}${search}${before}`)
       .then(setRows)
-      .catch((e) => setMessage(errorText(e)));
+      .catch(fail);
     api<Record<string, number>>(`/jobs/counts${q ? `?q=${enc(q)}` : ''}`)
       .then(setCounts)
-      .catch((e) => setMessage(errorText(e)));
+      .catch(fail);
   };
   useEffect(load, [status, q, pages]);
   useEffect(() => setPages([]), [status, q]);
   // Two reads per refresh (the page and the counts): at most one refresh a second.
   useEvents('/events', ['job'], load, [], 1000);
 
-  const kill = async (id: string) => {
-    try {
-      await api(`/jobs/${enc(id)}`, { method: 'DELETE' });
-      setMessage(`Job ${id} killed`);
-      load();
-    } catch (e) {
-      setMessage(errorText(e));
-    }
-  };
+  const kill = (id: string) =>
+    act(() => api(`/jobs/${enc(id)}`, { method: 'DELETE' }), `Job ${id} killed`).then(load);
   const count = (s: string) => counts[s] ?? '…';
   const all = STATUSES.every((s) => counts[s] !== undefined)
     ? STATUSES.reduce((sum, s) => sum + counts[s], 0)
@@ -67,80 +61,53 @@ export function JobsPage() {
         onInput={(e) => setTyped(e.currentTarget.value)}
       />
       <div class="tabs" role="tablist">
-        <button
-          role="tab"
-          aria-selected={status === ''}
-          onClick={() => setStatus('')}
-        >
+        <button role="tab" aria-selected={status === ''} onClick={() => setStatus('')}>
           All <span class="count">{all}</span>
         </button>
         {STATUSES.map((s) => (
-          <button
-            key={s}
-            role="tab"
-            aria-selected={status === s}
-            onClick={() => setStatus(s)}
-          >
+          <button key={s} role="tab" aria-selected={status === s} onClick={() => setStatus(s)}>
             {s.toLowerCase()} <span class="count">{count(s)}</span>
           </button>
         ))}
       </div>
-      {message && (
-        <p class="message" role="status">
-          {message}
-        </p>
-      )}
-      {rows === null ? (
-        <p>Loading…</p>
-      ) : rows.length === 0 ? (
-        <p class="empty">
-          No jobs{status && ` with status ${status}`}
-          {q && ` matching “${q}”`}.
-        </p>
-      ) : (
-        <div class="scroll">
-          <table class="jobs">
-            <thead>
-              <tr>
-                <th>Job</th>
-                <th>Status</th>
-                <th>App / classPath</th>
-                <th>Context</th>
-                <th>Started</th>
-                <th>Duration</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((job) => (
-                <tr key={job.jobId} data-job={job.jobId}>
-                  <td>
-                    <a href={`#/jobs/${enc(job.jobId)}`} class="mono">
-                      {job.jobId.slice(0, 8)}
-                    </a>
-                  </td>
-                  <td>
-                    <span class={`badge ${job.status}`}>{job.status}</span>
-                  </td>
-                  <td>
-                    {job.appName} <span class="dim">{job.classPath}</span>
-                  </td>
-                  <td class="dim">{job.context}</td>
-                  <td class="dim">{new Date(job.startTime).toLocaleString()}</td>
-                  <td>{job.duration}</td>
-                  <td>
-                    {KILLABLE.has(job.status) && (
-                      <button class="danger" onClick={() => kill(job.jobId)}>
-                        Kill
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Message text={message} />
+      <Table
+        failed={failed}
+        rows={rows}
+        class="jobs"
+        head={['Job', 'Status', 'App / classPath', 'Context', 'Started', 'Duration', '']}
+        empty={
+          <>
+            No jobs{status && ` with status ${status}`}
+            {q && ` matching “${q}”`}.
+          </>
+        }
+        row={(job) => (
+          <tr key={job.jobId} data-job={job.jobId}>
+            <td>
+              <a href={`#/jobs/${enc(job.jobId)}`} class="mono">
+                {job.jobId.slice(0, 8)}
+              </a>
+            </td>
+            <td>
+              <Badge status={job.status} />
+            </td>
+            <td>
+              {job.appName} <span class="dim">{job.classPath}</span>
+            </td>
+            <td class="dim">{job.context}</td>
+            <td class="dim">{when(job.startTime)}</td>
+            <td>{job.duration}</td>
+            <td>
+              {KILLABLE.has(job.status) && (
+                <Action permission="jobs:delete" danger onClick={() => kill(job.jobId)}>
+                  Kill
+                </Action>
+              )}
+            </td>
+          </tr>
+        )}
+      />
       <div class="pager">
         {pages.length > 0 && <button onClick={() => setPages([])}>Newest</button>}
         {pages.length > 0 && <button onClick={() => setPages(pages.slice(0, -1))}>Newer</button>}

@@ -29,6 +29,16 @@ export class BundleRepository {
     return rows[0] ?? null;
   }
 
+  /** Every stored version of an app, newest first (the `bundles_app_time` index); none for an unknown app. */
+  versions(appName: string): Promise<BundleRecord[]> {
+    return this.dataSource.query(
+      `SELECT id, app_name AS "appName", binary_type AS "binaryType", sha256, size, entry,
+         upload_time AS "uploadTime", owner
+       FROM bundles WHERE app_name = $1 ORDER BY upload_time DESC, id`,
+      [appName],
+    );
+  }
+
   /** The newest version of every app, by app name. */
   listLatest(): Promise<BundleRecord[]> {
     return this.repo
