@@ -9,7 +9,7 @@ import { RedisReadiness } from '../infra/redis-readiness.service';
 import { StartedJobs } from '../infra/started-jobs.service';
 import { SERVER_CONFIG } from '../infra/tokens';
 import type { JobFilterQuery, ListJobsQuery } from './dto/list-jobs.query';
-import { toJobReport, toJobSummary } from './job.responses';
+import { toJobReport, toJobSummary, toJobSummaryWithSubmit } from './job.responses';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,7 +46,7 @@ export class JobQueryService {
     const all = queued ? [...jobs, ...queued] : jobs;
     const shown = (await this.started.merge(all)).filter((job) => !status || job.status === status);
     if (queued) shown.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
-    return shown.slice(0, limit).map(toJobSummary);
+    return shown.slice(0, limit).map(query.include === 'submitTime' ? toJobSummaryWithSubmit : toJobSummary);
   }
 
   /** How many of the principal's jobs matching the filters have each status (from the records). */

@@ -1,6 +1,6 @@
 import type { JobRecord } from '@jobserver/persistence';
 import { describe, expect, it } from 'vitest';
-import { toJobReport, toJobSummary } from './job.responses';
+import { toJobReport, toJobSummary, toJobSummaryWithSubmit } from './job.responses';
 
 const t = (s: number) => new Date(Date.UTC(2026, 11, 2, 5) + s * 1000);
 
@@ -68,13 +68,18 @@ describe('toJobReport: progress and stages', () => {
 });
 
 describe('toJobSummary: submit and start times', () => {
-  it('gives the submit time beside the start time, so that the queue wait shows', () => {
+  it("keeps API.md's list shape exactly", () => {
     const summary = toJobSummary(job({ createdAt: t(0), startTime: t(2.5) }));
+    expect(Object.keys(summary).sort()).toEqual(['appName', 'classPath', 'context', 'duration', 'jobId', 'startTime', 'status']);
+  });
+
+  it('gives the submit time beside the start time when asked, so that the queue wait shows', () => {
+    const summary = toJobSummaryWithSubmit(job({ createdAt: t(0), startTime: t(2.5) }));
     expect(summary).toMatchObject({ submitTime: t(0).toISOString(), startTime: t(2.5).toISOString() });
   });
 
   it('starts a queued job at its submit time until it runs', () => {
-    const summary = toJobSummary(job({ status: 'QUEUED', createdAt: t(4), startTime: null }));
+    const summary = toJobSummaryWithSubmit(job({ status: 'QUEUED', createdAt: t(4), startTime: null }));
     expect(summary).toMatchObject({ submitTime: t(4).toISOString(), startTime: t(4).toISOString(), duration: 'Job not done yet' });
   });
 });

@@ -10,7 +10,7 @@ export function formatDuration(start: Date | null, end: Date | null): string {
   return `${Number(((end.getTime() - start.getTime()) / 1000).toFixed(3))} secs`;
 }
 
-/** The report fields shared by lists and single-job answers. */
+/** The report fields shared by lists and single-job answers (API.md's list shape, exactly). */
 export function toJobSummary(job: JobSummary): Record<string, unknown> {
   return {
     jobId: job.id,
@@ -20,14 +20,20 @@ export function toJobSummary(job: JobSummary): Record<string, unknown> {
     context: job.contextName,
     startTime: (job.startTime ?? job.createdAt).toISOString(),
     duration: formatDuration(job.startTime, job.endTime),
-    // Beyond API.md: when the job was submitted, so that a client can tell its queue wait.
-    submitTime: job.createdAt.toISOString(),
   };
+}
+
+/**
+ * A summary with `submitTime` too (beyond API.md: when the job was recorded, so that a client can
+ * tell its queue wait): single-job reports, and lists asked with `include=submitTime`.
+ */
+export function toJobSummaryWithSubmit(job: JobSummary): Record<string, unknown> {
+  return { ...toJobSummary(job), submitTime: job.createdAt.toISOString() };
 }
 
 /** `GET /jobs/<id>`: the report with the status label and result of API.md. */
 export function toJobReport(job: JobRecord, compat: ApiCompat): Record<string, unknown> {
-  const report = toJobSummary(job);
+  const report = toJobSummaryWithSubmit(job);
   report.owner = job.owner ?? null;
   const progress = progressOf(job);
   if (progress) report.progress = progress;

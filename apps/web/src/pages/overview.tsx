@@ -62,7 +62,7 @@ export function OverviewPage() {
   // Only what the principal may read: a figure it may not see is left out, not answered 403.
   const load = () => {
     if (readsJobs) {
-      api<JobRow[]>(`/jobs?limit=${HISTORY}`).then(setJobs).catch(fail);
+      api<JobRow[]>(`/jobs?limit=${HISTORY}&include=submitTime`).then(setJobs).catch(fail);
       api<Record<string, number>>('/jobs/counts').then(setCounts).catch(fail);
     } else setJobs([]);
     if (!readsContexts) return;

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, Length, Matches } from 'class-validator';
 import { JOB_STATUSES } from '@jobserver/protocol';
 
 /** A job status (or `OK`, the label of a finished job), in any case. */
@@ -47,4 +47,12 @@ export class ListJobsQuery extends JobFilterQuery {
   @IsOptional()
   @Matches(UUID, { message: 'before must be a job id' })
   before?: string;
+
+  @ApiPropertyOptional({
+    enum: ['submitTime'],
+    description: "extra fields of each job beyond API.md's list shape: submitTime (when the job was recorded)",
+  })
+  @IsOptional()
+  @IsIn(['submitTime'], { message: 'include must be submitTime' })
+  include?: string;
 }
