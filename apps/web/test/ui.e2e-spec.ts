@@ -101,6 +101,21 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await watched.shot('contexts');
   });
 
+  it("lists a context's named objects with type and size, and deletes one", async () => {
+    const ran = await api.post('/jobs?appName=test&classPath=NamedObjectsExample&context=ui-ctx&sync=true', 'name = numbers');
+    expect(ran.status, JSON.stringify(ran.body)).toBe(200);
+    await open('/contexts');
+    await page.locator('tr[data-context=ui-ctx]').getByRole('button', { name: 'Objects' }).click();
+    const row = page.locator('[data-objects=ui-ctx] tr[data-object=numbers]');
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/numbers\s*Object\s*~[\d.]+ KiB/);
+    await watched.shot('context-objects');
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Dropped numbers').waitFor();
+    await page.locator('[data-objects=ui-ctx]').getByText('No named objects.').waitFor();
+    expect((await api.get('/contexts/ui-ctx/objects')).body).toEqual([]);
+  });
+
   it('shows a running job live: the progress bar and the logs move, then the result', async () => {
     const jobId = await submit(25, 250);
     await open('/jobs');

@@ -141,6 +141,23 @@ export class ServiceUnavailable extends domainError('ServiceUnavailable', 503) {
   }
 }
 
+/** A named object that the context does not hold (GET/DELETE /contexts/<name>/objects/<object>). */
+export class NamedObjectNotFound extends domainError('NamedObjectNotFound', 404) {
+  constructor(readonly object: string, readonly context: string) {
+    super(`No named object ${object} in context ${context}`);
+  }
+}
+
+/**
+ * A context's executor thread did not answer a request in time: a job (or statement) holds the
+ * thread. A 503 the client retries.
+ */
+export class ExecutorBusy extends domainError('ExecutorBusy', 503) {
+  constructor(readonly context: string, waitMs: number) {
+    super(`the executor of context ${context} did not answer within ${waitMs / 1000} s (a job is holding its thread); retry later`);
+  }
+}
+
 /** A `/data` filename that is not stored (never was, or deleted). */
 export class DataFileNotFound extends domainError('DataFileNotFound', 404) {
   constructor(readonly filename: string) {

@@ -1,6 +1,6 @@
 import type { EventBus } from './event-bus';
 import type { ContextEvent, JobEvent, ServerEvent } from './messages';
-import type { CompletionEvent, StatementEvent } from './statements';
+import type { CompletionEvent, ObjectsEvent, StatementEvent } from './statements';
 
 type Waiter = { accept: (event: ServerEvent) => boolean; resolve: (event: ServerEvent | null) => void };
 
@@ -32,6 +32,11 @@ export class EventWaiter {
   /** Registers interest in the answer to completion request `requestId`. */
   forCompletion(requestId: string): Pending<CompletionEvent> {
     return this.register(`completion:${requestId}`, () => true);
+  }
+
+  /** Registers interest in the answer to named-object catalog request `requestId`. */
+  forObjects(requestId: string): Pending<ObjectsEvent> {
+    return this.register(`objects:${requestId}`, () => true);
   }
 
   private register<E extends ServerEvent>(key: string, accept: (e: ServerEvent) => boolean): Pending<E> {
@@ -66,6 +71,8 @@ function waiterKey(event: ServerEvent): string {
       return `statement:${event.contextId}:${event.statementId}`;
     case 'completion':
       return `completion:${event.requestId}`;
+    case 'objects':
+      return `objects:${event.requestId}`;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ErrorInfo } from './error-info';
-import type { CompletionEvent, StatementEvent } from './statements';
+import type { CompletionEvent, ObjectsEvent, StatementEvent } from './statements';
 import type { ContextState, JobStatus } from './statuses';
 
 /** A notice on the auth channel: an API key was revoked, or an address is blocked for `seconds`. */
@@ -86,7 +86,7 @@ export interface ContextEvent {
   error?: ErrorInfo;
 }
 
-export type ServerEvent = JobEvent | ContextEvent | StatementEvent | CompletionEvent;
+export type ServerEvent = JobEvent | ContextEvent | StatementEvent | CompletionEvent | ObjectsEvent;
 
 /**
  * Commands to context workers. `kill` makes the worker hosting that life of the context exit at
@@ -97,4 +97,5 @@ export type WorkerControl =
   | { type: 'stop'; context: string; force?: boolean }
   | { type: 'kill'; context: string; contextId: string }
   | { type: 'cancel-statement'; context: string; contextId: string; statementId: number }
-  | { type: 'complete'; context: string; requestId: string; code: string; cursor: number };
+  | { type: 'complete'; context: string; requestId: string; code: string; cursor: number }
+  | { type: 'objects'; context: string; requestId: string; remove?: string };

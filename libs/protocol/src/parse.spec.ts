@@ -43,6 +43,19 @@ describe('protocol parsing', () => {
   });
 });
 
+describe('named-object catalog messages', () => {
+  it('reads an objects request and its answer (null objects: the executor was busy), refusing malformed ones', () => {
+    expect(parseWorkerControl('{"type":"objects","context":"c","requestId":"r","remove":"x"}')).toEqual({ type: 'objects', context: 'c', requestId: 'r', remove: 'x' });
+    expect(() => parseWorkerControl('{"type":"objects","context":"c"}')).toThrow(ProtocolError);
+    const answer = { kind: 'objects', context: 'c', requestId: 'r', objects: [], removed: false };
+    expect(parseServerEvent(JSON.stringify(answer))).toEqual(answer);
+    expect(parseServerEvent('{"kind":"objects","context":"c","requestId":"r","objects":null}')).toMatchObject({ objects: null });
+    for (const raw of ['{"kind":"objects","context":"c","objects":[]}', '{"kind":"objects","context":"c","requestId":"r","objects":{}}']) {
+      expect(() => parseServerEvent(raw), raw).toThrow(ProtocolError);
+    }
+  });
+});
+
 describe('toErrorInfo', () => {
   it('keeps the error class and one string per stack frame', () => {
     const info = toErrorInfo(new RangeError('too far'));

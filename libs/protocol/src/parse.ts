@@ -31,6 +31,9 @@ export function parseServerEvent(raw: string): ServerEvent {
   } else if (obj.kind === 'completion') {
     requireString(obj, 'requestId', 'completion event');
     if (!Array.isArray(obj.candidates)) throw new ProtocolError('completion event has no candidates');
+  } else if (obj.kind === 'objects') {
+    requireString(obj, 'requestId', 'objects event');
+    if (obj.objects !== null && !Array.isArray(obj.objects)) throw new ProtocolError('objects event has no objects');
   } else {
     throw new ProtocolError(`event has unknown kind ${String(obj.kind)}`);
   }
@@ -59,6 +62,7 @@ export function parseWorkerControl(raw: string): WorkerControl {
   if (obj.type === 'cancel') requireString(obj, 'jobId', 'cancel');
   else if (obj.type === 'kill' || obj.type === 'cancel-statement') requireString(obj, 'contextId', String(obj.type));
   else if (obj.type === 'complete') requireString(obj, 'code', 'complete');
+  else if (obj.type === 'objects') requireString(obj, 'requestId', 'objects');
   else if (obj.type !== 'stop') throw new ProtocolError(`worker control has unknown type ${String(obj.type)}`);
   return obj as unknown as WorkerControl;
 }

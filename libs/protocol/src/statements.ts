@@ -1,3 +1,4 @@
+import type { NamedObjectInfo } from '@jobserver/api';
 /** Livy's statement states (API.md "Console"). */
 export const STATEMENT_STATES = ['waiting', 'running', 'available', 'cancelling', 'cancelled'] as const;
 export type StatementState = (typeof STATEMENT_STATES)[number];
@@ -44,6 +45,19 @@ export interface CompletionEvent {
   context: string;
   requestId: string;
   candidates: string[];
+}
+
+/**
+ * Event channel: a context worker's answer to an `objects` control message: its executor's
+ * named-object catalog (null when the executor thread did not answer: busy with a job), and
+ * whether the object to remove was there.
+ */
+export interface ObjectsEvent {
+  kind: 'objects';
+  context: string;
+  requestId: string;
+  objects: NamedObjectInfo[] | null;
+  removed?: boolean;
 }
 
 /** The BullMQ job name of statements on a context queue (jobs are named `job`). */

@@ -46,7 +46,14 @@ class ExecutorThread {
       void this.statements.complete(message).then((candidates) =>
         this.post({ type: 'statement-completion', jobId: message.jobId, candidates }),
       );
-    }
+    } else if (message.type === 'statement-objects') void this.objects(message.jobId, message.remove);
+  }
+
+  /** The named-object catalog, after destroying `remove` if asked. */
+  private async objects(jobId: string, remove: string | undefined): Promise<void> {
+    const removed = remove === undefined ? undefined : this.namedObjects.has(remove);
+    if (removed) await this.namedObjects.destroy(remove!);
+    this.post({ type: 'statement-objects-answer', jobId, objects: this.namedObjects.catalog(), removed });
   }
 
   /** A console statement: like a job, with a signal that `cancel` aborts. */

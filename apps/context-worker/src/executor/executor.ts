@@ -3,7 +3,7 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import { errorInfo, toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
 import { openExecutorChannel } from './executor.channel';
 import { exitError } from './executor.exit';
-import { ExecutorStatements, type ExecutorStatementRequest, type StatementHooks } from './executor.statements';
+import { ExecutorStatements, type ExecutorStatementRequest, type ObjectCatalog, type StatementHooks } from './executor.statements';
 import { answerDataPath } from './executor.data';
 import type { ExecutorOptions, ExecutorRunRequest, RunHooks } from './executor.options';
 import { isStatementMessage } from './statement.messages';
@@ -123,6 +123,11 @@ export class Executor {
   /** Completion candidates from the thread's REPL scope and named objects (none if it is busy). */
   async complete(code: string, cursor: number): Promise<string[]> {
     return this.statements.complete(this.ports.get(await this.currentWorker()), code, cursor);
+  }
+
+  /** The thread's named-object catalog, after removing `remove` (null if it is busy). */
+  async objects(remove?: string): Promise<ObjectCatalog | null> {
+    return this.statements.objects(this.ports.get(await this.currentWorker()), remove);
   }
 
   /** Aborts the job's `ctx.signal` with `reason`; a no-op for jobs not running. */

@@ -1,7 +1,9 @@
+import type { NamedObjectInfo } from '@jobserver/api';
 import type { ErrorInfo } from '@jobserver/protocol';
 
 /**
- * The console's part of the executor protocol (API.md "Console"): a statement runs in the
+ * The console's part of the executor protocol (API.md "Console"; also the named-object catalog,
+ * `GET /contexts/<name>/objects`): a statement runs in the
  * executor thread like a job, keyed by `jobId` (the statement's key, see {@link statementKey}),
  * so that cancellation, restarts and crashes treat statements and jobs alike.
  */
@@ -80,8 +82,24 @@ export interface CompletionMessage {
   candidates: string[];
 }
 
-export type ToExecutorStatementMessage = RunStatementMessage | StatementLoadedMessage | CompleteMessage;
-export type FromExecutorStatementMessage = StatementLoadMessage | StatementProgressMessage | CompletionMessage;
+/** Main thread → executor: the named-object catalog, after destroying `remove` if given. */
+export interface ObjectsMessage {
+  type: 'statement-objects';
+  jobId: string;
+  remove?: string;
+}
+
+/** Executor → main thread: the answer to an {@link ObjectsMessage}. */
+export interface ObjectsAnswerMessage {
+  type: 'statement-objects-answer';
+  jobId: string;
+  objects: NamedObjectInfo[];
+  /** Whether `remove` named a stored object (absent when nothing was to be removed). */
+  removed?: boolean;
+}
+
+export type ToExecutorStatementMessage = RunStatementMessage | StatementLoadedMessage | CompleteMessage | ObjectsMessage;
+export type FromExecutorStatementMessage = StatementLoadMessage | StatementProgressMessage | CompletionMessage | ObjectsAnswerMessage;
 
 /** The executor key of statement `id` of context life `contextId` (never a job's uuid). */
 export function statementKey(contextId: string, id: number): string {
@@ -102,6 +120,8 @@ export function isFromExecutorStatementMessage(value: Record<string, unknown>): 
       return typeof value.fraction === 'number';
     case 'statement-completion':
       return Array.isArray(value.candidates) && value.candidates.every((c) => typeof c === 'string');
+    case 'statement-objects-answer':
+      return Array.isArray(value.objects) && (value.removed === undefined || typeof value.removed === 'boolean');
     default:
       return false;
   }

@@ -61,12 +61,14 @@ export class StatementRunService {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Applies a console control message addressed to this context (cancel, completion). */
+  /** Applies a console control message addressed to this context (cancel, completion, object catalog). */
   control(message: WorkerControl): void {
     if (message.type === 'cancel-statement' && message.contextId === this.context?.id) {
       this.cancel(message.statementId, `statement ${message.statementId} cancelled`);
     } else if (message.type === 'complete') {
       void this.complete(message.requestId, message.code, message.cursor);
+    } else if (message.type === 'objects') {
+      void this.objects(message.requestId, message.remove);
     }
   }
 
@@ -188,6 +190,13 @@ export class StatementRunService {
     } catch (err) {
       this.logger.error({ err, context: context.name }, 'recording the scope reset failed');
     }
+  }
+
+  /** Answers a catalog request (GET or DELETE of /contexts/<name>/objects): null when the executor is busy. */
+  private async objects(requestId: string, remove: string | undefined): Promise<void> {
+    const catalog = await this.executors.executor.objects(remove).catch(() => null);
+    const answer = { kind: 'objects' as const, context: this.context!.name, requestId, objects: catalog?.objects ?? null, removed: catalog?.removed };
+    await this.bus.publish(answer).catch(() => 0);
   }
 
   private async complete(requestId: string, code: string, cursor: number): Promise<void> {

@@ -157,7 +157,7 @@ export class ContextService {
   }
 
   /** The live context of that name, if the principal may see it. @throws ContextNotFound */
-  private async findLive(name: string, principal: Principal | undefined): Promise<ContextRecord> {
+  async findLive(name: string, principal: Principal | undefined): Promise<ContextRecord> {
     const context = isStoredContextName(name) ? await this.contexts.findLive(name) : null;
     if (!context || !this.owners.sees(principal, context.owner)) throw new ContextNotFound(name);
     return context;

@@ -4,6 +4,7 @@ import { Action, Badge, bytes, Guarded, Message, Table, useMessage, when } from 
 import { useEvents } from '../live';
 import { memoryByContext, type ContextMemory } from '../metrics';
 import { useAuthOn, useCan } from '../session';
+import { ContextObjects } from './context-objects';
 
 interface Context {
   name: string;
@@ -67,6 +68,7 @@ export function ContextsPage() {
   const [busy, setBusy] = useState(false);
   const [queued, setQueued] = useState<Record<string, number>>({});
   const memory = useMemory(can('metrics:read'));
+  const [shown, setShown] = useState<string | null>(null);
 
   const readsJobs = can('jobs:read');
   const load = () => {
@@ -160,6 +162,9 @@ export function ContextsPage() {
             <td class="dim">{when(c.startTime)}</td>
             {authOn && <td>{c.owner ?? '–'}</td>}
             <td class="actions">
+              <Action permission="contexts:read" onClick={() => setShown(c.name)}>
+                Objects
+              </Action>
               <Action permission="contexts:delete" onClick={() => stop(c.name, false)}>
                 Stop
               </Action>
@@ -170,6 +175,7 @@ export function ContextsPage() {
           </tr>
         )}
       />
+      {shown && contexts?.some((c) => c.name === shown) && <ContextObjects context={shown} onClose={() => setShown(null)} />}
     </section>
   );
 }

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_BUNDLE, startTestServer, type TestServer } from '../../../test/support/server';
+import { expectError, isIsoTime, rest, type Rest } from './rest';
+
+const OBJECT_FIELDS = ['bytes', 'createdAt', 'lastUsedAt', 'name', 'partial', 'ttl', 'type', 'updatedAt'];
+
+describe('named objects of a context over HTTP: GET /contexts/<name>/objects, DELETE …/<object>', () => {
+  let server: TestServer;
+  let api: Rest;
+  const run = async (classPath: string, config = '') =>
+    api.post(`/jobs?appName=test&classPath=${classPath}&context=objs&sync=true`, config);
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    api = rest(server.url);
+    expect((await api.post('/binaries/test', readFileSync(EXAMPLE_BUNDLE))).status).toBe(201);
+    expect((await api.post('/contexts/objs')).status).toBe(200);
+  });
+  afterAll(async () => server?.stop());
+
+  it('lists what jobs and statements stored, with type, estimated bytes and times', async () => {
+    expect((await api.get('/contexts/objs/objects')).body).toEqual([]);
+    expect((await run('NamedObjectsExample', 'name = numbers')).status).toBe(200);
+    const statement = await api.post('/contexts/objs/statements?wait=10', JSON.stringify({ code: "await namedObjects.update('lookup', new Map([['a', 'x'.repeat(5000)]])); 1" }));
+    expect(statement.body.state).toBe('available');
+    const res = await api.get('/contexts/objs/objects');
+    expect(res.status).toBe(200);
+    expect(res.body.map((o: { name: string }) => o.name)).toEqual(['lookup', 'numbers']);
+    for (const object of res.body) {
+      expect(Object.keys(object).sort()).toEqual(OBJECT_FIELDS);
+      for (const time of ['createdAt', 'updatedAt', 'lastUsedAt']) expect(isIsoTime(object[time])).toBe(true);
+      expect(object).toMatchObject({ partial: false, ttl: null });
+    }
+    const [lookup, numbers] = res.body;
+    expect(lookup).toMatchObject({ type: 'Map' });
+    expect(lookup.bytes).toBeGreaterThan(5000);
+    expect(numbers).toMatchObject({ type: 'Object' });
+    expect(numbers.bytes).toBeGreaterThan(1000 * 8);
+    // A read moves lastUsedAt, not updatedAt.
+    await run('NamedObjectsExample', 'name = numbers');
+    const [, again] = (await api.get('/contexts/objs/objects')).body;
+    expect(Date.parse(again.lastUsedAt)).toBeGreaterThan(Date.parse(numbers.lastUsedAt));
+    expect(again.updatedAt).toBe(numbers.updatedAt);
+  });
+
+  it('drops one object on DELETE: later jobs create it anew; 404 for an object or context it does not know', async () => {
+    expect((await run('NamedObjectsExample', 'name = dropme')).body.result.createdBy).toBeTruthy();
+    const first = (await run('NamedObjectsExample', 'name = dropme')).body.result.createdBy;
+    const res = await api.delete('/contexts/objs/objects/dropme');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({ status: 'SUCCESS' });
+    expect((await api.get('/contexts/objs/objects')).body.map((o: { name: string }) => o.name)).not.toContain('dropme');
+    expect((await run('NamedObjectsExample', 'name = dropme')).body.result.createdBy).not.toBe(first);
+    expectError(await api.delete('/contexts/objs/objects/dropme-not'), 404, 'No named object dropme-not in context objs');
+    expectError(await api.get('/contexts/nope/objects'), 404);
+    expectError(await api.delete('/contexts/nope/objects/x'), 404);
+  });
+
+  it('answers 503 with Retry-After while a job holds the executor thread', async () => {
+    const busy = api.post('/jobs?appName=test&classPath=BusyLoopExample&context=objs&sync=true', 'ms = 4000');
+    await new Promise((r) => setTimeout(r, 500));
+    const res = await fetch(`${server.url}/contexts/objs/objects`);
+    const body = await res.json();
+    expect((await busy).status).toBe(200);
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(body.result).toMatch(/executor of context objs did not answer/);
+    expect((await api.get('/contexts/objs/objects')).status).toBe(200);
+  });
+});
