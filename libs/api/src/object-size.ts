@@ -49,7 +49,6 @@ function isSmi(n: number): boolean {
 }
 
 function stringBytes(text: string): number {
-  // eslint-disable-next-line no-control-regex
   const wide = /[^\u0000-\u00ff]/.test(text.length > 4096 ? text.slice(0, 4096) : text);
   return OBJECT_HEADER + text.length * (wide ? 2 : 1);
 }

@@ -1,4 +1,6 @@
 import type { NamedObjectInfo } from '@jobserver/api';
+
+export type { NamedObjectInfo } from '@jobserver/api';
 /** Livy's statement states (API.md "Console"). */
 export const STATEMENT_STATES = ['waiting', 'running', 'available', 'cancelling', 'cancelled'] as const;
 export type StatementState = (typeof STATEMENT_STATES)[number];

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { NamedObjectInfo } from '@jobserver/api';
-import { EventWaiter, ExecutorBusy, NamedObjectNotFound, type ObjectsEvent } from '@jobserver/protocol';
+import { EventWaiter, ExecutorBusy, NamedObjectNotFound, type NamedObjectInfo, type ObjectsEvent } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import type { Principal } from '../auth/principal';
 import { RedisReadiness } from '../infra/redis-readiness.service';
