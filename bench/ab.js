@@ -76,7 +76,7 @@ async function main() {
     await start(BASE, 'A (base)', envOf('env-a')),
     await start(path.resolve(__dirname, '..'), 'B (this)', envOf('env-b')),
   ];
-  const rows = systems.map(() => ({ jobsPerSec: [], seqP50: [], cpu: [] }));
+  const rows = systems.map(() => ({ jobsPerSec: [], seqP50: [], cpu: [], seqCpu: [] }));
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 ? [1, 0] : [0, 1];
@@ -87,7 +87,11 @@ async function main() {
         rows[i].jobsPerSec.push(await asyncRound(target));
         await meter.stop(target, ASYNC);
         rows[i].cpu.push(meter.perJob());
+        const seqMeter = new CpuMeter();
+        await seqMeter.start(target);
         const seq = await sequentialSync(target, 'ab', SEQ);
+        await seqMeter.stop(target, SEQ);
+        rows[i].seqCpu.push(seqMeter.perJob());
         rows[i].seqP50.push(
           percentile(
             [...seq.latencies].sort((a, b) => a - b),
@@ -111,14 +115,14 @@ async function main() {
   );
   console.log(line('async jobs/s', median(rows[0].jobsPerSec), median(rows[1].jobsPerSec), 0));
   console.log(line('sequential sync p50 ms', median(rows[0].seqP50), median(rows[1].seqP50), 2));
-  for (const label of labels) {
-    console.log(
-      line(
-        `CPU ms/job: ${label}`,
-        median(rows[0].cpu.map((c) => c[label])),
-        median(rows[1].cpu.map((c) => c[label])),
-      ),
-    );
+  for (const [what, key] of [
+    ['async', 'cpu'],
+    ['sequential', 'seqCpu'],
+  ]) {
+    for (const label of labels) {
+      const of = (row) => median(row[key].map((c) => c[label]));
+      console.log(line(`CPU ms/job, ${what}: ${label}`, of(rows[0]), of(rows[1])));
+    }
   }
 }
 
