@@ -1,4 +1,4 @@
-import { CONFIG_STDIN_FLAG, readSettingsFromStdin, SUPERVISED_FLAG } from './process/worker-entry.flags';
+import { CONFIG_STDIN_FLAG, readSettingsFromStdin, SPARE_FLAG, SUPERVISED_FLAG } from './process/worker-entry.flags';
 
 /**
  * A context worker. Started by the local launcher (or a pool supervisor) with `--config-stdin`, it
@@ -13,7 +13,7 @@ async function main(): Promise<number> {
     const settings = await readSettingsFromStdin();
     const { exitWhenStdinCloses, runWorker } = await import('./worker.bootstrap.js');
     if (process.argv.includes(SUPERVISED_FLAG)) exitWhenStdinCloses();
-    await runWorker(settings);
+    await runWorker(settings, { spare: process.argv.includes(SPARE_FLAG) });
     return 0;
   }
   if (!process.env.JOBSERVER_CONTEXT_ID) {

@@ -8,7 +8,8 @@ describe('a context deleted while it starts', () => {
   let api: JobserverClient;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Cold starts: a spare worker would run the context before the DELETE comes.
+    server = await startTestServer({ JOBSERVER_SPARE_WORKERS: '0' });
     api = new JobserverClient(server.url);
   });
   afterAll(async () => server?.stop());

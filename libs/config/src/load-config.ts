@@ -134,6 +134,7 @@ function toServerConfig(s: Source): ServerConfig {
     uploadLimit: bytes('upload-limit'),
     statementsRetained: int('statements-retained', 1),
     batchMaxJobs: int('batch-max-jobs', 1),
+    spareWorkers: int('spare-workers', 0),
     statementOutputLimit: bytes('statement-output-limit'),
     maxErrorSize: bytes('max-error-size'),
     maxContexts: s['max-contexts'] === 'auto' ? autoMaxContexts(defaults) : int('max-contexts', 1),

@@ -45,6 +45,11 @@ export interface ServerConfig {
   readonly statementsRetained: number;
   /** Most jobs one `POST /jobs/batch` may carry. @defaultValue 1000 */
   readonly batchMaxJobs: number;
+  /**
+   * Booted, idle context workers the local launcher keeps ready: a context (or an ad-hoc job)
+   * takes one instead of starting a process, and a new spare boots behind it. @defaultValue 1
+   */
+  readonly spareWorkers: number;
   /** Characters of a statement's `text/plain` output kept; the rest is cut with a note. @defaultValue 1 MiB */
   readonly statementOutputLimit: number;
   /**
@@ -161,6 +166,7 @@ export const CONFIG_DEFAULTS = {
   'upload-limit': '64m',
   'statements-retained': 100,
   'batch-max-jobs': 1000,
+  'spare-workers': 1,
   'statement-output-limit': '1m',
   'max-error-size': '64k',
   'max-contexts': 'auto',

@@ -45,6 +45,14 @@ export class ContextHostService {
   }
 
   /**
+   * What a spare worker does while it waits for its context: starts an executor thread and opens
+   * a database connection, so that {@link boot} finds them ready.
+   */
+  async prepare(): Promise<void> {
+    await Promise.all([this.executors.prewarm(), this.contexts.warmUp()]);
+  }
+
+  /**
    * Starts the executor and the heartbeat, takes the context (STARTED → RUNNING, which only one
    * process can do), starts the queue consumer, then reports RUNNING.
    */

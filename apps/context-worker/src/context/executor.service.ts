@@ -20,6 +20,8 @@ export class ExecutorService {
   private current: Executor | undefined;
   private context: ContextRecord | undefined;
   private readonly replacedListeners = new Set<(reason: string) => void>();
+  /** A thread started ahead by {@link prewarm}, and its heap cap. */
+  private spare: { executor: Executor; memoryLimitMb: number | undefined } | undefined;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -38,12 +40,43 @@ export class ExecutorService {
     return this.current?.heapUsedBytes ?? 0;
   }
 
+  /**
+   * Starts an executor thread ahead of any context, with the heap cap of the default context
+   * settings (a spare worker, while it waits): a context with that cap takes it at {@link start}.
+   */
+  async prewarm(): Promise<void> {
+    const settings = { ...this.config.contextDefaults };
+    const executor = this.create('', settings);
+    await executor.start();
+    this.spare = { executor, memoryLimitMb: contextLimits(settings).memoryLimitMb };
+  }
+
   async start(context: ContextRecord): Promise<void> {
     this.context = context;
     const limits = contextLimits(context.settings);
-    const executor = new Executor({
-      contextName: context.name,
-      settings: context.settings,
+    const spare = this.spare;
+    this.spare = undefined;
+    let executor: Executor;
+    if (spare && spare.memoryLimitMb === limits.memoryLimitMb) {
+      spare.executor.assign({ contextName: context.name, settings: context.settings, memoryLimitLabel: limits.memoryLimitLabel });
+      executor = spare.executor;
+    } else {
+      await spare?.executor.stop();
+      executor = this.create(context.name, context.settings);
+      await executor.start();
+    }
+    executor.onUnexpectedExit = (error) =>
+      void this.reportRestart(error.message).catch((err: unknown) =>
+        this.logger.error({ err, context: context.name }, 'reporting the executor restart failed'),
+      );
+    this.current = executor;
+  }
+
+  private create(contextName: string, settings: Record<string, unknown>): Executor {
+    const limits = contextLimits(settings);
+    return new Executor({
+      contextName,
+      settings,
       memoryLimitMb: limits.memoryLimitMb,
       memoryLimitLabel: limits.memoryLimitLabel,
       maxResultSize: this.config.maxResultSize,
@@ -54,12 +87,6 @@ export class ExecutorService {
       onReports: (jobId, events, dropped) => this.onReports?.(jobId, events, dropped),
       data: this.data,
     });
-    executor.onUnexpectedExit = (error) =>
-      void this.reportRestart(error.message).catch((err: unknown) =>
-        this.logger.error({ err, context: context.name }, 'reporting the executor restart failed'),
-      );
-    await executor.start();
-    this.current = executor;
   }
 
   /** Calls `listener` with the reason every time the executor thread is replaced (a fresh REPL scope). */
@@ -78,7 +105,7 @@ export class ExecutorService {
   }
 
   async stop(): Promise<void> {
-    await this.current?.stop();
+    await Promise.all([this.current?.stop(), this.spare?.executor.stop()]);
   }
 
   /** jobserver_executor_restarts_total, cluster-wide (docs/metrics.md). */

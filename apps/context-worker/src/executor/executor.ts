@@ -47,7 +47,15 @@ export class Executor {
   /** The executor thread's V8 heap in use, as it last told (every second); 0 before. */
   heapUsedBytes = 0;
 
-  constructor(private readonly options: ExecutorOptions) {}
+  constructor(private options: ExecutorOptions) {}
+
+  /**
+   * Gives a thread started ahead (a spare worker's) to its context: the name and settings its
+   * jobs see, and how its heap cap is named. The cap itself is the thread's from its start.
+   */
+  assign(context: Pick<ExecutorOptions, 'contextName' | 'settings' | 'memoryLimitLabel'>): void {
+    this.options = { ...this.options, ...context };
+  }
 
   /** Spawns the executor thread; resolves once it is online. */
   async start(): Promise<void> {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   contextLimits,
   killProcessGroup,
@@ -16,6 +16,7 @@ import {
 import type { ContextRecord } from '@jobserver/persistence';
 import { SERVER_CONFIG } from '../infra/tokens';
 import { startTimeoutMessage, type Launcher, type LaunchedWorker } from './launcher';
+import { SpareWorkers } from './spare-workers';
 
 /** The built context-worker app beside this one (the launcher runs it, never imports it). */
 const DEFAULT_WORKER_MAIN = path.resolve(__dirname, '../../../context-worker/dist/main.js');
@@ -31,7 +32,7 @@ const DEFAULT_WORKER_MAIN = path.resolve(__dirname, '../../../context-worker/dis
  * group is SIGKILLed once the worker has exited or is killed: what its jobs spawned ends with it.
  */
 @Injectable()
-export class LocalLauncher implements Launcher, OnApplicationShutdown {
+export class LocalLauncher implements Launcher, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(LocalLauncher.name);
   private readonly children = new Map<string, ChildProcess>();
   /** Pids of workers of a previous scheduler this one has seen (adopted). */
@@ -39,10 +40,13 @@ export class LocalLauncher implements Launcher, OnApplicationShutdown {
   private readonly workerMain: string;
   private readonly user: OsUser | undefined;
   private settings: Promise<Record<string, string>> | undefined;
+  private readonly spares: SpareWorkers;
 
   /** @throws InvalidServerConfig when `worker-user` does not exist or this process is not root */
   constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {
     this.workerMain = config.workerMain ?? DEFAULT_WORKER_MAIN;
+    const spareEnv = () => this.workerEnv({ settings: config.contextDefaults } as ContextRecord);
+    this.spares = new SpareWorkers(config.spareWorkers, spareEnv, () => this.spawnWorker(spareEnv()), this.logger);
     this.user = config.workerUser ? resolveWorkerUser(config.workerUser) : undefined;
     if (this.user) {
       prepareWorkerCacheDir(path.resolve(config.bundleCacheDir), this.user);
@@ -50,33 +54,56 @@ export class LocalLauncher implements Launcher, OnApplicationShutdown {
     }
   }
 
+  onApplicationBootstrap(): void {
+    this.spares.fill();
+  }
+
   async launch(context: ContextRecord): Promise<LaunchedWorker> {
+    const env = this.workerEnv(context);
+    const spare = this.spares.take(env);
+    const child = spare ?? (await this.spawnWorker(env, context.id));
+    this.children.set(context.id, child);
+    const exited = new Promise<string>((resolve) => {
+      const ended = (why: string) => {
+        if (this.children.get(context.id) === child) this.children.delete(context.id);
+        resolve(why);
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return ended(child.signalCode ?? `exit code ${child.exitCode}`);
+      child.once('exit', (code, signal) => {
+        if (child.pid) killProcessGroup(child.pid); // children may outlive their worker
+        ended(signal ?? `exit code ${code}`);
+      });
+      child.once('error', (error) => ended(`spawn failed: ${error.message}`));
+    });
+    if (spare) {
+      // The spare booted already: it takes the context from the line after its settings.
+      spare.stdin!.end(`${JSON.stringify({ contextId: context.id })}\n`);
+      this.spares.fill();
+    }
+    this.logger.log({ context: context.name, pid: child.pid, spare: spare !== undefined }, 'context worker launched');
+    return { worker: `${hostname()}/${child.pid}`, pid: child.pid, exited };
+  }
+
+  /**
+   * Starts a context worker with `settings` on stdin: for a context (`contextId`), its stdin then
+   * ends; for a spare (none), it stays open for the assignment (see SpareWorkers).
+   */
+  private async spawnWorker(env: Record<string, string>, contextId?: string): Promise<ChildProcess> {
     // This scheduler's own settings (env and config file), as loadServerConfig reads them.
     this.settings ??= settingsAsEnv(process.env);
-    const settings = { ...(await this.settings), JOBSERVER_CONTEXT_ID: context.id };
-    const child = spawn(process.execPath, [this.workerMain, '--config-stdin'], {
-      env: this.workerEnv(context),
+    const settings = { ...(await this.settings), ...(contextId ? { JOBSERVER_CONTEXT_ID: contextId } : {}) };
+    const child = spawn(process.execPath, [this.workerMain, '--config-stdin', ...(contextId ? [] : ['--spare'])], {
+      env,
       stdio: ['pipe', 'inherit', 'inherit'],
       detached: true,
       uid: this.user?.uid,
       gid: this.user?.gid,
     });
     child.stdin!.on('error', () => undefined); // a worker that died at once: its exit tells
-    child.stdin!.end(`${JSON.stringify(settings)}\n`);
-    this.children.set(context.id, child);
-    const exited = new Promise<string>((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.children.delete(context.id);
-        if (child.pid) killProcessGroup(child.pid); // children may outlive their worker
-        resolve(signal ?? `exit code ${code}`);
-      });
-      child.once('error', (error) => {
-        this.children.delete(context.id);
-        resolve(`spawn failed: ${error.message}`);
-      });
-    });
-    this.logger.log({ context: context.name, pid: child.pid }, 'context worker launched');
-    return { worker: `${hostname()}/${child.pid}`, pid: child.pid, exited };
+    const line = `${JSON.stringify(settings)}\n`;
+    if (contextId) child.stdin!.end(line);
+    else child.stdin!.write(line);
+    return child;
   }
 
   async abandonStart(): Promise<string> {
@@ -108,14 +135,15 @@ export class LocalLauncher implements Launcher, OnApplicationShutdown {
     return alive;
   }
 
-  /** Under `npm start` (stop-with-parent) a scheduler's workers end with it. */
+  /** Spares end with their scheduler; under `npm start` (stop-with-parent) its workers too. */
   onApplicationShutdown(): void {
+    this.spares.retire();
     if (!this.config.stopWithParent) return;
     const pids = [...[...this.children.values()].map((child) => child.pid), ...this.adopted];
     for (const pid of pids) if (pid) killProcessGroup(pid);
   }
 
-  private workerEnv(context: ContextRecord): Record<string, string> {
+  private workerEnv(context: Pick<ContextRecord, 'settings'>): Record<string, string> {
     const env = workerProcessEnv(process.env, this.config.jobEnv);
     const cores = contextLimits(context.settings).numCpuCores;
     // num-cpu-cores sizes libuv's thread pool (crypto, zlib, fs and dns work of its jobs).

@@ -55,6 +55,14 @@ export class ContextRepository {
     }
   }
 
+  /**
+   * A waiting worker's warm-up: opens a pool connection and runs the lookup its boot runs first
+   * ({@link byId}), on an id no context has.
+   */
+  async warmUp(): Promise<void> {
+    await this.byId('00000000-0000-0000-0000-000000000000');
+  }
+
   /** How many contexts are live (named and ad hoc). */
   async countLive(): Promise<number> {
     const [{ live }] = await this.dataSource.query(`SELECT count(*)::int AS live FROM contexts WHERE state IN (${LIVE_LIST})`);
