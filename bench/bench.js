@@ -38,6 +38,7 @@ const SIZES = QUICK
       conc: 1000,
       inFlight: 64,
       async: 2000,
+      batches: 2,
       adHoc: 5,
       creations: 2,
       levels: [1, 10],
@@ -51,6 +52,7 @@ const SIZES = QUICK
       conc: 6000,
       inFlight: 64,
       async: 20000,
+      batches: 10,
       adHoc: 20,
       creations: 3,
       levels: [1, 10, 50],
@@ -202,6 +204,17 @@ async function run() {
       `3. ${t.name}: ${results[t.name].async.jobsPerSec} jobs/s (POSTs took ${round(results[t.name].async.postsMs, 0)} ms)`,
     );
   }
+  log(`7. batch submit, ${SIZES.batches} × POST /jobs/batch of 1000 (jobserver only)`);
+  await targets.jobserver.truncateJobs();
+  results.jobserver.batch = await sc.batchThroughput(
+    targets.jobserver,
+    CONTEXT,
+    SIZES.batches,
+    1000,
+  );
+  log(
+    `7. jobserver: ${results.jobserver.batch.jobsPerSec} jobs/s, a POST of 1000 p50 ${results.jobserver.batch.postP50} ms`,
+  );
   log(`5. context creation and idle worker RSS, ${SIZES.creations} contexts each`);
   const pidOf = {
     floor: async (_name, body) => body.pid,
@@ -238,7 +251,11 @@ function finish(failure) {
   const file = path.join(dir, `${results.startedAt.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   const m = results.machine ?? {};
-  const title = AUTH ? 'jobserver, auth on vs off' : EVENTS ? 'jobserver, job events' : 'jobserver vs floor';
+  const title = AUTH
+    ? 'jobserver, auth on vs off'
+    : EVENTS
+      ? 'jobserver, job events'
+      : 'jobserver vs floor';
   console.log(`\n## ${title} (${results.mode} run, ${results.finishedAt})\n`);
   console.log(
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, Postgres ${m.postgres}, Redis ${m.redis}; load average at start ${m.loadAverageAtStart?.join(' ')}\n`,
@@ -246,7 +263,9 @@ function finish(failure) {
   if (results.auth) {
     const { off, on, p50Ratio } = results.auth;
     console.log('| sequential sync | p50 ms | p99 ms |\n|---|---|---|');
-    console.log(`| auth off | ${off.p50} | ${off.p99} |\n| auth on (Basic, cached) | ${on.p50} | ${on.p99} |`);
+    console.log(
+      `| auth off | ${off.p50} | ${off.p99} |\n| auth on (Basic, cached) | ${on.p50} | ${on.p99} |`,
+    );
     console.log(`\nauth on / off at p50: ${p50Ratio} (goal ≤ 1.03)`);
   } else if (results.events) console.log(eventsTable(results.events));
   else if (!EVENTS) console.log(table(results));

@@ -92,6 +92,14 @@ function table(results) {
     fmt(as(fl).jobsPerSec),
     r(rt.asyncJobsPerSec, ok.asyncJobsPerSec),
   );
+  const bt = js.batch ?? {};
+  add(
+    '7',
+    `batch submit, 1000 a POST /jobs/batch: jobs/s to last result persisted (n=${fmt(bt.n)})`,
+    fmt(bt.jobsPerSec),
+    '–',
+  );
+  add('7', 'batch submit: one POST of 1000, p50', ms(bt.postP50), '–');
   const ah = (t) => t.adHoc ?? {};
   add(
     '4',

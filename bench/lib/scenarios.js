@@ -138,6 +138,51 @@ async function checkPersistedResults(target, n) {
     throw new BenchFailure(`${target.name}: ${total} finished results for ${n} jobs`);
 }
 
+/**
+ * Item 7 (jobserver only: the floor has no batch route): `batches` POST /jobs/batch of `size`
+ * configs each, sequentially, into `context`; jobs/s from the first POST to the last result
+ * persisted, every result checked.
+ */
+async function batchThroughput(target, context, batches, size) {
+  const body = JSON.stringify(
+    Array.from({ length: size }, () => ({ input: { string: 'a b c a b see' } })),
+  );
+  const path = `/jobs/batch?appName=bench&classPath=${CLASS_PATH}&context=${context}`;
+  const started = Date.now();
+  const postMs = [];
+  for (let i = 0; i < batches; i++) {
+    const t0 = now();
+    const res = await request(target.url, 'POST', path, body);
+    postMs.push(now() - t0);
+    const answer = res.status === 202 ? json(res) : undefined;
+    if (answer?.jobIds?.length !== size)
+      throw new BenchFailure(
+        `${target.name}: batch answered ${res.status} ${res.text.slice(0, 300)}`,
+      );
+  }
+  const n = batches * size;
+  const persisted = await target.waitFor(
+    async () => (await target.countFinished()) >= n,
+    60_000 + n * 5,
+  );
+  if (!persisted)
+    throw new BenchFailure(
+      `${target.name}: LOST JOBS: ${n} batch-submitted, statuses ${JSON.stringify(await target.statusCounts())}`,
+    );
+  await checkPersistedResults(target, n);
+  const [{ last }] = await target.query(
+    'SELECT extract(epoch FROM max(end_time)) * 1000 AS last FROM jobs',
+  );
+  const elapsedMs = Number(last) - started;
+  return {
+    n,
+    size,
+    elapsedMs,
+    jobsPerSec: round((n / elapsedMs) * 1000, 0),
+    postP50: summarize(postMs).p50,
+  };
+}
+
 /** Item 4: `n` sequential ad-hoc sync jobs (each in a new context). */
 async function adHocJobs(target, n) {
   const load = await runLoad({
@@ -212,6 +257,7 @@ async function contextScaling(target, levels, perLevel) {
 }
 
 module.exports = {
+  batchThroughput,
   BenchFailure,
   EXPECTED,
   jobPath,

@@ -41,9 +41,14 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
     const text = await runStatement('const x = 21; x * 2', 0);
     await expect(text.getByLabel('text output').textContent()).resolves.toBe('42');
     const json = await runStatement('({ a: 1, b: [x, 2] })', 1);
-    await expect(json.getByLabel('JSON output').textContent()).resolves.toBe(
-      JSON.stringify({ a: 1, b: [21, 2] }, null, 2),
-    );
+    // The JSON tree: keys and values, the array folding and unfolding by its summary.
+    const tree = json.getByLabel('JSON output');
+    await expect(tree.textContent()).resolves.toMatch(/a: 1.*b: \[.*2 items.*0: 21.*1: 2/s);
+    const array = tree.locator('details details').first();
+    await expect(array.getAttribute('open')).resolves.toBe('');
+    await array.locator('summary').click();
+    await expect(array.getAttribute('open')).resolves.toBeNull();
+    await array.locator('summary').click();
     const error = await runStatement("throw new TypeError('nope')", 2);
     await expect(error.getByLabel('error').textContent()).resolves.toMatch(/^TypeError: nope\n/);
     const slow = await runStatement('await new Promise((r) => setTimeout(r, 60_000))', 3);

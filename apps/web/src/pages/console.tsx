@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, enc } from '../api';
 import { Action, Message, useMessage } from '../components';
 import { historyOf } from '../console-input';
+import { JsonTree } from '../json-tree';
 import { StatementEditor } from './console-editor';
 
 interface Statement {
@@ -31,7 +32,7 @@ function Output({ statement }: { statement: Statement }) {
     <>
       <pre aria-label="text output">{out.data['text/plain'] ?? ''}</pre>
       {json !== undefined && typeof json === 'object' && json !== null && (
-        <pre aria-label="JSON output">{JSON.stringify(json, null, 2)}</pre>
+        <JsonTree value={json} label="JSON output" />
       )}
     </>
   );
