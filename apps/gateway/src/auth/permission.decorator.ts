@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { Permission } from '@jobserver/config';
+import { ApiErrorShape } from '../infra/error.response';
 
 /** Metadata key of a route's declaration: a permission name, or PUBLIC. */
 export const PERMISSION_KEY = 'jobserver:permission';
@@ -8,7 +9,8 @@ export const PUBLIC = 'public';
 
 /**
  * The permission a route needs when auth is on (API.md "Authentication and permissions"). The
- * one AuthGuard reads it; the OpenAPI document carries it as `x-permission`.
+ * one AuthGuard reads it; the OpenAPI document carries it as `x-permission`, and the error shape
+ * as the route's default answer.
  */
 export const RequiresPermission = (permission: Permission) =>
   applyDecorators(
@@ -16,8 +18,9 @@ export const RequiresPermission = (permission: Permission) =>
     ApiExtension('x-permission', permission),
     ApiSecurity('basic'),
     ApiSecurity('bearer'),
+    ApiErrorShape(),
   );
 
 /** A route that never needs credentials (`GET /healthz`); `x-public: true` in the OpenAPI document. */
 export const Public = () =>
-  applyDecorators(SetMetadata(PERMISSION_KEY, PUBLIC), ApiExtension('x-public', true));
+  applyDecorators(SetMetadata(PERMISSION_KEY, PUBLIC), ApiExtension('x-public', true), ApiErrorShape());
