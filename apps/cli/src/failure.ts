@@ -32,7 +32,7 @@ function describeServerError(error: JobserverError, target: Target | undefined):
     const sent = target?.auth ? ('token' in target.auth ? 'the API key' : `user ${target.auth.user}`) : undefined;
     return {
       message: sent
-        ? `the jobserver at ${server} refused the credentials (${sent}${from}): wrong or revoked`
+        ? `the jobserver at ${server} refused the credentials (${sent} from ${target?.authSource}): wrong or revoked`
         : `the jobserver at ${server} needs credentials: set JOBSERVER_TOKEN, or JOBSERVER_USER and JOBSERVER_PASSWORD, or use a profile`,
       exitCode: EXIT.usage,
     };

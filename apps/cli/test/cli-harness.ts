@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /** The built CLI (`npm run build` first). */
@@ -54,7 +56,8 @@ const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
  * prints `EXIT=<code>`.
  */
 export class TmuxCli {
-  private readonly socket = `jobserver-cli-test-${randomBytes(4).toString('hex')}`;
+  /** A server socket of its own, removed by close(). */
+  private readonly socket = path.join(os.tmpdir(), `jobserver-cli-tmux-${randomBytes(4).toString('hex')}.sock`);
 
   constructor(args: string[], env: Record<string, string | undefined> = {}, size = { columns: 120, rows: 40 }) {
     const vars = Object.entries(cliEnv(env))
@@ -64,9 +67,9 @@ export class TmuxCli {
     this.tmux(['new-session', '-d', '-x', String(size.columns), '-y', String(size.rows), command]);
   }
 
-  /** The visible screen as text. */
+  /** The visible screen as text, without spaces at the ends of lines (a prompt's `> ` is `>`). */
   screen(): string {
-    return this.tmux(['capture-pane', '-p', '-J']).trimEnd();
+    return this.tmux(['capture-pane', '-p', '-J']).split('\n').map((line) => line.trimEnd()).join('\n').trimEnd();
   }
 
   /** Types keys: text, or tmux key names (`Enter`, `C-c`, `Tab`, `Up`, `C-d`). */
@@ -74,9 +77,9 @@ export class TmuxCli {
     this.tmux(['send-keys', ...keys]);
   }
 
-  /** Types text literally (no key names; a trailing `;` is text too). */
+  /** Types text literally (no key names; a trailing `;`, tmux's command separator, escaped as text). */
   type(text: string): void {
-    this.tmux(['send-keys', '-l', text]);
+    this.tmux(['send-keys', '-l', text.replace(/;$/, '\\;')]);
   }
 
   /** Resolves with the screen once `check` holds, or rejects with it after `timeoutMs`. */
@@ -99,11 +102,12 @@ export class TmuxCli {
 
   /** Ends the session and its tmux server (the CLI, if still running, with it). */
   close(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server'], { stdio: 'ignore' });
+    spawnSync('tmux', ['-S', this.socket, 'kill-server'], { stdio: 'ignore' });
+    rmSync(this.socket, { force: true });
   }
 
   private tmux(args: string[]): string {
-    const result = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    const result = spawnSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`tmux ${args[0]} failed: ${result.stderr}`);
     return result.stdout;
   }

@@ -1,12 +1,15 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JobserverClient } from '@jobserver/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOlderServer } from '../../../test/support/older-server';
 import { EXAMPLE_BUNDLE, eventually, startTestServer, type TestServer } from '../../../test/support/server';
 import { cli, type CliRun } from './cli-harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
+/** A stack trace's frame line: never shown to the user. */
+const STACK = /\n\s+at \S+ \(/;
 /** Nothing a terminal would interpret: no colour or cursor escapes, no bar characters. */
 const plain = (run: CliRun) => !/\x1b|█|░/.test(run.stdout + run.stderr);
 
@@ -188,6 +191,74 @@ describe('jobserver CLI against a real server', () => {
       const build = await js('upload', 'x', broken);
       expect(build).toMatchObject({ code: 2, stderr: `jobserver: cannot bundle ${broken}: ${broken}:1:17: Unexpected ";"\n` });
       expect(await js('upload', 'x', path.join(tmp, 'missing.js'))).toMatchObject({ code: 2 });
+    });
+
+    it('says clearly when the server has no route the command needs (an older server), and follows a job without the events route', async () => {
+      const older = await startOlderServer(server.url, (_method, p) => p.includes('/statements') || p.endsWith('/events'));
+      try {
+        const console = await cli(['console', 'cli'], { env: { JOBSERVER_URL: older.url } });
+        expect(console).toMatchObject({
+          code: 1,
+          stdout: '',
+          stderr: `jobserver: the jobserver at ${older.url} has no route GET /contexts/cli/statements: it is older than this CLI\n`,
+        });
+        const run = await cli(['run', 'test', 'WordCountExample', '--context', 'cli', '-c', 'input.string=o'], { env: { JOBSERVER_URL: older.url } });
+        expect(run.code).toBe(0);
+        expect(run.stderr).toContain('this server has no events route (older than this CLI): following the status only\n');
+        expect(run.stdout).toMatch(/finished in [\d.]+ secs\n\{\n {2}"o": 1\n\}\n$/);
+      } finally {
+        await older.close();
+      }
+    });
+  });
+
+  describe('Ctrl-C (SIGINT, stdout not a terminal)', () => {
+    it('leaves a followed job running, says so and exits 130', async () => {
+      let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
+      const running = cli(['run', 'test', 'LongRunningExample', '--context', 'cli', '-c', 'durationMs=30000'], { env, started: (c) => (child = c) });
+      const job = await eventually(async () => (await client.jobs.list({ status: 'RUNNING', classPath: 'LongRunningExample' }))[0]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      child!.kill('SIGINT');
+      const run = await running;
+      expect(run.code).toBe(130);
+      expect(run.stdout).toBe(`job ${job.jobId} left running; follow it with: jobserver jobs logs -f ${job.jobId}\n`);
+      expect(run.stderr).not.toMatch(STACK);
+      expect((await client.jobs.get(job.jobId)).status).toBe('RUNNING');
+      await client.jobs.kill(job.jobId);
+    });
+
+    it('stops a context it was creating, so none is left half-wanted', async () => {
+      let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
+      const creating = cli(['contexts', 'create', 'half'], { env, started: (c) => (child = c) });
+      await eventually(async () => ((await client.contexts.list()).includes('half') ? true : undefined));
+      child!.kill('SIGINT');
+      const run = await creating;
+      expect(run.code).toBe(130);
+      expect(run.stderr).toMatch(/^interrupted: stopping context half, which was starting…\n/);
+      expect(run.stderr).not.toMatch(STACK);
+      await eventually(async () => (!(await client.contexts.list()).includes('half') ? true : undefined));
+    });
+
+    it('never leaves an upload or an init half done, whenever it comes', async () => {
+      for (const [i, delay] of [0, 100, 250, 500].entries()) {
+        let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
+        const app = `interrupted-${i}`;
+        const project = path.join(tmp, `project-${i}`);
+        const upload = cli(['upload', app, path.join(ROOT, 'examples')], { env, started: (c) => (child = c) });
+        const init = cli(['init', project], { started: (c) => setTimeout(() => c.kill('SIGINT'), delay) });
+        setTimeout(() => child!.kill('SIGINT'), delay);
+        const [uploaded, initialized] = await Promise.all([upload, init]);
+        for (const run of [uploaded, initialized]) {
+          // Before the CLI took Ctrl-C over (the first milliseconds), the signal ends it as any program.
+          expect(run.signal === 'SIGINT' || run.code === 0 || run.code === 130, `${run.code} ${run.stderr}`).toBe(true);
+          expect(run.stderr).not.toMatch(STACK);
+        }
+        const apps = await client.binaries.list();
+        expect(app in apps, `${delay} ms: ${uploaded.stdout} ${uploaded.stderr}`).toBe(uploaded.stdout.includes(`uploaded ${app}`));
+        const written = existsSync(project) ? readdirSync(project).sort() : [];
+        expect(written, `${delay} ms`).toEqual(initialized.code === 0 ? ['.gitignore', 'README.md', 'build.mjs', 'deploy.mjs', 'package.json', 'src', 'test', 'tsconfig.json'] : []);
+        expect(readdirSync(tmp).filter((name) => name.includes('.init-'))).toEqual([]);
+      }
     });
   });
 });

@@ -15,6 +15,8 @@ export const DEFAULT_URL = 'http://127.0.0.1:8090';
 export interface Target extends Profile {
   /** `--url`, `JOBSERVER_URL`, `profile <name>` or `default`. */
   source: string;
+  /** `JOBSERVER_TOKEN`, `JOBSERVER_USER` or `profile <name>`, when there are credentials. */
+  authSource?: string;
 }
 
 /**
@@ -30,19 +32,21 @@ export async function resolveTarget(options: ServerOptions, env: NodeJS.ProcessE
   const named = options.profile ?? (options.url || env.JOBSERVER_URL ? undefined : env.JOBSERVER_PROFILE);
   const profiles = await readProfiles(file, explicitFile || named !== undefined);
   const envAuth = credentialsFromEnv(env);
-  if (named !== undefined) {
-    const profile = profiles?.profiles[named];
+  const envAuthSource = envAuth && ('token' in envAuth ? 'JOBSERVER_TOKEN' : 'JOBSERVER_USER');
+  const fromProfile = (name: string): Target => {
+    const profile = profiles?.profiles[name];
     if (!profile) {
       const known = Object.keys(profiles?.profiles ?? {});
-      throw usageError(`no profile ${named} in ${file}${known.length ? ` (profiles: ${known.join(', ')})` : ''}`);
+      throw usageError(`no profile ${name} in ${file}${known.length ? ` (profiles: ${known.join(', ')})` : ''}`);
     }
-    return { ...profile, auth: profile.auth ?? envAuth, source: `profile ${named}` };
-  }
+    if (profile.auth) return { ...profile, source: `profile ${name}`, authSource: `profile ${name}` };
+    return { url: profile.url, auth: envAuth, source: `profile ${name}`, authSource: envAuthSource };
+  };
+  if (named !== undefined) return fromProfile(named);
   const url = options.url ?? env.JOBSERVER_URL;
-  if (url) return { url, auth: envAuth, source: options.url ? '--url' : 'JOBSERVER_URL' };
-  const current = profiles?.current;
-  if (current) return { ...profiles.profiles[current], auth: profiles.profiles[current].auth ?? envAuth, source: `profile ${current}` };
-  return { url: DEFAULT_URL, auth: envAuth, source: 'default' };
+  if (url) return { url, auth: envAuth, source: options.url ? '--url' : 'JOBSERVER_URL', authSource: envAuthSource };
+  if (profiles?.current) return fromProfile(profiles.current);
+  return { url: DEFAULT_URL, auth: envAuth, source: 'default', authSource: envAuthSource };
 }
 
 function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials | undefined {

@@ -95,13 +95,25 @@ export class ConsoleSession {
   private async execute(code: string): Promise<void> {
     const controller = new AbortController();
     this.running = controller;
+    // While it runs, the terminal is in its own line mode: what is typed ahead is echoed and kept
+    // for the next prompt, and Ctrl-C is a SIGINT (which cancels the statement).
+    const cooked = this.terminal.canAsk && process.stdin.isRaw;
+    if (cooked) {
+      this.rl?.pause();
+      process.stdin.setRawMode(false);
+    }
     try {
       this.print(await this.client.statements.execute(this.context, code, { signal: controller.signal }));
     } catch (error) {
-      if (error instanceof JobserverError && error.kind === 'aborted') this.terminal.line(this.terminal.colors.yellow('cancelled'));
-      else throw error;
+      if (!(error instanceof JobserverError && error.kind === 'aborted')) throw error;
+      // The terminal echoed ^C where the cursor was: the word goes on a line of its own.
+      this.terminal.line(`${cooked ? '\n' : ''}${this.terminal.colors.yellow('cancelled')}`);
     } finally {
       this.running = undefined;
+      if (cooked) {
+        process.stdin.setRawMode(true);
+        this.rl?.resume();
+      }
     }
   }
 
