@@ -143,6 +143,8 @@ describe('jobserver CLI against a real server', () => {
     const session = await cli(['console', 'cli'], { env, input: 'const xs = [1,\n  2, 3]\nxs.length\nnot.defined\n' });
     expect(session.code).toBe(0);
     expect(session.stdout).toBe('3\nReferenceError: not is not defined\n    at statement-2:1:1\n');
+    const syntax = await cli(['console', 'cli'], { env, input: 'a b\n' });
+    expect(syntax.stdout).toMatch(/^SyntaxError: /);
   });
 
   describe('bad input', () => {
@@ -154,6 +156,14 @@ describe('jobserver CLI against a real server', () => {
         expect(run.stderr).not.toMatch(/\n\s+at /);
       }
       expect((await js('bogus')).stderr).toBe("error: unknown command 'bogus'\n(run jobserver --help for usage)\n");
+      expect(await js('contexts', 'create', 'x', '-s', 'novalue')).toMatchObject({ code: 2, stderr: 'jobserver: --set takes key=value, not novalue\n' });
+      expect(await js('run', 'test', 'X', '--sync', '--timeout', '0')).toMatchObject({ code: 2, stderr: 'jobserver: --timeout takes a positive number, not 0\n' });
+      expect(await js('run', 'test', 'X', '-c', '=1')).toMatchObject({ code: 2, stderr: 'jobserver: -c takes key=value, not =1\n' });
+      // Values only the server can judge get its answer (exit 1).
+      expect(await js('jobs', 'ls', '--status', 'bogus')).toMatchObject({
+        code: 1,
+        stderr: 'jobserver: status must be one of QUEUED, RUNNING, FINISHED, ERROR, KILLED\n',
+      });
       expect((await js('apps', '--bogus')).stderr).toBe("error: unknown option '--bogus'\n(run jobserver apps --help for usage)\n");
     });
 
