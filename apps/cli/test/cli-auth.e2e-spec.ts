@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,12 +11,16 @@ const PASSWORD = 'correct horse';
 describe('jobserver CLI with auth on', () => {
   let server: TestServer;
   let admin: Record<string, string>;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'jobserver-cli-auth-'));
 
   beforeAll(async () => {
     server = await startTestServer(authEnv(PASSWORD, { admin: ['*'] }));
     admin = { JOBSERVER_URL: server.url, JOBSERVER_USER: 'admin', JOBSERVER_PASSWORD: PASSWORD };
   });
-  afterAll(async () => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('sends JOBSERVER_USER and JOBSERVER_PASSWORD as Basic credentials', async () => {
     expect(await cli(['contexts', 'ls', '--json'], { env: admin })).toMatchObject({ code: 0, stdout: '[]\n' });
@@ -51,7 +55,7 @@ describe('jobserver CLI with auth on', () => {
     expect((await cli(['keys', 'ls'], { env: admin })).stdout).toMatch(/^ID\s+NAME\s+PERMISSIONS\s+OWNER\s+CREATED\s+STATE\n\S+\s+ci\s+jobs:read,contexts:read\s+admin\s/);
 
     expect(await cli(['jobs', 'ls', '--json'], { env: { JOBSERVER_URL: server.url, JOBSERVER_TOKEN: token } })).toMatchObject({ code: 0, stdout: '[]\n' });
-    const profiles = path.join(mkdtempSync(path.join(os.tmpdir(), 'jobserver-cli-auth-')), 'profiles.conf');
+    const profiles = path.join(tmp, 'profiles.conf');
     writeFileSync(profiles, `profiles {\n  ci { url = "${server.url}", token = "${token}" }\n  admin { url = "${server.url}", user = admin, password = "${PASSWORD}" }\n}\n`);
     expect(await cli(['contexts', 'ls', '--json', '--profiles', profiles, '--profile', 'ci'])).toMatchObject({ code: 0 });
     expect(await cli(['apps', '--json', '--profiles', profiles, '--profile', 'ci'])).toMatchObject({

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JobserverClient } from '@jobserver/client';
@@ -11,6 +11,7 @@ describe('jobserver CLI in a terminal', () => {
   let server: TestServer;
   let client: JobserverClient;
   let env: Record<string, string>;
+  let tmp: string;
   const sessions: TmuxCli[] = [];
   const terminal = (...args: string[]) => {
     const session = new TmuxCli(args, env);
@@ -21,7 +22,8 @@ describe('jobserver CLI in a terminal', () => {
   beforeAll(async () => {
     server = await startTestServer();
     client = new JobserverClient({ url: server.url });
-    const history = path.join(mkdtempSync(path.join(os.tmpdir(), 'jobserver-cli-tty-')), 'history');
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'jobserver-cli-tty-'));
+    const history = path.join(tmp, 'history');
     env = { JOBSERVER_URL: server.url, JOBSERVER_CONSOLE_HISTORY: history };
     await client.binaries.upload('test', readFileSync(EXAMPLE_BUNDLE));
     await client.contexts.create('tty');
@@ -29,7 +31,10 @@ describe('jobserver CLI in a terminal', () => {
   afterEach(() => {
     for (const session of sessions.splice(0)) session.close();
   });
-  afterAll(async () => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('run draws a progress bar with the stage, streams log lines above it, then prints the result', async () => {
     const run = terminal('run', 'test', 'ProgressExample', '--context', 'tty', '-c', 'steps=40', '-c', 'lines=3', '-c', 'stepMs=100');

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JobserverClient } from '@jobserver/client';
@@ -26,7 +26,10 @@ describe('jobserver CLI against a real server', () => {
     env = { JOBSERVER_URL: server.url };
     tmp = mkdtempSync(path.join(os.tmpdir(), 'jobserver-cli-'));
   });
-  afterAll(async () => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('uploads a bundle file as is, and a folder or a .ts entry bundled with esbuild', async () => {
     const file = await js('upload', 'test', EXAMPLE_BUNDLE);

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../cli.error';
 import { resolveTarget } from './connect';
 
@@ -20,6 +20,8 @@ profiles {
 const none = path.join(dir, 'missing.conf');
 
 describe('resolveTarget', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('takes --profile first, with its own credentials', async () => {
     const target = await resolveTarget({ profile: 'prod', url: 'http://other' }, { JOBSERVER_PROFILES: profiles, JOBSERVER_TOKEN: 'jsk_env' });
     expect(target).toEqual({ url: 'https://jobs.example.com', auth: { token: 'jsk_prod' }, source: 'profile prod', authSource: 'profile prod' });

@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { jobConfig } from './job-config';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'jobserver-job-config-'));
 
 describe('jobConfig', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('reads the config file (HOCON or JSON) and puts each -c value over it', async () => {
     const file = path.join(dir, 'job.conf');
     writeFileSync(file, 'input.string = "x y"\nlimits { n = 1, m = 2 }\n');
