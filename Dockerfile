@@ -18,6 +18,8 @@ COPY libs/protocol/package.json libs/protocol/
 COPY libs/config/package.json libs/config/
 COPY libs/persistence/package.json libs/persistence/
 COPY libs/bundle/package.json libs/bundle/
+COPY libs/client/package.json libs/client/
+COPY apps/cli/package.json apps/cli/
 COPY examples/package.json examples/
 RUN npm ci --no-audit --no-fund
 COPY apps apps
@@ -52,6 +54,13 @@ COPY --from=build /app/apps/context-worker/package.json apps/context-worker/
 COPY --from=build /app/apps/context-worker/dist apps/context-worker/dist
 # The web UI's static build; the gateway serves it (apps/gateway/dist → ../../web/dist).
 COPY --from=build /app/apps/web/dist apps/web/dist
+# The jobserver command and its client, for `docker compose exec gateway node apps/cli/bin/jobserver.js …`.
+COPY --from=build /app/libs/client/package.json libs/client/
+COPY --from=build /app/libs/client/dist libs/client/dist
+COPY --from=build /app/apps/cli/package.json apps/cli/
+COPY --from=build /app/apps/cli/dist apps/cli/dist
+COPY --from=build /app/apps/cli/bin apps/cli/bin
+COPY --from=build /app/apps/cli/template apps/cli/template
 COPY --from=build /app/examples/package.json examples/
 COPY --from=build /app/examples/dist examples/dist
 # Files are root-owned and read-only for the app; it writes only its bundle cache under /tmp.

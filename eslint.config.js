@@ -13,6 +13,9 @@ const boundaries = {
     { sourceTag: 'scope:bundle', onlyDependOnLibsWithTags: [] },
     { sourceTag: 'scope:persistence', onlyDependOnLibsWithTags: ['scope:protocol', 'scope:config'] },
     { sourceTag: 'scope:examples', onlyDependOnLibsWithTags: ['scope:api'] },
+    // The client talks to the server over HTTP only: no server code in it (DESIGN.md "Client and CLI").
+    { sourceTag: 'scope:client', onlyDependOnLibsWithTags: [] },
+    { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:client', 'scope:config'] },
     {
       sourceTag: 'scope:app',
       onlyDependOnLibsWithTags: ['scope:protocol', 'scope:persistence', 'scope:config', 'scope:bundle'],
@@ -66,7 +69,7 @@ module.exports = tseslint.config(
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
-    files: ['**/main.ts', 'scripts/**', 'bench/**', '**/*.spec.ts', 'test/**', '**/test/**', '**/build.js', 'eslint.config.js'],
+    files: ['**/main.ts', 'scripts/**', '**/scripts/**', 'bench/**', '**/*.spec.ts', 'test/**', '**/test/**', '**/build.js', 'eslint.config.js'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

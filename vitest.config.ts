@@ -16,7 +16,7 @@ const swcPlugin = () =>
 // `@jobserver/protocol/redis` comes first: `@jobserver/protocol` would match it as a prefix.
 const alias = Object.fromEntries([
   ['@jobserver/protocol/redis', new URL('./libs/protocol/src/redis.ts', import.meta.url).pathname],
-  ...['api', 'protocol', 'config', 'persistence', 'bundle'].map((lib) => [
+  ...['api', 'protocol', 'config', 'persistence', 'bundle', 'client'].map((lib) => [
     `@jobserver/${lib}`,
     new URL(`./libs/${lib}/src/index.ts`, import.meta.url).pathname,
   ]),
@@ -45,7 +45,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['apps/*/test/**/*.e2e-spec.ts', 'test/**/*.e2e-spec.ts'],
+          include: ['apps/*/test/**/*.e2e-spec.ts', 'libs/*/test/**/*.e2e-spec.ts', 'test/**/*.e2e-spec.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SuccessResponse } from '../infra/success.response';
+import { ApiKeyCreatedResponse, ApiKeyResponse } from './dto/api-key.response';
 import type { ApiKeyRecord } from '@jobserver/persistence';
 import { bodyText } from '../infra/body-text';
 import { parseKeyRequest } from './api-key.request';
@@ -10,7 +12,7 @@ import type { Principal } from './principal';
 
 const iso = (time: Date | null) => (time ? new Date(time).toISOString() : null);
 
-function toKeyResponse(key: ApiKeyRecord): Record<string, unknown> {
+function toKeyResponse(key: ApiKeyRecord): ApiKeyResponse {
   return {
     id: key.id,
     name: key.name,
@@ -33,8 +35,21 @@ export class ApiKeyController {
   @HttpCode(201)
   @RequiresPermission('auth:admin')
   @ApiOperation({ summary: 'Create an API key; its secret is in the answer, once' })
-  @ApiBody({ description: '{"name", "permissions", "expires"?}', schema: { type: 'string' } })
-  async create(@CurrentPrincipal() principal: Principal | undefined, @Body() body: unknown): Promise<object> {
+  @ApiConsumes('application/json')
+  @ApiBody({
+    description: 'expires: an ISO-8601 time or a duration from now (30d, 12h); absent: never',
+    schema: {
+      type: 'object',
+      required: ['name', 'permissions'],
+      properties: {
+        name: { type: 'string' },
+        permissions: { type: 'array', items: { type: 'string' } },
+        expires: { type: 'string' },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: ApiKeyCreatedResponse })
+  async create(@CurrentPrincipal() principal: Principal | undefined, @Body() body: unknown): Promise<ApiKeyCreatedResponse> {
     const { record, secret } = await this.keys.create(principal, parseKeyRequest(bodyText(body)));
     return { status: 'SUCCESS', result: { ...toKeyResponse(record), key: secret } };
   }
@@ -42,13 +57,15 @@ export class ApiKeyController {
   @Get()
   @RequiresPermission('auth:admin')
   @ApiOperation({ summary: 'Every API key, without secrets' })
-  async list(): Promise<object[]> {
+  @ApiOkResponse({ type: [ApiKeyResponse] })
+  async list(): Promise<ApiKeyResponse[]> {
     return (await this.keys.list()).map(toKeyResponse);
   }
 
   @Delete(':id')
   @RequiresPermission('auth:admin')
   @ApiOperation({ summary: 'Revoke an API key on every gateway' })
+  @ApiOkResponse({ type: SuccessResponse })
   async revoke(@Param('id') id: string): Promise<object> {
     await this.keys.revoke(id);
     return { status: 'SUCCESS' };

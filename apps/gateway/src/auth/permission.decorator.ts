@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { Permission } from '@jobserver/config';
+import { ApiErrorShape } from '../infra/error.response';
 
 /** Metadata key of a route's declaration: a permission name, or PUBLIC. */
 export const PERMISSION_KEY = 'jobserver:permission';
@@ -10,7 +11,8 @@ export const AUTHENTICATED = 'authenticated';
 
 /**
  * The permission a route needs when auth is on (API.md "Authentication and permissions"). The
- * one AuthGuard reads it; the OpenAPI document carries it as `x-permission`.
+ * one AuthGuard reads it; the OpenAPI document carries it as `x-permission`, and the error shape
+ * as the route's default answer.
  */
 export const RequiresPermission = (permission: Permission) =>
   applyDecorators(
@@ -18,11 +20,12 @@ export const RequiresPermission = (permission: Permission) =>
     ApiExtension('x-permission', permission),
     ApiSecurity('basic'),
     ApiSecurity('bearer'),
+    ApiErrorShape(),
   );
 
 /** A route that never needs credentials (`GET /healthz`); `x-public: true` in the OpenAPI document. */
 export const Public = () =>
-  applyDecorators(SetMetadata(PERMISSION_KEY, PUBLIC), ApiExtension('x-public', true));
+  applyDecorators(SetMetadata(PERMISSION_KEY, PUBLIC), ApiExtension('x-public', true), ApiErrorShape());
 
 /**
  * A route that needs credentials but no particular permission (`GET /auth/me`: every principal
@@ -34,4 +37,5 @@ export const Authenticated = () =>
     ApiExtension('x-authenticated', true),
     ApiSecurity('basic'),
     ApiSecurity('bearer'),
+    ApiErrorShape(),
   );

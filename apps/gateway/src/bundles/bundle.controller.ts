@@ -1,20 +1,35 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExcludeEndpoint,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { SuccessResponse } from '../infra/success.response';
+import { BinaryInfoResponse, BinarySummaryResponse } from './dto/bundle.response';
 import { BundleService } from './bundle.service';
-import { BundleVersionResponse } from './dto/bundle-version.response';
 import { toBinariesResponse, toBinaryResponse, toJarsResponse } from './bundle.responses';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequiresPermission } from '../auth/permission.decorator';
 import type { Principal } from '../auth/principal';
 
 const SUCCESS = { status: 'SUCCESS' };
-const bundleBody = ApiBody({
-  description: 'the bundle bytes: a JavaScript module, or a zip / tgz package',
-  schema: { type: 'string', format: 'binary' },
-});
+const bundleBody = applyDecorators(
+  ApiConsumes('application/octet-stream'),
+  ApiBody({
+    description: 'the bundle bytes: a JavaScript module, or a zip / tgz package (any Content-Type)',
+    schema: { type: 'string', format: 'binary' },
+  }),
+);
 
 /** Bundles: spark-jobserver's `/binaries` and `/jars`. */
 @ApiTags('bundles')
+@ApiExtraModels(BinarySummaryResponse)
 @Controller()
 export class BundleController {
   constructor(private readonly bundles: BundleService) {}
@@ -23,6 +38,7 @@ export class BundleController {
   @RequiresPermission('binaries:upload')
   @HttpCode(201)
   @ApiOperation({ summary: 'Upload a new version of an app bundle' })
+  @ApiCreatedResponse({ type: SuccessResponse })
   @bundleBody
   async upload(
     @Param('appName') appName: string,
@@ -45,36 +61,45 @@ export class BundleController {
   @Get('binaries')
   @RequiresPermission('binaries:read')
   @ApiOperation({ summary: 'Latest version of every app' })
-  async listBinaries(): Promise<object> {
+  @ApiOkResponse({
+    description: 'keyed by app name',
+    schema: { type: 'object', additionalProperties: { $ref: getSchemaPath(BinarySummaryResponse) } },
+  })
+  async listBinaries(): Promise<Record<string, BinarySummaryResponse>> {
     return toBinariesResponse(await this.bundles.list());
   }
 
   @Get('jars')
   @RequiresPermission('binaries:read')
   @ApiOperation({ summary: 'Upload time of every app (seed shape)' })
-  async listJars(): Promise<object> {
+  @ApiOkResponse({
+    description: 'app name → ISO-8601 upload time of its latest version',
+    schema: { type: 'object', additionalProperties: { type: 'string' } },
+  })
+  async listJars(): Promise<Record<string, string>> {
     return toJarsResponse(await this.bundles.list());
   }
 
   @Get('binaries/:appName')
   @RequiresPermission('binaries:read')
   @ApiOperation({ summary: 'Latest version of one app' })
-  @ApiOkResponse({ type: BundleVersionResponse })
-  async get(@Param('appName') appName: string): Promise<BundleVersionResponse> {
+  @ApiOkResponse({ type: BinaryInfoResponse })
+  async get(@Param('appName') appName: string): Promise<BinaryInfoResponse> {
     return toBinaryResponse(await this.bundles.get(appName));
   }
 
   @Get('binaries/:appName/versions')
   @RequiresPermission('binaries:read')
   @ApiOperation({ summary: 'Every stored version of one app, newest first' })
-  @ApiOkResponse({ type: BundleVersionResponse, isArray: true })
-  async versions(@Param('appName') appName: string): Promise<BundleVersionResponse[]> {
+  @ApiOkResponse({ type: BinaryInfoResponse, isArray: true })
+  async versions(@Param('appName') appName: string): Promise<BinaryInfoResponse[]> {
     return (await this.bundles.versions(appName)).map(toBinaryResponse);
   }
 
   @Delete(['binaries/:appName', 'jars/:appName'])
   @RequiresPermission('binaries:delete')
   @ApiOperation({ summary: 'Delete every version of an app' })
+  @ApiOkResponse({ type: SuccessResponse })
   async delete(@Param('appName') appName: string): Promise<object> {
     await this.bundles.delete(appName);
     return SUCCESS;

@@ -1,7 +1,7 @@
 import type { BundleRecord } from '@jobserver/persistence';
-import type { BundleVersionResponse } from './dto/bundle-version.response';
+import type { BinaryInfoResponse, BinarySummaryResponse } from './dto/bundle.response';
 
-export function toBinariesResponse(bundles: BundleRecord[]): Record<string, object> {
+export function toBinariesResponse(bundles: BundleRecord[]): Record<string, BinarySummaryResponse> {
   return Object.fromEntries(
     bundles.map((b) => [b.appName, { 'binary-type': b.binaryType, 'upload-time': b.uploadTime.toISOString() }]),
   );
@@ -11,7 +11,7 @@ export function toJarsResponse(bundles: BundleRecord[]): Record<string, string> 
   return Object.fromEntries(bundles.map((b) => [b.appName, b.uploadTime.toISOString()]));
 }
 
-export function toBinaryResponse(b: BundleRecord): BundleVersionResponse {
+export function toBinaryResponse(b: BundleRecord): BinaryInfoResponse {
   return {
     'app-name': b.appName,
     'binary-type': b.binaryType,

@@ -4,6 +4,7 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequiresPermission } from '../auth/permission.decorator';
 import type { Principal } from '../auth/principal';
 import { ContextObjectsService } from './context-objects.service';
+import { SuccessResponse } from '../infra/success.response';
 import { NamedObjectResponse } from './dto/named-object.response';
 
 /** The named objects a live context holds in memory (its executor's store). */
@@ -23,11 +24,12 @@ export class ContextObjectsController {
   @Delete(':object')
   @RequiresPermission('contexts:exec')
   @ApiOperation({ summary: 'Drop one named object of a live context' })
+  @ApiOkResponse({ type: SuccessResponse })
   async remove(
     @Param('name') name: string,
     @Param('object') object: string,
     @CurrentPrincipal() principal?: Principal,
-  ): Promise<object> {
+  ): Promise<SuccessResponse> {
     await this.objects.remove(name, object, principal);
     return { status: 'SUCCESS' };
   }

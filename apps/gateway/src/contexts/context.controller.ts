@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { BadRequest } from '@jobserver/protocol';
-import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { SuccessMessageResponse } from '../infra/success.response';
+import { ContextResponse } from './dto/context.response';
 import { bodyText } from '../infra/body-text';
 import { ContextService } from './context.service';
 import { toContextResponse } from './context.responses';
@@ -17,10 +19,12 @@ export class ContextController {
   @RequiresPermission('contexts:start')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start a named context; answers once it is RUNNING' })
+  @ApiOkResponse({ type: SuccessMessageResponse, description: '"Context initialized"' })
   @ApiQuery({ name: 'num-cpu-cores', required: false, description: 'worker threads jobs may use' })
   @ApiQuery({ name: 'mem-per-node', required: false, description: 'heap cap of the executor, e.g. 512m' })
   @ApiQuery({ name: 'max-jobs-per-context', required: false, description: 'concurrent jobs' })
-  @ApiBody({ required: false, description: 'HOCON/JSON with a context-settings block', schema: { type: 'string' } })
+  @ApiConsumes('text/plain')
+  @ApiBody({ required: false, description: 'HOCON/JSON with a context-settings block (any Content-Type)', schema: { type: 'string' } })
   async create(
     @Param('name') name: string,
     @Query() query: Record<string, string>,
@@ -44,6 +48,7 @@ export class ContextController {
   @RequiresPermission('contexts:reset')
   @ApiOperation({ summary: 'reset=reboot: stop every context, then start the configured ones' })
   @ApiQuery({ name: 'reset', required: true, description: 'reboot' })
+  @ApiOkResponse({ type: SuccessMessageResponse, description: '"Context reset"' })
   async reset(@Query('reset') reset?: string): Promise<object> {
     if (reset !== 'reboot') throw new BadRequest('reset must be reboot');
     await this.contexts.reset();
@@ -53,6 +58,7 @@ export class ContextController {
   @Get()
   @RequiresPermission('contexts:read')
   @ApiOperation({ summary: 'Names of the live contexts' })
+  @ApiOkResponse({ type: [String] })
   list(@CurrentPrincipal() principal?: Principal): Promise<string[]> {
     return this.contexts.listLive(principal);
   }
@@ -60,7 +66,8 @@ export class ContextController {
   @Get(':name')
   @RequiresPermission('contexts:read')
   @ApiOperation({ summary: 'State, settings and running jobs of a live context' })
-  async get(@Param('name') name: string, @CurrentPrincipal() principal?: Principal): Promise<object> {
+  @ApiOkResponse({ type: ContextResponse })
+  async get(@Param('name') name: string, @CurrentPrincipal() principal?: Principal): Promise<ContextResponse> {
     const { context, runningJobs } = await this.contexts.get(name, principal);
     return toContextResponse(context, runningJobs);
   }
@@ -69,6 +76,7 @@ export class ContextController {
   @RequiresPermission('contexts:delete')
   @ApiOperation({ summary: 'Stop a context; its jobs end KILLED' })
   @ApiQuery({ name: 'force', required: false, description: 'true: cut running jobs off at once instead of giving them kill-grace' })
+  @ApiOkResponse({ type: SuccessMessageResponse, description: '"Context stopped"' })
   async stop(
     @Param('name') name: string,
     @Query('force') force?: string,

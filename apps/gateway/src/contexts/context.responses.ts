@@ -1,6 +1,7 @@
 import type { ContextRecord } from '@jobserver/persistence';
+import type { ContextResponse } from './dto/context.response';
 
-export function toContextResponse(context: ContextRecord, runningJobs: number): object {
+export function toContextResponse(context: ContextRecord, runningJobs: number): ContextResponse {
   return {
     name: context.name,
     state: context.state,

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { SuccessMessageResponse, SuccessResponse } from '../infra/success.response';
+import { DataUploadResponse } from './dto/data.response';
 import { BadRequest } from '@jobserver/protocol';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequiresPermission } from '../auth/permission.decorator';
@@ -16,7 +18,9 @@ export class DataController {
   @RequiresPermission('data:upload')
   @HttpCode(200)
   @ApiOperation({ summary: 'Upload a data file; answers its stored filename' })
-  @ApiBody({ description: 'the file bytes', schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({ type: DataUploadResponse })
+  @ApiConsumes('application/octet-stream')
+  @ApiBody({ description: 'the file bytes (any Content-Type)', schema: { type: 'string', format: 'binary' } })
   async upload(@Param('prefix') prefix: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal): Promise<object> {
     const filename = await this.data.upload(prefix, body, principal?.name ?? null);
     return { status: 'SUCCESS', result: { filename } };
@@ -33,6 +37,7 @@ export class DataController {
   @Get()
   @RequiresPermission('data:read')
   @ApiOperation({ summary: 'Filenames of the stored data files' })
+  @ApiOkResponse({ type: [String] })
   list(): Promise<string[]> {
     return this.data.list();
   }
@@ -40,6 +45,7 @@ export class DataController {
   @Delete(':filename')
   @RequiresPermission('data:delete')
   @ApiOperation({ summary: 'Delete a data file' })
+  @ApiOkResponse({ type: SuccessResponse })
   async delete(@Param('filename') filename: string): Promise<object> {
     await this.data.delete(filename);
     return { status: 'SUCCESS' };
@@ -49,6 +55,7 @@ export class DataController {
   @RequiresPermission('data:reset')
   @ApiOperation({ summary: 'reset=reboot: delete every data file' })
   @ApiQuery({ name: 'reset', required: true, description: 'reboot' })
+  @ApiOkResponse({ type: SuccessMessageResponse, description: '"Data reset"' })
   async reset(@Query('reset') reset?: string): Promise<object> {
     if (reset !== 'reboot') throw new BadRequest('reset must be reboot');
     await this.data.reset();

@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { JobEventResponse, JobLogResponse } from './dto/job-event.response';
 import { NotAcceptable } from '@jobserver/protocol';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -26,6 +27,10 @@ export class JobEventsController {
   @RequiresPermission('jobs:read')
   @ApiProduces('application/json', EVENT_STREAM)
   @ApiOperation({ summary: "A job's events as JSON, or with Accept: text/event-stream as a live stream" })
+  @ApiOkResponse({
+    type: [JobEventResponse],
+    description: 'JSON: at most 10 000 events (read on with after=); SSE: `id: <seq>`, `event: <type>`, `data: <the event>`',
+  })
   async jobEvents(
     @Param('id') id: string,
     @Query() query: JobEventsQuery,
@@ -41,6 +46,7 @@ export class JobEventsController {
   @Get(':id/logs')
   @RequiresPermission('jobs:read')
   @ApiOperation({ summary: "A job's log lines (Livy's shape)" })
+  @ApiOkResponse({ type: JobLogResponse })
   logs(@Param('id') id: string, @Query() query: JobLogsQuery, @CurrentPrincipal() principal?: Principal): Promise<JobLogAnswer> {
     return this.events.logs(id, query.from, query.size, principal);
   }
@@ -55,6 +61,10 @@ export class FirehoseController {
   @RequiresPermission('jobs:read')
   @ApiProduces(EVENT_STREAM)
   @ApiOperation({ summary: "Live state changes of the cluster's jobs and contexts (Server-Sent Events only)" })
+  @ApiOkResponse({
+    description: '`event: job`, data `{jobId, status, context, appName, classPath}`; `event: context`, data `{name, state}`',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   firehose(
     @Query() query: FirehoseQuery,
     @Headers('accept') accept: string | undefined,

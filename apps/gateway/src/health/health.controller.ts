@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthResponse } from './dto/health.response';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -22,6 +23,8 @@ export class HealthController {
   @Get()
   @Public()
   @ApiOperation({ summary: '200 when this gateway reaches Redis and Postgres, else 503' })
+  @ApiOkResponse({ type: HealthResponse })
+  @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'result says what is down' })
   async check(@Res() reply: FastifyReply): Promise<void> {
     const [redis, postgres] = await Promise.allSettled([
       // Not ready (the subscriber included) is down: submits would be refused.

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ClusterStatusResponse } from './dto/health.response';
 import type { ServerConfig } from '@jobserver/config';
 import { RedisNames } from '@jobserver/protocol';
 import { ProcessRegistry, type ProcessStatus } from '@jobserver/protocol/redis';
@@ -25,6 +26,7 @@ export class StatusController {
   @Get()
   @RequiresPermission('metrics:read')
   @ApiOperation({ summary: 'Every live process: id, role, version, uptime, last heartbeat, hosted contexts' })
+  @ApiOkResponse({ type: ClusterStatusResponse })
   async status(): Promise<{ processes: ProcessStatus[] }> {
     this.readiness.assertReady();
     return { processes: await ProcessRegistry.list(this.redis, this.names, this.config.heartbeatTimeoutMs) };

@@ -1,5 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ANY_JSON } from '../infra/error.response';
+import { JobReportResponse, JobSummaryResponse } from './dto/job-report.response';
+import { JobAcceptedResponse, JobEndedResponse, JobKilledResponse } from './dto/job-submit.response';
 import type { FastifyReply } from 'fastify';
 import { bodyText } from '../infra/body-text';
 import { JobCountsResponse } from './dto/job-counts.response';
@@ -23,7 +26,10 @@ export class JobController {
   @Post()
   @RequiresPermission('jobs:start')
   @ApiOperation({ summary: 'Run a job, sync (sync=true) or async' })
-  @ApiBody({ required: false, description: 'job config, HOCON or JSON', schema: { type: 'string' } })
+  @ApiConsumes('text/plain')
+  @ApiBody({ required: false, description: 'job config, HOCON or JSON (any Content-Type)', schema: { type: 'string' } })
+  @ApiOkResponse({ type: JobEndedResponse, description: 'sync: the job ended within its timeout' })
+  @ApiAcceptedResponse({ type: JobAcceptedResponse, description: 'async: accepted; sync: still running after its timeout' })
   async submit(
     @Query() query: SubmitJobQuery,
     @Body() body: unknown,
@@ -39,7 +45,12 @@ export class JobController {
   @HttpCode(202)
   @RequiresPermission('jobs:start')
   @ApiOperation({ summary: 'Run many async jobs of one app and classPath: one recorded and queued per config of the JSON array' })
-  @ApiBody({ required: true, description: 'a JSON array of job configs (objects)', schema: { type: 'string' } })
+  @ApiConsumes('application/json')
+  @ApiBody({
+    required: true,
+    description: 'a JSON array of job configs (objects)',
+    schema: { type: 'array', items: { type: 'object', additionalProperties: {} } },
+  })
   @ApiAcceptedResponse({ type: BatchSubmitResponse })
   async submitBatch(
     @Query() query: JobTargetQuery,
@@ -52,6 +63,7 @@ export class JobController {
   @Get()
   @RequiresPermission('jobs:read')
   @ApiOperation({ summary: 'Jobs, newest first' })
+  @ApiOkResponse({ type: [JobSummaryResponse] })
   list(@Query() query: ListJobsQuery, @CurrentPrincipal() principal?: Principal): Promise<Array<Record<string, unknown>>> {
     return this.queries.list(query, principal);
   }
@@ -68,6 +80,7 @@ export class JobController {
   @Get(':id')
   @RequiresPermission('jobs:read')
   @ApiOperation({ summary: 'Status and result of a job' })
+  @ApiOkResponse({ type: JobReportResponse })
   get(@Param('id') id: string, @CurrentPrincipal() principal?: Principal): Promise<Record<string, unknown>> {
     return this.queries.report(id, principal);
   }
@@ -75,6 +88,7 @@ export class JobController {
   @Get(':id/config')
   @RequiresPermission('jobs:read')
   @ApiOperation({ summary: 'The config the job was posted with' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: ANY_JSON }, description: 'the posted config as JSON' })
   config(@Param('id') id: string, @CurrentPrincipal() principal?: Principal): Promise<unknown> {
     return this.queries.postedConfig(id, principal);
   }
@@ -82,6 +96,7 @@ export class JobController {
   @Delete(':id')
   @RequiresPermission('jobs:delete')
   @ApiOperation({ summary: 'Kill a queued or running job' })
+  @ApiOkResponse({ type: JobKilledResponse })
   async cancel(@Param('id') id: string, @CurrentPrincipal() principal?: Principal): Promise<object> {
     await this.queries.cancel(id, principal);
     return { status: 'KILLED' };

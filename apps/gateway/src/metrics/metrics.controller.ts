@@ -1,5 +1,5 @@
 import { Controller, Get, Logger, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequiresPermission } from '../auth/permission.decorator';
 import { ClusterMetrics } from './cluster-metrics.service';
@@ -26,6 +26,7 @@ export class MetricsController {
     summary:
       'Prometheus text format, cluster-wide; 503 (process metrics only) while Postgres or Redis is down',
   })
+  @ApiOkResponse({ description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     const [cluster, own] = await Promise.allSettled([this.cluster.text(), this.process.text()]);
     const processText = own.status === 'fulfilled' ? own.value : '';

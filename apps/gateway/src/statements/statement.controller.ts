@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  CompletionResponse,
+  StatementCancelResponse,
+  StatementListResponse,
+  StatementResponse,
+} from './dto/statement.response';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequiresPermission } from '../auth/permission.decorator';
@@ -17,8 +23,13 @@ export class StatementController {
   @Post('statements')
   @RequiresPermission('contexts:exec')
   @ApiOperation({ summary: 'Run JavaScript in the context, beside its jobs (201 with the statement)' })
-  @ApiBody({ description: '{"code": "<JavaScript>"} or the code as text', schema: { type: 'string' } })
+  @ApiConsumes('application/json')
+  @ApiBody({
+    description: '{"code": "<JavaScript>"}, or the code itself as a body that is not a JSON object',
+    schema: { type: 'object', required: ['code'], properties: { code: { type: 'string' } } },
+  })
   @ApiQuery({ name: 'wait', required: false, description: 'seconds to wait for the statement to be available' })
+  @ApiCreatedResponse({ type: StatementResponse, description: 'with Location: /contexts/<name>/statements/<id>' })
   async submit(
     @Param('name') name: string,
     @Body() body: unknown,
@@ -36,6 +47,7 @@ export class StatementController {
   @Get('statements')
   @RequiresPermission('contexts:exec')
   @ApiOperation({ summary: 'The statements of the context, newest last' })
+  @ApiOkResponse({ type: StatementListResponse })
   async list(@Param('name') name: string, @CurrentPrincipal() principal?: Principal): Promise<object> {
     const statements = await this.statements.list(name, principal);
     return { total_statements: statements.length, statements: statements.map(toStatementResponse) };
@@ -44,6 +56,7 @@ export class StatementController {
   @Get('statements/:id')
   @RequiresPermission('contexts:exec')
   @ApiOperation({ summary: 'One statement' })
+  @ApiOkResponse({ type: StatementResponse })
   async get(@Param('name') name: string, @Param('id') id: string, @CurrentPrincipal() principal?: Principal): Promise<object> {
     return toStatementResponse(await this.statements.get(name, id, principal));
   }
@@ -52,6 +65,7 @@ export class StatementController {
   @RequiresPermission('contexts:exec')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a statement (its signal, then kill-grace)' })
+  @ApiOkResponse({ type: StatementCancelResponse })
   async cancel(@Param('name') name: string, @Param('id') id: string, @CurrentPrincipal() principal?: Principal): Promise<object> {
     await this.statements.cancel(name, id, principal);
     return { msg: 'canceled' };
@@ -61,7 +75,16 @@ export class StatementController {
   @RequiresPermission('contexts:exec')
   @HttpCode(200)
   @ApiOperation({ summary: 'Completion candidates at a cursor, from the REPL scope and the named objects' })
-  @ApiBody({ description: '{"code": string, "cursor"?: integer}', schema: { type: 'string' } })
+  @ApiConsumes('application/json')
+  @ApiBody({
+    description: 'cursor: a position in code (default: its end)',
+    schema: {
+      type: 'object',
+      required: ['code'],
+      properties: { code: { type: 'string' }, cursor: { type: 'integer', minimum: 0 } },
+    },
+  })
+  @ApiOkResponse({ type: CompletionResponse })
   async complete(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal): Promise<object> {
     return { candidates: await this.statements.complete(name, bodyText(body), principal) };
   }
