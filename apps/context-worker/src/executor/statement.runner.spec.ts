@@ -75,7 +75,9 @@ describe('console statements in the executor thread', () => {
   });
 
   it('turns syntax errors, throws of non-errors and odd values into outputs', async () => {
-    expect(await output('1 +* 2')).toMatchObject({ status: 'error', ename: 'SyntaxError', evalue: expect.stringContaining('(1:3)') });
+    // Where in the statement, never the parser's own frames (node_modules paths).
+    expect(await output('1 +* 2')).toEqual(expect.objectContaining({ status: 'error', ename: 'SyntaxError', evalue: expect.stringContaining('(1:3)'), traceback: [expect.stringMatching(/^at statement-\d+:1:4$/)] }));
+    expect(await output('a b')).toMatchObject({ ename: 'SyntaxError', traceback: [expect.stringMatching(/^at statement-\d+:1:3$/)] });
     expect(await output('throw 42')).toMatchObject({ status: 'error', evalue: '42' });
     const thrown = await output('const q = 1; q.nope.deeper');
     expect(thrown).toMatchObject({ ename: 'TypeError', traceback: [expect.stringMatching(/^at statement-\d+:1:\d+$/)] });

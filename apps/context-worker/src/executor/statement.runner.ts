@@ -52,7 +52,7 @@ export class StatementRunner {
       statement = runInThisContext(rewritten.source, { filename: `statement-${count}` }) as StatementFunction;
       for (const name of rewritten.declared) this.declared.add(name);
     } catch (error) {
-      return errorOutput(count, toErrorInfo(error), offset);
+      return parseErrorOutput(count, error);
     }
     const output = new CapturedOutput(request.maxOutputBytes);
     try {
@@ -178,6 +178,17 @@ function okOutput(count: number, value: unknown, output: CapturedOutput, maxResu
   const data: { 'text/plain': string; 'application/json'?: unknown } = { 'text/plain': output.result() };
   if (json !== undefined) data['application/json'] = json;
   return { status: 'ok', execution_count: count, data };
+}
+
+/**
+ * The error output of code that does not parse: its message (acorn's ends with `(line:column)`)
+ * and, for a traceback, where in the statement it failed, never the parser's own frames.
+ */
+function parseErrorOutput(count: number, error: unknown): StatementOutput {
+  const info = toErrorInfo(error);
+  const loc = (error as { loc?: { line?: unknown; column?: unknown } } | null)?.loc;
+  const at = typeof loc?.line === 'number' && typeof loc.column === 'number' ? [`at statement-${count}:${loc.line}:${loc.column + 1}`] : [];
+  return { status: 'error', execution_count: count, ename: info.errorClass, evalue: info.message, traceback: at };
 }
 
 /**
