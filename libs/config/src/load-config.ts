@@ -135,6 +135,7 @@ function toServerConfig(s: Source): ServerConfig {
     statementsRetained: int('statements-retained', 1),
     batchMaxJobs: int('batch-max-jobs', 1),
     spareWorkers: int('spare-workers', 0),
+    idempotencyWindowMs: ms('idempotency-window'),
     statementOutputLimit: bytes('statement-output-limit'),
     maxErrorSize: bytes('max-error-size'),
     maxContexts: s['max-contexts'] === 'auto' ? autoMaxContexts(defaults) : int('max-contexts', 1),

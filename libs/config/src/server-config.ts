@@ -50,6 +50,8 @@ export interface ServerConfig {
    * takes one instead of starting a process, and a new spare boots behind it. @defaultValue 1
    */
   readonly spareWorkers: number;
+  /** How long an `Idempotency-Key` answers repeats of its first request. @defaultValue 24 h */
+  readonly idempotencyWindowMs: number;
   /** Characters of a statement's `text/plain` output kept; the rest is cut with a note. @defaultValue 1 MiB */
   readonly statementOutputLimit: number;
   /**
@@ -167,6 +169,7 @@ export const CONFIG_DEFAULTS = {
   'statements-retained': 100,
   'batch-max-jobs': 1000,
   'spare-workers': 1,
+  'idempotency-window': '24h',
   'statement-output-limit': '1m',
   'max-error-size': '64k',
   'max-contexts': 'auto',

@@ -29,6 +29,7 @@ export {
   type Submission,
   type SubmittedJob,
 } from './repositories/job.repository';
+export { IdempotencyRepository, type IdempotencyClaim, type IdempotencyRecord } from './repositories/idempotency.repository';
 export { JobSearchRepository, jobWhere, type JobFilter } from './repositories/job-search.repository';
 export { RetentionRepository, RETENTION_BATCH, type RetentionCounts } from './repositories/retention.repository';
 export { StatementRepository, type EndedStatement, type StatementRecord } from './repositories/statement.repository';

@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicat
 import { DataSource } from 'typeorm';
 import { openDataSource, runMigrations, type DataSourceOptions } from './data-source';
 import { ApiKeyRepository } from './repositories/api-key.repository';
+import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { BundleRepository } from './repositories/bundle.repository';
 import { CallbackRepository } from './repositories/callback.repository';
 import { ContextRepository } from './repositories/context.repository';
@@ -55,6 +56,7 @@ export class PersistenceModule {
         { provide: CallbackRepository, useFactory: (ds: DataSource) => new CallbackRepository(ds), inject: [DataSource] },
         { provide: StatementRepository, useFactory: (ds: DataSource) => new StatementRepository(ds), inject: [DataSource] },
         { provide: DataFileRepository, useFactory: (ds: DataSource) => new DataFileRepository(ds), inject: [DataSource] },
+        { provide: IdempotencyRepository, useFactory: (ds: DataSource) => new IdempotencyRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
       exports: [
@@ -64,6 +66,7 @@ export class PersistenceModule {
         CallbackRepository,
         ContextRepository,
         DataFileRepository,
+        IdempotencyRepository,
         JobEventRepository,
         JobRepository,
         JobSearchRepository,

@@ -158,6 +158,20 @@ export class ExecutorBusy extends domainError('ExecutorBusy', 503) {
   }
 }
 
+/** An `Idempotency-Key` used again, within the window, with a request other than its first one. */
+export class IdempotencyConflict extends domainError('IdempotencyConflict', 422) {
+  constructor(readonly key: string) {
+    super(`Idempotency-Key ${key} was first used with a different request: use a new key for a new request`);
+  }
+}
+
+/** A repeat of a request whose first instance has not recorded anything yet. */
+export class IdempotencyInProgress extends domainError('IdempotencyInProgress', 409) {
+  constructor(readonly key: string) {
+    super(`a request with Idempotency-Key ${key} is still being recorded: retry in a moment`);
+  }
+}
+
 /** A `/data` filename that is not stored (never was, or deleted). */
 export class DataFileNotFound extends domainError('DataFileNotFound', 404) {
   constructor(readonly filename: string) {

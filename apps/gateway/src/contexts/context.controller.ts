@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { BadRequest } from '@jobserver/protocol';
-import { ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SuccessMessageResponse } from '../infra/success.response';
 import { ContextResponse } from './dto/context.response';
 import { bodyText } from '../infra/body-text';
+import { idempotencyKey } from '../infra/idempotency';
 import { ContextService } from './context.service';
 import { toContextResponse } from './context.responses';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -19,6 +20,7 @@ export class ContextController {
   @RequiresPermission('contexts:start')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start a named context; answers once it is RUNNING' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat within idempotency-window answers as the first (no second context); another request with it: 422' })
   @ApiOkResponse({ type: SuccessMessageResponse, description: '"Context initialized"' })
   @ApiQuery({ name: 'num-cpu-cores', required: false, description: 'worker threads jobs may use' })
   @ApiQuery({ name: 'mem-per-node', required: false, description: 'heap cap of the executor, e.g. 512m' })
@@ -29,9 +31,10 @@ export class ContextController {
     @Param('name') name: string,
     @Query() query: Record<string, string>,
     @Body() body: unknown,
+    @Headers('idempotency-key') key?: string,
     @CurrentPrincipal() principal?: Principal,
   ): Promise<object> {
-    await this.contexts.create(name, query, bodyText(body), principal);
+    await this.contexts.create(name, query, bodyText(body), principal, idempotencyKey(key));
     return { status: 'SUCCESS', result: 'Context initialized' };
   }
 

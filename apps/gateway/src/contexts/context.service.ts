@@ -6,7 +6,7 @@ import {
   parseConfigText,
   type ServerConfig,
 } from '@jobserver/config';
-import { ContextRepository, JobRepository, type ContextRecord } from '@jobserver/persistence';
+import { ContextRepository, IdempotencyRepository, JobRepository, type ContextRecord, type IdempotencyClaim } from '@jobserver/persistence';
 import {
   ContextExists,
   ContextInitError,
@@ -14,6 +14,8 @@ import {
   ContextStoppedWhileStarting,
   DomainError,
   errorInfo,
+  IdempotencyConflict,
+  IdempotencyInProgress,
   LIVE_CONTEXT_STATES,
   type ContextCommand,
   type ContextEvent,
@@ -24,9 +26,12 @@ import { StartedJobs } from '../infra/started-jobs.service';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { assertContextName, isStoredContextName } from '../infra/names';
+import { requestFingerprint } from '../infra/idempotency';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { CONTEXT_COMMAND_QUEUE, SERVER_CONFIG } from '../infra/tokens';
 
+/** How often a repeat of an idempotent create looks whether the first one completed. */
+const FIRST_POLL_MS = 100;
 const ENDED = (e: ContextEvent) => !LIVE_CONTEXT_STATES.includes(e.state);
 /** States a context reaches when a DELETE stops it (a failure is ERROR, with an error). */
 const STOPPED_BY_REQUEST: ReadonlyArray<ContextEvent['state']> = ['STOPPING', 'FINISHED', 'KILLED'];
@@ -57,6 +62,7 @@ export class ContextService {
     private readonly started: StartedJobs,
     private readonly owners: OwnerScope,
     private readonly redis: RedisReadiness,
+    private readonly keys: IdempotencyRepository,
   ) {}
 
   /**
@@ -66,7 +72,44 @@ export class ContextService {
    * @throws TooManyContexts when `max-contexts` contexts are live
    * @throws ContextInitError when the worker fails or does not start in time
    */
-  async create(name: string, query: Record<string, string>, body: string, principal?: Principal): Promise<void> {
+  async create(name: string, query: Record<string, string>, body: string, principal?: Principal, key?: string): Promise<void> {
+    if (key === undefined) return this.createNew(name, query, body, principal);
+    const settings = Object.entries(query).sort(([a], [b]) => a.localeCompare(b));
+    const claim = { scope: 'contexts' as const, owner: principal?.name ?? '', key, fingerprint: requestFingerprint([name, settings, body]), target: name, windowMs: this.config.idempotencyWindowMs };
+    const held = await this.keys.claim(claim);
+    if (held && held.fingerprint !== claim.fingerprint) throw new IdempotencyConflict(key);
+    if (held) {
+      // Answered as the first request was, once it has been; if it failed (its key released
+      // meanwhile), this request creates the context.
+      if (await this.firstCompleted(claim)) return;
+      return this.create(name, query, body, principal, key);
+    }
+    try {
+      await this.createNew(name, query, body, principal);
+    } catch (error) {
+      await this.keys.release(claim).catch(() => undefined);
+      throw error;
+    }
+    await this.keys.complete(claim);
+  }
+
+  /**
+   * Waits for the first request with an idempotency key to complete: true once it has, false
+   * when it failed (the key is free again).
+   * @throws IdempotencyInProgress when it takes longer than a context creation may
+   */
+  private async firstCompleted(claim: IdempotencyClaim): Promise<boolean> {
+    const until = Date.now() + this.config.contextCreationTimeoutMs + 5000;
+    for (;;) {
+      const use = await this.keys.read(claim);
+      if (!use) return false;
+      if (use.done) return true;
+      if (Date.now() > until) throw new IdempotencyInProgress(claim.key);
+      await new Promise((resolve) => setTimeout(resolve, FIRST_POLL_MS));
+    }
+  }
+
+  private async createNew(name: string, query: Record<string, string>, body: string, principal?: Principal): Promise<void> {
     assertContextName(name);
     const parsed = await parseConfigText(body, configParseOptions(this.config));
     const settings = normalizeContextSettings(this.config.contextDefaults, query, contextSettingsOf(parsed));

@@ -46,7 +46,7 @@ export class JobOutcomeMapper {
    * Async: 202 STARTED once validated, QUEUED if still waiting after accept-timeout. The RUNNING
    * event carries the start time, so the usual answer needs no read.
    */
-  async asyncAnswer(job: SubmittedJob, event: JobEvent | null): Promise<HttpAnswer> {
+  async asyncAnswer(job: Pick<SubmittedJob, 'id' | 'contextName' | 'classPath'>, event: JobEvent | null): Promise<HttpAnswer> {
     if (event) this.throwRejection(event);
     let started = event !== null;
     let startTime = event?.startTime;

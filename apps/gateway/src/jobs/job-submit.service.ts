@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { configParseOptions, parseConfigArray, parseConfigBody, type ServerConfig } from '@jobserver/config';
-import { ContextNotFound, EventWaiter, type JobEvent } from '@jobserver/protocol';
+import { IdempotencyRepository, JobRepository, type JobRecord } from '@jobserver/persistence';
+import { ContextNotFound, EventWaiter, IdempotencyConflict, IdempotencyInProgress, type JobEvent } from '@jobserver/protocol';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
+import { requestFingerprint } from '../infra/idempotency';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { SERVER_CONFIG } from '../infra/tokens';
 import { checkCallbackUrl } from './callback-url';
@@ -12,6 +14,10 @@ import { JobAdmission, type Admission } from './job-admission.service';
 import { JobOutcomeMapper, type HttpAnswer } from './job-outcome.mapper';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long (attempts × ms) a repeat waits for its first request to record the job. */
+const RECORD_WAIT_ATTEMPTS = 20;
+const RECORD_WAIT_EVERY_MS = 100;
+const TERMINAL: readonly string[] = ['FINISHED', 'ERROR', 'KILLED'];
 
 /** `POST /jobs` and `POST /jobs/batch`: records jobs, hands them to the scheduler and waits as API.md says. */
 @Injectable()
@@ -23,9 +29,39 @@ export class JobSubmitService {
     private readonly answers: JobOutcomeMapper,
     private readonly owners: OwnerScope,
     private readonly redis: RedisReadiness,
+    private readonly keys: IdempotencyRepository,
+    private readonly jobs: JobRepository,
   ) {}
 
-  async submit(query: SubmitJobQuery, body: string, principal?: Principal): Promise<HttpAnswer> {
+  /**
+   * Runs a job as API.md says. With an idempotency `key`, the first request with it records the
+   * job; a repeat within `idempotency-window` answers from that job (waiting as the first did),
+   * and one with another request answers 422.
+   * @throws IdempotencyConflict; IdempotencyInProgress (the first has not recorded its job yet)
+   */
+  async submit(query: SubmitJobQuery, body: string, principal?: Principal, key?: string): Promise<HttpAnswer> {
+    const jobId = randomUUID();
+    if (key === undefined) return this.submitNew(query, body, principal, jobId);
+    const parts = [query.appName, query.classPath, query.context ?? null, query.sync ?? null, query.timeout ?? null, query.callbackUrl ?? null, body];
+    const claim = { scope: 'jobs' as const, owner: principal?.name ?? '', key, fingerprint: requestFingerprint(parts), target: jobId, windowMs: this.config.idempotencyWindowMs };
+    const held = await this.keys.claim(claim);
+    if (held && held.fingerprint !== claim.fingerprint) throw new IdempotencyConflict(key);
+    if (held) return this.replay(held.target, query, key);
+    // A request refused before its job was recorded did nothing: its key is free again.
+    return this.submitNew(query, body, principal, jobId, () => this.keys.release(claim));
+  }
+
+  private async submitNew(query: SubmitJobQuery, body: string, principal: Principal | undefined, jobId: string, unrecorded?: () => Promise<void>): Promise<HttpAnswer> {
+    let recorded = false;
+    try {
+      return await this.record(query, body, principal, jobId, () => (recorded = true));
+    } catch (error) {
+      if (!recorded) await unrecorded?.().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async record(query: SubmitJobQuery, body: string, principal: Principal | undefined, jobId: string, onRecorded: () => void): Promise<HttpAnswer> {
     const sync = query.sync === 'true';
     const callbackUrl = query.callbackUrl === undefined ? null : checkCallbackUrl(query.callbackUrl, this.config.callbacks.allowHosts);
     const { config: jobConfig, json: configText } = await parseConfigBody(body, configParseOptions(this.config));
@@ -33,7 +69,6 @@ export class JobSubmitService {
     // Refused before the job is recorded: a job that cannot be queued must not be left QUEUED.
     this.redis.assertReady();
     if (placement.adHoc) await this.admission.assertRoomForContexts(1);
-    const jobId = randomUUID();
     const job = {
       id: jobId,
       appName: query.appName,
@@ -54,6 +89,7 @@ export class JobSubmitService {
       const bundleSha =
         (await this.admission.admit(admission)) ?? (await this.admission.explainRefusal(query, scope), await this.admission.admit(admission));
       if (!bundleSha) throw new ContextNotFound(placement.context);
+      onRecorded();
     } catch (error) {
       pending.cancel();
       throw error;
@@ -87,6 +123,32 @@ export class JobSubmitService {
       if (!(await this.admission.admitMany(admissions)).some(Boolean)) throw new ContextNotFound(target.context ?? '');
     }
     return admissions.map((a) => a.job.id);
+  }
+
+  /**
+   * Answers a repeat of an idempotent submit from the job its first request recorded: a sync
+   * repeat waits for the job's end (within its own timeout), an async one for its start.
+   */
+  private async replay(jobId: string, query: SubmitJobQuery, key: string): Promise<HttpAnswer> {
+    const sync = query.sync === 'true';
+    const pending = this.waiter.forJob(jobId, (e) => (sync ? isTerminal(e) : e.status !== 'QUEUED'));
+    const job = await this.recordedJob(jobId);
+    if (!job) {
+      pending.cancel();
+      throw new IdempotencyInProgress(key);
+    }
+    const waitUntil = sync ? !TERMINAL.includes(job.status) : job.status === 'QUEUED';
+    const event = waitUntil ? await pending.wait(sync ? this.syncTimeout(query) : this.config.acceptTimeoutMs) : (pending.cancel(), null);
+    return sync ? this.answers.syncAnswer(jobId, event) : this.answers.asyncAnswer(job, event);
+  }
+
+  /** The job a first request recorded; it may still be recording it for a moment. */
+  private async recordedJob(jobId: string): Promise<JobRecord | null> {
+    for (let attempt = 0; ; attempt++) {
+      const job = await this.jobs.byId(jobId);
+      if (job || attempt >= RECORD_WAIT_ATTEMPTS) return job;
+      await new Promise((resolve) => setTimeout(resolve, RECORD_WAIT_EVERY_MS));
+    }
   }
 
   private syncTimeout(query: SubmitJobQuery): number {

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ANY_JSON } from '../infra/error.response';
 import { JobReportResponse, JobSummaryResponse } from './dto/job-report.response';
 import { JobAcceptedResponse, JobEndedResponse, JobKilledResponse } from './dto/job-submit.response';
 import type { FastifyReply } from 'fastify';
 import { bodyText } from '../infra/body-text';
+import { idempotencyKey } from '../infra/idempotency';
 import { JobCountsResponse } from './dto/job-counts.response';
 import { JobFilterQuery, ListJobsQuery } from './dto/list-jobs.query';
 import { BatchSubmitResponse } from './dto/batch-submit.response';
@@ -26,6 +27,7 @@ export class JobController {
   @Post()
   @RequiresPermission('jobs:start')
   @ApiOperation({ summary: 'Run a job, sync (sync=true) or async' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat within idempotency-window answers from the first request\'s job (no second run); another request with it: 422' })
   @ApiConsumes('text/plain')
   @ApiBody({ required: false, description: 'job config, HOCON or JSON (any Content-Type)', schema: { type: 'string' } })
   @ApiOkResponse({ type: JobEndedResponse, description: 'sync: the job ended within its timeout' })
@@ -34,9 +36,10 @@ export class JobController {
     @Query() query: SubmitJobQuery,
     @Body() body: unknown,
     @Res() reply: FastifyReply,
+    @Headers('idempotency-key') key?: string,
     @CurrentPrincipal() principal?: Principal,
   ): Promise<void> {
-    const answer = await this.submitter.submit(query, bodyText(body), principal);
+    const answer = await this.submitter.submit(query, bodyText(body), principal, idempotencyKey(key));
     if (answer.location) void reply.header('location', answer.location);
     void reply.status(answer.status).send(answer.body);
   }

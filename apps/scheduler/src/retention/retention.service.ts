@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { RetentionRepository, type RetentionCounts } from '@jobserver/persistence';
+import { IdempotencyRepository, RetentionRepository, type RetentionCounts } from '@jobserver/persistence';
 import { SERVER_CONFIG } from '../infra/tokens';
 
 /**
@@ -17,6 +17,7 @@ export class RetentionService {
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly retention: RetentionRepository,
+    private readonly keys: IdempotencyRepository,
   ) {}
 
   /** Starts a pass if one is due and none is running; does not wait for it. */
@@ -38,6 +39,14 @@ export class RetentionService {
       const jobs = await this.retention.deleteFinishedJobs(cutoff);
       const contexts = await this.retention.deleteEndedContexts(cutoff);
       const bundles = await this.retention.deleteUnreferencedBundles(cutoff);
+      // Uses of idempotency keys past their window answer nothing any more (a repeat acts anew).
+      let keys = 0;
+      let deleted: number;
+      do {
+        deleted = await this.keys.deleteExpired(this.config.idempotencyWindowMs);
+        keys += deleted;
+      } while (deleted > 0);
+      if (keys) this.logger.log({ keys }, 'retention: expired idempotency keys deleted');
       if (jobs || contexts || bundles) this.logger.log({ jobs, contexts, bundles, cutoff }, 'retention: old history deleted');
       return { jobs, contexts, bundles };
     } finally {

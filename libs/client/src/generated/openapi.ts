@@ -1345,7 +1345,11 @@ export interface operations {
                 /** @description worker threads jobs may use */
                 "num-cpu-cores"?: unknown;
             };
-            header?: never;
+            header: {
+                "idempotency-key": string;
+                /** @description a repeat within idempotency-window answers as the first (no second context); another request with it: 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 name: string;
             };
@@ -1719,7 +1723,11 @@ export interface operations {
                 /** @description absolute http(s) URL POSTed with the job's end (mainline's callbackUrl), URL-encoded; at most 2048 characters */
                 callbackUrl?: string;
             };
-            header?: never;
+            header: {
+                "idempotency-key": string;
+                /** @description a repeat within idempotency-window answers from the first request's job (no second run); another request with it: 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
