@@ -31,6 +31,9 @@ export interface WatchedPage {
   shot(name: string): Promise<void>;
 }
 
+/** How long after an `expecting` step its errors still count as expected. */
+const EXPECTED_SETTLE_MS = 1000;
+
 export async function watchedPage(browser: Browser, width: number): Promise<WatchedPage> {
   const page = await browser.newPage({ viewport: { width, height: width < 600 ? 844 : 900 } });
   const errors: string[] = [];
@@ -50,6 +53,9 @@ export async function watchedPage(browser: Browser, width: number): Promise<Watc
       try {
         return await step();
       } finally {
+        // Requests the step set off may answer after it (a page's other reads refused with the
+        // same 401): they are the step's, not stray errors.
+        await page.waitForTimeout(EXPECTED_SETTLE_MS);
         expected = undefined;
       }
     },
