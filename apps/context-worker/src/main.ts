@@ -1,4 +1,4 @@
-import { CONFIG_STDIN_FLAG, readSettingsFromStdin, SPARE_FLAG, SUPERVISED_FLAG } from './process/worker-entry.flags';
+import { CONFIG_STDIN_FLAG, readAssignmentFromStdin, readSettingsFromStdin, SPARE_FLAG, SUPERVISED_FLAG } from './process/worker-entry.flags';
 
 /**
  * A context worker. Started by the local launcher (or a pool supervisor) with `--config-stdin`, it
@@ -11,9 +11,13 @@ import { CONFIG_STDIN_FLAG, readSettingsFromStdin, SPARE_FLAG, SUPERVISED_FLAG }
 async function main(): Promise<number> {
   if (process.argv.includes(CONFIG_STDIN_FLAG)) {
     const settings = await readSettingsFromStdin();
-    const { exitWhenStdinCloses, runWorker } = await import('./worker.bootstrap.js');
+    // A spare listens for its assignment from the start: stdin ending first, at any moment of its
+    // boot, means its scheduler is gone (or retires it), and it ends at once (it hosts nothing).
+    const assignment = process.argv.includes(SPARE_FLAG) ? readAssignmentFromStdin() : undefined;
+    const { exitWhenStdinCloses, exitNow, runWorker } = await import('./worker.bootstrap.js');
+    void assignment?.then((contextId) => contextId ?? exitNow(), exitNow);
     if (process.argv.includes(SUPERVISED_FLAG)) exitWhenStdinCloses();
-    await runWorker(settings, { spare: process.argv.includes(SPARE_FLAG) });
+    await runWorker(settings, { assignment });
     return 0;
   }
   if (!process.env.JOBSERVER_CONTEXT_ID) {

@@ -5,18 +5,17 @@ import { Logger } from 'nestjs-pino';
 import { ContextHostService } from './context/context-host.service';
 import { ContextClaimService } from './pool/context-claim.service';
 import { killRestOfProcessGroup } from './process/process-group.reaper';
-import { readAssignmentFromStdin } from './process/worker-entry.flags';
 import { WorkerModule } from './worker.module';
 
 /**
  * Runs a context worker on `settings` (env variables as loadServerConfig reads them): hosts the
- * context whose id is in JOBSERVER_CONTEXT_ID (local launcher), or, as a `spare`, the one its
- * launcher names on stdin once it has booted, or, without either, waits for a context claim (pool mode), hosts that context, and ends once it has stopped, so that the
+ * context whose id is in JOBSERVER_CONTEXT_ID (local launcher), or, as a spare, the one its
+ * launcher names on stdin (`assignment`, awaited once it has booted and prepared), or, without either, waits for a context claim (pool mode), hosts that context, and ends once it has stopped, so that the
  * orchestrator restarts a fresh process (a clean heap, nothing left of the previous context's
  * user code). Whatever the context's jobs spawned ends with it.
  * @returns once the context has stopped
  */
-export async function runWorker(settings: NodeJS.ProcessEnv, options: { spare?: boolean } = {}): Promise<void> {
+export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignment?: Promise<string | null> } = {}): Promise<void> {
   const config = await loadServerConfig(settings);
   const fixedContextId = settings.JOBSERVER_CONTEXT_ID || undefined;
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, fixedContextId), { bufferLogs: true });
@@ -27,18 +26,27 @@ export async function runWorker(settings: NodeJS.ProcessEnv, options: { spare?: 
   const claims = app.get(ContextClaimService);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      // A spare that hosts nothing yet has nothing to stop.
+      if (options.assignment && !host.contextId) exitNow();
       claims.close();
       void host.stop();
     });
   }
-  if (options.spare) await host.prepare().catch((err: unknown) => app.get(Logger).warn({ err }, 'preparing the spare worker failed'));
-  const contextId = fixedContextId ?? (options.spare ? await readAssignmentFromStdin() : await claims.next());
+  const { assignment } = options;
+  if (assignment) await host.prepare().catch((err: unknown) => app.get(Logger).warn({ err }, 'preparing the spare worker failed'));
+  const contextId = fixedContextId ?? (assignment ? await assignment : await claims.next());
   if (contextId) {
     await host.boot(contextId);
     await host.stopped;
   }
   await app.close();
   killRestOfProcessGroup();
+}
+
+/** Ends the process at once, with whatever its jobs spawned (a spare that hosts nothing). */
+export function exitNow(): never {
+  killRestOfProcessGroup();
+  process.exit(0);
 }
 
 /** A supervised worker whose supervisor died (its stdin closed) ends at once, with its jobs' children. */

@@ -20,7 +20,7 @@ export class ContextController {
   @RequiresPermission('contexts:start')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start a named context; answers once it is RUNNING' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat within idempotency-window answers as the first (no second context); another request with it: 422' })
+  @ApiHeader({ name: 'idempotency-key', required: false, description: 'a repeat within idempotency-window answers as the first (no second context); another request with it: 422' })
   @ApiOkResponse({ type: SuccessMessageResponse, description: '"Context initialized"' })
   @ApiQuery({ name: 'num-cpu-cores', required: false, description: 'worker threads jobs may use' })
   @ApiQuery({ name: 'mem-per-node', required: false, description: 'heap cap of the executor, e.g. 512m' })

@@ -27,7 +27,7 @@ export class JobController {
   @Post()
   @RequiresPermission('jobs:start')
   @ApiOperation({ summary: 'Run a job, sync (sync=true) or async' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat within idempotency-window answers from the first request\'s job (no second run); another request with it: 422' })
+  @ApiHeader({ name: 'idempotency-key', required: false, description: 'a repeat within idempotency-window answers from the first request\'s job (no second run); another request with it: 422' })
   @ApiConsumes('text/plain')
   @ApiBody({ required: false, description: 'job config, HOCON or JSON (any Content-Type)', schema: { type: 'string' } })
   @ApiOkResponse({ type: JobEndedResponse, description: 'sync: the job ended within its timeout' })

@@ -1345,10 +1345,9 @@ export interface operations {
                 /** @description worker threads jobs may use */
                 "num-cpu-cores"?: unknown;
             };
-            header: {
-                "idempotency-key": string;
+            header?: {
                 /** @description a repeat within idempotency-window answers as the first (no second context); another request with it: 422 */
-                "Idempotency-Key"?: string;
+                "idempotency-key"?: string;
             };
             path: {
                 name: string;
@@ -1723,10 +1722,9 @@ export interface operations {
                 /** @description absolute http(s) URL POSTed with the job's end (mainline's callbackUrl), URL-encoded; at most 2048 characters */
                 callbackUrl?: string;
             };
-            header: {
-                "idempotency-key": string;
+            header?: {
                 /** @description a repeat within idempotency-window answers from the first request's job (no second run); another request with it: 422 */
-                "Idempotency-Key"?: string;
+                "idempotency-key"?: string;
             };
             path?: never;
             cookie?: never;
