@@ -51,7 +51,8 @@ export interface ContextClaim {
 
 export type ContextCommand =
   | { type: 'create'; context: string }
-  | { type: 'stop'; context: string; reason?: string; force?: boolean };
+  /** `contextId`: the life of the name to stop (a later one of the same name is left alone); absent: whichever is live. */
+  | { type: 'stop'; context: string; contextId?: string; reason?: string; force?: boolean };
 
 /** Why a job failed before it ran, so that gateways can pick the HTTP answer. */
 export type JobRejection = 'VALIDATION' | 'CLASS_NOT_FOUND' | 'CONTEXT_NOT_FOUND' | 'CONTEXT_STOPPING';
@@ -94,7 +95,7 @@ export type ServerEvent = JobEvent | ContextEvent | StatementEvent | CompletionE
  */
 export type WorkerControl =
   | { type: 'cancel'; context: string; jobId: string; reason: 'killed' }
-  | { type: 'stop'; context: string; force?: boolean }
+  | { type: 'stop'; context: string; contextId?: string; force?: boolean }
   | { type: 'kill'; context: string; contextId: string }
   | { type: 'cancel-statement'; context: string; contextId: string; statementId: number }
   | { type: 'complete'; context: string; requestId: string; code: string; cursor: number }

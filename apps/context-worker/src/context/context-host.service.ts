@@ -11,6 +11,9 @@ import { JobRunService } from '../jobs/job-run.service';
 import { StatementRunService } from '../statements/statement-run.service';
 import { ExecutorService } from './executor.service';
 
+/** Deletes KEYS[1] if its value is ARGV[1]. */
+const DELETE_IF_OURS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
 /** The life of the one context this process hosts: boot, heartbeat, stop. */
 @Injectable()
 export class ContextHostService {
@@ -109,7 +112,7 @@ export class ContextHostService {
     // Only this life's jobs: a job posted after a new context took the name belongs to that one.
     await this.jobLifecycle.endActiveOfContext(context, 'KILLED', undefined, context.id);
     clearInterval(this.heartbeat);
-    await this.redis.del(this.names.heartbeatKey(context.name));
+    await this.dropHeartbeat(context);
     if (await this.contexts.end(context.id, 'FINISHED')) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state: 'FINISHED' });
     }
@@ -124,10 +127,18 @@ export class ContextHostService {
     this.logger.warn({ context: this.context?.name }, 'killed by the scheduler; exiting');
     clearInterval(this.heartbeat);
     if (this.context) {
-      const deleted = this.redis.del(this.names.heartbeatKey(this.context.name)).catch(() => 0);
+      const deleted = this.dropHeartbeat(this.context).catch(() => 0);
       await Promise.race([deleted, new Promise((resolve) => setTimeout(resolve, 500))]);
     }
     process.exit(137);
+  }
+
+  /**
+   * Deletes this life's heartbeat, and only this life's: a new context of the same name (a spare
+   * takes it in ~100 ms) may already beat under the name while this one still shuts down.
+   */
+  private dropHeartbeat(context: ContextRecord): Promise<unknown> {
+    return this.redis.eval(DELETE_IF_OURS, 1, this.names.heartbeatKey(context.name), context.id);
   }
 
   /** The heartbeat's value is the context id: a scheduler tells this life of the name from an older one. */

@@ -21,7 +21,10 @@ export class ControlListener implements OnApplicationBootstrap {
 
   private apply(message: WorkerControl): void {
     if (message.context !== this.host.name) return;
-    if (message.type === 'stop') void this.host.stop(message.force);
+    if (message.type === 'stop') {
+      // A stop meant for an earlier life of the name (this worker may have taken it up since).
+      if (message.contextId === undefined || message.contextId === this.host.contextId) void this.host.stop(message.force);
+    }
     else if (message.type === 'kill') {
       if (message.contextId === this.host.contextId) void this.host.terminate();
     } else if (message.type === 'cancel') this.runs.cancel(message.jobId);

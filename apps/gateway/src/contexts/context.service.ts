@@ -156,7 +156,7 @@ export class ContextService {
     if (event && !event.error && STOPPED_BY_REQUEST.includes(event.state)) throw new ContextStoppedWhileStarting(name);
     if (!event) {
       await this.contexts.end(row.id, 'ERROR', errorInfo('ContextInitError', 'context creation timed out'));
-      await this.sendStop(name);
+      await this.sendStop(name, false, row.id);
     }
     throw new ContextInitError(
       event?.error ?? errorInfo('ContextInitError', `context ${name} did not start within context-creation-timeout`),
@@ -185,7 +185,7 @@ export class ContextService {
     const stopped = this.waiter.forContext(name, (e) => e.contextId === context.id && ENDED(e));
     const moved = await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
     if (moved || force) {
-      await this.sendStop(name, force).catch(async (error: unknown) => {
+      await this.sendStop(name, force, context.id).catch(async (error: unknown) => {
         // Redis went down since the readiness check: nothing was sent, the context runs on as it was.
         stopped.cancel();
         if (moved) await this.contexts.transition(context.id, ['STOPPING'], context.state).catch(() => false);
@@ -206,7 +206,8 @@ export class ContextService {
     return context;
   }
 
-  private async sendStop(name: string, force = false): Promise<void> {
-    await this.commands.add('stop', { type: 'stop', context: name, force }, { removeOnComplete: true, removeOnFail: true });
+  /** Asks a scheduler to stop that life of the context (a later life of the name is left alone). */
+  private async sendStop(name: string, force: boolean, contextId: string): Promise<void> {
+    await this.commands.add('stop', { type: 'stop', context: name, contextId, force }, { removeOnComplete: true, removeOnFail: true });
   }
 }

@@ -42,7 +42,7 @@ export class ContextCommandProcessor implements OnApplicationBootstrap, OnApplic
   }
 
   private async handle(command: ContextCommand): Promise<void> {
-    if (command.type === 'stop') return this.lifecycle.stop(command.context, command.force);
+    if (command.type === 'stop') return this.lifecycle.stop(command.context, command.force, command.contextId);
     const context = await this.contexts.findLive(command.context);
     if (context?.state !== 'STARTED') {
       this.logger.warn({ context: command.context }, 'create command for a context that is not STARTED; ignored');

@@ -102,15 +102,16 @@ export class ContextLifecycleService {
   }
 
   /**
-   * Stops a live context: asks its worker (which gives running jobs kill-grace, unless `force`),
+   * Stops a live context (with `contextId`, only that life of the name): asks its worker (which gives running jobs kill-grace, unless `force`),
    * then kills it; its jobs end KILLED.
    */
-  async stop(name: string, force = false): Promise<void> {
+  async stop(name: string, force = false, contextId?: string): Promise<void> {
     const context = await this.contexts.findLive(name);
-    if (!context) return;
+    // A stop of a life that has ended since it was asked for: a newer context holds the name now.
+    if (!context || (contextId !== undefined && context.id !== contextId)) return;
     const ended = this.waiter.forContext(name, (e) => e.contextId === context.id && !LIVE_CONTEXT_STATES.includes(e.state));
     await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
-    await this.bus.sendControl({ type: 'stop', context: name, force });
+    await this.bus.sendControl({ type: 'stop', context: name, contextId: context.id, force });
     const event = await ended.wait((force ? 0 : this.config.killGraceMs) + STOP_MARGIN_MS);
     if (await this.launcher.isAlive(context)) {
       if (!event) this.logger.warn({ context: name }, 'context worker did not stop in time; killing it');
