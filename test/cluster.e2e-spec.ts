@@ -131,7 +131,12 @@ describe('a cluster of 2 gateways, 2 schedulers and 3 pool workers', () => {
     }
 
     // Every job the gateways recorded ended FINISHED once; a request cut off before its job was
-    // enqueued may leave a QUEUED row, never an accepted job.
+    // enqueued may leave a QUEUED row, never an accepted job. One cut off after its job was queued
+    // (the client never heard its id, and retried elsewhere) runs like any: it is waited for.
+    await eventually(async () => {
+      const running = await cluster.query(`SELECT 1 FROM jobs WHERE class_path = 'RecordRun' AND status = 'RUNNING'`);
+      return running.length === 0 ? true : undefined;
+    }, 30_000);
     const rows = await cluster.query<{ id: string; status: string }>(`SELECT id, status FROM jobs WHERE class_path = 'RecordRun'`);
     const acceptedIds = new Set(accepted.map((a) => a.jobId));
     expect(rows.filter((r) => r.status !== 'FINISHED' && (acceptedIds.has(r.id) || r.status !== 'QUEUED'))).toEqual([]);
