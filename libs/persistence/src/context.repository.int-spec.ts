@@ -47,3 +47,46 @@ describe('ContextRepository.insertStarting under max-contexts, on Postgres', () 
     expect(row).toMatchObject({ name: 'one-more', state: 'STARTED' });
   });
 });
+
+describe('ContextRepository.whenNameFree, on Postgres', () => {
+  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let sources: DataSource[];
+  let contexts: ContextRepository[];
+
+  beforeAll(async () => {
+    db = await testDatabase();
+    sources = await Promise.all([1, 2].map(() => openDataSource({ url: db.url, poolSize: 3 })));
+    await runMigrations(sources[0]);
+    contexts = sources.map((ds) => new ContextRepository(ds));
+  });
+  afterAll(async () => {
+    await Promise.all((sources ?? []).map((ds) => ds.destroy()));
+    await db?.drop();
+  });
+
+  it('holds the name while its work runs: a new context of the name is recorded only after (with or without max-contexts)', async () => {
+    for (const maxContexts of [Infinity, 10]) {
+      const name = `held-${maxContexts}`;
+      const order: string[] = [];
+      let insert: Promise<unknown> | undefined;
+      const ran = await contexts[0].whenNameFree(name, async () => {
+        insert = contexts[1].insertStarting(name, {}, false, null, maxContexts).then(() => order.push('insert'));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        order.push('work');
+      });
+      await insert;
+      expect(ran).toBe(true);
+      expect(order).toEqual(['work', 'insert']);
+    }
+  });
+
+  it('does not run its work while a live context holds the name, nor for an error in it keep the name', async () => {
+    const live = await contexts[0].insertStarting('taken', {}, false);
+    let ran = false;
+    expect(await contexts[1].whenNameFree('taken', async () => void (ran = true))).toBe(false);
+    expect(ran).toBe(false);
+    await contexts[0].end(live.id, 'FINISHED');
+    await expect(contexts[1].whenNameFree('taken', () => Promise.reject(new Error('redis down')))).rejects.toThrow('redis down');
+    expect(await contexts[0].insertStarting('taken', {}, false)).toMatchObject({ name: 'taken', state: 'STARTED', adHoc: false });
+  });
+});

@@ -178,8 +178,8 @@ export class ContextLifecycleService {
     if (endedHere) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state, error: error ?? undefined });
     }
-    const successor = await this.contexts.findLive(context.name);
-    if (!successor) await this.queues.drop(context.name);
+    // Not while a new life holds the name, nor while one could take it: its first jobs may be in the queue.
+    await this.contexts.whenNameFree(context.name, () => this.queues.drop(context.name));
   }
 }
 

@@ -13,6 +13,11 @@ export type ContextRecord = ContextEntity;
 const UNIQUE_VIOLATION = '23505';
 /** Advisory lock serializing context inserts under `max-contexts`, across every gateway and scheduler. */
 const CONTEXT_COUNT_LOCK = 74_61_2027;
+/**
+ * Class of the advisory locks on a context name (the second key is the name's hash): a new
+ * context of the name is recorded only while nobody holds it (see {@link ContextRepository.whenNameFree}).
+ */
+const CONTEXT_NAME_LOCK = 74_61_2028;
 const LIVE_LIST = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join(', ');
 const CONTEXT_COLUMNS = `id, name, state, settings, ad_hoc AS "adHoc", worker, pid,
   start_time AS "startTime", end_time AS "endTime", error, owner`;
@@ -40,7 +45,7 @@ export class ContextRepository {
     owner: string | null = null,
     maxContexts = Infinity,
   ): Promise<ContextRecord> {
-    if (!Number.isFinite(maxContexts)) return this.insert(this.repo, name, settings, adHoc, owner);
+    if (!Number.isFinite(maxContexts)) return this.insert((sql, params) => this.dataSource.query(sql, params), name, settings, adHoc, owner);
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -48,7 +53,7 @@ export class ContextRepository {
       const [{ live }] = await runner.query(`SELECT count(*)::int AS live FROM contexts WHERE state IN (${LIVE_LIST})`);
       if (live >= maxContexts) throw new TooManyContexts(maxContexts);
       // On the locking session: a pool connection could be exhausted by others waiting for the lock.
-      return await this.insert(runner.manager.getRepository(ContextEntity), name, settings, adHoc, owner);
+      return await this.insert((sql, params) => runner.query(sql, params), name, settings, adHoc, owner);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [CONTEXT_COUNT_LOCK]).catch(() => undefined);
       await runner.release();
@@ -69,15 +74,48 @@ export class ContextRepository {
     return live;
   }
 
+  /**
+   * Runs `work` if no live context holds `name`, while no new one can take it (a context insert
+   * of the name waits until `work` is done): a stopped context's clean-up of what it shared with
+   * later lives of its name (its job queue) cannot catch a new life's first jobs.
+   * @returns whether `work` ran
+   */
+  async whenNameFree(name: string, work: () => Promise<void>): Promise<boolean> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      // A transaction's lock: it goes with the transaction, even if the connection breaks.
+      await runner.startTransaction();
+      await runner.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CONTEXT_NAME_LOCK, name]);
+      const live = await runner.query(`SELECT 1 FROM contexts WHERE name = $1 AND state IN (${LIVE_LIST}) LIMIT 1`, [name]);
+      if (!live.length) await work();
+      await runner.commitTransaction();
+      return !live.length;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Inserts the STARTED row, waiting while its name is held (see {@link whenNameFree}). */
   private async insert(
-    repo: Repository<ContextEntity>,
+    query: (sql: string, params: unknown[]) => Promise<ContextRecord[]>,
     name: string,
     settings: Record<string, unknown>,
     adHoc: boolean,
     owner: string | null,
   ): Promise<ContextRecord> {
     try {
-      return await repo.save(repo.create({ name, settings, adHoc, owner, state: 'STARTED' }));
+      const [row] = await query(
+        `WITH name_lock AS (SELECT pg_advisory_xact_lock(${CONTEXT_NAME_LOCK}, hashtext($1)))
+         INSERT INTO contexts (name, settings, ad_hoc, owner, state)
+         SELECT $1, $2::jsonb, $3, $4, 'STARTED' FROM name_lock
+         RETURNING ${CONTEXT_COLUMNS}`,
+        [name, JSON.stringify(settings), adHoc, owner],
+      );
+      return row!;
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ContextExists(name);
       throw error;
