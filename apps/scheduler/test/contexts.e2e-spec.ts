@@ -200,7 +200,12 @@ describe('named contexts', () => {
       const report = await api
         .waitForJob(job.body.jobId, undefined, 10_000)
         .catch((e: Error) => ({ status: e.message }));
-      if (report.status !== 'OK') lost.push({ life, report });
+      if (report.status !== 'OK') {
+        // What a failure needs to be explained: every life of the name and the job's own row.
+        const lives = await server.query(`SELECT id, state, start_time, end_time, pid FROM contexts WHERE name = 'phoenix' ORDER BY start_time`);
+        const row = await server.query(`SELECT created_at, start_time, end_time, event_seq FROM jobs WHERE id = $1`, [job.body.jobId]);
+        lost.push({ life, report, lives, row });
+      }
     }
     expect(lost).toEqual([]);
   });

@@ -93,7 +93,8 @@ describe('console statements in the executor thread', () => {
     const huge = (await output('"y".repeat(1e8)', 1000)).data as Record<string, unknown>;
     expect(huge['application/json']).toBeUndefined();
     expect(huge['text/plain']).toMatch(/^\[application\/json left out: .*max-result-size|^\[application\/json left out/);
-  });
+    // Two 100 MB strings: well under a second alone, several on a loaded 2-core CI machine.
+  }, 30_000);
 
   it('reports progress, clamped', async () => {
     progress.length = 0;
