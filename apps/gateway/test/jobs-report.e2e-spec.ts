@@ -101,6 +101,7 @@ describe('job lists and reports over HTTP', () => {
       submitTime: expect.any(String),
       result: { a: 2, b: 2, c: 1, see: 1 },
       owner: null,
+      priority: 50,
       // API.md: a finished job's fraction is 1, whether it reported progress or not.
       progress: { fraction: 1 },
     });

@@ -31,6 +31,8 @@ export interface JobTarget {
   appName: string;
   classPath: string;
   context?: string;
+  /** 0–100: within the context's queue, higher first (equal ones in submission order). @defaultValue 50 */
+  priority?: number;
 }
 
 /** A job config: an object (sent as JSON) or HOCON/JSON text, sent as is. */

@@ -15,7 +15,13 @@ import type {
   JobTarget,
 } from './api.types';
 import { jobEventStream, type JobEventsOptions } from './event.stream';
+import type { paths } from './generated/openapi';
 import type { HttpContext } from './http.context';
+
+/** The query of `POST /jobs` as the server reads it (every value a string). */
+type SubmitQuery = NonNullable<paths['/jobs']['post']['parameters']['query']>;
+/** The query of `POST /jobs/batch`. */
+type BatchQuery = NonNullable<paths['/jobs/batch']['post']['parameters']['query']>;
 
 /** Options of a submit. */
 export interface SubmitOptions extends CallOptions {
@@ -53,7 +59,7 @@ export class JobApi {
    * @throws JobserverError as {@link start}
    */
   run(target: JobTarget, config?: JobConfigInput, options: RunOptions = {}): Promise<JobOutcome | JobAccepted> {
-    return this.post(target, config, { signal: options.signal, sync: true });
+    return this.post(target, config, { ...options, sync: true });
   }
 
   private post(
@@ -66,7 +72,7 @@ export class JobApi {
     return unwrap(
       'POST',
       this.api.POST('/jobs', {
-        params: { query: query as unknown as JobTarget },
+        params: { query: query as SubmitQuery },
         body: configBody(config),
         bodySerializer: asIs,
         headers: text,
@@ -80,7 +86,7 @@ export class JobApi {
     return unwrap(
       'POST',
       this.api.POST('/jobs/batch', {
-        params: { query: queryOf({ ...target }) as unknown as JobTarget },
+        params: { query: queryOf({ ...target }) as BatchQuery },
         body: configs,
         signal: options.signal,
       }),

@@ -24,6 +24,20 @@ export interface SubmitMessage {
   owner?: string | null;
   /** Whether a request waits for the job's RUNNING event (async POSTs do; sync ones need only the end). */
   notifyStart?: boolean;
+  /** 0–100, higher first; absent: DEFAULT_PRIORITY. */
+  priority?: number;
+}
+
+/** A job's priority when its `POST /jobs` names none (0–100, higher first). */
+export const DEFAULT_PRIORITY = 50;
+
+/**
+ * The BullMQ priority of a context queue entry (1 is taken first) for a job priority. Every
+ * entry has one, default jobs and console statements too: BullMQ takes entries without a
+ * priority before all prioritized ones, which would put them ahead of a priority 100.
+ */
+export function queuePriority(priority: number = DEFAULT_PRIORITY): number {
+  return 101 - priority;
 }
 
 /** `callbacks` queue payload (BullMQ job id = the job id): the job whose callback is due. */

@@ -18,3 +18,12 @@ export function positiveNumber(flag: string) {
     return number;
   };
 }
+
+/** A whole number from `min` to `max` of a flag. @throws CliError (exit 2) */
+export function wholeNumber(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || number < min || number > max) throw usageError(`${flag} takes a whole number from ${min} to ${max}, not ${value}`);
+    return number;
+  };
+}

@@ -5,7 +5,7 @@ import { PATIENT_RETRY, type CommandContext } from '../command.context';
 import { jobConfig } from '../run/job-config';
 import { followAndReport } from '../run/job-follower';
 import { exitCodeOf, printOutcome } from '../run/outcome';
-import { collect, positiveNumber } from './options';
+import { collect, positiveNumber, wholeNumber } from './options';
 
 interface RunOptions {
   context?: string;
@@ -15,6 +15,7 @@ interface RunOptions {
   detach?: boolean;
   timeout?: number;
   callbackUrl?: string;
+  priority?: number;
   json?: boolean;
 }
 
@@ -31,6 +32,7 @@ export function registerRunCommand(program: Command, context: () => CommandConte
     .option('--detach', 'submit and print the job id, do not wait')
     .option('--timeout <seconds>', 'with --sync: how long the server waits before answering RUNNING', positiveNumber('--timeout'))
     .option('--callback-url <url>', 'the server POSTs the job end there')
+    .option('--priority <0-100>', "within the context's queue, higher first (default 50)", wholeNumber('--priority', 0, 100))
     .option('--json', 'print only the final report (with --detach: the submit answer) as JSON')
     .action(async (app: string, classPath: string, options: RunOptions) => {
       process.exitCode = await run(context(), app, classPath, options);
@@ -41,7 +43,7 @@ async function run(context: CommandContext, appName: string, classPath: string, 
   const { terminal, interrupts } = context;
   const config = await jobConfig(options.config, options.conf);
   const client = await context.client(PATIENT_RETRY);
-  const target = { appName, classPath, context: options.context };
+  const target = { appName, classPath, context: options.context, priority: options.priority };
   // Until the server answers, the job has no id to kill: Ctrl-C waits for the answer, then asks.
   const restore = interrupts.onInterrupt(() => terminal.note('waiting for the server to answer with the job id… (Ctrl-C again leaves it)'));
   let answer: JobAccepted | JobOutcome;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { configParseOptions, parseConfigArray, parseConfigBody, type ServerConfig } from '@jobserver/config';
 import { IdempotencyRepository, JobRepository, type JobRecord } from '@jobserver/persistence';
-import { ContextNotFound, EventWaiter, IdempotencyConflict, IdempotencyInProgress, type JobEvent } from '@jobserver/protocol';
+import { ContextNotFound, DEFAULT_PRIORITY, EventWaiter, IdempotencyConflict, IdempotencyInProgress, type JobEvent } from '@jobserver/protocol';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { requestFingerprint } from '../infra/idempotency';
@@ -42,7 +42,7 @@ export class JobSubmitService {
   async submit(query: SubmitJobQuery, body: string, principal?: Principal, key?: string): Promise<HttpAnswer> {
     const jobId = randomUUID();
     if (key === undefined) return this.submitNew(query, body, principal, jobId);
-    const parts = [query.appName, query.classPath, query.context ?? null, query.sync ?? null, query.timeout ?? null, query.callbackUrl ?? null, body];
+    const parts = [query.appName, query.classPath, query.context ?? null, query.sync ?? null, query.timeout ?? null, query.callbackUrl ?? null, body, ...(query.priority === undefined ? [] : [priorityOf(query)])];
     const claim = { scope: 'jobs' as const, owner: principal?.name ?? '', key, fingerprint: requestFingerprint(parts), target: jobId, windowMs: this.config.idempotencyWindowMs };
     const held = await this.keys.claim(claim);
     if (held && held.fingerprint !== claim.fingerprint) throw new IdempotencyConflict(key);
@@ -78,10 +78,11 @@ export class JobSubmitService {
       config: configText,
       owner: principal?.name ?? null,
       callbackUrl,
+      priority: priorityOf(query),
     };
     // With isolate-owners, another principal's context is as good as absent.
     const scope = this.owners.of(principal) ?? null;
-    const message = { jobId, appName: query.appName, classPath: query.classPath, config: configText, notifyStart: !sync, owner: job.owner, ...placement };
+    const message = { jobId, appName: query.appName, classPath: query.classPath, config: configText, notifyStart: !sync, owner: job.owner, priority: job.priority, ...placement };
     const admission = { job, contextOwner: scope, message };
     // An async POST waits for the job's start or end; the QUEUED event it publishes itself is no answer.
     const pending = this.waiter.forJob(jobId, (e) => (sync ? isTerminal(e) : e.status !== 'QUEUED'));
@@ -112,10 +113,11 @@ export class JobSubmitService {
     if (target.context === undefined) await this.admission.assertRoomForContexts(placed.length);
     const owner = principal?.name ?? null;
     const scope = this.owners.of(principal) ?? null;
+    const priority = priorityOf(target);
     const admissions = placed.map(({ json, placement }): Admission => {
       const jobId = randomUUID();
-      const job = { id: jobId, appName: target.appName, classPath: target.classPath, contextName: placement.context, adHoc: placement.adHoc, config: json, owner };
-      return { job, contextOwner: scope, message: { jobId, appName: target.appName, classPath: target.classPath, config: json, notifyStart: false, owner, ...placement } };
+      const job = { id: jobId, appName: target.appName, classPath: target.classPath, contextName: placement.context, adHoc: placement.adHoc, config: json, owner, priority };
+      return { job, contextOwner: scope, message: { jobId, appName: target.appName, classPath: target.classPath, config: json, notifyStart: false, owner, priority, ...placement } };
     });
     // One statement: every job is recorded, or (a missing app or context) none is.
     if (!(await this.admission.admitMany(admissions)).some(Boolean)) {
@@ -155,6 +157,11 @@ export class JobSubmitService {
     // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days).
     return query.timeout ? Math.min(Number(query.timeout) * 1000, MAX_TIMER_MS) : this.config.syncTimeoutMs;
   }
+}
+
+/** The query's `priority` (validated 0–100), or the default. */
+function priorityOf(query: JobTargetQuery): number {
+  return query.priority === undefined ? DEFAULT_PRIORITY : Number(query.priority);
 }
 
 function isTerminal(event: JobEvent): boolean {

@@ -35,6 +35,7 @@ export function toJobSummaryWithSubmit(job: JobSummary): Record<string, unknown>
 export function toJobReport(job: JobRecord, compat: ApiCompat): Record<string, unknown> {
   const report = toJobSummaryWithSubmit(job);
   report.owner = job.owner ?? null;
+  report.priority = job.priority;
   const progress = progressOf(job);
   if (progress) report.progress = progress;
   if (job.stages?.length) report.stages = stagesOf(job.stages, job.endTime);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  queuePriority,
   RedisNames,
   STATEMENT_QUEUE_JOB,
   statementQueueId,
@@ -25,10 +26,14 @@ export class StatementQueues implements OnApplicationShutdown {
     private readonly names: RedisNames,
   ) {}
 
-  /** Queues a statement behind the context's jobs and statements (its id makes a re-add a no-op). */
+  /**
+   * Queues a statement behind the context's jobs and statements of priority 50 and up, before
+   * those below (its id makes a re-add a no-op).
+   */
   async add(context: string, message: ContextStatementMessage): Promise<void> {
     await this.queue(context).add(STATEMENT_QUEUE_JOB, message, {
       jobId: statementQueueId(message.contextId, message.statementId),
+      priority: queuePriority(),
       removeOnComplete: true,
       removeOnFail: true,
     });

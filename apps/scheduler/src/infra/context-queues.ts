@@ -1,4 +1,4 @@
-import type { ContextJobMessage, RedisNames } from '@jobserver/protocol';
+import { queuePriority, type ContextJobMessage, type RedisNames } from '@jobserver/protocol';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 
@@ -11,10 +11,14 @@ export class ContextQueues {
     private readonly names: RedisNames,
   ) {}
 
-  /** Adds a job to its context's queue (the job id doubles as the BullMQ id: no duplicates). */
-  async route(context: string, message: ContextJobMessage): Promise<void> {
+  /**
+   * Adds a job to its context's queue (the job id doubles as the BullMQ id: no duplicates), in
+   * the order of its priority, then of its arrival.
+   */
+  async route(context: string, message: ContextJobMessage, priority?: number): Promise<void> {
     await this.queue(context).add('job', message, {
       jobId: message.jobId,
+      priority: queuePriority(priority),
       removeOnComplete: true,
       removeOnFail: true,
     });

@@ -17,6 +17,7 @@ interface Report {
   progress?: { fraction: number; done?: number; total?: number; message?: string };
   stages?: Stage[];
   callback?: { url: string; state: string; attempts: number; lastStatus?: number };
+  priority?: number;
 }
 
 const EVENTS = ['queued', 'running', 'progress', 'stage', 'log', 'finished', 'error', 'killed'];
@@ -56,6 +57,7 @@ export function JobPage({ id }: { id: string }) {
   const runAgain = (job: Report) => {
     const query = new URLSearchParams({ appName: job.appName, classPath: job.classPath });
     if (!adHoc(job)) query.set('context', job.context);
+    if (job.priority !== undefined && job.priority !== 50) query.set('priority', String(job.priority));
     return act(async () => {
       const answer = await api<{ jobId: string }>(`/jobs?${query}`, {
         method: 'POST',
@@ -100,6 +102,12 @@ export function JobPage({ id }: { id: string }) {
         <dd>{when(report.startTime)}</dd>
         <dt>Duration</dt>
         <dd>{report.duration}</dd>
+        {report.priority !== undefined && (
+          <>
+            <dt>Priority</dt>
+            <dd>{report.priority}</dd>
+          </>
+        )}
         {report.callback && (
           <>
             <dt>Callback</dt>

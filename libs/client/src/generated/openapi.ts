@@ -816,6 +816,8 @@ export type components = {
             status: "QUEUED" | "RUNNING" | "FINISHED" | "ERROR" | "KILLED" | "OK";
             /** @description the principal that submitted it; null while auth is off */
             owner: string | null;
+            /** @description 0–100 (default 50): within its context's queue, higher first */
+            priority: number;
             /** @description once it reported progress; always once finished */
             progress?: components["schemas"]["JobProgressResponse"];
             /** @description once a stage began */
@@ -1715,6 +1717,8 @@ export interface operations {
                 classPath: string;
                 /** @description named context to run in; absent = a new ad-hoc context */
                 context?: string;
+                /** @description 0–100 (default 50): within the context's queue, higher first; equal ones in submission order */
+                priority?: string;
                 /** @description wait for the result */
                 sync?: "true" | "false";
                 /** @description seconds a sync request waits (default 60) */
@@ -1774,6 +1778,8 @@ export interface operations {
                 classPath: string;
                 /** @description named context to run in; absent = a new ad-hoc context */
                 context?: string;
+                /** @description 0–100 (default 50): within the context's queue, higher first; equal ones in submission order */
+                priority?: string;
             };
             header?: never;
             path?: never;

@@ -59,6 +59,10 @@ export class JobEntity {
   @Column({ type: 'varchar', length: 200, nullable: true })
   owner: string | null;
 
+  /** 0–100, higher first within its context's queue (equal ones in submission order); 50 by default. */
+  @Column({ type: 'smallint', default: 50 })
+  priority: number;
+
   /** The last event seq the job used (docs/events.md): 1 at insert, ≥ 2 once started. */
   @Column({ name: 'event_seq', type: 'int', default: 1 })
   eventSeq: number;

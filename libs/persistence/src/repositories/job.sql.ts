@@ -1,4 +1,4 @@
-import { LIVE_CONTEXT_STATES } from '@jobserver/protocol';
+import { DEFAULT_PRIORITY, LIVE_CONTEXT_STATES } from '@jobserver/protocol';
 import type { EndedJob, JobEnding, SubmittedJob } from './job.types';
 
 /**
@@ -50,12 +50,12 @@ export const LIVE_STATES = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join
  */
 export const INSERT_SUBMITTED = `
   INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner,
-    callback_url, callback_state)
+    callback_url, callback_state, priority)
   SELECT v.id, v.app_name, b.sha256, v.class_path, v.context_name, v.ad_hoc, 'QUEUED', v.config, v.owner,
-    v.callback_url, CASE WHEN v.callback_url IS NOT NULL THEN 'PENDING' END
+    v.callback_url, CASE WHEN v.callback_url IS NOT NULL THEN 'PENDING' END, v.priority
   FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::boolean[], $6::text[], $7::varchar[],
-      $8::varchar[], $9::varchar[])
-    AS v(id, app_name, class_path, context_name, ad_hoc, config, owner, context_owner, callback_url)
+      $8::varchar[], $9::varchar[], $10::smallint[])
+    AS v(id, app_name, class_path, context_name, ad_hoc, config, owner, context_owner, callback_url, priority)
   CROSS JOIN LATERAL (SELECT sha256 FROM bundles WHERE app_name = v.app_name ORDER BY upload_time DESC LIMIT 1) b
   WHERE v.ad_hoc OR EXISTS (SELECT 1 FROM contexts c
     WHERE c.name = v.context_name AND c.state IN ('STARTED', 'RUNNING', 'RESTARTING')
@@ -81,6 +81,7 @@ export function insertParams(submissions: readonly Submission[]): unknown[][] {
     column((s) => s.job.owner ?? null),
     column((s) => s.contextOwner),
     column((s) => s.job.callbackUrl ?? null),
+    column((s) => s.job.priority ?? DEFAULT_PRIORITY),
   ];
 }
 

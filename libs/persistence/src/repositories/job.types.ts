@@ -7,6 +7,8 @@ export type NewJob = Pick<JobEntity, 'id' | 'appName' | 'bundleSha' | 'classPath
   owner?: string | null;
   /** Where its end is POSTed (recorded PENDING); null (the default) for none. */
   callbackUrl?: string | null;
+  /** 0–100, higher first; 50 (the default) when not given. */
+  priority?: number;
 };
 export type JobSummary = Omit<JobEntity, 'config' | 'result' | 'error' | `callback${string}`>;
 /** A job to record: its bundle is the app's latest version, looked up as it is inserted. */

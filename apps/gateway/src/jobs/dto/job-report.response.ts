@@ -54,6 +54,9 @@ export class JobReportResponse extends JobFieldsResponse {
   @ApiProperty({ type: String, nullable: true, description: 'the principal that submitted it; null while auth is off' })
   owner!: string | null;
 
+  @ApiProperty({ minimum: 0, maximum: 100, description: "0–100 (default 50): within its context's queue, higher first" })
+  priority!: number;
+
   @ApiPropertyOptional({ type: () => JobProgressResponse, description: 'once it reported progress; always once finished' })
   progress?: JobProgressResponse;
 

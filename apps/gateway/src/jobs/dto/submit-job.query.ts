@@ -35,6 +35,14 @@ export class JobTargetQuery {
   @IsOptional()
   @IsString()
   context?: string;
+
+  @ApiPropertyOptional({
+    description: "0–100 (default 50): within the context's queue, higher first; equal ones in submission order",
+    example: '80',
+  })
+  @IsOptional()
+  @Matches(/^0*(100|[1-9]?\d)$/, { message: 'priority must be a whole number from 0 to 100' })
+  priority?: string;
 }
 
 /** Query of `POST /jobs`. */
