@@ -96,6 +96,21 @@ describe('JobRepository and ContextRepository on Postgres', () => {
     expect(stored.map((r: { id: string }) => r.id).sort()).toEqual([batch[0]!, batch[3]!, batch[5]!].map((b) => b.job.id).sort());
   });
 
+  it("leaves a new life's jobs to it when an old life of the name ends them, whatever the clocks say", async () => {
+    await new BundleRepository(ds).save({ appName: 'life-app', binaryType: 'js', sha256: 'l'.repeat(64), size: 1, entry: 'bundle.mjs', bytes: Buffer.from('1'), owner: null });
+    const old = await contexts.insertStarting('reused', {}, false);
+    await contexts.end(old.id, 'FINISHED');
+    const fresh = await contexts.insertStarting('reused', {}, false);
+    const job = { id: randomUUID(), appName: 'life-app', classPath: 'x.Y', contextName: 'reused', adHoc: false, config: '{}' };
+    expect(await jobs.insertSubmitted(job)).not.toBeNull();
+    // Seen in CI on a loaded machine: the job's now() (its transaction's start) came before the new
+    // life's start_time, though the job's insert saw that life. Only the record of the life it
+    // was admitted to may decide.
+    await ds.query(`UPDATE contexts SET start_time = now() + interval '1 second' WHERE id = $1`, [fresh.id]);
+    expect(await jobs.endActiveOfContext('reused', { status: 'KILLED' }, old.id)).toEqual([]);
+    expect(await jobs.endActiveOfContext('reused', { status: 'KILLED' }, fresh.id)).toMatchObject([{ id: job.id }]);
+  });
+
   it('ends a batch of jobs in one statement, each once, leaving the ended ones alone', async () => {
     const [queued, running, ended] = [newJob('c3'), newJob('c3'), newJob('c3')];
     for (const job of [queued, running, ended]) await insert(job);

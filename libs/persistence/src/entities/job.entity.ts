@@ -59,6 +59,10 @@ export class JobEntity {
   @Column({ type: 'varchar', length: 200, nullable: true })
   owner: string | null;
 
+  /** The context life it was admitted to; null for ad-hoc jobs (see the job-context-life migration). */
+  @Column({ name: 'context_id', type: 'uuid', nullable: true })
+  contextId: string | null;
+
   /** 0–100, higher first within its context's queue (equal ones in submission order); 50 by default. */
   @Column({ type: 'smallint', default: 50 })
   priority: number;

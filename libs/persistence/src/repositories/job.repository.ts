@@ -99,8 +99,9 @@ export class JobRepository {
 
   /**
    * Ends every queued or running job of a context (KILLED ones with `killedError(id)`); returns
-   * those jobs. With `contextId`, only the jobs of that life of the name: jobs posted after a
-   * newer live context took the name belong to it and are left alone.
+   * those jobs. With `contextId`, only the jobs admitted to that life of the name (their
+   * `context_id`): a newer life's jobs are left alone. A job without one (ad hoc, or recorded
+   * before the column) counts as the life's if it came before any other live context of the name.
    */
   async endActiveOfContext(contextName: string, ending: JobEnding, contextId?: string): Promise<Array<EndedJob & { id: string }>> {
     const rows = await this.update(
@@ -109,8 +110,9 @@ export class JobRepository {
          error = COALESCE($3::jsonb, CASE WHEN $2::varchar = 'KILLED' THEN jsonb_build_object(
            'message', $5::text || id || $6::text, 'errorClass', $7::text, 'stack', '[]'::jsonb) END)
        WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING')
-         AND ($4::uuid IS NULL OR created_at < COALESCE((SELECT min(c.start_time) FROM contexts c
-           WHERE c.name = $1 AND c.id <> $4::uuid AND c.state IN (${LIVE_STATES})), 'infinity'))
+         AND ($4::uuid IS NULL OR context_id = $4::uuid OR (context_id IS NULL
+           AND created_at < COALESCE((SELECT min(c.start_time) FROM contexts c
+             WHERE c.name = $1 AND c.id <> $4::uuid AND c.state IN (${LIVE_STATES})), 'infinity')))
        RETURNING id, ${ENDED_COLUMNS}`,
       [
         contextName,

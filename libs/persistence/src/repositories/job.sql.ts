@@ -46,20 +46,22 @@ export const LIVE_STATES = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join
 /**
  * Records QUEUED jobs, each with the latest bundle of its app, and only if its named context is
  * live and not stopping (ad-hoc jobs need no context yet) and, with a context owner, belongs to
- * that principal (auth.isolate-owners). Returns the rows recorded.
+ * that principal (auth.isolate-owners); a named context's job records the life it was admitted to
+ * (`context_id`). Returns the rows recorded.
  */
 export const INSERT_SUBMITTED = `
   INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner,
-    callback_url, callback_state, priority)
+    callback_url, callback_state, priority, context_id)
   SELECT v.id, v.app_name, b.sha256, v.class_path, v.context_name, v.ad_hoc, 'QUEUED', v.config, v.owner,
-    v.callback_url, CASE WHEN v.callback_url IS NOT NULL THEN 'PENDING' END, v.priority
+    v.callback_url, CASE WHEN v.callback_url IS NOT NULL THEN 'PENDING' END, v.priority, c.id
   FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::boolean[], $6::text[], $7::varchar[],
       $8::varchar[], $9::varchar[], $10::smallint[])
     AS v(id, app_name, class_path, context_name, ad_hoc, config, owner, context_owner, callback_url, priority)
   CROSS JOIN LATERAL (SELECT sha256 FROM bundles WHERE app_name = v.app_name ORDER BY upload_time DESC LIMIT 1) b
-  WHERE v.ad_hoc OR EXISTS (SELECT 1 FROM contexts c
-    WHERE c.name = v.context_name AND c.state IN ('STARTED', 'RUNNING', 'RESTARTING')
-      AND (v.context_owner IS NULL OR c.owner = v.context_owner))
+  LEFT JOIN LATERAL (SELECT c.id FROM contexts c
+    WHERE NOT v.ad_hoc AND c.name = v.context_name AND c.state IN ('STARTED', 'RUNNING', 'RESTARTING')
+      AND (v.context_owner IS NULL OR c.owner = v.context_owner) LIMIT 1) c ON true
+  WHERE v.ad_hoc OR c.id IS NOT NULL
   RETURNING id, bundle_sha, created_at`;
 
 /** A job to record and the owner its context must have (null: any). */
