@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_BUNDLE, startTestServer, type TestServer } from '../../../test/support/server';
+import { eventually, EXAMPLE_BUNDLE, startTestServer, type TestServer } from '../../../test/support/server';
 import { expectError, isIsoTime, rest, type Rest } from './rest';
 
 const OBJECT_FIELDS = ['bytes', 'createdAt', 'lastUsedAt', 'name', 'partial', 'ttl', 'type', 'updatedAt'];
@@ -67,5 +67,42 @@ describe('named objects of a context over HTTP: GET /contexts/<name>/objects, DE
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(body.result).toMatch(/executor of context objs did not answer/);
     expect((await api.get('/contexts/objs/objects')).status).toBe(200);
+  });
+
+  /** Runs a console statement in `context`, answering its output once available. */
+  const statement = async (code: string, context = 'objs') => {
+    const res = await api.post(`/contexts/${context}/statements?wait=10`, JSON.stringify({ code }));
+    expect(res.body.state, JSON.stringify(res.body)).toBe('available');
+    return res.body.output;
+  };
+  const names = async (context: string) => ((await api.get(`/contexts/${context}/objects`)).body as Array<{ name: string }>).map((o) => o.name);
+
+  it('drops an object stored with a ttl once it passed, showing the seconds left until then', async () => {
+    await statement("await namedObjects.update('temp', [1, 2, 3], { ttl: 2000 }); 1");
+    const temp = (await api.get('/contexts/objs/objects')).body.find((o: { name: string }) => o.name === 'temp');
+    expect(temp.ttl).toBeGreaterThanOrEqual(1);
+    expect(temp.ttl).toBeLessThanOrEqual(2);
+    await eventually(async () => ((await names('objs')).includes('temp') ? undefined : true), 5000);
+    expect((await statement("String(await namedObjects.get('temp'))")).data['text/plain']).toBe("'undefined'");
+    const refused = await statement("await namedObjects.update('bad', 1, { ttl: -5 })");
+    expect(refused).toMatchObject({ status: 'error', ename: 'TypeError', evalue: 'ttl must be a positive number of milliseconds, got -5' });
+  });
+
+  it('keeps named objects under named-objects-max-bytes, dropping the least recently used', async () => {
+    expect((await api.post('/contexts/budget?named-objects-max-bytes=3m')).status).toBe(200);
+    const store = (name: string) => statement(`await namedObjects.update('${name}', 'x'.repeat(1_000_000)); 1`, 'budget');
+    await store('a');
+    await store('b');
+    await statement("(await namedObjects.get('a')).length", 'budget');
+    await store('c');
+    expect(await names('budget')).toEqual(['a', 'b', 'c']);
+    await store('d');
+    // b was used least recently: it goes, the rest fit in 3 MiB.
+    expect(await names('budget')).toEqual(['a', 'c', 'd']);
+  });
+
+  it('refuses a named-objects-max-bytes that is not a size, creating nothing', async () => {
+    expectError(await api.post('/contexts/nobudget?named-objects-max-bytes=lots'), 400, 'named-objects-max-bytes must be a size like 100m or 2g, got lots');
+    expectError(await api.get('/contexts/nobudget'), 404);
   });
 });

@@ -9,12 +9,13 @@ export type {
   JobContext,
   JobLog,
   LogFields,
+  NamedObjectOptions,
   NamedObjects,
   ProgressUpdate,
   ValidationResult,
 } from './types';
 export { invalid, valid, validationFailure } from './validation';
-export { NamedObjectStore, type NamedObjectInfo } from './named-object-store';
+export { NamedObjectStore, type NamedObjectDrop, type NamedObjectInfo } from './named-object-store';
 export { runJobForTest, type TestJobOptions, type TestJobOutcome, type TestJobReports, type TestLogLine } from './testing';
 export type { LogLevel, ProgressReport } from './job-events';
 export { capErrorInfo, errorInfo, toErrorInfo, type ErrorInfo } from './error-info';

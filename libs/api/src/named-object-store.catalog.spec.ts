@@ -15,7 +15,7 @@ describe('NamedObjectStore catalog', () => {
     vi.setSystemTime(3_000);
     await store.update('lookup', new Map());
     const [lookup, numbers] = store.catalog();
-    expect(numbers).toEqual({ name: 'numbers', type: 'Array', bytes: expect.any(Number), partial: false, createdAt: 1_000, updatedAt: 1_000, lastUsedAt: 2_000 });
+    expect(numbers).toEqual({ name: 'numbers', type: 'Array', bytes: expect.any(Number), partial: false, createdAt: 1_000, updatedAt: 1_000, lastUsedAt: 2_000, expiresAt: null });
     expect(numbers!.bytes).toBeGreaterThan(1000 * 8);
     expect(lookup).toMatchObject({ name: 'lookup', type: 'Map', createdAt: 1_000, updatedAt: 3_000, lastUsedAt: 3_000 });
     await store.destroy('numbers');

@@ -14,15 +14,25 @@ export interface NamedObjects {
   /**
    * The object stored under `name`, created by `factory` if absent. Concurrent callers share one
    * in-flight creation, so `factory` runs once; a factory that throws leaves nothing cached and
-   * every waiting caller gets its error.
+   * every waiting caller gets its error. `options.ttl` applies to an object it creates.
    */
-  getOrElseCreate<T>(name: string, factory: () => T | Promise<T>): Promise<T>;
+  getOrElseCreate<T>(name: string, factory: () => T | Promise<T>, options?: NamedObjectOptions): Promise<T>;
   /** Stores a value (or the result of a factory) under `name`, replacing any previous one. */
-  update<T>(name: string, valueOrFactory: T | (() => T | Promise<T>)): Promise<T>;
+  update<T>(name: string, valueOrFactory: T | (() => T | Promise<T>), options?: NamedObjectOptions): Promise<T>;
   /** Drops the object stored under `name`; a no-op if there is none. */
   destroy(name: string): Promise<void>;
   /** The names of all stored objects. */
   getNames(): Promise<string[]>;
+}
+
+/** How an object is kept. */
+export interface NamedObjectOptions {
+  /**
+   * Milliseconds after this store at which the object is dropped (a read does not extend it; a
+   * new store starts it anew). A positive number, else the call throws a TypeError.
+   * @defaultValue kept until destroyed, the executor is replaced or the context stops
+   */
+  ttl?: number;
 }
 
 /** Structured fields attached to a log line. */

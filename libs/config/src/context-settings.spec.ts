@@ -15,6 +15,11 @@ describe('normalizeContextSettings', () => {
     expect(normalizeContextSettings({ 'memory-per-node': '1g' })).toEqual({ 'mem-per-node': '1g' });
   });
 
+  it('turns named-objects-max-bytes into bytes', () => {
+    expect(normalizeContextSettings({ 'named-objects-max-bytes': '512m' })).toEqual({ 'named-objects-max-bytes': 512 * 1024 ** 2 });
+    expect(normalizeContextSettings({ 'named-objects-max-bytes': 4096 })).toEqual({ 'named-objects-max-bytes': 4096 });
+  });
+
   it.each([
     [{ 'num-cpu-cores': 'abc' }, 'num-cpu-cores'],
     [{ 'max-jobs-per-context': '0' }, 'max-jobs-per-context'],
@@ -28,6 +33,9 @@ describe('normalizeContextSettings', () => {
     [{ 'max-jobs-per-context': [[2]] }, 'max-jobs-per-context'],
     [{ 'mem-per-node': ['512m'] }, 'mem-per-node'],
     [{ 'job-timeout': ['30s'] }, 'job-timeout'],
+    [{ 'named-objects-max-bytes': 'lots' }, 'named-objects-max-bytes'],
+    [{ 'named-objects-max-bytes': 0 }, 'named-objects-max-bytes'],
+    [{ 'named-objects-max-bytes': ['1g'] }, 'named-objects-max-bytes'],
   ])('rejects %j naming %s', (settings, key) => {
     expect(() => normalizeContextSettings(settings)).toThrow(InvalidContextSetting);
     expect(() => normalizeContextSettings(settings)).toThrow(key);

@@ -53,6 +53,13 @@ export function normalizeContextSettings(
       throw new InvalidContextSetting(`mem-per-node must not exceed the machine's memory (${machine}), got ${String(settings['mem-per-node'])}`);
     }
   }
+  if (settings['named-objects-max-bytes'] !== undefined) {
+    const bytes = parseByteSize(settings['named-objects-max-bytes']);
+    if (bytes === null) {
+      throw new InvalidContextSetting(`named-objects-max-bytes must be a size like 100m or 2g, got ${String(settings['named-objects-max-bytes'])}`);
+    }
+    settings['named-objects-max-bytes'] = bytes;
+  }
   if (settings['job-timeout'] !== undefined && !parseDurationMs(settings['job-timeout'])) {
     throw new InvalidContextSetting(`job-timeout must be a duration like 30s, got ${String(settings['job-timeout'])}`);
   }

@@ -85,6 +85,8 @@ export class ExecutorService {
       maxErrorSize: this.config.maxErrorSize,
       reportLimits: reportLimits(this.config),
       onReports: (jobId, events, dropped) => this.onReports?.(jobId, events, dropped),
+      onObjectDropped: (drop) =>
+        this.logger.warn({ context: this.context?.name, object: drop.name, reason: drop.reason, bytes: drop.bytes }, drop.reason === 'ttl' ? 'named object dropped: its ttl passed' : 'named object dropped: over named-objects-max-bytes'),
       data: this.data,
     });
   }

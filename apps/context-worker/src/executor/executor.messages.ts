@@ -116,9 +116,18 @@ export interface ExecutorMemoryMessage {
   heapUsed: number;
 }
 
+/** Executor → main thread: the named-object store dropped an object by itself (its ttl, the budget). */
+export interface ObjectsDroppedMessage {
+  type: 'objects-dropped';
+  name: string;
+  reason: 'ttl' | 'budget';
+  bytes?: number;
+}
+
 /** Everything the executor thread sends to the main thread. */
 export type FromExecutorMessage =
   | ExecutorMemoryMessage
+  | ObjectsDroppedMessage
   | JobStartedMessage
   | JobValidatingMessage
   | JobDoneMessage
@@ -134,6 +143,7 @@ export type FromExecutorMessage =
  */
 export function isFromExecutorMessage(value: unknown): value is FromExecutorMessage {
   if (isRecord(value) && value.type === 'memory') return typeof value.heapUsed === 'number';
+  if (isRecord(value) && value.type === 'objects-dropped') return typeof value.name === 'string' && (value.reason === 'ttl' || value.reason === 'budget');
   if (!isRecord(value) || typeof value.jobId !== 'string') return false;
   switch (value.type) {
     case 'started':

@@ -22,6 +22,8 @@ export interface ExecutorOptions {
    * (with the count of log lines the thread dropped); a job's last batch comes before its end.
    */
   onReports?(jobId: string, events: ReportedEvent[], dropped: number): void;
+  /** Told of each named object the store dropped by itself (its ttl passed, or over `named-objects-max-bytes`). */
+  onObjectDropped?(drop: { name: string; reason: 'ttl' | 'budget'; bytes?: number }): void;
   /** The compiled thread entry. @defaultValue `executor.thread.js` beside this file */
   threadFile?: string;
   /** The thread's `process.env`: what user code may see (`job-env`). @defaultValue empty */

@@ -21,15 +21,21 @@ const { progressRate, logLineLimit, logLinesRetained } = serverInternals.JOB_RUN
 import type { RunStatementMessage } from './statement.messages';
 import { StatementRunner } from './statement.runner';
 
+function budgetOf(settings: Record<string, unknown>): number | undefined {
+  const bytes = settings['named-objects-max-bytes'];
+  return typeof bytes === 'number' && bytes > 0 ? bytes : undefined;
+}
+
 /** The executor thread's state: bundles, named objects, and one abort controller per job. */
 class ExecutorThread {
   private readonly loader = new JobLoader();
-  private readonly namedObjects = new NamedObjectStore();
+  private readonly namedObjects: NamedObjectStore;
   private readonly controllers = new Map<string, AbortController>();
   private readonly statements: StatementRunner;
   private readonly data: DataRequests;
 
   constructor(private readonly post: (message: FromExecutorMessage) => void) {
+    this.namedObjects = new NamedObjectStore((drop) => post({ type: 'objects-dropped', ...drop }));
     this.data = new DataRequests(post);
     const importEntry = (entryPath: string) => this.loader.importEntry(entryPath);
     const dataFor = (jobId: string) => this.data.forJob(jobId);
@@ -37,6 +43,8 @@ class ExecutorThread {
   }
 
   handle(message: ToExecutorMessage): void {
+    // The context's settings come with each job and statement (normalized: bytes, or absent).
+    if (message.type === 'run' || message.type === 'statement') this.namedObjects.limitBytes(budgetOf(message.settings));
     if (message.type === 'run') void this.run(message);
     else if (message.type === 'cancel') this.cancel(message);
     else if (message.type === 'data-path-answer') this.data.onAnswer(message);

@@ -222,6 +222,7 @@ export class Executor {
 
   private onMessage(message: FromExecutorMessage): void {
     if (message.type === 'memory') this.heapUsedBytes = message.heapUsed;
+    else if (message.type === 'objects-dropped') this.options.onObjectDropped?.({ name: message.name, reason: message.reason, bytes: message.bytes });
     else if (isStatementMessage(message)) {
       const running = this.jobs.get(message.jobId);
       this.statements.onMessage(message, running && this.ports.get(running.worker), running?.statement);

@@ -61,6 +61,7 @@ function toResponse(info: NamedObjectInfo): NamedObjectResponse {
     createdAt: iso(info.createdAt),
     updatedAt: iso(info.updatedAt),
     lastUsedAt: iso(info.lastUsedAt),
-    ttl: null,
+    // Seconds left, rounded up (an object past its ttl is gone from the catalog).
+    ttl: info.expiresAt === null ? null : Math.max(0, Math.ceil((info.expiresAt - Date.now()) / 1000)),
   };
 }

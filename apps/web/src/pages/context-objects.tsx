@@ -41,7 +41,7 @@ export function ContextObjects({ context, onClose }: { context: string; onClose:
         failed={failed}
         rows={objects}
         label={`named objects of ${context}`}
-        head={['Name', 'Type', 'Size', 'Updated', 'Last used', '']}
+        head={['Name', 'Type', 'Size', 'Updated', 'Last used', 'Expires', '']}
         empty="No named objects."
         row={(o) => (
           <tr key={o.name} data-object={o.name}>
@@ -53,6 +53,7 @@ export function ContextObjects({ context, onClose }: { context: string; onClose:
             </td>
             <td class="dim">{when(o.updatedAt)}</td>
             <td class="dim">{when(o.lastUsedAt)}</td>
+            <td class="dim nowrap">{o.ttl === null ? 'never' : `in ${o.ttl} s`}</td>
             <td class="actions">
               <Action permission="contexts:exec" danger onClick={() => remove(o.name)}>
                 Delete
