@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, EXAMPLE_BUNDLE, startTestServer, type TestServer } from '../../../test/support/server';
 import { expectError, isIsoTime, rest, type Rest } from './rest';
@@ -69,6 +70,13 @@ describe('named objects of a context over HTTP: GET /contexts/<name>/objects, DE
     expect((await api.get('/contexts/objs/objects')).status).toBe(200);
   });
 
+  /** The JSON lines of the scheduler's log, which holds its context workers' output. */
+  const workerLog = (): Array<{ msg?: string; bytes?: number }> =>
+    readFileSync(path.join(server.logDir, 'scheduler.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+
   /** Runs a console statement in `context`, answering its output once available. */
   const statement = async (code: string, context = 'objs') => {
     const res = await api.post(`/contexts/${context}/statements?wait=10`, JSON.stringify({ code }));
@@ -83,6 +91,7 @@ describe('named objects of a context over HTTP: GET /contexts/<name>/objects, DE
     expect(temp.ttl).toBeGreaterThanOrEqual(1);
     expect(temp.ttl).toBeLessThanOrEqual(2);
     await eventually(async () => ((await names('objs')).includes('temp') ? undefined : true), 5000);
+    expect(workerLog().find((line) => line.msg === 'named object dropped: its ttl passed')).toMatchObject({ context: 'objs', object: 'temp', reason: 'ttl' });
     expect((await statement("String(await namedObjects.get('temp'))")).data['text/plain']).toBe("'undefined'");
     const refused = await statement("await namedObjects.update('bad', 1, { ttl: -5 })");
     expect(refused).toMatchObject({ status: 'error', ename: 'TypeError', evalue: 'ttl must be a positive number of milliseconds, got -5' });
@@ -99,6 +108,10 @@ describe('named objects of a context over HTTP: GET /contexts/<name>/objects, DE
     await store('d');
     // b was used least recently: it goes, the rest fit in 3 MiB.
     expect(await names('budget')).toEqual(['a', 'c', 'd']);
+    // The context's worker logs each drop (its output goes to the scheduler's log).
+    const logged = await eventually(async () => workerLog().find((line) => line.msg === 'named object dropped: over named-objects-max-bytes'));
+    expect(logged).toMatchObject({ context: 'budget', object: 'b', reason: 'budget' });
+    expect(logged.bytes).toBeGreaterThanOrEqual(1_000_000);
   });
 
   it('refuses a named-objects-max-bytes that is not a size, creating nothing', async () => {
