@@ -5,22 +5,29 @@ import { testDatabase } from '../../../test/support/services';
 import { openDataSource, runMigrations } from './data-source';
 import { ContextRepository } from './repositories/context.repository';
 
-describe('ContextRepository.insertStarting under max-contexts, on Postgres', () => {
-  let db: Awaited<ReturnType<typeof testDatabase>>;
-  let sources: DataSource[];
-  let contexts: ContextRepository[];
-
+/**
+ * A database of its own for the calling describe, with two pools on it (as two gateways or
+ * schedulers would have) and a ContextRepository on each; dropped after the describe.
+ */
+function twoPools(): ContextRepository[] {
+  const contexts: ContextRepository[] = [];
+  let db: Awaited<ReturnType<typeof testDatabase>> | undefined;
+  let sources: DataSource[] = [];
   beforeAll(async () => {
     db = await testDatabase();
-    // Two pools, as two gateways or schedulers would have.
-    sources = await Promise.all([1, 2].map(() => openDataSource({ url: db.url, poolSize: 3 })));
-    await runMigrations(sources[0]);
-    contexts = sources.map((ds) => new ContextRepository(ds));
+    sources = await Promise.all([1, 2].map(() => openDataSource({ url: db!.url, poolSize: 3 })));
+    await runMigrations(sources[0]!);
+    contexts.push(...sources.map((ds) => new ContextRepository(ds)));
   });
   afterAll(async () => {
-    await Promise.all((sources ?? []).map((ds) => ds.destroy()));
+    await Promise.all(sources.map((ds) => ds.destroy()));
     await db?.drop();
   });
+  return contexts;
+}
+
+describe('ContextRepository.insertStarting under max-contexts, on Postgres', () => {
+  const contexts = twoPools();
 
   it('lets exactly max-contexts of many concurrent inserts through, the others TooManyContexts', async () => {
     const attempts = Array.from({ length: 12 }, (_, i) =>
@@ -49,20 +56,7 @@ describe('ContextRepository.insertStarting under max-contexts, on Postgres', () 
 });
 
 describe('ContextRepository.whenNameFree, on Postgres', () => {
-  let db: Awaited<ReturnType<typeof testDatabase>>;
-  let sources: DataSource[];
-  let contexts: ContextRepository[];
-
-  beforeAll(async () => {
-    db = await testDatabase();
-    sources = await Promise.all([1, 2].map(() => openDataSource({ url: db.url, poolSize: 3 })));
-    await runMigrations(sources[0]);
-    contexts = sources.map((ds) => new ContextRepository(ds));
-  });
-  afterAll(async () => {
-    await Promise.all((sources ?? []).map((ds) => ds.destroy()));
-    await db?.drop();
-  });
+  const contexts = twoPools();
 
   it('holds the name while its work runs: a new context of the name is recorded only after (with or without max-contexts)', async () => {
     for (const maxContexts of [Infinity, 10]) {
