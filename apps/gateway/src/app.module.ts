@@ -11,6 +11,7 @@ import { DomainErrorFilter } from './infra/domain-error.filter';
 import { InfraModule } from './infra/infra.module';
 import { JobModule } from './jobs/job.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ScheduleModule } from './schedules/schedule.module';
 import { StatementModule } from './statements/statement.module';
 import { AuthModule } from './auth/auth.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         DataModule,
         JobModule,
         StatementModule,
+        ScheduleModule,
         HealthModule,
         MetricsModule,
       ],

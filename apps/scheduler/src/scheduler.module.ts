@@ -19,6 +19,7 @@ import { SubmitProcessor } from './jobs/submit.processor';
 import { LocalLauncher } from './launchers/local.launcher';
 import { PoolLauncher } from './launchers/pool.launcher';
 import { RetentionService } from './retention/retention.service';
+import { ScheduleTicker } from './schedules/schedule-ticker.service';
 import { OrphanedStatementSweeper } from './statements/orphaned-statement.sweeper';
 
 @Module({})
@@ -54,6 +55,7 @@ export class SchedulerModule {
         OrphanedStatementSweeper,
         ProcessRegistration,
         RetentionService,
+        ScheduleTicker,
       ],
     };
   }

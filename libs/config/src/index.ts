@@ -2,7 +2,25 @@ export { ConfigParseError, parseConfigBody, parseConfigText, type ParsedConfigBo
 export { configParseOptions, type ConfigParseOptions } from './config-limits';
 export { parseConfigArray, type ConfigArrayOptions } from './config-array';
 export { parseByteSize, parseDurationMs } from './units';
-export { CONFIG_DEFAULTS, defaultMaxContexts, type ApiCompat, type LauncherKind, type ServerConfig } from './server-config';
+export {
+  CONFIG_DEFAULTS,
+  defaultMaxContexts,
+  SCHEDULE_GRACE_MS,
+  type ApiCompat,
+  type LauncherKind,
+  type ScheduleMissedPolicy,
+  type ServerConfig,
+} from './server-config';
+export {
+  InvalidScheduleTiming,
+  latestDueTick,
+  MAX_EVERY_MS,
+  nextTick,
+  parseScheduleTiming,
+  storedTiming,
+  type ScheduleTiming,
+  type TimingInput,
+} from './schedule-timing';
 export { InvalidServerConfig, loadServerConfig, settingsAsEnv } from './load-config';
 export {
   killProcessGroup,

@@ -136,6 +136,8 @@ function toServerConfig(s: Source): ServerConfig {
     batchMaxJobs: int('batch-max-jobs', 1),
     spareWorkers: int('spare-workers', 0),
     idempotencyWindowMs: ms('idempotency-window'),
+    scheduleMinIntervalMs: ms('schedule-min-interval'),
+    scheduleMissed: oneOf('schedule-missed', ['once', 'skip'] as const),
     statementOutputLimit: bytes('statement-output-limit'),
     maxErrorSize: bytes('max-error-size'),
     maxContexts: s['max-contexts'] === 'auto' ? autoMaxContexts(defaults) : int('max-contexts', 1),

@@ -52,6 +52,14 @@ export interface ServerConfig {
   readonly spareWorkers: number;
   /** How long an `Idempotency-Key` answers repeats of its first request. @defaultValue 24 h */
   readonly idempotencyWindowMs: number;
+  /** The shortest `every` a schedule may have (`POST /schedules/<name>`). @defaultValue 1 s */
+  readonly scheduleMinIntervalMs: number;
+  /**
+   * What a schedule does with ticks missed while no scheduler ran (or one ran late by more than
+   * {@link SCHEDULE_GRACE_MS}): `once` runs one job for all of them, `skip` runs none; a schedule's
+   * own `missed` wins. @defaultValue 'once'
+   */
+  readonly scheduleMissed: ScheduleMissedPolicy;
   /** Characters of a statement's `text/plain` output kept; the rest is cut with a note. @defaultValue 1 MiB */
   readonly statementOutputLimit: number;
   /**
@@ -170,6 +178,8 @@ export const CONFIG_DEFAULTS = {
   'batch-max-jobs': 1000,
   'spare-workers': 1,
   'idempotency-window': '24h',
+  'schedule-min-interval': '1s',
+  'schedule-missed': 'once',
   'statement-output-limit': '1m',
   'max-error-size': '64k',
   'max-contexts': 'auto',
@@ -204,6 +214,12 @@ export const CONFIG_DEFAULTS = {
   'worker-user': undefined,
   'stop-with-parent': false,
 } as const;
+
+/** What a schedule does with missed ticks: run one job for them all, or none. */
+export type ScheduleMissedPolicy = 'once' | 'skip';
+
+/** A tick run later than this after its time counts as missed (see ServerConfig.scheduleMissed). */
+export const SCHEDULE_GRACE_MS = 10_000;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
 

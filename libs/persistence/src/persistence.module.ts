@@ -12,6 +12,7 @@ import { JobRepository } from './repositories/job.repository';
 import { JobSearchRepository } from './repositories/job-search.repository';
 import { StatementRepository } from './repositories/statement.repository';
 import { RetentionRepository } from './repositories/retention.repository';
+import { ScheduleRepository } from './repositories/schedule.repository';
 
 @Injectable()
 class DataSourceCloser implements OnApplicationShutdown {
@@ -57,6 +58,7 @@ export class PersistenceModule {
         { provide: StatementRepository, useFactory: (ds: DataSource) => new StatementRepository(ds), inject: [DataSource] },
         { provide: DataFileRepository, useFactory: (ds: DataSource) => new DataFileRepository(ds), inject: [DataSource] },
         { provide: IdempotencyRepository, useFactory: (ds: DataSource) => new IdempotencyRepository(ds), inject: [DataSource] },
+        { provide: ScheduleRepository, useFactory: (ds: DataSource) => new ScheduleRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
       exports: [
@@ -71,6 +73,7 @@ export class PersistenceModule {
         JobRepository,
         JobSearchRepository,
         RetentionRepository,
+        ScheduleRepository,
         StatementRepository,
       ],
     };

@@ -87,6 +87,17 @@ export class NoRunningJob extends domainError('NoRunningJob', 404) {
   }
 }
 
+export class ScheduleNotFound extends domainError('ScheduleNotFound', 404) {
+  constructor(readonly schedule: string) {
+    super(`schedule ${schedule} not found`);
+  }
+}
+export class ScheduleExists extends domainError('ScheduleExists', 409) {
+  constructor(readonly schedule: string) {
+    super(`schedule ${schedule} exists; DELETE it first to replace it`);
+  }
+}
+
 /** No or bad credentials (API.md "Authentication and permissions"). */
 export class AuthenticationRequired extends domainError('AuthenticationRequired', 401) {
   override readonly headers = { 'www-authenticate': 'Basic realm="jobserver"' };

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * Redis names shared by every process. Everything lives under one prefix so that several
  * servers (or test files) can share a Redis. With a hash-tagged prefix (`{jobserver}`) every key
@@ -101,4 +103,12 @@ export class RedisNames {
   get metricsKey(): string {
     return `${this.prefix}:metrics`;
   }
+}
+
+/**
+ * `<8 hex>-<classPath>` with every character that is not a name character (letters, digits,
+ * `._-`) replaced by `_`: this names the context only; the job still resolves the real classPath.
+ */
+export function adHocContextName(classPath: string): string {
+  return `${randomBytes(4).toString('hex')}-${classPath.replace(/[^A-Za-z0-9._-]/gu, '_')}`;
 }

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { contextSettingsOf, normalizeContextSettings, type ServerConfig } from '@jobserver/config';
 import { BundleRepository, ContextRepository, GroupCommit, JobLifecycle, type Submission } from '@jobserver/persistence';
 import {
+  adHocContextName,
   BundleNotFound,
   ContextNotFound,
   ContextStopping,
@@ -125,12 +125,4 @@ export class JobAdmission {
     }
     if (context?.state === 'STOPPING') throw new ContextStopping();
   }
-}
-
-/**
- * `<8 hex>-<classPath>` with every character that is not a name character (letters, digits,
- * `._-`) replaced by `_`: this names the context only; the job still resolves the real classPath.
- */
-function adHocContextName(classPath: string): string {
-  return `${randomBytes(4).toString('hex')}-${classPath.replace(/[^A-Za-z0-9._-]/gu, '_')}`;
 }
