@@ -7,6 +7,7 @@ import { registerInitCommand } from './commands/init.command';
 import { registerJobCommands } from './commands/job.command';
 import { registerKeyCommands } from './commands/key.command';
 import { registerRunCommand } from './commands/run.command';
+import { registerScheduleCommands } from './commands/schedule.command';
 import { registerUploadCommand } from './commands/upload.command';
 import type { Interrupts } from './interrupts';
 import { Terminal } from './output/terminal';
@@ -50,6 +51,7 @@ export function buildProgram(version: string, interrupts: (terminal: Terminal) =
   registerContextCommands(program, context);
   registerRunCommand(program, context);
   registerJobCommands(program, context);
+  registerScheduleCommands(program, context);
   registerConsoleCommand(program, context);
   registerKeyCommands(program, context);
   registerInitCommand(program, context);

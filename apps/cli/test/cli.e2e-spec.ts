@@ -138,6 +138,26 @@ describe('jobserver CLI against a real server', () => {
     expect(followed.stderr).toBe(`job ${jobId} ended OK\n`);
   });
 
+  it('creates, lists, shows, pauses, resumes and removes schedules; the client drives them too', async () => {
+    const created = await js('schedules', 'create', 'nightly', 'test', 'WordCountExample', '--context', 'cli', '--cron', '0 3 * * *', '--timezone', 'Europe/Berlin', '-c', 'input.string="a b a"', '--priority', '60');
+    expect(created, created.stderr).toMatchObject({ code: 0, stderr: '' });
+    expect(created.stdout).toMatch(/^✔ schedule nightly created, first run /);
+    const table = await js('schedules', 'ls');
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+WHEN\s+JOB\s+CONTEXT\s+NEXT\s+LAST$/);
+    expect(table.stdout).toMatch(/nightly\s+cron 0 3 \* \* \* \(Europe\/Berlin\)\s+test WordCountExample\s+cli/);
+    const shown = JSON.parse((await js('schedules', 'get', 'nightly', '--json')).stdout);
+    expect(shown).toMatchObject({ name: 'nightly', cron: '0 3 * * *', timezone: 'Europe/Berlin', priority: 60, config: { input: { string: 'a b a' } }, lastJobs: [] });
+    expect((await js('schedules', 'pause', 'nightly')).stdout).toBe('✔ schedule nightly paused\n');
+    expect((await client.schedules.get('nightly')).paused).toBe(true);
+    expect((await js('schedules', 'resume', 'nightly')).stdout).toMatch(/^✔ schedule nightly resumed, next run /);
+    const bad = await js('schedules', 'create', 'bad', 'test', 'WordCountExample', '--cron', '61 * * * *');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Constraint error, got value 61 expected range 0-59');
+    expect((await js('schedules', 'create', 'bad', 'test', 'WordCountExample')).code).toBe(2);
+    expect((await js('schedules', 'rm', 'nightly')).stdout).toBe('✔ schedule nightly deleted\n');
+    expect(await client.schedules.list()).toEqual([]);
+  });
+
   it('says what the server says when a request is refused: keys need auth on', async () => {
     expect(await js('keys', 'create', 'ci', '-p', 'jobs')).toMatchObject({ code: 1, stderr: 'jobserver: API keys need auth.enabled = true\n' });
   });

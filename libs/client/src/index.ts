@@ -11,6 +11,7 @@ export type { BundleApi, BundleBytes, JarApi } from './bundle.api';
 export type { ContextApi, ContextSettings, CreateContextOptions } from './context.api';
 export type { JobApi, RunOptions, SubmitOptions } from './job.api';
 export type { StatementApi } from './statement.api';
+export type { ScheduleApi } from './schedule.api';
 export type { ApiKeyApi, NewApiKeyRequest } from './api-key.api';
 export type { DataApi } from './data.api';
 export type { ServerApi } from './server.api';

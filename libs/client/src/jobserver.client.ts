@@ -11,6 +11,7 @@ import { JobApi, type RunOptions } from './job.api';
 import { JobserverError } from './jobserver.error';
 import { sleep } from './retrying.fetch';
 import { ServerApi } from './server.api';
+import { ScheduleApi } from './schedule.api';
 import { StatementApi } from './statement.api';
 
 /** Options of {@link JobserverClient.submit}. */
@@ -48,6 +49,7 @@ export class JobserverClient {
   readonly contexts: ContextApi;
   readonly jobs: JobApi;
   readonly statements: StatementApi;
+  readonly schedules: ScheduleApi;
   readonly keys: ApiKeyApi;
   readonly data: DataApi;
   readonly server: ServerApi;
@@ -64,6 +66,7 @@ export class JobserverClient {
     this.contexts = new ContextApi(api);
     this.jobs = new JobApi(api, this.http);
     this.statements = new StatementApi(api);
+    this.schedules = new ScheduleApi(api);
     this.keys = new ApiKeyApi(api);
     this.data = new DataApi(api);
     this.server = new ServerApi(api, this.http);

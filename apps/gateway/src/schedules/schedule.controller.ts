@@ -5,6 +5,7 @@ import { RequiresPermission } from '../auth/permission.decorator';
 import type { Principal } from '../auth/principal';
 import { bodyText } from '../infra/body-text';
 import { SuccessResponse } from '../infra/success.response';
+import { ScheduleRequestBody } from './dto/schedule-request';
 import { ScheduleResponse } from './dto/schedule.response';
 import { ScheduleService } from './schedule.service';
 
@@ -19,10 +20,7 @@ export class ScheduleController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a schedule: {appName, classPath, context?, cron | every, timezone?, config?, priority?, missed?}' })
   @ApiConsumes('application/json')
-  @ApiBody({
-    description: 'JSON (any Content-Type): cron has five fields (minute hour day-of-month month day-of-week), every a duration such as 30s or 5m',
-    schema: { type: 'object', example: { appName: 'test', classPath: 'spark.jobserver.WordCountExample', every: '5m', config: { input: { string: 'a b a' } } } },
-  })
+  @ApiBody({ type: ScheduleRequestBody, description: 'JSON (any Content-Type)' })
   @ApiCreatedResponse({ type: ScheduleResponse })
   create(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal): Promise<ScheduleResponse> {
     return this.schedules.create(name, bodyText(body), principal);

@@ -473,6 +473,76 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/schedules/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A schedule with its next tick and its last jobs */
+        get: operations["ScheduleController_get"];
+        put?: never;
+        /** Create a schedule: {appName, classPath, context?, cron | every, timezone?, config?, priority?, missed?} */
+        post: operations["ScheduleController_create"];
+        /** Delete a schedule (its jobs stay) */
+        delete: operations["ScheduleController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every schedule, by name, with its next and last tick */
+        get: operations["ScheduleController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{name}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop ticking until resumed */
+        post: operations["ScheduleController_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{name}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tick again from now on (ticks missed while paused do not run) */
+        post: operations["ScheduleController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -895,6 +965,89 @@ export type components = {
         CompletionResponse: {
             /** @description at most 200 */
             candidates: string[];
+        };
+        ScheduleRequestBody: {
+            /** @example test */
+            appName: string;
+            /** @example spark.jobserver.WordCountExample */
+            classPath: string;
+            /** @description named context to run in; absent: an ad-hoc context per job */
+            context?: string;
+            /**
+             * @description five fields: minute hour day-of-month month day-of-week (give cron or every)
+             * @example *\/5 * * * *
+             */
+            cron?: string;
+            /**
+             * @description a duration such as 30s, 5m, 2h; at least schedule-min-interval (give cron or every)
+             * @example 5m
+             */
+            every?: string;
+            /**
+             * @description the cron's IANA time zone (default UTC)
+             * @example Europe/Berlin
+             */
+            timezone?: string;
+            /** @description each job's config (default {}) */
+            config?: {
+                [key: string]: unknown;
+            };
+            /** @description each job's priority (default 50) */
+            priority?: number;
+            /**
+             * @description ticks missed while no scheduler ran: one job for them all, or none (default schedule-missed)
+             * @enum {string}
+             */
+            missed?: "once" | "skip";
+        };
+        ScheduleRunResponse: {
+            /** @description the tick (ISO-8601) */
+            tick: string;
+            /** @description the job it submitted */
+            jobId: string | null;
+            /** @description the job's status while the job is kept */
+            status: string | null;
+            /** @description why no job ran */
+            error: string | null;
+        };
+        ScheduleResponse: {
+            /** @example nightly-report */
+            name: string;
+            /** @example test */
+            appName: string;
+            /** @example spark.jobserver.WordCountExample */
+            classPath: string;
+            /** @description named context of its jobs; null: an ad-hoc context each */
+            context: string | null;
+            /** @example *\/5 * * * * */
+            cron: string | null;
+            /** @example 30s */
+            every: string | null;
+            /**
+             * @description the cron's IANA time zone
+             * @example UTC
+             */
+            timezone: string | null;
+            /** @description the jobs' config */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @example 50 */
+            priority: number;
+            /**
+             * @description what happens to ticks missed while no scheduler ran
+             * @enum {string}
+             */
+            missed: "once" | "skip";
+            paused: boolean;
+            /** @description created (ISO-8601) */
+            createdAt: string;
+            /** @description next tick (ISO-8601); null while paused */
+            nextRunAt: string | null;
+            /** @description last tick that ran or was skipped (ISO-8601) */
+            lastRunAt: string | null;
+            /** @description the newest ticks, newest first (GET /schedules/<name> only) */
+            lastJobs?: components["schemas"]["ScheduleRunResponse"][];
         };
         HealthResponse: {
             /** @enum {string} */
@@ -2206,6 +2359,189 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompletionResponse"];
+                };
+            };
+            /** @description an error: 4xx for bad input, 401/403 with auth on, 503 while Postgres or Redis is down */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScheduleController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description an error: 4xx for bad input, 401/403 with auth on, 503 while Postgres or Redis is down */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScheduleController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON (any Content-Type) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequestBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description an error: 4xx for bad input, 401/403 with auth on, 503 while Postgres or Redis is down */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScheduleController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessResponse"];
+                };
+            };
+            /** @description an error: 4xx for bad input, 401/403 with auth on, 503 while Postgres or Redis is down */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScheduleController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"][];
+                };
+            };
+            /** @description an error: 4xx for bad input, 401/403 with auth on, 503 while Postgres or Redis is down */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScheduleController_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description an error: 4xx for bad input, 401/403 with auth on, 503 while Postgres or Redis is down */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScheduleController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
                 };
             };
             /** @description an error: 4xx for bad input, 401/403 with auth on, 503 while Postgres or Redis is down */
