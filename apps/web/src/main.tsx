@@ -8,6 +8,7 @@ import { ContextsPage } from './pages/contexts';
 import { JobPage } from './pages/job';
 import { JobsPage } from './pages/jobs';
 import { OverviewPage } from './pages/overview';
+import { SchedulesPage } from './pages/schedules';
 import { useRoute } from './router';
 import { onSignOut, PrincipalContext, signOut, type Principal } from './session';
 import { SignIn } from './signin';
@@ -19,6 +20,7 @@ const NAV = [
   ['jobs', 'Jobs', 'jobs:read'],
   ['contexts', 'Contexts', 'contexts:read'],
   ['bundles', 'Bundles', 'binaries:read'],
+  ['schedules', 'Schedules', 'jobs:read'],
   ['console', 'Console', 'contexts:exec'],
   ['overview', 'Overview', ''],
 ] as const;
@@ -69,6 +71,7 @@ function Page({ principal }: { principal: Principal }) {
   if (page === 'jobs' && id) return <JobPage id={id} key={id} />;
   if (page === 'contexts') return <ContextsPage />;
   if (page === 'bundles') return <BundlesPage />;
+  if (page === 'schedules') return <SchedulesPage />;
   if (page === 'console') return <ConsolePage />;
   if (page === 'overview') return <OverviewPage />;
   return <JobsPage />;

@@ -213,6 +213,36 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     await watched.shot('overview');
   });
 
+  it('creates a schedule from the form, shows its ticks with their jobs, pauses and deletes it', async () => {
+    await open('/schedules');
+    await page.getByLabel('Name').fill('ui-every');
+    await page.getByLabel('App').fill('test');
+    await page.getByLabel('Class path').fill('WordCountExample');
+    await page.getByLabel(/^Context/).fill('ui-ctx');
+    await page.getByLabel(/^When/).fill('every 1s');
+    await page.getByLabel(/^Config/).fill('{"input": {"string": "a b a"}}');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByText('Schedule ui-every created').waitFor();
+    const row = page.locator('tr[data-schedule=ui-every]');
+    await expect(row.textContent()).resolves.toContain('every 1s');
+    await row.getByRole('button', { name: 'Runs' }).click();
+    await page.locator('[data-runs=ui-every] .badge', { hasText: /OK|FINISHED/ }).first().waitFor({ timeout: 20_000 });
+    await watched.shot('schedules');
+    await row.getByRole('button', { name: 'Pause' }).click();
+    await row.locator('.badge.PAUSED').waitFor();
+    expect((await api.get('/schedules/ui-every')).body.paused).toBe(true);
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Schedule ui-every deleted').waitFor();
+    expect((await api.get('/schedules/ui-every')).status).toBe(404);
+    // A refusal is shown as the server words it.
+    await page.getByLabel('Name').fill('ui-bad');
+    await page.getByLabel(/^When/).fill('61 * * * *');
+    await watched.expecting(/status of 400/, async () => {
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByText(/Constraint error, got value 61 expected range 0-59/).waitFor();
+    });
+  });
+
   it('shows the in-use refusal when a bundle with a running job is deleted', async () => {
     const jobId = await submit(600, 100);
     await open('/bundles');
@@ -242,7 +272,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
 
   it('lays every page out at 390 px wide without horizontal page scroll', async () => {
     const narrow = await watchedPage(browser, 390);
-    for (const hash of ['/jobs', '/contexts', '/bundles', '/console', '/overview']) {
+    for (const hash of ['/jobs', '/contexts', '/bundles', '/schedules', '/console', '/overview']) {
       await narrow.page.goto(`${server.url}/#${hash}`);
       await narrow.page.locator('main h1').waitFor();
       await narrow.page
@@ -255,7 +285,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
       expect(overflow, hash).toBeLessThanOrEqual(0);
       await narrow.shot(hash.slice(1));
     }
-    const [latest] = (await api.get('/jobs?limit=1&status=FINISHED')).body as Array<{
+    const [latest] = (await api.get('/jobs?limit=1&status=FINISHED&appName=ui-slow')).body as Array<{
       jobId: string;
     }>;
     await narrow.page.goto(`${server.url}/#/jobs/${latest.jobId}`);
