@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_BUNDLE, startTestServer, type TestServer } from '../../../test/support/server';
+import { EXAMPLE_BUNDLE, eventually, startTestServer, type TestServer } from '../../../test/support/server';
 import { call, passwordHash } from './auth-http';
 import { rest } from './rest';
 
@@ -89,6 +89,33 @@ describe('owners with auth.isolate-owners', () => {
     const boundary = await as('bob', 'GET', `/jobs?before=${aliceJob}`);
     expect({ status: boundary.status, body: boundary.body }).toEqual({ status: 400, body: { status: 'ERROR', result: `before: no job ${aliceJob}` } });
     expect((await as('admin', 'GET', `/jobs?before=${aliceJob}`)).status).toBe(200);
+  });
+
+  // Last: its jobs would change the counts above.
+  it("runs a schedule's jobs as its creator, hides it from others (404), and never runs one in another's context", async () => {
+    const body = (context: string) => JSON.stringify({ appName: 'test', classPath: WORD_COUNT, context, every: '1s', config: { input: { string: 'a' } } });
+    expect((await as('alice', 'POST', '/schedules/alice-s', body('alice-ctx'))).status).toBe(201);
+    expect((await as('bob', 'POST', '/schedules/bob-s', body('alice-ctx'))).status).toBe(201);
+    const runs = (name: string) =>
+      server.query<{ job_id: string | null; error: string | null; owner: string | null }>(
+        `SELECT r.job_id, r.error, j.owner FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id
+         LEFT JOIN jobs j ON j.id = r.job_id WHERE s.name = $1`,
+        [name],
+      );
+    await eventually(async () => ((await runs('alice-s')).length && (await runs('bob-s')).length ? true : undefined));
+    expect((await runs('alice-s'))[0]).toMatchObject({ job_id: expect.any(String), owner: 'alice' });
+    expect((await runs('bob-s'))[0]).toEqual({ job_id: null, error: 'context alice-ctx is not running', owner: null });
+
+    const names = async (user: string) => ((await as(user, 'GET', '/schedules')).body as Array<{ name: string }>).map((x) => x.name);
+    expect(await names('bob')).toEqual(['bob-s']);
+    expect(await names('alice')).toEqual(['alice-s']);
+    expect(await names('admin')).toEqual(['alice-s', 'bob-s']);
+    for (const [method, path] of [['GET', '/schedules/alice-s'], ['DELETE', '/schedules/alice-s'], ['POST', '/schedules/alice-s/pause']]) {
+      const reply = await as('bob', method, path);
+      expect({ path, status: reply.status, body: reply.body }).toEqual({ path, status: 404, body: { status: 'ERROR', result: 'schedule alice-s not found' } });
+    }
+    expect((await as('alice', 'DELETE', '/schedules/alice-s')).status).toBe(200);
+    expect((await as('admin', 'DELETE', '/schedules/bob-s')).status).toBe(200);
   });
 });
 
