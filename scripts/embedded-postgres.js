@@ -62,6 +62,7 @@ async function startEmbeddedPostgres({ dataDir, port, host = '127.0.0.1' }) {
   await server.start();
   return {
     url: `postgres://postgres@${host}:${port}/postgres`,
+    dataDir,
     /** Stops once no client is connected (context workers finishing their stop), or after `graceMs`. */
     stop: async (graceMs = 5000) => {
       const until = Date.now() + graceMs;

@@ -37,16 +37,26 @@ async function main() {
   }
   const children = [];
   let stopping = false;
-  const stop = async (code) => {
+  /** Stops the apps in order, each given STOP_GRACE_MS, saying what it does. */
+  const stop = async (code, why) => {
     if (stopping) return;
     stopping = true;
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))));
-    if (embedded) await embedded.stop();
+    if (why) console.log(`\n${why}: stopping jobserver`);
+    // The gateway first (no new requests), then the scheduler (it stops its context workers), then Postgres.
+    for (const { name, child } of [...children].reverse()) {
+      console.log(`  stopping ${name}${name === 'scheduler' ? ' and its context workers' : ''}…`);
+      await stopChild(child);
+    }
+    if (embedded) {
+      console.log('  stopping embedded Postgres…');
+      await embedded.stop();
+    }
+    if (why) console.log('jobserver stopped');
     process.exit(code);
   };
   for (const [name, main] of Object.entries(apps)) {
-    const child = spawn(process.execPath, [main], { env, stdio: ['pipe', 'inherit', 'inherit'] });
+    // Own process groups: a terminal's Ctrl-C reaches this process only, which stops the apps in order.
+    const child = spawn(process.execPath, [main], { env, stdio: ['pipe', 'inherit', 'inherit'], detached: true });
     child.stdin.on('error', () => undefined);
     child.once('exit', (code, signal) => {
       if (!stopping) {
@@ -54,12 +64,78 @@ async function main() {
         void stop(1);
       }
     });
-    children.push(child);
+    children.push({ name, child });
     // Let the scheduler run migrations first, so that two migrators do not queue on PGlite.
     if (name === 'scheduler') await new Promise((r) => setTimeout(r, 1500));
   }
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGINT', () => void stop(0, 'Ctrl-C'));
+  process.on('SIGTERM', () => void stop(0, 'SIGTERM'));
+  const { loadServerConfig } = require(path.join(root, 'libs/config/dist'));
+  const config = await loadServerConfig(env);
+  if (!(await answers(config))) return;
+  // After the apps' own start-up lines (their log transport writes a moment later).
+  await new Promise((r) => setTimeout(r, 300));
+  if (!stopping) console.log(banner(config, embedded));
+}
+
+/** How long an app may take to stop after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 10_000;
+
+function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** The gateway's base URL as a browser on this machine reaches it. */
+function baseUrl(config) {
+  const host = !config.host || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+}
+
+/** Waits (up to a minute) for the gateway's /healthz; false if it never answered. */
+async function answers(config) {
+  const url = `${baseUrl(config)}/healthz`;
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+function banner(config, embedded) {
+  const url = baseUrl(config);
+  const database = embedded ? `embedded (PGlite), data in ${embedded.dataDir ?? 'data/pglite'}` : redact(config.databaseUrl);
+  return [
+    '',
+    'jobserver is running',
+    `  REST API  ${url}/`,
+    `  Web UI    ${url}/  (in a browser)`,
+    `  OpenAPI   ${url}/api-docs`,
+    `  Postgres  ${database}`,
+    `  Redis     ${redact(config.redisUrl)}`,
+    `  auth      ${config.auth.enabled ? 'on' : 'off (anyone who reaches the port may do anything)'}`,
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}
+
+/** A URL without its password. */
+function redact(url) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 main().catch((error) => {

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { ServerConfig } from '@jobserver/config';
+import { logOptions, type ServerConfig } from '@jobserver/config';
 import { PersistenceModule } from '@jobserver/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import { BundleCacheService } from './bundles/bundle-cache.service';
@@ -23,10 +23,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            base: { app: 'context-worker', instance: config.instanceId, pid: process.pid, ...(contextId ? { contextId } : {}) },
-          },
+          pinoHttp: logOptions(config, { app: 'context-worker', instance: config.instanceId, pid: process.pid, ...(contextId ? { contextId } : {}) }),
         }),
         InfraModule.forRoot(config),
         PersistenceModule.forRoot({

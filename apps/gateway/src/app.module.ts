@@ -1,6 +1,6 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import type { ServerConfig } from '@jobserver/config';
+import { logOptions, type ServerConfig } from '@jobserver/config';
 import { PersistenceModule } from '@jobserver/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import { BundleModule } from './bundles/bundle.module';
@@ -23,7 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: { level: config.logLevel, autoLogging: false, base: { app: 'gateway', instance: config.instanceId } },
+          pinoHttp: { ...logOptions(config, { app: 'gateway', instance: config.instanceId }), autoLogging: false },
           // No per-request logger middleware: its AsyncLocalStorage turns on promise hooks, a
           // cost on every await of every request. Error lines name the request themselves.
           forRoutes: [],

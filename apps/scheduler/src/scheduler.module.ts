@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { ServerConfig } from '@jobserver/config';
+import { logOptions, type ServerConfig } from '@jobserver/config';
 import { PersistenceModule } from '@jobserver/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import { CallbackDeliveryService } from './callbacks/callback-delivery.service';
@@ -29,7 +29,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: { level: config.logLevel, base: { app: 'scheduler', instance: config.instanceId } } }),
+        LoggerModule.forRoot({ pinoHttp: logOptions(config, { app: 'scheduler', instance: config.instanceId }) }),
         InfraModule.forRoot(config),
         PersistenceModule.forRoot({
           prepareStatements: config.preparedStatements,

@@ -22,6 +22,7 @@ export {
   type TimingInput,
 } from './schedule-timing';
 export { InvalidServerConfig, loadServerConfig, settingsAsEnv } from './load-config';
+export { logOptions, type LogOptions, type PrettyTransport } from './log-format';
 export {
   killProcessGroup,
   prepareWorkerCacheDir,

@@ -23,6 +23,7 @@ const SHORT_ENV: Partial<Record<ConfigKey, string>> = {
   'redis-url': 'REDIS_URL',
   'database-url': 'DATABASE_URL',
   'log-level': 'LOG_LEVEL',
+  'log-format': 'LOG_FORMAT',
 };
 
 /**
@@ -162,6 +163,7 @@ function toServerConfig(s: Source): ServerConfig {
     dataCacheDir: String(s['data-cache-dir']),
     dataCacheSize: bytes('data-cache-size'),
     logLevel: oneOf('log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
+    logFormat: oneOf('log-format', ['auto', 'json', 'pretty'] as const),
     instanceId: String(s['instance-id']),
     workerMain: str('worker-main'),
     jobEnv: jobEnvNames(s['job-env'], problems),

@@ -135,6 +135,11 @@ export interface ServerConfig {
   readonly dataCacheSize: number;
   /** @defaultValue 'info' */
   readonly logLevel: string;
+  /**
+   * `pretty`: human-readable lines (pino-pretty); `json`: one JSON object a line; `auto`: pretty
+   * when the process's stdout is a terminal, JSON otherwise. @defaultValue 'auto'
+   */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
   /** Names this process in logs. @defaultValue '<hostname>-<pid>' */
   readonly instanceId: string;
   /** The context-worker entry the local launcher runs. @defaultValue the built app beside the scheduler */
@@ -208,6 +213,7 @@ export const CONFIG_DEFAULTS = {
   'data-cache-dir': 'data/data-cache',
   'data-cache-size': '1g',
   'log-level': 'info',
+  'log-format': 'auto',
   'instance-id': `${hostname()}-${process.pid}`,
   'worker-main': undefined,
   'job-env': [],
