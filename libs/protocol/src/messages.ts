@@ -28,6 +28,11 @@ export interface SubmitMessage {
   priority?: number;
 }
 
+/** How many times a job is run again after its executor or worker died, when `POST /jobs` says nothing. */
+export const DEFAULT_RETRIES = 0;
+/** The most `retries=<n>` takes: a job that keeps killing its executor should not hold a context for long. */
+export const MAX_RETRIES = 10;
+
 /** A job's priority when its `POST /jobs` names none (0–100, higher first). */
 export const DEFAULT_PRIORITY = 50;
 
