@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { GroupCommit, JobLifecycle, type ContextRecord, type JobEnding, type JobEndingOf } from '@jobserver/persistence';
+import { GroupCommit, JobLifecycle, type AttemptFailure, type ContextRecord, type JobEnding, type JobEndingOf } from '@jobserver/persistence';
 import { capErrorInfo, errorInfo, killedError, toErrorInfo, type ContextJobMessage, type JobRejection } from '@jobserver/protocol';
 import { JobClaims } from '@jobserver/protocol/redis';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
@@ -12,6 +12,15 @@ import { SERVER_CONFIG } from '../infra/tokens';
 import { JobDetailWriters } from './job-details';
 
 type Ending = JobEnding & { rejection?: JobRejection };
+
+/** What the attempts of one job share: its start, and whether its RUNNING is published yet. */
+interface AttemptState {
+  readonly startTime: Date;
+  /** Started in the executor, RUNNING not published yet (an async request waits for it). */
+  unannounced: boolean;
+  /** RUNNING was published (by an earlier attempt). */
+  announced?: boolean;
+}
 
 /** A job still running after this long is marked RUNNING in Postgres. */
 const RUNNING_WRITE_DELAY_MS = 50;
@@ -119,7 +128,33 @@ export class JobRunService {
       return;
     }
     const startTime = new Date();
-    this.details.begin({ ...this.ref(jobId), startTime });
+    const run: AttemptState = { startTime, unannounced: false };
+    let outcome: JobOutcome;
+    for (;;) {
+      this.details.begin({ ...this.ref(jobId), startTime });
+      outcome = await this.attempt(message, run);
+      // The job's reports are written before its end (or retry): the terminal event is always its last.
+      const reporting = this.details.end(jobId);
+      if (reporting) await reporting;
+      if (!(await this.retried(jobId, message.classPath, outcome))) break;
+    }
+    const ending = this.toEnding(jobId, message.classPath, outcome);
+    this.claimed.delete(jobId);
+    this.cancelled.delete(jobId);
+    this.aborted.delete(jobId);
+    this.validateOverran.delete(jobId);
+    // The end's event shortens the claim; a job ended by someone else meanwhile has none.
+    if (!(await this.recordEnding(jobId, ending, startTime, run.unannounced))) {
+      this.claims.settle(jobId).catch((err: unknown) => this.logger.warn({ err, jobId }, 'shortening the job claim failed'));
+    }
+    this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
+  }
+
+  /** Runs one attempt of a claimed job in the executor; resolves with how it ended there. */
+  private async attempt(message: ContextJobMessage, run: AttemptState): Promise<JobOutcome> {
+    const context = this.context!;
+    const { jobId } = message;
+    const { startTime } = run;
     // Postgres hears RUNNING only from jobs that outlive a short delay: a quick job goes from
     // QUEUED to its end in one write (the Redis claim already guards against running it twice).
     const running = setTimeout(() => {
@@ -133,13 +168,12 @@ export class JobRunService {
     const needsStart = message.notifyStart !== false || timeoutMs !== undefined;
     let timer: NodeJS.Timeout | undefined;
     let announce: NodeJS.Timeout | undefined;
-    /** Started in the executor, RUNNING not published yet (an async request waits for it). */
-    let unannounced = false;
     const onStarted = () => {
-      if (message.notifyStart !== false) {
-        unannounced = true;
+      if (message.notifyStart !== false && !run.announced) {
+        run.unannounced = true;
         announce = setTimeout(() => {
-          unannounced = false;
+          run.unannounced = false;
+          run.announced = true;
           this.jobLifecycle.announceRunning(this.ref(jobId), startTime);
         }, RUNNING_ANNOUNCE_DELAY_MS);
       }
@@ -150,16 +184,15 @@ export class JobRunService {
         timer = setTimeout(() => this.cancel(jobId, `Job ${jobId} killed: ran longer than job-timeout=${limit}`), timeoutMs);
       }
     };
-    let outcome: JobOutcome;
     try {
       const entryPath = await this.bundles.entryPath(message.bundleSha);
       const request = { jobId, entryPath, classPath: message.classPath, config: JSON.parse(message.config) };
-      // Cancelled while its bundle was loading: it never runs (toEnding makes it KILLED).
-      outcome = this.cancelled.has(jobId)
+      // Cancelled while its bundle was loading (or between attempts): it never runs (toEnding makes it KILLED).
+      return this.cancelled.has(jobId)
         ? { kind: 'failed', error: errorInfo('JobKilled', this.cancelled.get(jobId)!) }
         : await this.executors.executor.run(request, needsStart ? onStarted : undefined, this.runHooks(message));
     } catch (error) {
-      outcome = { kind: 'load-failed', error: toErrorInfo(error) };
+      return { kind: 'load-failed', error: toErrorInfo(error) };
     } finally {
       clearTimeout(timer);
       clearTimeout(announce);
@@ -167,19 +200,24 @@ export class JobRunService {
       clearTimeout(this.watchdogs.get(jobId));
       this.watchdogs.delete(jobId);
     }
-    // The job's reports are written before its end: the terminal event is always its last.
-    const reporting = this.details.end(jobId);
-    if (reporting) await reporting;
-    const ending = this.toEnding(jobId, message.classPath, outcome);
-    this.claimed.delete(jobId);
-    this.cancelled.delete(jobId);
+  }
+
+  /**
+   * Whether the job runs again after an attempt that failed (JobLifecycle.retry decides, from how
+   * it failed and the attempts it has left). A job killed (or of a stopping context), or whose
+   * validate overran, ends as it is.
+   */
+  private async retried(jobId: string, classPath: string, outcome: JobOutcome): Promise<boolean> {
+    if (outcome.kind !== 'failed' || this.cancelled.has(jobId) || this.stopping || this.validateOverran.has(jobId)) return false;
+    const failure: AttemptFailure = { cause: 'executorDied' in outcome ? 'executor-died' : 'threw', error: this.toEnding(jobId, classPath, outcome).error! };
+    const attempt = await this.jobLifecycle.retry(this.ref(jobId), failure).catch((err: unknown) => {
+      this.logger.error({ err, jobId, context: this.context?.name }, 'recording the job retry failed; it ends as it failed');
+      return null;
+    });
+    if (attempt === null) return false;
     this.aborted.delete(jobId);
-    this.validateOverran.delete(jobId);
-    // The end's event shortens the claim; a job ended by someone else meanwhile has none.
-    if (!(await this.recordEnding(jobId, ending, startTime, unannounced))) {
-      this.claims.settle(jobId).catch((err: unknown) => this.logger.warn({ err, jobId }, 'shortening the job claim failed'));
-    }
-    this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
+    this.logger.warn({ jobId, context: this.context?.name, attempt, cause: failure.cause, reason: failure.error.message }, 'job attempt failed; running it again');
+    return true;
   }
 
   /**
