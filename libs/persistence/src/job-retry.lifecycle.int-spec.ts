@@ -107,4 +107,15 @@ describe('job retries in JobLifecycle (Postgres and Redis)', () => {
     // The next worker's claim succeeds: the dead one's is gone.
     expect(await claims.take(retried, JobClaims.worker(context.name))).toBe(true);
   });
+
+  it('does not take a job retried back to QUEUED for stranded until its retry is as old as the limit', async () => {
+    const context = { name: `adhoc-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+    const id = await job(1, { context: context.name, adHoc: true });
+    await ds.query(`UPDATE jobs SET created_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+    const stranded = async (ageMs: number) => (await new JobRepository(ds).queuedBefore(ageMs, 10_000)).some((j) => j.id === id);
+    await lifecycle.retryActiveOfAdHoc(context, died);
+    expect(await stranded(30_000)).toBe(false);
+    await ds.query(`UPDATE job_events SET time = time - interval '1 minute' WHERE job_id = $1`, [id]);
+    expect(await stranded(30_000)).toBe(true);
+  });
 });

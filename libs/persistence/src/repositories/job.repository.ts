@@ -241,11 +241,17 @@ export class JobRepository {
     }));
   }
 
-  /** Jobs still QUEUED that were recorded more than `ageMs` ago, oldest first. */
+  /**
+   * Jobs still QUEUED that were recorded more than `ageMs` ago, oldest first; a retried job (back
+   * to QUEUED to be submitted again) counts from its last retry, so that it is not taken for
+   * stranded while the scheduler that retried it is still submitting it.
+   */
   async queuedBefore(ageMs: number, limit = 100): Promise<Array<{ id: string; contextName: string }>> {
     return this.dataSource.query(
       `SELECT id, context_name AS "contextName" FROM jobs
        WHERE status = 'QUEUED' AND created_at < now() - make_interval(secs => $1::float8 / 1000)
+         AND (attempt = 1 OR NOT EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = jobs.id AND e.type = 'retry'
+           AND e.time >= now() - make_interval(secs => $1::float8 / 1000)))
        ORDER BY created_at LIMIT $2`,
       [ageMs, limit],
     );
