@@ -21,6 +21,13 @@ export const ThrowsRetryable = { runJob: (_ctx, config) => {
   if (n <= 1) throw Object.assign(new Error('service unavailable'), { name: 'Unavailable', retryable: true });
   return { runs: n };
 } };
+export const HogOnce = { runJob: (_ctx, config) => {
+  const n = run(config);
+  const hoard = [];
+  if (n <= 1) for (;;) hoard.push(new Array(100000).fill({ n }));
+  return { runs: n };
+} };
+export const Spins = { runJob: (_ctx, config) => { run(config); const until = Date.now() + 60000; while (Date.now() < until); } };
 export const Sleeps = { runJob: async (ctx, config) => { run(config); await new Promise((resolve) => { const t = setTimeout(resolve, 60000); ctx.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }); }); } };
 `;
 
@@ -32,7 +39,8 @@ describe('job retries', () => {
   let runsFiles = 0;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // A job that ignores its kill is stopped by replacing the executor after kill-grace: keep it short.
+    server = await startTestServer({ JOBSERVER_KILL_GRACE: '1s' });
     api = new JobserverClient(server.url);
     dir = mkdtempSync(path.join(os.tmpdir(), 'jobserver-retries-'));
     const bundle = path.join(dir, 'retry-jobs.mjs');
@@ -61,6 +69,36 @@ describe('job retries', () => {
     expect(all.map((e) => e.type)).toEqual(['queued', 'running', 'retry', 'finished']);
     expect(all[2]).toMatchObject({ attempt: 2, error: { errorClass: 'ExecutorExited', message: 'executor exited with code 1' } });
     expect((await api.get(`/jobs/${res.body.jobId}`)).body).toMatchObject({ status: 'OK', retries: 1, attempt: 2 });
+  });
+
+  it('runs a job again after it ran its executor out of memory (mem-per-node)', async () => {
+    expect((await api.post('/contexts/capped?mem-per-node=64m')).status).toBe(200);
+    const runs = runsFile();
+    const res = await api.submit({ appName: 'retry', classPath: 'HogOnce', context: 'capped', retries: 1, sync: true }, { runs });
+    expect(res.body).toMatchObject({ status: 'OK', result: { runs: 2 } });
+    expect(await retryEvents(res.body.jobId)).toEqual([
+      expect.objectContaining({ attempt: 2, error: expect.objectContaining({ errorClass: 'OutOfMemory', message: 'out of memory (mem-per-node=64m)' }) }),
+    ]);
+  });
+
+  it('runs a job again whose executor was replaced to stop another job, and never the killed one', async () => {
+    expect((await api.post('/contexts/shared?max-jobs-per-context=2')).status).toBe(200);
+    const [spinRuns, sleepRuns] = [runsFile(), runsFile()];
+    const sleeper = await api.submit({ appName: 'retry', classPath: 'Sleeps', context: 'shared', retries: 1 }, { runs: sleepRuns });
+    await api.waitForJob(sleeper.body.jobId, ['RUNNING']);
+    const spinner = await api.submit({ appName: 'retry', classPath: 'Spins', context: 'shared', retries: 2 }, { runs: spinRuns });
+    await api.waitForJob(spinner.body.jobId, ['RUNNING']);
+    await expect.poll(() => runsIn(spinRuns)).toBe(1);
+    // The spinner ignores its kill: after kill-grace the executor is replaced, ending both jobs there.
+    expect((await api.delete(`/jobs/${spinner.body.jobId}`)).status).toBe(200);
+    expect(await api.waitForJob(spinner.body.jobId)).toMatchObject({ status: 'KILLED', attempt: 1 });
+    expect(runsIn(spinRuns)).toBe(1);
+    await expect.poll(async () => (await api.get(`/jobs/${sleeper.body.jobId}`)).body.attempt, { timeout: 15_000 }).toBe(2);
+    expect(await retryEvents(sleeper.body.jobId)).toEqual([expect.objectContaining({ attempt: 2, error: expect.objectContaining({ errorClass: 'ExecutorRestarted' }) })]);
+    // The retry is recorded before its attempt runs.
+    await expect.poll(() => runsIn(sleepRuns)).toBe(2);
+    expect((await api.delete(`/jobs/${sleeper.body.jobId}`)).status).toBe(200);
+    expect(await api.waitForJob(sleeper.body.jobId)).toMatchObject({ status: 'KILLED', attempt: 2 });
   });
 
   it('ends ERROR once its retries are spent, every attempt in its events', async () => {
