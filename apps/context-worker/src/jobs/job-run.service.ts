@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { GroupCommit, JobLifecycle, type AttemptFailure, type ContextRecord, type JobEnding, type JobEndingOf } from '@jobserver/persistence';
-import { capErrorInfo, errorInfo, killedError, toErrorInfo, type ContextJobMessage, type JobRejection } from '@jobserver/protocol';
+import { GroupCommit, JobLifecycle, type ContextRecord, type JobEndingOf } from '@jobserver/persistence';
+import { errorInfo, killedError, toErrorInfo, type ContextJobMessage } from '@jobserver/protocol';
 import { JobClaims } from '@jobserver/protocol/redis';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
 import { ExecutorService, reportLimits } from '../context/executor.service';
@@ -10,8 +10,7 @@ import type { JobOutcome } from '../executor/executor.messages';
 import { validateTimeoutMessage } from '../executor/job.runner';
 import { SERVER_CONFIG } from '../infra/tokens';
 import { JobDetailWriters } from './job-details';
-
-type Ending = JobEnding & { rejection?: JobRejection };
+import { attemptFailure, jobEnding, type AttemptFacts, type Ending } from './job-ending';
 
 /** What the attempts of one job share: its start, and whether its RUNNING is published yet. */
 interface AttemptState {
@@ -138,7 +137,7 @@ export class JobRunService {
       if (reporting) await reporting;
       if (!(await this.retried(jobId, message.classPath, outcome))) break;
     }
-    const ending = this.toEnding(jobId, message.classPath, outcome);
+    const ending = jobEnding(outcome, this.facts(jobId, message.classPath));
     this.claimed.delete(jobId);
     this.cancelled.delete(jobId);
     this.aborted.delete(jobId);
@@ -203,13 +202,13 @@ export class JobRunService {
   }
 
   /**
-   * Whether the job runs again after an attempt that failed (JobLifecycle.retry decides, from how
-   * it failed and the attempts it has left). A job killed (or of a stopping context), or whose
-   * validate overran, ends as it is.
+   * Whether the job runs again after an attempt that failed: JobLifecycle.retry decides, from how
+   * it failed (attemptFailure: never a killed job, nor one whose validate overran) and the
+   * attempts it has left.
    */
   private async retried(jobId: string, classPath: string, outcome: JobOutcome): Promise<boolean> {
-    if (outcome.kind !== 'failed' || this.cancelled.has(jobId) || this.stopping || this.validateOverran.has(jobId)) return false;
-    const failure: AttemptFailure = { cause: 'executorDied' in outcome ? 'executor-died' : 'threw', error: this.toEnding(jobId, classPath, outcome).error! };
+    const failure = attemptFailure(outcome, this.facts(jobId, classPath));
+    if (!failure) return false;
     const attempt = await this.jobLifecycle.retry(this.ref(jobId), failure).catch((err: unknown) => {
       this.logger.error({ err, jobId, context: this.context?.name }, 'recording the job retry failed; it ends as it failed');
       return null;
@@ -306,36 +305,15 @@ export class JobRunService {
     }
   }
 
-  /** How the job ends; an error from user code is capped at `max-error-size` before it is stored. */
-  private toEnding(jobId: string, classPath: string, outcome: JobOutcome): Ending {
-    const ending = this.uncappedEnding(jobId, classPath, outcome);
-    return ending.error ? { ...ending, error: capErrorInfo(ending.error, this.config.maxErrorSize) } : ending;
-  }
-
-  private uncappedEnding(jobId: string, classPath: string, outcome: JobOutcome): Ending {
-    const killed = this.cancelled.get(jobId) ?? (this.stopping ? killedError(jobId).message : undefined);
-    if (killed) return { status: 'KILLED', error: errorInfo('JobKilled', killed) };
-    if (this.validateOverran.has(jobId)) {
-      const reason = validateTimeoutMessage(this.config.validateTimeoutMs);
-      return { status: 'ERROR', error: errorInfo('ValidationFailed', reason), rejection: 'VALIDATION' };
-    }
-    switch (outcome.kind) {
-      case 'finished':
-        return { status: 'FINISHED', result: outcome.result ?? null };
-      case 'invalid':
-        return { status: 'ERROR', error: errorInfo('ValidationFailed', outcome.reason), rejection: 'VALIDATION' };
-      case 'class-not-found':
-        return {
-          status: 'ERROR',
-          error: errorInfo('ClassPathNotFound', `classPath ${classPath} not found`),
-          rejection: 'CLASS_NOT_FOUND',
-        };
-      case 'statement':
-        // Only console statements end so; a job that does is a protocol error.
-        return { status: 'ERROR', error: errorInfo('ProtocolError', 'the executor ended the job as a statement') };
-      default:
-        return { status: 'ERROR', error: outcome.error };
-    }
+  /** What this worker knows of the job's attempt besides its outcome. */
+  private facts(jobId: string, classPath: string): AttemptFacts {
+    return {
+      classPath,
+      killed: this.cancelled.get(jobId) ?? (this.stopping ? killedError(jobId).message : undefined),
+      validateOverran: this.validateOverran.has(jobId),
+      validateTimeoutMs: this.config.validateTimeoutMs,
+      maxErrorSize: this.config.maxErrorSize,
+    };
   }
 
   /** The job as the lifecycle names it: in this worker's context. */
