@@ -182,7 +182,8 @@ export class ContextLifecycleService {
   ): Promise<void> {
     const endedHere = await this.contexts.end(context.id, state, error);
     // The worker died under them: jobs with attempts left run again (after the queue is dropped).
-    const retried = retryJobs && error ? await this.jobLifecycle.retryActiveOfAdHoc(context, error) : [];
+    // Only by the scheduler that ended the record: two that declare the same death retry once.
+    const retried = retryJobs && error && endedHere ? await this.jobLifecycle.retryActiveOfAdHoc(context, error) : [];
     for (const job of retried) this.logger.warn({ jobId: job.id, context: context.name, attempt: job.attempt }, 'job retried: its worker died');
     await this.jobLifecycle.endActiveOfContext(context, jobStatus, jobError, context.id, retried.map((job) => job.id));
     await this.statements.sweep(context.id);
