@@ -16,8 +16,9 @@ const run = (config) => { appendFileSync(config.runs, 'run\\n'); return readFile
 export const ExitOnce = { runJob: (_ctx, config) => { const n = run(config); if (n <= (config.failOn ?? 1)) process.exit(1); return { runs: n }; } };
 export const KillWorkerOnce = { runJob: (_ctx, config) => { const n = run(config); if (n <= 1) process.kill(process.pid, 'SIGKILL'); return { runs: n }; } };
 export const Throws = { runJob: (_ctx, config) => { run(config); throw new Error('plain failure'); } };
-export const ThrowsRetryable = { runJob: (_ctx, config) => {
+export const ThrowsRetryable = { runJob: (ctx, config) => {
   const n = run(config);
+  ctx.log.info('attempt ' + n);
   if (n <= 1) throw Object.assign(new Error('service unavailable'), { name: 'Unavailable', retryable: true });
   return { runs: n };
 } };
@@ -119,13 +120,15 @@ describe('job retries', () => {
     expect((await api.get(`/jobs/${res.body.jobId}`)).body).toMatchObject({ retries: 3, attempt: 1 });
   });
 
-  it('retries a job whose thrown error says retryable: true', async () => {
+  it('retries a job whose thrown error says retryable: true, its log lines numbered on', async () => {
     const runs = runsFile();
     const res = await api.submit({ appName: 'retry', classPath: 'ThrowsRetryable', context: 'retrying', retries: 2, sync: true }, { runs });
     expect(res.body).toMatchObject({ status: 'OK', result: { runs: 2 } });
     expect(await retryEvents(res.body.jobId)).toEqual([
       expect.objectContaining({ attempt: 2, error: expect.objectContaining({ errorClass: 'Unavailable', message: 'service unavailable', retryable: true }) }),
     ]);
+    const all = await events(res.body.jobId);
+    expect(all.map((e) => (e.type === 'log' ? `${e.line}: ${e.message}` : e.type))).toEqual(['queued', 'running', '0: attempt 1', 'retry', '1: attempt 2', 'finished']);
   });
 
   it('does not retry a retryable throw without retries (the default is 0)', async () => {

@@ -129,9 +129,12 @@ export class JobRunService {
     const startTime = new Date();
     const run: AttemptState = { startTime, unannounced: false };
     let outcome: JobOutcome;
+    // A retried job's log lines are numbered on from the last attempt's.
+    let lines = 0;
     for (;;) {
-      this.details.begin({ ...this.ref(jobId), startTime });
+      this.details.begin({ ...this.ref(jobId), startTime }, lines);
       outcome = await this.attempt(message, run);
+      lines = this.details.lines(jobId);
       // The job's reports are written before its end (or retry): the terminal event is always its last.
       const reporting = this.details.end(jobId);
       if (reporting) await reporting;
