@@ -14,7 +14,13 @@ const RETRY_BUNDLE = `
 import { appendFileSync, readFileSync } from 'node:fs';
 const run = (config) => { appendFileSync(config.runs, 'run\\n'); return readFileSync(config.runs, 'utf8').split('\\n').length - 1; };
 export const ExitOnce = { runJob: (_ctx, config) => { const n = run(config); if (n <= (config.failOn ?? 1)) process.exit(1); return { runs: n }; } };
-export const KillWorkerOnce = { runJob: (_ctx, config) => { const n = run(config); if (n <= 1) process.kill(process.pid, 'SIGKILL'); return { runs: n }; } };
+export const KillWorkerOnce = { runJob: async (ctx, config) => {
+  const n = run(config);
+  ctx.log.info('attempt ' + n);
+  // Time for the line to be written before the worker dies.
+  if (n <= 1) { await new Promise((resolve) => setTimeout(resolve, config.logMs ?? 0)); process.kill(process.pid, 'SIGKILL'); }
+  return { runs: n };
+} };
 export const Throws = { runJob: (_ctx, config) => { run(config); throw new Error('plain failure'); } };
 export const ThrowsRetryable = { runJob: (ctx, config) => {
   const n = run(config);
@@ -151,11 +157,12 @@ describe('job retries', () => {
 
   it('runs an ad-hoc job again on a fresh ad-hoc context after its worker was killed (SIGKILL), the sync request waiting', async () => {
     const runs = runsFile();
-    const res = await api.submit({ appName: 'retry', classPath: 'KillWorkerOnce', retries: 1, sync: true, timeout: 90 }, { runs });
+    const res = await api.submit({ appName: 'retry', classPath: 'KillWorkerOnce', retries: 1, sync: true, timeout: 90 }, { runs, logMs: 1000 });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ status: 'OK', result: { runs: 2 } });
-    const [retry] = await retryEvents(res.body.jobId);
-    expect(retry).toMatchObject({ attempt: 2, error: { errorClass: 'ContextTerminated' } });
+    const all = await events(res.body.jobId);
+    expect(all.map((e) => (e.type === 'log' ? `${e.line}: ${e.message}` : e.type))).toEqual(['queued', 'running', '0: attempt 1', 'retry', '1: attempt 2', 'finished']);
+    expect(all[3]).toMatchObject({ attempt: 2, error: { errorClass: 'ContextTerminated' } });
     const lives = async () =>
       (
         await server.query<{ state: string }>(

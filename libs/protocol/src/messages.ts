@@ -26,6 +26,8 @@ export interface SubmitMessage {
   notifyStart?: boolean;
   /** 0–100, higher first; absent: DEFAULT_PRIORITY. */
   priority?: number;
+  /** A job submitted again after its worker died (a retry): the lines its earlier attempts logged. */
+  firstLogLine?: number;
 }
 
 /** How many times a job is run again after its executor or worker died, when `POST /jobs` says nothing. */
@@ -60,6 +62,8 @@ export interface ContextJobMessage {
   config: string;
   /** Publish the RUNNING event (someone waits for it). @defaultValue true */
   notifyStart?: boolean;
+  /** A retried job's: the lines its earlier attempts logged, where its log lines go on from. @defaultValue 0 */
+  firstLogLine?: number;
 }
 
 /** `context-claims` queue payload: a context waiting for an idle pool worker (BullMQ job id = context id). */

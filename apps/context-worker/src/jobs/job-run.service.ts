@@ -130,7 +130,7 @@ export class JobRunService {
     const run: AttemptState = { startTime, unannounced: false };
     let outcome: JobOutcome;
     // A retried job's log lines are numbered on from the last attempt's.
-    let lines = 0;
+    let lines = message.firstLogLine ?? 0;
     for (;;) {
       this.details.begin({ ...this.ref(jobId), startTime }, lines);
       outcome = await this.attempt(message, run);

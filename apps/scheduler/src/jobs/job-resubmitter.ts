@@ -39,6 +39,7 @@ export class JobResubmitter implements OnApplicationShutdown {
           // Nobody waits for its RUNNING any more: sync requests wait for its end.
           notifyStart: false,
           priority: job.priority,
+          firstLogLine: job.logLines,
         } satisfies SubmitMessage,
         opts: { jobId: job.id, removeOnComplete: true, removeOnFail: true },
       })),

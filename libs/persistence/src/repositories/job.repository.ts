@@ -33,6 +33,7 @@ interface RetriedRow {
   config: string;
   owner: string | null;
   priority: number;
+  log_lines: number;
 }
 export type { Ending, Submission } from './job.sql';
 
@@ -219,7 +220,7 @@ export class JobRepository {
       `WITH job AS (
          UPDATE jobs SET attempt = attempt + 1, status = '${status}', event_seq = GREATEST(event_seq, 2) + 1
          WHERE ${where} AND status IN ('QUEUED', 'RUNNING') AND attempt <= retries
-         RETURNING id, event_seq AS seq, attempt, now() AS time, app_name, bundle_sha, class_path, config, owner, priority
+         RETURNING id, event_seq AS seq, attempt, now() AS time, app_name, bundle_sha, class_path, config, owner, priority, log_lines
        ), inserted AS (
          INSERT INTO job_events (job_id, seq, time, type, line, payload)
          SELECT id, seq, time, 'retry', NULL, jsonb_build_object('attempt', attempt, 'error', $2::jsonb) FROM job
@@ -238,6 +239,7 @@ export class JobRepository {
       config: row.config,
       owner: row.owner,
       priority: row.priority,
+      logLines: row.log_lines,
     }));
   }
 

@@ -65,4 +65,6 @@ export interface RetriedJob {
   config: string;
   owner: string | null;
   priority: number;
+  /** The lines its attempts logged so far: the next attempt's go on from there. */
+  logLines: number;
 }
