@@ -102,6 +102,8 @@ describe('job lists and reports over HTTP', () => {
       result: { a: 2, b: 2, c: 1, see: 1 },
       owner: null,
       priority: 50,
+      retries: 0,
+      attempt: 1,
       // API.md: a finished job's fraction is 1, whether it reported progress or not.
       progress: { fraction: 1 },
     });

@@ -13,6 +13,7 @@ import { ContextSupervisorService } from './contexts/context-supervisor.service'
 import { InfraModule } from './infra/infra.module';
 import { ProcessRegistration } from './infra/process-registration.service';
 import { LAUNCHER } from './infra/tokens';
+import { JobResubmitter } from './jobs/job-resubmitter';
 import { JobRouterService } from './jobs/job-router.service';
 import { StrandedJobSweeper } from './jobs/stranded-job.sweeper';
 import { SubmitProcessor } from './jobs/submit.processor';
@@ -47,6 +48,7 @@ export class SchedulerModule {
         ContextSupervisorService,
         ConfiguredContextsService,
         JobRouterService,
+        JobResubmitter,
         SubmitProcessor,
         StrandedJobSweeper,
         CallbackDeliveryService,

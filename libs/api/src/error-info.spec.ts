@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capErrorInfo, type ErrorInfo } from './error-info';
+import { capErrorInfo, RetryableError, toErrorInfo, type ErrorInfo } from './error-info';
 
 const size = (info: ErrorInfo) => Buffer.byteLength(JSON.stringify(info), 'utf8');
 const frames = (n: number) => Array.from({ length: n }, (_, i) => `at frame${i} (file:///job.mjs:${i}:1)`);
@@ -40,5 +40,25 @@ describe('capErrorInfo', () => {
     const capped = capErrorInfo({ message: '"\u0001'.repeat(50_000), errorClass: 'Error', stack: [] }, 2048);
     expect(size(capped)).toBeLessThanOrEqual(2048);
     expect(capped.message).toMatch(/truncated/);
+  });
+});
+
+describe('toErrorInfo and retryable', () => {
+  it('keeps retryable: true of a thrown error, and of a RetryableError', () => {
+    expect(toErrorInfo(Object.assign(new Error('flaky'), { retryable: true }))).toMatchObject({ message: 'flaky', errorClass: 'Error', retryable: true });
+    expect(toErrorInfo(new RetryableError('busy'))).toMatchObject({ message: 'busy', errorClass: 'RetryableError', retryable: true });
+  });
+
+  it('leaves the flag out of a plain error, a truthy non-true value, and a throwing getter', () => {
+    const getter = Object.defineProperty(new Error('x'), 'retryable', { get: () => { throw new Error('no'); } });
+    for (const error of [new Error('plain'), Object.assign(new Error('s'), { retryable: 'yes' }), getter, 'a string']) {
+      expect(toErrorInfo(error)).not.toHaveProperty('retryable');
+    }
+  });
+
+  it('keeps the flag when the error is capped', () => {
+    const capped = capErrorInfo({ message: 'x'.repeat(10_000), errorClass: 'Error', stack: [], retryable: true }, 1024);
+    expect(capped.retryable).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(capped))).toBeLessThanOrEqual(1024);
   });
 });

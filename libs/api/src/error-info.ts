@@ -1,22 +1,59 @@
-/** The error object of API.md: `{message, errorClass, stack}`. */
+/** The error object of API.md: `{message, errorClass, stack}`, and `retryable` when the job said so. */
 export interface ErrorInfo {
   message: string;
   errorClass: string;
   stack: string[];
+  /**
+   * Present (`true`) only when the thrown error had `retryable: true`: the job asks to be run
+   * again, which the server does if the job was submitted with `retries=<n>` and has attempts left.
+   */
+  retryable?: true;
 }
 
-/** Turns anything thrown into an {@link ErrorInfo} (errorClass = the error's `name`). */
+/**
+ * Turns anything thrown into an {@link ErrorInfo} (errorClass = the error's `name`). An error
+ * with `retryable: true` (exactly `true`) keeps that flag.
+ */
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
-    const e = error as Error;
+    const e = error as Error & { retryable?: unknown };
     const frames = (e.stack ?? '')
       .split('\n')
       .slice(1)
       .map((line) => line.trim())
       .filter((line) => line.startsWith('at '));
-    return { message: String(e.message), errorClass: e.name || 'Error', stack: frames };
+    const info: ErrorInfo = { message: String(e.message), errorClass: e.name || 'Error', stack: frames };
+    return retryableFlag(e) ? { ...info, retryable: true } : info;
   }
   return { message: String(error), errorClass: 'Error', stack: [] };
+}
+
+/**
+ * An error a job throws to ask to be run again (a transient failure: a service that did not
+ * answer, a lock it did not get). The server retries it only if the job was submitted with
+ * `retries=<n>` and has attempts left; any error with `retryable: true` does the same.
+ *
+ * @example
+ * ```ts
+ * if (response.status === 503) throw new RetryableError('the catalog service is unavailable');
+ * ```
+ */
+export class RetryableError extends Error {
+  readonly retryable = true as const;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RetryableError';
+  }
+}
+
+/** Whether a thrown error asks to be retried; a getter that throws counts as no. */
+function retryableFlag(error: { retryable?: unknown }): boolean {
+  try {
+    return error.retryable === true;
+  } catch {
+    return false;
+  }
 }
 
 /** An {@link ErrorInfo} with no stack, for errors the server itself reports. */
@@ -56,6 +93,11 @@ function prefixWithin(text: string, maxBytes: number): string {
  */
 export function capErrorInfo(info: ErrorInfo, maxBytes: number): ErrorInfo {
   if (utf8Bytes(info) <= maxBytes) return info;
+  const capped = capErrorText(info, maxBytes - (info.retryable ? utf8Bytes({ retryable: true }) : 0));
+  return info.retryable ? { ...capped, retryable: true } : capped;
+}
+
+function capErrorText(info: ErrorInfo, maxBytes: number): ErrorInfo {
   const errorClass = String(info.errorClass).slice(0, MAX_ERROR_CLASS_LENGTH);
   const budget = maxBytes - utf8Bytes({ message: '', errorClass, stack: [] });
   const frames = info.stack.map(String);

@@ -121,6 +121,15 @@ export interface ProgressUpdate {
  * ```
  */
 export interface Job<C = JobConfig, R = unknown> {
+  /**
+   * Runs the job; what it returns (or resolves to) is the job's result, what it throws its error.
+   *
+   * Retries (`POST /jobs?retries=<n>`): a job whose executor thread or worker process died under
+   * it (`process.exit()`, out of memory, the executor replaced, the worker killed) is run again,
+   * up to n times. A job that throws is not, unless the thrown error has `retryable: true`
+   * (e.g. a {@link RetryableError}): then it too is run again while attempts are left. Each run
+   * starts afresh: use a named object or a data file to carry anything across attempts.
+   */
   runJob(ctx: JobContext, config: C): R | Promise<R>;
   validate?(ctx: JobContext, config: C): ValidationResult | Promise<ValidationResult>;
 }

@@ -36,6 +36,11 @@ export interface JobTarget {
   context?: string;
   /** 0–100: within the context's queue, higher first (equal ones in submission order). @defaultValue 50 */
   priority?: number;
+  /**
+   * 0–10: times the job is run again if its executor or worker dies under it, or it throws an
+   * error with `retryable: true` (README "Job retries"). @defaultValue 0
+   */
+  retries?: number;
 }
 
 /** A job config: an object (sent as JSON) or HOCON/JSON text, sent as is. */
@@ -83,6 +88,8 @@ export type JobEvent =
       message: string;
       fields?: Record<string, unknown>;
     })
+  /** The job runs again: `attempt` is the run that begins (2 for the first retry), `error` why the last one failed. */
+  | (EventBase & { type: 'retry'; attempt: number; error: { message: string; errorClass: string; stack: string[]; retryable?: true } })
   | (EventBase & Omit<JobReport, 'status'> & { type: 'finished' | 'error' | 'killed'; status: JobReport['status'] });
 
 /** The types that end a job's events. */

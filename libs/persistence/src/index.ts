@@ -26,6 +26,7 @@ export {
   type JobRecord,
   type JobSummary,
   type NewJob,
+  type RetriedJob,
   type Submission,
   type SubmittedJob,
 } from './repositories/job.repository';
@@ -43,8 +44,10 @@ export { StatementRepository, type EndedStatement, type StatementRecord } from '
 export { PersistenceModule } from './persistence.module';
 export { JobEventRepository, type StoredJobEvent, type StoredLogLine } from './repositories/job-event.repository';
 export {
+  isRetryable,
   JobLifecycle,
   JOB_LIFECYCLE_PROVIDER,
+  type AttemptFailure,
   type EndOptions,
   type JobEndingOf,
   type JobRef,

@@ -156,6 +156,14 @@ export class EventBus {
     if (!on && this.queuedHearers === 0) await this.subscriber.unsubscribe(this.names.queuedChannel);
   }
 
+  /**
+   * Releases the claims of jobs that are to run again on another worker (a retry after their
+   * worker died, JobClaims): the next worker to take one runs it.
+   */
+  async releaseClaims(jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length) await this.publisher.del(...jobIds.map((jobId) => this.names.jobClaimKey(jobId)));
+  }
+
   /** Publishes one persisted batch of a job's detail events (after its write). */
   publishDetail(message: JobDetailMessage): Promise<number> {
     return this.publisher.publish(this.names.jobDetailChannel, JSON.stringify(message));

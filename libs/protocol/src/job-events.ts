@@ -1,3 +1,4 @@
+import type { ErrorInfo } from './error-info';
 /**
  * The events of one job as docs/events.md describes them: what the REST and SSE routes answer
  * and what the detail channel carries. Every event is flat: `seq`, `time` (ISO), `type`, then
@@ -35,11 +36,17 @@ export type JobProgressEvent = EventHead & { type: 'progress' } & JobProgress;
 export type JobStageEvent = EventHead & { type: 'stage'; name: string };
 export type JobLogEvent = EventHead & { type: 'log' } & JobLogLine;
 
-/** The events a running job reports itself (rows of `job_events`). */
-export type JobStreamEvent = JobProgressEvent | JobStageEvent | JobLogEvent;
+/**
+ * The server runs the job again (`retries=<n>`): the attempt that failed, why it failed (its
+ * executor or worker died, or it threw a `retryable` error), and the number of the next attempt.
+ */
+export type JobRetryEvent = EventHead & { type: 'retry'; attempt: number; error: ErrorInfo };
+
+/** The events of a running job kept as rows of `job_events`: what it reports itself, and its retries. */
+export type JobStreamEvent = JobProgressEvent | JobStageEvent | JobLogEvent | JobRetryEvent;
 export type JobDetailEventType = JobStreamEvent['type'];
 
-export const JOB_DETAIL_EVENT_TYPES: readonly JobDetailEventType[] = ['progress', 'stage', 'log'];
+export const JOB_DETAIL_EVENT_TYPES: readonly JobDetailEventType[] = ['progress', 'stage', 'log', 'retry'];
 
 /** A message of the detail channel: one persisted batch of a job's detail events, in seq order. */
 export interface JobDetailMessage {

@@ -26,7 +26,14 @@ export interface SubmitMessage {
   notifyStart?: boolean;
   /** 0–100, higher first; absent: DEFAULT_PRIORITY. */
   priority?: number;
+  /** A job submitted again after its worker died (a retry): the lines its earlier attempts logged. */
+  firstLogLine?: number;
 }
+
+/** How many times a job is run again after its executor or worker died, when `POST /jobs` says nothing. */
+export const DEFAULT_RETRIES = 0;
+/** The most `retries=<n>` takes: a job that keeps killing its executor should not hold a context for long. */
+export const MAX_RETRIES = 10;
 
 /** A job's priority when its `POST /jobs` names none (0–100, higher first). */
 export const DEFAULT_PRIORITY = 50;
@@ -55,6 +62,8 @@ export interface ContextJobMessage {
   config: string;
   /** Publish the RUNNING event (someone waits for it). @defaultValue true */
   notifyStart?: boolean;
+  /** A retried job's: the lines its earlier attempts logged, where its log lines go on from. @defaultValue 0 */
+  firstLogLine?: number;
 }
 
 /** `context-claims` queue payload: a context waiting for an idle pool worker (BullMQ job id = context id). */

@@ -15,4 +15,10 @@ describe('wholeNumber', () => {
     expect(() => priority(value)).toThrow(CliError);
     expect(() => priority(value)).toThrow(`--priority takes a whole number from 0 to 100, not ${value}`);
   });
+
+  it.each(['-1', '11', '1.5', 'x'])('refuses --retries %j (0 to 10)', (value) => {
+    const retries = wholeNumber('--retries', 0, 10);
+    expect(retries('10')).toBe(10);
+    expect(() => retries(value)).toThrow(`--retries takes a whole number from 0 to 10, not ${value}`);
+  });
 });

@@ -16,6 +16,7 @@ interface RunOptions {
   timeout?: number;
   callbackUrl?: string;
   priority?: number;
+  retries?: number;
   json?: boolean;
 }
 
@@ -33,6 +34,7 @@ export function registerRunCommand(program: Command, context: () => CommandConte
     .option('--timeout <seconds>', 'with --sync: how long the server waits before answering RUNNING', positiveNumber('--timeout'))
     .option('--callback-url <url>', 'the server POSTs the job end there')
     .option('--priority <0-100>', "within the context's queue, higher first (default 50)", wholeNumber('--priority', 0, 100))
+    .option('--retries <0-10>', 'runs again if its executor or worker dies, or it throws a retryable error (default 0)', wholeNumber('--retries', 0, 10))
     .option('--json', 'print only the final report (with --detach: the submit answer) as JSON')
     .action(async (app: string, classPath: string, options: RunOptions) => {
       process.exitCode = await run(context(), app, classPath, options);
@@ -43,7 +45,7 @@ async function run(context: CommandContext, appName: string, classPath: string, 
   const { terminal, interrupts } = context;
   const config = await jobConfig(options.config, options.conf);
   const client = await context.client(PATIENT_RETRY);
-  const target = { appName, classPath, context: options.context, priority: options.priority };
+  const target = { appName, classPath, context: options.context, priority: options.priority, retries: options.retries };
   // Until the server answers, the job has no id to kill: Ctrl-C waits for the answer, then asks.
   const restore = interrupts.onInterrupt(() => terminal.note('waiting for the server to answer with the job id… (Ctrl-C again leaves it)'));
   let answer: JobAccepted | JobOutcome;

@@ -62,6 +62,11 @@ export class JobView {
       case 'log':
         this.print(this.logLine(event));
         break;
+      case 'retry':
+        // A fresh run: its progress starts again.
+        this.fraction = 0;
+        this.print(`${this.terminal.colors.yellow('retry')} attempt ${event.attempt}: ${event.error.errorClass}: ${event.error.message}`);
+        break;
       case 'finished':
         this.fraction = 1;
         break;

@@ -73,7 +73,12 @@ export type JobOutcome =
   /** Importing the bundle threw. */
   | { kind: 'load-failed'; error: ErrorInfo }
   /** A console statement ran (whatever it did: its errors are in the output). */
-  | { kind: 'statement'; output: StatementOutput };
+  | { kind: 'statement'; output: StatementOutput }
+  /**
+   * The executor thread ended under the job (it exited, ran out of memory, or was replaced): the
+   * job did not fail by itself (a retry may run it again). Never posted by the thread.
+   */
+  | { kind: 'failed'; error: ErrorInfo; executorDied: true };
 
 /** Executor → main thread: validation passed and `runJob` is about to start. */
 export interface JobStartedMessage {

@@ -167,6 +167,8 @@ describe('Executor', () => {
         error: { errorClass: 'RangeError', message: 'boom' },
       });
       expect((outcome as { error: { stack: string[] } }).error.stack.length).toBeGreaterThan(0);
+      // It threw: the executor did not die under it (no retry without retryable: true).
+      expect(outcome).not.toHaveProperty('executorDied');
     }));
 
   it('fails a job whose result is over maxResultSize', () =>
@@ -228,7 +230,7 @@ describe('Executor', () => {
       });
     }));
 
-  it('restart() fails running jobs with ExecutorRestarted, drops named objects, and runs new jobs', () =>
+  it('restart() fails running jobs with ExecutorRestarted (the executor died under them), drops named objects, and runs new jobs', () =>
     withExecutor(async (executor) => {
       await run(executor, 'Shared').outcome;
       const hung = run(executor, 'Hang');
@@ -237,6 +239,7 @@ describe('Executor', () => {
       expect(await hung.outcome).toEqual({
         kind: 'failed',
         error: { errorClass: 'ExecutorRestarted', message: 'kill-grace passed', stack: [] },
+        executorDied: true,
       });
       expect(await run(executor, 'ReadShared').outcome).toEqual({ kind: 'finished' });
       expect(result(await run(executor, 'Echo').outcome)).toMatchObject({ context: 'ctx1' });
@@ -251,8 +254,8 @@ describe('Executor', () => {
         await hang.started;
         const outcome = await run(executor, 'Hog').outcome;
         const error = { errorClass: 'OutOfMemory', message: 'out of memory (mem-per-node=32m)' };
-        expect(outcome).toMatchObject({ kind: 'failed', error });
-        expect(await hang.outcome).toMatchObject({ kind: 'failed', error });
+        expect(outcome).toMatchObject({ kind: 'failed', error, executorDied: true });
+        expect(await hang.outcome).toMatchObject({ kind: 'failed', error, executorDied: true });
         expect(exits).toMatchObject([error]);
         expect(result(await run(executor, 'Echo').outcome)).toMatchObject({ context: 'ctx1' });
       },

@@ -155,8 +155,8 @@ export class Executor {
   }
 
   /**
-   * Terminates the thread, resolves every running job with `{kind: 'failed'}` (errorClass
-   * `ExecutorRestarted`, message `reason`) and starts a fresh thread. Named objects are lost.
+   * Terminates the thread, resolves every running job with `{kind: 'failed', executorDied: true}`
+   * (errorClass `ExecutorRestarted`, message `reason`) and starts a fresh thread. Named objects are lost.
    */
   async restart(reason: string): Promise<void> {
     if (this.stopped) throw new Error('executor is stopped');
@@ -270,7 +270,7 @@ export class Executor {
       if (job.worker !== worker) continue;
       this.jobs.delete(jobId);
       this.options.data?.release(jobId);
-      job.resolve({ kind: 'failed', error });
+      job.resolve({ kind: 'failed', error, executorDied: true });
     }
   }
 }

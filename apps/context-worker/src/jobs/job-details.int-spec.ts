@@ -91,4 +91,23 @@ describe('JobDetailWriters on Postgres', () => {
     expect(logged).toContainEqual({ level: 'warn', message: '7 log lines were over log-lines-retained before they were written' });
     expect(await count(job.jobId, 'log')).toBe(100);
   });
+
+  it("numbers a retried job's log lines on from its earlier attempts'", async () => {
+    const writers = new JobDetailWriters({ progressRate: 5, logLineLimit: 1024, logLinesRetained: 100 }, lifecycle, logger);
+    const job = await started();
+    const log = (line: number): ReportedEvent => ({ type: 'log', time: Date.now(), line, level: 'INFO', message: `line ${line}` });
+    writers.begin(job);
+    writers.add(job.jobId, [log(0), log(1)], 0);
+    const lines = writers.lines(job.jobId);
+    expect(lines).toBe(2);
+    await writers.end(job.jobId);
+    // The next attempt's executor numbers its lines from 0 again.
+    writers.begin(job, lines);
+    expect(writers.lines(job.jobId)).toBe(2);
+    writers.add(job.jobId, [log(0), log(1), log(2)], 0);
+    expect(writers.lines(job.jobId)).toBe(5);
+    await writers.end(job.jobId);
+    const rows = (await ds.query(`SELECT line, payload->>'message' AS message FROM job_events WHERE job_id = $1 ORDER BY seq`, [job.jobId])) as Array<{ line: number; message: string }>;
+    expect(rows.map((r) => [r.line, r.message])).toEqual([[0, 'line 0'], [1, 'line 1'], [2, 'line 0'], [3, 'line 1'], [4, 'line 2']]);
+  });
 });

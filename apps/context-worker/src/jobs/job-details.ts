@@ -27,13 +27,18 @@ export class JobDetailWriter {
   private dropped = 0;
   private copyWindow = { start: 0, copied: 0, skipped: 0 };
   private finished = false;
+  /** Lines the job logged so far, earlier attempts' included (its last line + 1). */
+  lines: number;
 
+  /** @param lineOffset the lines earlier attempts of the job logged: this attempt's lines are numbered on from there */
   constructor(
     private readonly job: RecordingJob,
     private readonly limits: ReportLimits,
     private readonly lifecycle: JobLifecycle,
     private readonly logger: Logger,
+    private readonly lineOffset = 0,
   ) {
+    this.lines = lineOffset;
     this.pending = new ReportBuffer(limits.logLinesRetained);
     this.retention = new LogRetention(limits.logLinesRetained);
   }
@@ -41,7 +46,9 @@ export class JobDetailWriter {
   /** Takes a batch the executor posted (and how many lines it dropped); schedules its write. */
   add(events: readonly ReportedEvent[], dropped: number): void {
     this.dropped += dropped;
-    for (const event of events) {
+    for (const reported of events) {
+      const event = reported.type === 'log' && this.lineOffset > 0 ? { ...reported, line: reported.line + this.lineOffset } : reported;
+      if (event.type === 'log') this.lines = Math.max(this.lines, event.line + 1);
       this.pending.add(event);
       if (event.type === 'log') this.copyToServerLog(event);
     }
@@ -116,7 +123,8 @@ export class JobDetailWriter {
  * entry, nothing else), a writer made on its first report, {@link end} before its end is recorded.
  */
 export class JobDetailWriters {
-  private readonly running = new Map<string, RecordingJob>();
+  /** The jobs running here, with the lines their earlier attempts logged. */
+  private readonly running = new Map<string, { job: RecordingJob; lineOffset: number }>();
   private readonly writers = new Map<string, JobDetailWriter>();
   private strayWindow = { start: 0, copied: 0 };
 
@@ -126,17 +134,23 @@ export class JobDetailWriters {
     private readonly logger: Logger,
   ) {}
 
-  begin(job: RecordingJob): void {
-    this.running.set(job.jobId, job);
+  /** @param lineOffset for a retried job: the lines its earlier attempts logged ({@link lines}) */
+  begin(job: RecordingJob, lineOffset = 0): void {
+    this.running.set(job.jobId, { job, lineOffset });
+  }
+
+  /** Lines a running job logged so far, earlier attempts' included: the next attempt's offset. */
+  lines(jobId: string): number {
+    return this.writers.get(jobId)?.lines ?? this.running.get(jobId)?.lineOffset ?? 0;
   }
 
   /** Reports the executor posted for a job; dropped if the job is not running here (any more). */
   add(jobId: string, events: readonly ReportedEvent[], dropped: number): void {
     let writer = this.writers.get(jobId);
     if (!writer) {
-      const job = this.running.get(jobId);
-      if (!job) return this.copyStray(jobId, events);
-      writer = new JobDetailWriter(job, this.limits, this.lifecycle, this.logger);
+      const running = this.running.get(jobId);
+      if (!running) return this.copyStray(jobId, events);
+      writer = new JobDetailWriter(running.job, this.limits, this.lifecycle, this.logger, running.lineOffset);
       this.writers.set(jobId, writer);
     }
     writer.add(events, dropped);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { GroupCommit, JobLifecycle, type ContextRecord, type JobEnding, type JobEndingOf } from '@jobserver/persistence';
-import { capErrorInfo, errorInfo, killedError, toErrorInfo, type ContextJobMessage, type JobRejection } from '@jobserver/protocol';
+import { GroupCommit, JobLifecycle, type ContextRecord, type JobEndingOf } from '@jobserver/persistence';
+import { errorInfo, killedError, toErrorInfo, type ContextJobMessage } from '@jobserver/protocol';
 import { JobClaims } from '@jobserver/protocol/redis';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
 import { ExecutorService, reportLimits } from '../context/executor.service';
@@ -10,8 +10,16 @@ import type { JobOutcome } from '../executor/executor.messages';
 import { validateTimeoutMessage } from '../executor/job.runner';
 import { SERVER_CONFIG } from '../infra/tokens';
 import { JobDetailWriters } from './job-details';
+import { attemptFailure, jobEnding, type AttemptFacts, type Ending } from './job-ending';
 
-type Ending = JobEnding & { rejection?: JobRejection };
+/** What the attempts of one job share: its start, and whether its RUNNING is published yet. */
+interface AttemptState {
+  readonly startTime: Date;
+  /** Started in the executor, RUNNING not published yet (an async request waits for it). */
+  unannounced: boolean;
+  /** RUNNING was published (by an earlier attempt). */
+  announced?: boolean;
+}
 
 /** A job still running after this long is marked RUNNING in Postgres. */
 const RUNNING_WRITE_DELAY_MS = 50;
@@ -119,7 +127,36 @@ export class JobRunService {
       return;
     }
     const startTime = new Date();
-    this.details.begin({ ...this.ref(jobId), startTime });
+    const run: AttemptState = { startTime, unannounced: false };
+    let outcome: JobOutcome;
+    // A retried job's log lines are numbered on from the last attempt's.
+    let lines = message.firstLogLine ?? 0;
+    for (;;) {
+      this.details.begin({ ...this.ref(jobId), startTime }, lines);
+      outcome = await this.attempt(message, run);
+      lines = this.details.lines(jobId);
+      // The job's reports are written before its end (or retry): the terminal event is always its last.
+      const reporting = this.details.end(jobId);
+      if (reporting) await reporting;
+      if (!(await this.retried(jobId, message.classPath, outcome))) break;
+    }
+    const ending = jobEnding(outcome, this.facts(jobId, message.classPath));
+    this.claimed.delete(jobId);
+    this.cancelled.delete(jobId);
+    this.aborted.delete(jobId);
+    this.validateOverran.delete(jobId);
+    // The end's event shortens the claim; a job ended by someone else meanwhile has none.
+    if (!(await this.recordEnding(jobId, ending, startTime, run.unannounced))) {
+      this.claims.settle(jobId).catch((err: unknown) => this.logger.warn({ err, jobId }, 'shortening the job claim failed'));
+    }
+    this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
+  }
+
+  /** Runs one attempt of a claimed job in the executor; resolves with how it ended there. */
+  private async attempt(message: ContextJobMessage, run: AttemptState): Promise<JobOutcome> {
+    const context = this.context!;
+    const { jobId } = message;
+    const { startTime } = run;
     // Postgres hears RUNNING only from jobs that outlive a short delay: a quick job goes from
     // QUEUED to its end in one write (the Redis claim already guards against running it twice).
     const running = setTimeout(() => {
@@ -133,13 +170,12 @@ export class JobRunService {
     const needsStart = message.notifyStart !== false || timeoutMs !== undefined;
     let timer: NodeJS.Timeout | undefined;
     let announce: NodeJS.Timeout | undefined;
-    /** Started in the executor, RUNNING not published yet (an async request waits for it). */
-    let unannounced = false;
     const onStarted = () => {
-      if (message.notifyStart !== false) {
-        unannounced = true;
+      if (message.notifyStart !== false && !run.announced) {
+        run.unannounced = true;
         announce = setTimeout(() => {
-          unannounced = false;
+          run.unannounced = false;
+          run.announced = true;
           this.jobLifecycle.announceRunning(this.ref(jobId), startTime);
         }, RUNNING_ANNOUNCE_DELAY_MS);
       }
@@ -150,16 +186,15 @@ export class JobRunService {
         timer = setTimeout(() => this.cancel(jobId, `Job ${jobId} killed: ran longer than job-timeout=${limit}`), timeoutMs);
       }
     };
-    let outcome: JobOutcome;
     try {
       const entryPath = await this.bundles.entryPath(message.bundleSha);
       const request = { jobId, entryPath, classPath: message.classPath, config: JSON.parse(message.config) };
-      // Cancelled while its bundle was loading: it never runs (toEnding makes it KILLED).
-      outcome = this.cancelled.has(jobId)
+      // Cancelled while its bundle was loading (or between attempts): it never runs (toEnding makes it KILLED).
+      return this.cancelled.has(jobId)
         ? { kind: 'failed', error: errorInfo('JobKilled', this.cancelled.get(jobId)!) }
         : await this.executors.executor.run(request, needsStart ? onStarted : undefined, this.runHooks(message));
     } catch (error) {
-      outcome = { kind: 'load-failed', error: toErrorInfo(error) };
+      return { kind: 'load-failed', error: toErrorInfo(error) };
     } finally {
       clearTimeout(timer);
       clearTimeout(announce);
@@ -167,19 +202,24 @@ export class JobRunService {
       clearTimeout(this.watchdogs.get(jobId));
       this.watchdogs.delete(jobId);
     }
-    // The job's reports are written before its end: the terminal event is always its last.
-    const reporting = this.details.end(jobId);
-    if (reporting) await reporting;
-    const ending = this.toEnding(jobId, message.classPath, outcome);
-    this.claimed.delete(jobId);
-    this.cancelled.delete(jobId);
+  }
+
+  /**
+   * Whether the job runs again after an attempt that failed: JobLifecycle.retry decides, from how
+   * it failed (attemptFailure: never a killed job, nor one whose validate overran) and the
+   * attempts it has left.
+   */
+  private async retried(jobId: string, classPath: string, outcome: JobOutcome): Promise<boolean> {
+    const failure = attemptFailure(outcome, this.facts(jobId, classPath));
+    if (!failure) return false;
+    const attempt = await this.jobLifecycle.retry(this.ref(jobId), failure).catch((err: unknown) => {
+      this.logger.error({ err, jobId, context: this.context?.name }, 'recording the job retry failed; it ends as it failed');
+      return null;
+    });
+    if (attempt === null) return false;
     this.aborted.delete(jobId);
-    this.validateOverran.delete(jobId);
-    // The end's event shortens the claim; a job ended by someone else meanwhile has none.
-    if (!(await this.recordEnding(jobId, ending, startTime, unannounced))) {
-      this.claims.settle(jobId).catch((err: unknown) => this.logger.warn({ err, jobId }, 'shortening the job claim failed'));
-    }
-    this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
+    this.logger.warn({ jobId, context: this.context?.name, attempt, cause: failure.cause, reason: failure.error.message }, 'job attempt failed; running it again');
+    return true;
   }
 
   /**
@@ -268,36 +308,15 @@ export class JobRunService {
     }
   }
 
-  /** How the job ends; an error from user code is capped at `max-error-size` before it is stored. */
-  private toEnding(jobId: string, classPath: string, outcome: JobOutcome): Ending {
-    const ending = this.uncappedEnding(jobId, classPath, outcome);
-    return ending.error ? { ...ending, error: capErrorInfo(ending.error, this.config.maxErrorSize) } : ending;
-  }
-
-  private uncappedEnding(jobId: string, classPath: string, outcome: JobOutcome): Ending {
-    const killed = this.cancelled.get(jobId) ?? (this.stopping ? killedError(jobId).message : undefined);
-    if (killed) return { status: 'KILLED', error: errorInfo('JobKilled', killed) };
-    if (this.validateOverran.has(jobId)) {
-      const reason = validateTimeoutMessage(this.config.validateTimeoutMs);
-      return { status: 'ERROR', error: errorInfo('ValidationFailed', reason), rejection: 'VALIDATION' };
-    }
-    switch (outcome.kind) {
-      case 'finished':
-        return { status: 'FINISHED', result: outcome.result ?? null };
-      case 'invalid':
-        return { status: 'ERROR', error: errorInfo('ValidationFailed', outcome.reason), rejection: 'VALIDATION' };
-      case 'class-not-found':
-        return {
-          status: 'ERROR',
-          error: errorInfo('ClassPathNotFound', `classPath ${classPath} not found`),
-          rejection: 'CLASS_NOT_FOUND',
-        };
-      case 'statement':
-        // Only console statements end so; a job that does is a protocol error.
-        return { status: 'ERROR', error: errorInfo('ProtocolError', 'the executor ended the job as a statement') };
-      default:
-        return { status: 'ERROR', error: outcome.error };
-    }
+  /** What this worker knows of the job's attempt besides its outcome. */
+  private facts(jobId: string, classPath: string): AttemptFacts {
+    return {
+      classPath,
+      killed: this.cancelled.get(jobId) ?? (this.stopping ? killedError(jobId).message : undefined),
+      validateOverran: this.validateOverran.has(jobId),
+      validateTimeoutMs: this.config.validateTimeoutMs,
+      maxErrorSize: this.config.maxErrorSize,
+    };
   }
 
   /** The job as the lifecycle names it: in this worker's context. */

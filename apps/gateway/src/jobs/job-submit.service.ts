@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { configParseOptions, parseConfigArray, parseConfigBody, type ServerConfig } from '@jobserver/config';
 import { IdempotencyRepository, JobRepository, type JobRecord } from '@jobserver/persistence';
-import { ContextNotFound, DEFAULT_PRIORITY, EventWaiter, IdempotencyConflict, IdempotencyInProgress, type JobEvent } from '@jobserver/protocol';
+import { ContextNotFound, DEFAULT_PRIORITY, DEFAULT_RETRIES, EventWaiter, IdempotencyConflict, IdempotencyInProgress, type JobEvent } from '@jobserver/protocol';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { requestFingerprint } from '../infra/idempotency';
@@ -42,7 +42,7 @@ export class JobSubmitService {
   async submit(query: SubmitJobQuery, body: string, principal?: Principal, key?: string): Promise<HttpAnswer> {
     const jobId = randomUUID();
     if (key === undefined) return this.submitNew(query, body, principal, jobId);
-    const parts = [query.appName, query.classPath, query.context ?? null, query.sync ?? null, query.timeout ?? null, query.callbackUrl ?? null, body, ...(query.priority === undefined ? [] : [priorityOf(query)])];
+    const parts = [query.appName, query.classPath, query.context ?? null, query.sync ?? null, query.timeout ?? null, query.callbackUrl ?? null, body, ...(query.priority === undefined ? [] : [priorityOf(query)]), ...(query.retries === undefined ? [] : [`retries=${retriesOf(query)}`])];
     const claim = { scope: 'jobs' as const, owner: principal?.name ?? '', key, fingerprint: requestFingerprint(parts), target: jobId, windowMs: this.config.idempotencyWindowMs };
     const held = await this.keys.claim(claim);
     if (held && held.fingerprint !== claim.fingerprint) throw new IdempotencyConflict(key);
@@ -79,6 +79,7 @@ export class JobSubmitService {
       owner: principal?.name ?? null,
       callbackUrl,
       priority: priorityOf(query),
+      retries: retriesOf(query),
     };
     // With isolate-owners, another principal's context is as good as absent.
     const scope = this.owners.of(principal) ?? null;
@@ -114,9 +115,10 @@ export class JobSubmitService {
     const owner = principal?.name ?? null;
     const scope = this.owners.of(principal) ?? null;
     const priority = priorityOf(target);
+    const retries = retriesOf(target);
     const admissions = placed.map(({ json, placement }): Admission => {
       const jobId = randomUUID();
-      const job = { id: jobId, appName: target.appName, classPath: target.classPath, contextName: placement.context, adHoc: placement.adHoc, config: json, owner, priority };
+      const job = { id: jobId, appName: target.appName, classPath: target.classPath, contextName: placement.context, adHoc: placement.adHoc, config: json, owner, priority, retries };
       return { job, contextOwner: scope, message: { jobId, appName: target.appName, classPath: target.classPath, config: json, notifyStart: false, owner, priority, ...placement } };
     });
     // One statement: every job is recorded, or (a missing app or context) none is.
@@ -162,6 +164,11 @@ export class JobSubmitService {
 /** The query's `priority` (validated 0–100), or the default. */
 function priorityOf(query: JobTargetQuery): number {
   return query.priority === undefined ? DEFAULT_PRIORITY : Number(query.priority);
+}
+
+/** The query's `retries` (validated 0–10), or the default. */
+function retriesOf(query: JobTargetQuery): number {
+  return query.retries === undefined ? DEFAULT_RETRIES : Number(query.retries);
 }
 
 function isTerminal(event: JobEvent): boolean {

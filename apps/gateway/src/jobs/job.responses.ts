@@ -36,6 +36,8 @@ export function toJobReport(job: JobRecord, compat: ApiCompat): Record<string, u
   const report = toJobSummaryWithSubmit(job);
   report.owner = job.owner ?? null;
   report.priority = job.priority;
+  report.retries = job.retries;
+  report.attempt = job.attempt;
   const progress = progressOf(job);
   if (progress) report.progress = progress;
   if (job.stages?.length) report.stages = stagesOf(job.stages, job.endTime);

@@ -7,6 +7,7 @@ import { ContextQueues } from '../infra/context-queues';
 import { SchedulerLeases } from '../infra/redis-lease';
 import { LAUNCHER, SERVER_CONFIG } from '../infra/tokens';
 import type { Launcher } from '../launchers/launcher';
+import { JobResubmitter } from '../jobs/job-resubmitter';
 import { OrphanedStatementSweeper } from '../statements/orphaned-statement.sweeper';
 
 /** How long a worker may take to stop by itself beyond its jobs' kill grace. */
@@ -27,6 +28,7 @@ export class ContextLifecycleService {
     private readonly waiter: EventWaiter,
     private readonly queues: ContextQueues,
     private readonly statements: OrphanedStatementSweeper,
+    private readonly resubmitter: JobResubmitter,
   ) {}
 
   /**
@@ -120,13 +122,18 @@ export class ContextLifecycleService {
     await this.finish(context, 'FINISHED', null, 'KILLED');
   }
 
-  /** A context whose worker died: its jobs end ERROR and the context ERROR (a stopping one ends FINISHED, its jobs KILLED). */
+  /**
+   * A context whose worker died: its jobs end ERROR and the context ERROR (a stopping one ends
+   * FINISHED, its jobs KILLED). The job of an ad-hoc context that has attempts left (`retries`)
+   * is submitted again instead, to a fresh ad-hoc context; a named context's jobs are not
+   * retried (the context they were admitted to is gone).
+   */
   async declareDead(context: ContextRecord, why: string): Promise<void> {
     await this.launcher.kill(context);
     if (context.state === 'STOPPING') return this.finish(context, 'FINISHED', null, 'KILLED');
     this.logger.warn({ context: context.name, why }, 'context terminated unexpectedly');
     const error = errorInfo('ContextTerminated', `context terminated unexpectedly (${why})`);
-    await this.finish(context, 'ERROR', error, 'ERROR', errorInfo('ContextTerminated', 'context terminated unexpectedly'));
+    await this.finish(context, 'ERROR', error, 'ERROR', errorInfo('ContextTerminated', 'context terminated unexpectedly'), context.adHoc);
   }
 
   /**
@@ -171,15 +178,21 @@ export class ContextLifecycleService {
     error: ErrorInfo | null,
     jobStatus: 'KILLED' | 'ERROR',
     jobError?: ErrorInfo,
+    retryJobs = false,
   ): Promise<void> {
     const endedHere = await this.contexts.end(context.id, state, error);
-    await this.jobLifecycle.endActiveOfContext(context, jobStatus, jobError, context.id);
+    // The worker died under them: jobs with attempts left run again (after the queue is dropped).
+    // Only by the scheduler that ended the record: two that declare the same death retry once.
+    const retried = retryJobs && error && endedHere ? await this.jobLifecycle.retryActiveOfAdHoc(context, error) : [];
+    for (const job of retried) this.logger.warn({ jobId: job.id, context: context.name, attempt: job.attempt }, 'job retried: its worker died');
+    await this.jobLifecycle.endActiveOfContext(context, jobStatus, jobError, context.id, retried.map((job) => job.id));
     await this.statements.sweep(context.id);
     if (endedHere) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state, error: error ?? undefined });
     }
     // Not while a new life holds the name, nor while one could take it: its first jobs may be in the queue.
     await this.contexts.whenNameFree(context.name, () => this.queues.drop(context.name));
+    await this.resubmitter.resubmit(context, retried);
   }
 }
 

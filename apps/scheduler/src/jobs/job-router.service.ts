@@ -39,6 +39,7 @@ export class JobRouterService {
       classPath: message.classPath,
       config: message.config,
       notifyStart: message.notifyStart,
+      ...(message.firstLogLine ? { firstLogLine: message.firstLogLine } : {}),
     }, message.priority);
     this.logger.debug(log, 'job routed');
   }

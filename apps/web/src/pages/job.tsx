@@ -18,9 +18,11 @@ interface Report {
   stages?: Stage[];
   callback?: { url: string; state: string; attempts: number; lastStatus?: number };
   priority?: number;
+  retries?: number;
+  attempt?: number;
 }
 
-const EVENTS = ['queued', 'running', 'progress', 'stage', 'log', 'finished', 'error', 'killed'];
+const EVENTS = ['queued', 'running', 'progress', 'stage', 'log', 'retry', 'finished', 'error', 'killed'];
 const TERMINAL = ['finished', 'error', 'killed'];
 
 /** An ad-hoc context is named `<8 hex>-<classPath>` and dies with its job: run again without it. */
@@ -58,6 +60,7 @@ export function JobPage({ id }: { id: string }) {
     const query = new URLSearchParams({ appName: job.appName, classPath: job.classPath });
     if (!adHoc(job)) query.set('context', job.context);
     if (job.priority !== undefined && job.priority !== 50) query.set('priority', String(job.priority));
+    if (job.retries) query.set('retries', String(job.retries));
     return act(async () => {
       const answer = await api<{ jobId: string }>(`/jobs?${query}`, {
         method: 'POST',
@@ -106,6 +109,14 @@ export function JobPage({ id }: { id: string }) {
           <>
             <dt>Priority</dt>
             <dd>{report.priority}</dd>
+          </>
+        )}
+        {!!report.retries && (
+          <>
+            <dt>Attempt</dt>
+            <dd>
+              {report.attempt ?? 1} of {report.retries + 1}
+            </dd>
           </>
         )}
         {report.callback && (

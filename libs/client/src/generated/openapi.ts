@@ -888,6 +888,10 @@ export type components = {
             owner: string | null;
             /** @description 0–100 (default 50): within its context's queue, higher first */
             priority: number;
+            /** @description runs after the first it may get if its executor or worker dies (or it throws a retryable error); 0 by default */
+            retries: number;
+            /** @description the number of its current (or last) run: 1, then 2 after the first retry… */
+            attempt: number;
             /** @description once it reported progress; always once finished */
             progress?: components["schemas"]["JobProgressResponse"];
             /** @description once a stage began */
@@ -907,7 +911,7 @@ export type components = {
             /** @description ISO-8601 */
             time: string;
             /** @enum {string} */
-            type: "queued" | "running" | "progress" | "stage" | "log" | "finished" | "error" | "killed";
+            type: "queued" | "running" | "progress" | "stage" | "log" | "retry" | "finished" | "error" | "killed";
         };
         JobLogResponse: {
             jobId: string;
@@ -1872,6 +1876,8 @@ export interface operations {
                 context?: string;
                 /** @description 0–100 (default 50): within the context's queue, higher first; equal ones in submission order */
                 priority?: string;
+                /** @description 0–10 (default 0): times the job is run again if its executor or worker dies under it, or it throws an error with retryable: true */
+                retries?: string;
                 /** @description wait for the result */
                 sync?: "true" | "false";
                 /** @description seconds a sync request waits (default 60) */
@@ -1933,6 +1939,8 @@ export interface operations {
                 context?: string;
                 /** @description 0–100 (default 50): within the context's queue, higher first; equal ones in submission order */
                 priority?: string;
+                /** @description 0–10 (default 0): times the job is run again if its executor or worker dies under it, or it throws an error with retryable: true */
+                retries?: string;
             };
             header?: never;
             path?: never;

@@ -67,6 +67,14 @@ export class JobEntity {
   @Column({ type: 'smallint', default: 50 })
   priority: number;
 
+  /** How many times the job is run again after its executor or worker died (or it threw a retryable error): 0–10, 0 by default. */
+  @Column({ type: 'smallint', default: 0 })
+  retries: number;
+
+  /** The number of its current (or last) run: 1 for the first, up to retries + 1. */
+  @Column({ type: 'smallint', default: 1 })
+  attempt: number;
+
   /** The last event seq the job used (docs/events.md): 1 at insert, ≥ 2 once started. */
   @Column({ name: 'event_seq', type: 'int', default: 1 })
   eventSeq: number;

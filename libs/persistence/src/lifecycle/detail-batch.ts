@@ -1,4 +1,4 @@
-import type { JobStreamEvent } from '@jobserver/protocol';
+import type { JobRetryEvent, JobStreamEvent } from '@jobserver/protocol';
 import type { JobStageRecord } from '../entities/job.entity';
 import type { DetailBatch } from '../repositories/job.repository';
 import type { LogRetention } from './log-retention';
@@ -6,7 +6,7 @@ import type { LogRetention } from './log-retention';
 type WithoutHead<E> = E extends unknown ? Omit<E, 'seq' | 'time'> : never;
 
 /** A progress, stage or log event as the job reported it (`time` in ms since the epoch), not numbered yet. */
-export type DetailReport = WithoutHead<JobStreamEvent> & { time: number };
+export type DetailReport = WithoutHead<Exclude<JobStreamEvent, JobRetryEvent>> & { time: number };
 
 /** The batch statement's input for `reports` (in call order), with the log rows to keep and to trim. */
 export function toDetailBatch(reports: readonly DetailReport[], retention: LogRetention): DetailBatch {

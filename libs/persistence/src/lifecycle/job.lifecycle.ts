@@ -1,7 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { endIncrements, killedError, submittedField, sumIncrements, type CounterIncrement, type ErrorInfo, type JobEvent, type JobRejection, type JobStreamEvent } from '@jobserver/protocol';
 import { EventBus, type PublishExtras } from '@jobserver/protocol/redis';
-import { JobRepository, type EndedJob, type JobEnding, type Submission, type SubmittedJob } from '../repositories/job.repository';
+import { JobRepository, type EndedJob, type JobEnding, type RetriedJob, type Submission, type SubmittedJob } from '../repositories/job.repository';
 import { keptLines, numberedEvents, toDetailBatch, type DetailReport } from './detail-batch';
 import type { LogRetention } from './log-retention';
 
@@ -44,6 +44,24 @@ export interface JobEndingOf extends Omit<EndOptions, 'publish'> {
 /** A running job whose details {@link JobLifecycle.record} writes: its ref and when it started. */
 export interface RecordingJob extends JobRef {
   startTime: Date;
+}
+
+/**
+ * How an attempt of a job failed, as whoever saw it tells: its executor thread died under it
+ * (exited, out of memory, replaced for another job), its worker process died, or the job threw.
+ */
+export interface AttemptFailure {
+  cause: 'executor-died' | 'worker-died' | 'threw';
+  error: ErrorInfo;
+}
+
+/**
+ * Whether a failed attempt is one a retry may repeat: a death of its executor or worker always,
+ * a throw only when the job's error says `retryable: true`. (Whether attempts are left is the
+ * job row's to say; a killed job never gets here: it ends KILLED.)
+ */
+export function isRetryable(failure: AttemptFailure): boolean {
+  return failure.cause !== 'threw' || failure.error.retryable === true;
 }
 
 /**
@@ -130,20 +148,63 @@ export class JobLifecycle {
   /**
    * Ends every queued or running job of a context (killed ones with their own `Job <id> killed`
    * unless `error` is given), then publishes each end in turn; returns their ids. With
-   * `contextId`, only the jobs of that life of the name (see JobRepository.endActiveOfContext).
+   * `contextId`, only the jobs of that life of the name (see JobRepository.endActiveOfContext);
+   * those of `except` (retried ones, {@link retryActiveOfAdHoc}) are left alone.
    */
   async endActiveOfContext(
     context: { name: string; adHoc?: boolean },
     status: 'KILLED' | 'ERROR',
     error?: ErrorInfo,
     contextId?: string,
+    except: readonly string[] = [],
   ): Promise<string[]> {
-    const ended = await this.jobs.endActiveOfContext(context.name, { status, error }, contextId);
+    const ended = await this.jobs.endActiveOfContext(context.name, { status, error }, contextId, except);
     const events = ended.map(
       (job): JobEvent => ({ kind: 'job', jobId: job.id, context: context.name, adHoc: context.adHoc, status, error: error ?? killedError(job.id), ...endFields(job) }),
     );
     await this.publish(events, 'await', { counts: sumIncrements(ended.flatMap((job) => endIncrements(status, job))) });
     return ended.map((job) => job.id);
+  }
+
+  /**
+   * Begins the next attempt of a job whose attempt failed in a worker that runs it again at once
+   * (its executor died, or it threw a retryable error), if {@link isRetryable} and the job has
+   * attempts left (`retries`): `attempt` + 1 and a `retry` event, written, then published on the
+   * detail channel in the background. A sync request keeps waiting: no end is published.
+   * @returns the number of the attempt that begins, or null: the job is to end as it failed
+   */
+  async retry(job: JobRef, failure: AttemptFailure): Promise<number | null> {
+    if (!isRetryable(failure)) return null;
+    const retried = await this.jobs.retry(job.jobId, failure.error);
+    if (!retried) return null;
+    this.publishRetries([retried], failure.error, job.context);
+    return retried.attempt;
+  }
+
+  /**
+   * For an ad-hoc context whose worker died: every job of that life with attempts left goes
+   * back to QUEUED with `attempt` + 1 and a `retry` event, and its worker's claim is released,
+   * so that a new submission of it (on a fresh ad-hoc context of the same name, the caller's
+   * to make) runs it. Call before {@link endActiveOfContext}, which ends the others (given
+   * these as its `except`).
+   * @returns the jobs to submit again
+   */
+  async retryActiveOfAdHoc(context: { name: string; id: string }, error: ErrorInfo): Promise<RetriedJob[]> {
+    if (!isRetryable({ cause: 'worker-died', error })) return [];
+    const retried = await this.jobs.retryActiveOfAdHoc(context.name, error, context.id);
+    if (retried.length === 0) return [];
+    await this.bus.releaseClaims(retried.map((job) => job.id));
+    this.publishRetries(retried, error, context.name);
+    return retried;
+  }
+
+  private publishRetries(retried: readonly RetriedJob[], error: ErrorInfo, context: string): void {
+    for (const job of retried) {
+      const event = { seq: job.seq, time: job.time.toISOString(), type: 'retry' as const, attempt: job.attempt, error };
+      this.bus
+        .publishDetail({ jobId: job.id, events: [event] })
+        .catch((err: unknown) => this.logger.error({ err, jobId: job.id, context }, 'publishing a job retry failed'));
+    }
   }
 
   /**

@@ -2,12 +2,12 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { pgPool } from './pg-pool';
 
-/** A detail event as stored in `job_events` (docs/events.md): progress, stage or log line. */
+/** A detail event as stored in `job_events` (docs/events.md): progress, stage, log line or retry. */
 export interface StoredJobEvent {
   seq: number;
   time: Date;
-  type: 'progress' | 'stage' | 'log';
-  /** The event's own fields (`fraction`…, `name`, `line`/`level`/`message`/`fields`). */
+  type: 'progress' | 'stage' | 'log' | 'retry';
+  /** The event's own fields (`fraction`…, `name`, `line`/`level`/`message`/`fields`, `attempt`/`error`). */
   payload: Record<string, unknown>;
 }
 

@@ -1,6 +1,6 @@
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource, Repository } from 'typeorm';
-import { JOB_KILLED_CLASS, JOB_KILLED_MESSAGE, type JobStatus } from '@jobserver/protocol';
+import { JOB_KILLED_CLASS, JOB_KILLED_MESSAGE, type ErrorInfo, type JobStatus } from '@jobserver/protocol';
 import { JobEntity } from '../entities/job.entity';
 import { pgPool } from './pg-pool';
 import {
@@ -18,9 +18,23 @@ import {
   type Ending,
   type Submission,
 } from './job.sql';
-import type { DetailBatch, EndedJob, JobEnding, JobRecord, SubmittedJob } from './job.types';
+import type { DetailBatch, EndedJob, JobEnding, JobRecord, RetriedJob, SubmittedJob } from './job.types';
 
-export type { DetailBatch, EndedJob, JobEnding, JobRecord, JobSummary, NewJob, SubmittedJob } from './job.types';
+export type { DetailBatch, EndedJob, JobEnding, JobRecord, JobSummary, NewJob, RetriedJob, SubmittedJob } from './job.types';
+
+interface RetriedRow {
+  id: string;
+  seq: number;
+  attempt: number;
+  time: Date;
+  app_name: string;
+  bundle_sha: string;
+  class_path: string;
+  config: string;
+  owner: string | null;
+  priority: number;
+  log_lines: number;
+}
 export type { Ending, Submission } from './job.sql';
 
 /** Job records: one row per job, moved QUEUED → RUNNING → FINISHED/ERROR/KILLED. */
@@ -66,13 +80,14 @@ export class JobRepository {
   }
 
   /**
-   * QUEUED → RUNNING, started at `startTime` (its running event is seq 2); false if it is no
-   * longer queued (it ended, was killed, or a detail write marked it RUNNING already).
+   * QUEUED → RUNNING, started at `startTime` (its running event is seq 2; a retried job keeps
+   * its first start); false if it is no longer queued (it ended, was killed, or a detail write
+   * marked it RUNNING already).
    */
   async markRunning(id: string, startTime: Date): Promise<boolean> {
     const { rowCount } = await this.hot(
       'jobs.mark-running',
-      `UPDATE jobs SET status = 'RUNNING', start_time = $2, event_seq = GREATEST(event_seq, 2)
+      `UPDATE jobs SET status = 'RUNNING', start_time = COALESCE(start_time, $2), event_seq = GREATEST(event_seq, 2)
        WHERE id = $1 AND status = 'QUEUED'`,
       [id, startTime],
     );
@@ -102,14 +117,15 @@ export class JobRepository {
    * those jobs. With `contextId`, only the jobs admitted to that life of the name (their
    * `context_id`): a newer life's jobs are left alone. A job without one (ad hoc, or recorded
    * before the column) counts as the life's if it came before any other live context of the name.
+   * The jobs of `except` are left alone (retried ones, see {@link retryActiveOfAdHoc}).
    */
-  async endActiveOfContext(contextName: string, ending: JobEnding, contextId?: string): Promise<Array<EndedJob & { id: string }>> {
+  async endActiveOfContext(contextName: string, ending: JobEnding, contextId?: string, except: readonly string[] = []): Promise<Array<EndedJob & { id: string }>> {
     const rows = await this.update(
       `UPDATE jobs SET status = $2::varchar, end_time = now(), start_time = COALESCE(start_time, now()),
          event_seq = ${STARTED_SEQ.replace('$STARTED', 'false')} + 1, stages = ${CLOSED_STAGES},
          error = COALESCE($3::jsonb, CASE WHEN $2::varchar = 'KILLED' THEN jsonb_build_object(
            'message', $5::text || id || $6::text, 'errorClass', $7::text, 'stack', '[]'::jsonb) END)
-       WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING')
+       WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING') AND id <> ALL($8::uuid[])
          AND ($4::uuid IS NULL OR context_id = $4::uuid OR (context_id IS NULL
            AND created_at < COALESCE((SELECT min(c.start_time) FROM contexts c
              WHERE c.name = $1 AND c.id <> $4::uuid AND c.state IN (${LIVE_STATES})), 'infinity')))
@@ -122,6 +138,7 @@ export class JobRepository {
         JOB_KILLED_MESSAGE.prefix,
         JOB_KILLED_MESSAGE.suffix,
         JOB_KILLED_CLASS,
+        except,
       ],
     );
     return rows.map((row) => ({ id: row.id, ...toEnded(row) }));
@@ -171,11 +188,72 @@ export class JobRepository {
     return rows[0] ? Number(rows[0].base) : null;
   }
 
-  /** Jobs still QUEUED that were recorded more than `ageMs` ago, oldest first. */
+  /**
+   * Starts the next attempt of a queued or running job that has attempts left (`attempt ≤
+   * retries`), in one statement: `attempt` + 1, a `retry` row in `job_events` (`{attempt, error}`:
+   * the new attempt's number, why the last one failed), the job RUNNING again in its worker.
+   * @returns the retry event's seq and time and the new attempt, or null (nothing written): no attempt left, or it ended
+   */
+  async retry(id: string, error: ErrorInfo): Promise<RetriedJob | null> {
+    const rows = await this.retryWhere(`id = $1::uuid`, [id, JSON.stringify(error)], 'RUNNING');
+    return rows[0] ?? null;
+  }
+
+  /**
+   * {@link retry} of every queued or running job of an ad-hoc context's life that has attempts
+   * left, back to QUEUED (to be submitted again: its worker died); see {@link endActiveOfContext}
+   * for `contextId`. Its claim is the caller's to release.
+   * @returns those jobs, with what their new submission needs
+   */
+  async retryActiveOfAdHoc(contextName: string, error: ErrorInfo, contextId: string): Promise<RetriedJob[]> {
+    return this.retryWhere(
+      `context_name = $1 AND ad_hoc AND (context_id = $3::uuid OR (context_id IS NULL
+         AND created_at < COALESCE((SELECT min(c.start_time) FROM contexts c
+           WHERE c.name = $1 AND c.id <> $3::uuid AND c.state IN (${LIVE_STATES})), 'infinity')))`,
+      [contextName, JSON.stringify(error), contextId],
+      'QUEUED',
+    );
+  }
+
+  private async retryWhere(where: string, params: unknown[], status: 'RUNNING' | 'QUEUED'): Promise<RetriedJob[]> {
+    const rows: RetriedRow[] = await this.dataSource.query(
+      `WITH job AS (
+         UPDATE jobs SET attempt = attempt + 1, status = '${status}', event_seq = GREATEST(event_seq, 2) + 1
+         WHERE ${where} AND status IN ('QUEUED', 'RUNNING') AND attempt <= retries
+         RETURNING id, event_seq AS seq, attempt, now() AS time, app_name, bundle_sha, class_path, config, owner, priority, log_lines
+       ), inserted AS (
+         INSERT INTO job_events (job_id, seq, time, type, line, payload)
+         SELECT id, seq, time, 'retry', NULL, jsonb_build_object('attempt', attempt, 'error', $2::jsonb) FROM job
+       )
+       SELECT * FROM job`,
+      params,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      seq: row.seq,
+      time: row.time,
+      attempt: row.attempt,
+      appName: row.app_name,
+      bundleSha: row.bundle_sha,
+      classPath: row.class_path,
+      config: row.config,
+      owner: row.owner,
+      priority: row.priority,
+      logLines: row.log_lines,
+    }));
+  }
+
+  /**
+   * Jobs still QUEUED that were recorded more than `ageMs` ago, oldest first; a retried job (back
+   * to QUEUED to be submitted again) counts from its last retry, so that it is not taken for
+   * stranded while the scheduler that retried it is still submitting it.
+   */
   async queuedBefore(ageMs: number, limit = 100): Promise<Array<{ id: string; contextName: string }>> {
     return this.dataSource.query(
       `SELECT id, context_name AS "contextName" FROM jobs
        WHERE status = 'QUEUED' AND created_at < now() - make_interval(secs => $1::float8 / 1000)
+         AND (attempt = 1 OR NOT EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = jobs.id AND e.type = 'retry'
+           AND e.time >= now() - make_interval(secs => $1::float8 / 1000)))
        ORDER BY created_at LIMIT $2`,
       [ageMs, limit],
     );

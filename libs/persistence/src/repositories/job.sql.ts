@@ -1,4 +1,4 @@
-import { DEFAULT_PRIORITY, LIVE_CONTEXT_STATES } from '@jobserver/protocol';
+import { DEFAULT_PRIORITY, DEFAULT_RETRIES, LIVE_CONTEXT_STATES } from '@jobserver/protocol';
 import type { EndedJob, JobEnding, SubmittedJob } from './job.types';
 
 /**
@@ -51,12 +51,12 @@ export const LIVE_STATES = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join
  */
 export const INSERT_SUBMITTED = `
   INSERT INTO jobs (id, app_name, bundle_sha, class_path, context_name, ad_hoc, status, config, owner,
-    callback_url, callback_state, priority, context_id)
+    callback_url, callback_state, priority, context_id, retries)
   SELECT v.id, v.app_name, b.sha256, v.class_path, v.context_name, v.ad_hoc, 'QUEUED', v.config, v.owner,
-    v.callback_url, CASE WHEN v.callback_url IS NOT NULL THEN 'PENDING' END, v.priority, c.id
+    v.callback_url, CASE WHEN v.callback_url IS NOT NULL THEN 'PENDING' END, v.priority, c.id, v.retries
   FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::boolean[], $6::text[], $7::varchar[],
-      $8::varchar[], $9::varchar[], $10::smallint[])
-    AS v(id, app_name, class_path, context_name, ad_hoc, config, owner, context_owner, callback_url, priority)
+      $8::varchar[], $9::varchar[], $10::smallint[], $11::smallint[])
+    AS v(id, app_name, class_path, context_name, ad_hoc, config, owner, context_owner, callback_url, priority, retries)
   CROSS JOIN LATERAL (SELECT sha256 FROM bundles WHERE app_name = v.app_name ORDER BY upload_time DESC LIMIT 1) b
   LEFT JOIN LATERAL (SELECT c.id FROM contexts c
     WHERE NOT v.ad_hoc AND c.name = v.context_name AND c.state IN ('STARTED', 'RUNNING', 'RESTARTING')
@@ -84,6 +84,7 @@ export function insertParams(submissions: readonly Submission[]): unknown[][] {
     column((s) => s.contextOwner),
     column((s) => s.job.callbackUrl ?? null),
     column((s) => s.job.priority ?? DEFAULT_PRIORITY),
+    column((s) => s.job.retries ?? DEFAULT_RETRIES),
   ];
 }
 

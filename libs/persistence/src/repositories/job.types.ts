@@ -9,6 +9,8 @@ export type NewJob = Pick<JobEntity, 'id' | 'appName' | 'bundleSha' | 'classPath
   callbackUrl?: string | null;
   /** 0–100, higher first; 50 (the default) when not given. */
   priority?: number;
+  /** 0–10 runs after the first if its executor or worker dies; 0 (the default) when not given. */
+  retries?: number;
 };
 export type JobSummary = Omit<JobEntity, 'config' | 'result' | 'error' | `callback${string}`>;
 /** A job to record: its bundle is the app's latest version, looked up as it is inserted. */
@@ -48,4 +50,21 @@ export interface EndedJob {
   classPath: string;
   /** Whether it has a completion callback to deliver. */
   callback: boolean;
+}
+
+/** A job whose next attempt a retry began: its `retry` event (seq, time), and what a new submission of it needs. */
+export interface RetriedJob {
+  id: string;
+  seq: number;
+  time: Date;
+  /** The number of the attempt that begins (2 for the first retry). */
+  attempt: number;
+  appName: string;
+  bundleSha: string;
+  classPath: string;
+  config: string;
+  owner: string | null;
+  priority: number;
+  /** The lines its attempts logged so far: the next attempt's go on from there. */
+  logLines: number;
 }

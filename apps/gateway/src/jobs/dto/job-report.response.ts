@@ -57,6 +57,12 @@ export class JobReportResponse extends JobFieldsResponse {
   @ApiProperty({ minimum: 0, maximum: 100, description: "0–100 (default 50): within its context's queue, higher first" })
   priority!: number;
 
+  @ApiProperty({ minimum: 0, maximum: 10, description: 'runs after the first it may get if its executor or worker dies (or it throws a retryable error); 0 by default' })
+  retries!: number;
+
+  @ApiProperty({ minimum: 1, maximum: 11, description: 'the number of its current (or last) run: 1, then 2 after the first retry…' })
+  attempt!: number;
+
   @ApiPropertyOptional({ type: () => JobProgressResponse, description: 'once it reported progress; always once finished' })
   progress?: JobProgressResponse;
 

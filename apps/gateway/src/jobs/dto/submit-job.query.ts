@@ -43,6 +43,15 @@ export class JobTargetQuery {
   @IsOptional()
   @Matches(/^0*(100|[1-9]?\d)$/, { message: 'priority must be a whole number from 0 to 100' })
   priority?: string;
+
+  @ApiPropertyOptional({
+    description:
+      '0–10 (default 0): times the job is run again if its executor or worker dies under it, or it throws an error with retryable: true',
+    example: '2',
+  })
+  @IsOptional()
+  @Matches(/^0*(10|\d)$/, { message: 'retries must be a whole number from 0 to 10' })
+  retries?: string;
 }
 
 /** Query of `POST /jobs`. */
