@@ -11,7 +11,8 @@ const { startJobserver, contextPid } = require('./lib/jobserver');
 const { startFloor, floorStages } = require('./lib/floor');
 const sc = require('./lib/scenarios');
 const { dbStageProfile, STATEMENTS_PER_JOB } = require('./lib/profile');
-const { ratios, table, profileTable, cpuTable } = require('./lib/report');
+const { ratios, table, profileTable, cpuTable, peersTable } = require('./lib/report');
+const { peersItem } = require('./lib/peers');
 const { machineInfo } = require('./lib/services');
 const { closeClient } = require('./lib/http-client');
 const { CpuMeter } = require('./lib/cpu');
@@ -44,6 +45,9 @@ const SIZES = QUICK
       levels: [1, 10],
       perLevel: 100,
       claimSeq: 150,
+      peerJobs: 2000,
+      peerBatchJobs: 5000,
+      peerSeq: 100,
     }
   : {
       warmup: 300,
@@ -58,6 +62,9 @@ const SIZES = QUICK
       levels: [1, 10, 50],
       perLevel: 300,
       claimSeq: 1000,
+      peerJobs: 20000,
+      peerBatchJobs: 10000,
+      peerSeq: 500,
     };
 const CONTEXT = 'bench';
 const started = now();
@@ -239,6 +246,8 @@ async function run() {
       log(`6. ${t.name}: ${l.contexts} contexts: p50 ${l.p50} ms, p99 ${l.p99} ms`);
     for (const name of scaling.names) await t.deleteContext(name).catch(() => undefined);
   }
+  log('8. the peers: pg-boss and graphile-worker, same job, same Postgres, results stored');
+  results.peers = await peersItem(SIZES, log);
 }
 
 function finish(failure) {
@@ -276,6 +285,7 @@ function finish(failure) {
     console.log(
       `Floor with jobserver's extra claim UPDATE: sequential sync p50 ${results.floorClaimVariant.seqSync.p50} ms.`,
     );
+  if (results.peers) console.log(`\n### jobserver and its peers (item 8; jobserver's figures from items 1, 3 and 7)\n\n${peersTable(results.jobserver, results.peers)}`);
   if (results.profile.jobserver) console.log(`\n${profileTable(results.profile)}`);
   if (results.cpu.seqSync.jobserver) console.log(`\n${cpuTable(results.cpu)}`);
   console.log(`\nJSON: ${path.relative(process.cwd(), file)} (${results.durationSec} s)`);

@@ -198,4 +198,26 @@ function cpuTable(cpu) {
   return lines.join('\n');
 }
 
-module.exports = { ratios, table, profileTable, cpuTable };
+/**
+ * Markdown table of item 8: jobserver beside pg-boss and graphile-worker, and jobserver's ratio
+ * to the best peer of each row (throughput: jobserver / best, higher is better; latency: jobserver
+ * / best, lower is better).
+ */
+function peersTable(js, peers) {
+  const names = Object.keys(peers);
+  const lines = [row(['measure', 'jobserver', ...names, 'jobserver / best peer']), row(['---', '---:', ...names.map(() => '---:'), '---:'])];
+  const add = (what, mine, pick, higherIsBetter, unit) => {
+    const theirs = names.map((n) => pick(peers[n]));
+    const known = theirs.filter((x) => typeof x === 'number');
+    const best = known.length ? (higherIsBetter ? Math.max(...known) : Math.min(...known)) : null;
+    const show = (x) => (unit === 'ms' ? ms(x) : fmt(x));
+    lines.push(row([what, show(mine), ...theirs.map(show), r(ratio(mine, best))]));
+  };
+  add('single submits at 64 in flight, jobs/s to the last stored result', js.async?.jobsPerSec, (p) => p.single?.jobsPerSec, true);
+  add('batch submits, jobs/s to the last stored result', js.batch?.jobsPerSec, (p) => p.batch?.jobsPerSec, true);
+  add('sequential submit → result, p50', js.seqSync?.p50, (p) => p.seq?.p50, false, 'ms');
+  add('sequential submit → result, p99', js.seqSync?.p99, (p) => p.seq?.p99, false, 'ms');
+  return lines.join('\n');
+}
+
+module.exports = { ratios, table, profileTable, cpuTable, peersTable };
