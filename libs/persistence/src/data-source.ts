@@ -15,9 +15,10 @@ import { JobSearch1733500000000 } from './migrations/1733500000000-job-search';
 import { Idempotency1733600000000 } from './migrations/1733600000000-idempotency';
 import { JobPriority1733700000000 } from './migrations/1733700000000-job-priority';
 import { JobContextLife1733700000001 } from './migrations/1733700000001-job-context-life';
+import { ContextSnapshots1733800000100 } from './migrations/1733800000100-context-snapshots';
 
 export const ENTITIES = [BundleEntity, ContextEntity, JobEntity, JobEventEntity];
-export const MIGRATIONS = [Initial1732700000000, Auth1733200000000, JobEvents1733300000000, Callbacks1733300000001, Statements1733300000002, DataFiles1733400000000, JobSearch1733500000000, Idempotency1733600000000, JobPriority1733700000000, JobContextLife1733700000001];
+export const MIGRATIONS = [Initial1732700000000, Auth1733200000000, JobEvents1733300000000, Callbacks1733300000001, Statements1733300000002, DataFiles1733400000000, JobSearch1733500000000, Idempotency1733600000000, JobPriority1733700000000, JobContextLife1733700000001, ContextSnapshots1733800000100];
 
 /** Options of {@link openDataSource}. */
 export interface DataSourceOptions {

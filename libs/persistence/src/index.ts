@@ -32,6 +32,13 @@ export {
 export { IdempotencyRepository, type IdempotencyClaim, type IdempotencyRecord } from './repositories/idempotency.repository';
 export { JobSearchRepository, jobWhere, type JobFilter } from './repositories/job-search.repository';
 export { RetentionRepository, RETENTION_BATCH, type RetentionCounts } from './repositories/retention.repository';
+export {
+  SnapshotRepository,
+  SNAPSHOT_CHUNK_SIZE,
+  type SnapshotObject,
+  type SnapshotRecord,
+  type SnapshotSkip,
+} from './repositories/snapshot.repository';
 export { StatementRepository, type EndedStatement, type StatementRecord } from './repositories/statement.repository';
 export { PersistenceModule } from './persistence.module';
 export { JobEventRepository, type StoredJobEvent, type StoredLogLine } from './repositories/job-event.repository';

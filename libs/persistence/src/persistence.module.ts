@@ -7,6 +7,7 @@ import { BundleRepository } from './repositories/bundle.repository';
 import { CallbackRepository } from './repositories/callback.repository';
 import { ContextRepository } from './repositories/context.repository';
 import { DataFileRepository } from './repositories/data-file.repository';
+import { SnapshotRepository } from './repositories/snapshot.repository';
 import { JobEventRepository } from './repositories/job-event.repository';
 import { JobRepository } from './repositories/job.repository';
 import { JobSearchRepository } from './repositories/job-search.repository';
@@ -57,6 +58,7 @@ export class PersistenceModule {
         { provide: StatementRepository, useFactory: (ds: DataSource) => new StatementRepository(ds), inject: [DataSource] },
         { provide: DataFileRepository, useFactory: (ds: DataSource) => new DataFileRepository(ds), inject: [DataSource] },
         { provide: IdempotencyRepository, useFactory: (ds: DataSource) => new IdempotencyRepository(ds), inject: [DataSource] },
+        { provide: SnapshotRepository, useFactory: (ds: DataSource) => new SnapshotRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
       exports: [
@@ -71,6 +73,7 @@ export class PersistenceModule {
         JobRepository,
         JobSearchRepository,
         RetentionRepository,
+        SnapshotRepository,
         StatementRepository,
       ],
     };
