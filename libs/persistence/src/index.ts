@@ -35,6 +35,7 @@ export { RetentionRepository, RETENTION_BATCH, type RetentionCounts } from './re
 export {
   SnapshotRepository,
   SNAPSHOT_CHUNK_SIZE,
+  toSnapshotSummary,
   type SnapshotObject,
   type SnapshotRecord,
   type SnapshotSkip,

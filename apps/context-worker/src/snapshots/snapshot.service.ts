@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { snapshotMaxBytes, type ServerConfig } from '@jobserver/config';
-import { SnapshotRepository, type ContextRecord, type SnapshotRecord } from '@jobserver/persistence';
-import type { SnapshotEvent, SnapshotSummary, WorkerControl } from '@jobserver/protocol';
+import { SnapshotRepository, toSnapshotSummary, type ContextRecord, type SnapshotRecord } from '@jobserver/persistence';
+import type { SnapshotEvent, WorkerControl } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { ExecutorService } from '../context/executor.service';
 import { SERVER_CONFIG } from '../infra/tokens';
@@ -101,9 +101,4 @@ export class SnapshotService {
     this.logger.log(fields, 'snapshot stored');
     return { snapshot: toSnapshotSummary(record) };
   }
-}
-
-function toSnapshotSummary(record: SnapshotRecord): SnapshotSummary {
-  const { id, context, createdAt, objects, skipped, bytes } = record;
-  return { id, context, createdAt: createdAt.toISOString(), objects, skipped, bytes };
 }

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ContextObjectsController } from './context-objects.controller';
 import { ContextObjectsService } from './context-objects.service';
+import { ContextSnapshotsController } from './context-snapshots.controller';
+import { ContextSnapshotsService } from './context-snapshots.service';
 import { ContextController } from './context.controller';
 import { ContextService } from './context.service';
 
 @Module({
-  controllers: [ContextController, ContextObjectsController],
-  providers: [ContextService, ContextObjectsService],
+  controllers: [ContextController, ContextObjectsController, ContextSnapshotsController],
+  providers: [ContextService, ContextObjectsService, ContextSnapshotsService],
   exports: [ContextService],
 })
 export class ContextModule {}

@@ -6,7 +6,7 @@ import {
   parseConfigText,
   type ServerConfig,
 } from '@jobserver/config';
-import { ContextRepository, IdempotencyRepository, JobRepository, type ContextRecord, type IdempotencyClaim } from '@jobserver/persistence';
+import { ContextRepository, IdempotencyRepository, JobRepository, SnapshotRepository, type ContextRecord, type IdempotencyClaim } from '@jobserver/persistence';
 import {
   ContextExists,
   ContextInitError,
@@ -17,6 +17,7 @@ import {
   IdempotencyConflict,
   IdempotencyInProgress,
   LIVE_CONTEXT_STATES,
+  SnapshotNotFound,
   type ContextCommand,
   type ContextEvent,
 } from '@jobserver/protocol';
@@ -63,11 +64,13 @@ export class ContextService {
     private readonly owners: OwnerScope,
     private readonly redis: RedisReadiness,
     private readonly keys: IdempotencyRepository,
+    private readonly snapshots: SnapshotRepository,
   ) {}
 
   /**
    * Creates a context and returns once its worker is RUNNING.
    * @throws BadRequest / InvalidContextSetting / ConfigParseError for bad input
+   * @throws SnapshotNotFound when `snapshot` names no stored snapshot
    * @throws ContextExists when a live context holds the name
    * @throws TooManyContexts when `max-contexts` contexts are live
    * @throws ContextInitError when the worker fails or does not start in time
@@ -113,7 +116,20 @@ export class ContextService {
     assertContextName(name);
     const parsed = await parseConfigText(body, configParseOptions(this.config));
     const settings = normalizeContextSettings(this.config.contextDefaults, query, contextSettingsOf(parsed));
+    await this.assertRestorable(settings, principal);
     await this.launch(name, settings, principal?.name ?? null);
+  }
+
+  /**
+   * A `snapshot` setting (`?snapshot=<id>`) names a stored snapshot the principal may see; its
+   * worker restores it before the context is RUNNING. Checked before anything is recorded.
+   * @throws SnapshotNotFound
+   */
+  private async assertRestorable(settings: Record<string, unknown>, principal: Principal | undefined): Promise<void> {
+    const id = settings.snapshot;
+    if (typeof id !== 'string') return;
+    const snapshot = await this.snapshots.find(id);
+    if (!snapshot || !this.owners.sees(principal, snapshot.owner)) throw new SnapshotNotFound(id);
   }
 
   /**

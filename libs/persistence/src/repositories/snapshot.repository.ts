@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SnapshotSummary } from '@jobserver/protocol';
 import type { DataSource } from 'typeorm';
 import { pgPool } from './pg-pool';
 
@@ -108,4 +109,10 @@ export class SnapshotRepository {
     }
     return snapshot.objects.filter((name) => chunks.has(name)).map((name) => ({ name, data: Buffer.concat(chunks.get(name)!) }));
   }
+}
+
+/** A snapshot as the REST answers and the worker's answer event show it (ISO time, no owner). */
+export function toSnapshotSummary(record: SnapshotRecord): SnapshotSummary {
+  const { id, context, createdAt, objects, skipped, bytes } = record;
+  return { id, context, createdAt: createdAt.toISOString(), objects, skipped, bytes };
 }
