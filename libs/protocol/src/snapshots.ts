@@ -1,3 +1,9 @@
+/**
+ * How long a context worker waits for its executor thread to serialize a snapshot: a job holding
+ * the thread delays it, and serializing takes ~0.1–0.5 s per 50 MB. Past it the answer is busy (503).
+ */
+export const SNAPSHOT_EXECUTOR_WAIT_MS = 20_000;
+
 /** A named object a snapshot left out, and why (a function, a class instance, over the cap…). */
 export interface SnapshotSkip {
   name: string;

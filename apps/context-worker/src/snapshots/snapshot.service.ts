@@ -1,16 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { snapshotMaxBytes, type ServerConfig } from '@jobserver/config';
 import { SnapshotRepository, toSnapshotSummary, type ContextRecord, type SnapshotRecord } from '@jobserver/persistence';
-import type { SnapshotEvent, WorkerControl } from '@jobserver/protocol';
+import { SNAPSHOT_EXECUTOR_WAIT_MS, type SnapshotEvent, type WorkerControl } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { ExecutorService } from '../context/executor.service';
 import { SERVER_CONFIG } from '../infra/tokens';
 
-/**
- * How long a snapshot waits for the executor thread: a job that holds the thread delays it, and
- * the serialization itself takes its time (~1 s per 100 MB). The gateway waits a little longer.
- */
-const TAKE_WAIT_MS = 20_000;
 /** How long a fresh executor thread may take to deserialize a snapshot's objects. */
 const RESTORE_WAIT_MS = 60_000;
 
@@ -87,7 +82,7 @@ export class SnapshotService {
   private async store(context: ContextRecord): Promise<Pick<SnapshotEvent, 'snapshot' | 'refusal'>> {
     const maxBytes = snapshotMaxBytes(context.settings, this.config.snapshotMaxBytes);
     const started = Date.now();
-    const taken = await this.executors.executor.snapshot(maxBytes, TAKE_WAIT_MS).catch(() => null);
+    const taken = await this.executors.executor.snapshot(maxBytes, SNAPSHOT_EXECUTOR_WAIT_MS).catch(() => null);
     if (!taken) return {};
     if (taken.overCap) {
       const message =

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SnapshotRepository, toSnapshotSummary } from '@jobserver/persistence';
-import { EventWaiter, ExecutorBusy, ServiceUnavailable, SnapshotTooLarge, type SnapshotSummary } from '@jobserver/protocol';
+import {
+  EventWaiter,
+  ExecutorBusy,
+  ServiceUnavailable,
+  SNAPSHOT_EXECUTOR_WAIT_MS,
+  SnapshotTooLarge,
+  type SnapshotSummary,
+} from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
@@ -9,11 +16,8 @@ import { isStoredContextName } from '../infra/names';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { ContextService } from './context.service';
 
-/**
- * How long a snapshot request waits for the context's worker: longer than the worker waits for
- * its executor thread (20 s), plus storing the objects.
- */
-const SNAPSHOT_TIMEOUT_MS = 45_000;
+/** How long a snapshot request waits for the context's worker: its wait for the executor thread, plus storing the objects. */
+const SNAPSHOT_TIMEOUT_MS = SNAPSHOT_EXECUTOR_WAIT_MS + 25_000;
 
 /**
  * Snapshots of a context's named objects (`POST`/`GET /contexts/<name>/snapshots`): taken by its
@@ -44,7 +48,8 @@ export class ContextSnapshotsService {
     const event = await answer.wait(SNAPSHOT_TIMEOUT_MS);
     if (event?.refusal?.status === 413) throw new SnapshotTooLarge(event.refusal.message);
     if (event?.refusal) throw new ServiceUnavailable('Postgres');
-    if (!event?.snapshot) throw new ExecutorBusy(name, SNAPSHOT_TIMEOUT_MS);
+    // An answer without a snapshot: the executor thread was busy; none at all: the worker was.
+    if (!event?.snapshot) throw new ExecutorBusy(name, event ? SNAPSHOT_EXECUTOR_WAIT_MS : SNAPSHOT_TIMEOUT_MS);
     return event.snapshot;
   }
 
