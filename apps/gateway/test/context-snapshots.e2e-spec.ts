@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, EXAMPLE_BUNDLE, startTestServer, type TestServer } from '../../../test/support/server';
+import { call, expect403, passwordHash } from './auth-http';
 import { expectError, isIsoTime, rest, type Rest } from './rest';
 
 const SNAPSHOT_FIELDS = ['bytes', 'context', 'createdAt', 'id', 'objects', 'skipped'];
@@ -154,5 +155,47 @@ describe('context snapshots: POST/GET /contexts/<name>/snapshots, POST /contexts
     const read = await job('keeper');
     expect(read.createdBy).toBe(created.createdBy);
     expect(read.creations).toBeUndefined();
+  });
+});
+
+describe('context snapshots with auth.isolate-owners', () => {
+  const PASSWORD = 'correct horse';
+  let server: TestServer;
+  const as = (user: string, method: string, path: string, body?: string | Buffer) =>
+    call(server.url, method, path, { basic: `${user}:${PASSWORD}`, body });
+  let id: string;
+
+  beforeAll(async () => {
+    const hash = passwordHash(PASSWORD);
+    const worker = ['binaries', 'contexts', 'jobs'];
+    const users = {
+      alice: { 'password-hash': hash, permissions: worker },
+      bob: { 'password-hash': hash, permissions: worker },
+      reader: { 'password-hash': hash, permissions: ['contexts:read'] },
+      admin: { 'password-hash': hash, permissions: ['*'] },
+    };
+    server = await startTestServer({ JOBSERVER_AUTH: JSON.stringify({ enabled: true, users, 'isolate-owners': true }) });
+    expect((await as('alice', 'POST', '/binaries/test', readFileSync(EXAMPLE_BUNDLE))).status).toBe(201);
+    expect((await as('alice', 'POST', '/contexts/alice-ctx')).status).toBe(200);
+    expect((await as('alice', 'POST', '/jobs?appName=test&classPath=NamedObjectsExample&context=alice-ctx&sync=true', '')).status).toBe(200);
+  });
+  afterAll(async () => server?.stop());
+
+  it('takes snapshots with contexts:exec, lists them with contexts:read', async () => {
+    expect403(await as('reader', 'POST', '/contexts/alice-ctx/snapshots'), 'contexts:exec');
+    const taken = await as('alice', 'POST', '/contexts/alice-ctx/snapshots');
+    expect(taken.status, JSON.stringify(taken.body)).toBe(201);
+    id = taken.body.id;
+    expect((await as('admin', 'GET', '/contexts/alice-ctx/snapshots')).body.map((s: { id: string }) => s.id)).toEqual([id]);
+  });
+
+  it("answers 404 for another owner's snapshots, as if absent, and restores them for their owner", async () => {
+    expect((await as('bob', 'GET', '/contexts/alice-ctx/snapshots')).body).toEqual({ status: 'ERROR', result: 'context alice-ctx not found' });
+    expect((await as('bob', 'POST', '/contexts/alice-ctx/snapshots')).status).toBe(404);
+    const stolen = await as('bob', 'POST', `/contexts/bob-copy?snapshot=${id}`);
+    expect({ status: stolen.status, body: stolen.body }).toEqual({ status: 404, body: { status: 'ERROR', result: `snapshot ${id} not found` } });
+    expect((await as('admin', 'GET', '/contexts/bob-copy')).status).toBe(404);
+    expect((await as('alice', 'POST', `/contexts/alice-copy?snapshot=${id}`)).status).toBe(200);
+    expect((await as('alice', 'GET', '/contexts/alice-copy/objects')).body.map((o: { name: string }) => o.name)).toEqual(['numbers']);
   });
 });
