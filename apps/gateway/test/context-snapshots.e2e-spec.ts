@@ -87,6 +87,15 @@ describe('context snapshots: POST/GET /contexts/<name>/snapshots, POST /contexts
     expect(res.body[1]).toEqual(taken);
   });
 
+  it('deletes a snapshot of a context name: 404 for an unknown one or one of another name', async () => {
+    const extra = await api.post('/contexts/source/snapshots');
+    expectError(await api.delete(`/contexts/copy/snapshots/${extra.body.id}`), 404, `snapshot ${extra.body.id} not found`);
+    expect((await api.delete(`/contexts/source/snapshots/${extra.body.id}`)).body).toEqual({ status: 'SUCCESS' });
+    expectError(await api.delete(`/contexts/source/snapshots/${extra.body.id}`), 404, `snapshot ${extra.body.id} not found`);
+    expect((await api.get('/contexts/source/snapshots')).body.map((s: { id: string }) => s.id)).not.toContain(extra.body.id);
+    expectError(await api.post(`/contexts/fromdeleted?snapshot=${extra.body.id}`), 404, `snapshot ${extra.body.id} not found`);
+  });
+
   it('starts a new context with the snapshot restored before its first job, its values readable by jobs', async () => {
     const res = await api.post(`/contexts/copy?snapshot=${taken.id}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -195,6 +204,8 @@ describe('context snapshots with auth.isolate-owners', () => {
     const stolen = await as('bob', 'POST', `/contexts/bob-copy?snapshot=${id}`);
     expect({ status: stolen.status, body: stolen.body }).toEqual({ status: 404, body: { status: 'ERROR', result: `snapshot ${id} not found` } });
     expect((await as('admin', 'GET', '/contexts/bob-copy')).status).toBe(404);
+    expect((await as('bob', 'DELETE', `/contexts/alice-ctx/snapshots/${id}`)).status).toBe(404);
+    expect403(await as('reader', 'DELETE', `/contexts/alice-ctx/snapshots/${id}`), 'contexts:delete');
     expect((await as('alice', 'POST', `/contexts/alice-copy?snapshot=${id}`)).status).toBe(200);
     expect((await as('alice', 'GET', '/contexts/alice-copy/objects')).body.map((o: { name: string }) => o.name)).toEqual(['numbers']);
   });

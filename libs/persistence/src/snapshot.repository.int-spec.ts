@@ -50,6 +50,15 @@ describe('SnapshotRepository on Postgres', () => {
     expect(await snapshots.list('never')).toEqual([]);
   });
 
+  it('deletes a snapshot with its objects, once', async () => {
+    const record = await snapshots.insert({ context: 'gone', owner: null, skipped: [] }, [{ name: 'x', data: serialize('x') }]);
+    expect(await snapshots.delete(record.id)).toBe(true);
+    expect(await snapshots.delete(record.id)).toBe(false);
+    expect(await snapshots.delete('not-a-uuid')).toBe(false);
+    expect(await snapshots.find(record.id)).toBeNull();
+    expect(await snapshots.objects(record)).toEqual([]);
+  });
+
   it('finds nothing for an unknown id or one that is not a uuid', async () => {
     expect(await snapshots.find('00000000-0000-4000-8000-000000000000')).toBeNull();
     expect(await snapshots.find('42')).toBeNull();

@@ -1,8 +1,9 @@
-import { Controller, Get, Param, Post } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequiresPermission } from '../auth/permission.decorator';
 import type { Principal } from '../auth/principal';
+import { SuccessResponse } from '../infra/success.response';
 import { ContextSnapshotsService } from './context-snapshots.service';
 import { SnapshotResponse } from './dto/snapshot.response';
 
@@ -26,5 +27,14 @@ export class ContextSnapshotsController {
   @ApiOkResponse({ type: [SnapshotResponse] })
   list(@Param('name') name: string, @CurrentPrincipal() principal?: Principal): Promise<SnapshotResponse[]> {
     return this.snapshots.list(name, principal);
+  }
+
+  @Delete(':id')
+  @RequiresPermission('contexts:delete')
+  @ApiOperation({ summary: 'Delete one snapshot of a context name' })
+  @ApiOkResponse({ type: SuccessResponse })
+  async remove(@Param('name') name: string, @Param('id') id: string, @CurrentPrincipal() principal?: Principal): Promise<SuccessResponse> {
+    await this.snapshots.remove(name, id, principal);
+    return { status: 'SUCCESS' };
   }
 }

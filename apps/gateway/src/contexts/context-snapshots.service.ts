@@ -6,6 +6,7 @@ import {
   ExecutorBusy,
   ServiceUnavailable,
   SNAPSHOT_EXECUTOR_WAIT_MS,
+  SnapshotNotFound,
   SnapshotTooLarge,
   type SnapshotSummary,
 } from '@jobserver/protocol';
@@ -62,5 +63,12 @@ export class ContextSnapshotsService {
     const found = isStoredContextName(name) ? await this.snapshots.list(name, this.owners.of(principal)) : [];
     if (found.length === 0) await this.contexts.findLive(name, principal);
     return found.map(toSnapshotSummary);
+  }
+
+  /** Deletes a snapshot of that context name. @throws SnapshotNotFound (also one of another name, or owner with isolate-owners) */
+  async remove(name: string, id: string, principal?: Principal): Promise<void> {
+    const snapshot = await this.snapshots.find(id);
+    if (!snapshot || snapshot.context !== name || !this.owners.sees(principal, snapshot.owner)) throw new SnapshotNotFound(id);
+    if (!(await this.snapshots.delete(id))) throw new SnapshotNotFound(id);
   }
 }

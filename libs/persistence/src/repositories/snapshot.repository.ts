@@ -96,6 +96,14 @@ export class SnapshotRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  /** Deletes a snapshot and its objects; whether it existed. */
+  async delete(id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    // The pg pool, not dataSource.query: TypeORM answers a DELETE with [rows, count].
+    const result = await pgPool(this.dataSource).query('DELETE FROM context_snapshots WHERE id = $1', [id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
   /** A snapshot's objects with their bytes, in its order (none when it is gone). */
   async objects(snapshot: SnapshotRecord): Promise<SnapshotObject[]> {
     const rows: Array<{ name: string; bytes: Buffer }> = await this.dataSource.query(
