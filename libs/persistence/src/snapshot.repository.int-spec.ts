@@ -40,6 +40,14 @@ describe('SnapshotRepository on Postgres', () => {
     expect(await snapshots.find(record.id)).toEqual(record);
   });
 
+  it('reads back many small objects and large ones mixed, across query pages, in the snapshot order', async () => {
+    const objects = Array.from({ length: 40 }, (_, i) => ({ name: `o${String(39 - i).padStart(2, '0')}`, data: serialize(i % 7 === 0 ? 'x'.repeat(SNAPSHOT_CHUNK_SIZE + i) : i) }));
+    const record = await snapshots.insert({ context: 'many', owner: null, skipped: [] }, objects);
+    const read = await snapshots.objects(record);
+    expect(read.map((o) => o.name)).toEqual(objects.map((o) => o.name));
+    read.forEach((o, i) => expect(Buffer.compare(Buffer.from(o.data), objects[i].data), o.name).toBe(0));
+  });
+
   it('lists a context name newest first, by owner when asked, and finds the latest', async () => {
     const first = await snapshots.insert({ context: 'listed', owner: 'alice', skipped: [] }, []);
     const second = await snapshots.insert({ context: 'listed', owner: 'bob', skipped: [] }, [{ name: 'x', data: serialize(1) }]);

@@ -5,6 +5,8 @@ import { pgPool } from './pg-pool';
 
 /** Bytes of one `context_snapshot_objects` row. */
 export const SNAPSHOT_CHUNK_SIZE = 1024 * 1024;
+/** Rows {@link SnapshotRepository.objects} reads a query. */
+const SNAPSHOT_ROWS_PER_QUERY = 16;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -104,16 +106,27 @@ export class SnapshotRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
-  /** A snapshot's objects with their bytes, in its order (none when it is gone). */
+  /**
+   * A snapshot's objects with their bytes, in its order (none when it is gone). Read
+   * {@link SNAPSHOT_ROWS_PER_QUERY} rows a query (keyset by name and seq), so that no answer holds
+   * more than 16 MiB of hex text, and many small objects do not take a query each.
+   */
   async objects(snapshot: SnapshotRecord): Promise<SnapshotObject[]> {
-    const rows: Array<{ name: string; bytes: Buffer }> = await this.dataSource.query(
-      'SELECT name, bytes FROM context_snapshot_objects WHERE snapshot_id = $1 ORDER BY name, seq',
-      [snapshot.id],
-    );
     const chunks = new Map<string, Buffer[]>();
-    for (const row of rows) {
-      if (!chunks.has(row.name)) chunks.set(row.name, []);
-      chunks.get(row.name)!.push(row.bytes);
+    let after: [string, number] = ['', -1];
+    for (;;) {
+      const rows: Array<{ name: string; seq: number; bytes: Buffer }> = await this.dataSource.query(
+        `SELECT name, seq, bytes FROM context_snapshot_objects WHERE snapshot_id = $1 AND (name, seq) > ($2, $3)
+         ORDER BY name, seq LIMIT ${SNAPSHOT_ROWS_PER_QUERY}`,
+        [snapshot.id, ...after],
+      );
+      for (const row of rows) {
+        if (!chunks.has(row.name)) chunks.set(row.name, []);
+        chunks.get(row.name)!.push(row.bytes);
+      }
+      if (rows.length < SNAPSHOT_ROWS_PER_QUERY) break;
+      const last = rows[rows.length - 1];
+      after = [last.name, last.seq];
     }
     return snapshot.objects.filter((name) => chunks.has(name)).map((name) => ({ name, data: Buffer.concat(chunks.get(name)!) }));
   }
