@@ -121,6 +121,19 @@ describe('context snapshots: POST/GET /contexts/<name>/snapshots, POST /contexts
     expect(await names('copy')).toEqual(['lookup', 'numbers', 'when']);
   });
 
+  it("restores a snapshot into an ad-hoc job's context, and refuses an unknown one (404) before recording the job", async () => {
+    const adHoc = (id: string, batch = false) =>
+      batch
+        ? api.post('/jobs/batch?appName=test&classPath=NamedObjectsExample', JSON.stringify([{ 'context-settings': { snapshot: id } }]))
+        : api.post('/jobs?appName=test&classPath=NamedObjectsExample&sync=true', `context-settings { snapshot = "${id}" }`);
+    const read = await adHoc(taken.id);
+    expect(read.body.result, JSON.stringify(read.body)).toMatchObject({ createdBy: original.createdBy });
+    const jobs = (await server.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs'))[0].n;
+    expectError(await adHoc(UNKNOWN_ID), 404, `snapshot ${UNKNOWN_ID} not found`);
+    expectError(await adHoc(UNKNOWN_ID, true), 404, `snapshot ${UNKNOWN_ID} not found`);
+    expect((await server.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs'))[0].n).toBe(jobs);
+  });
+
   it('answers 404 for the snapshots of an unknown context, and 400 for bad snapshot settings', async () => {
     const stored = await snapshotRows();
     expectError(await api.post('/contexts/nope/snapshots'), 404, 'context nope not found');

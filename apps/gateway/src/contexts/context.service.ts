@@ -6,7 +6,7 @@ import {
   parseConfigText,
   type ServerConfig,
 } from '@jobserver/config';
-import { ContextRepository, IdempotencyRepository, JobRepository, SnapshotRepository, type ContextRecord, type IdempotencyClaim } from '@jobserver/persistence';
+import { ContextRepository, IdempotencyRepository, JobRepository, type ContextRecord, type IdempotencyClaim } from '@jobserver/persistence';
 import {
   ContextExists,
   ContextInitError,
@@ -17,7 +17,6 @@ import {
   IdempotencyConflict,
   IdempotencyInProgress,
   LIVE_CONTEXT_STATES,
-  SnapshotNotFound,
   type ContextCommand,
   type ContextEvent,
 } from '@jobserver/protocol';
@@ -30,6 +29,7 @@ import { assertContextName, isStoredContextName } from '../infra/names';
 import { requestFingerprint } from '../infra/idempotency';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { CONTEXT_COMMAND_QUEUE, SERVER_CONFIG } from '../infra/tokens';
+import { SnapshotAccess } from './snapshot-access';
 
 /** How often a repeat of an idempotent create looks whether the first one completed. */
 const FIRST_POLL_MS = 100;
@@ -64,7 +64,7 @@ export class ContextService {
     private readonly owners: OwnerScope,
     private readonly redis: RedisReadiness,
     private readonly keys: IdempotencyRepository,
-    private readonly snapshots: SnapshotRepository,
+    private readonly snapshots: SnapshotAccess,
   ) {}
 
   /**
@@ -116,20 +116,9 @@ export class ContextService {
     assertContextName(name);
     const parsed = await parseConfigText(body, configParseOptions(this.config));
     const settings = normalizeContextSettings(this.config.contextDefaults, query, contextSettingsOf(parsed));
-    await this.assertRestorable(settings, principal);
+    // `?snapshot=<id>`: its worker restores it before the context is RUNNING.
+    await this.snapshots.assertRestorable([settings], principal);
     await this.launch(name, settings, principal?.name ?? null);
-  }
-
-  /**
-   * A `snapshot` setting (`?snapshot=<id>`) names a stored snapshot the principal may see; its
-   * worker restores it before the context is RUNNING. Checked before anything is recorded.
-   * @throws SnapshotNotFound
-   */
-  private async assertRestorable(settings: Record<string, unknown>, principal: Principal | undefined): Promise<void> {
-    const id = settings.snapshot;
-    if (typeof id !== 'string') return;
-    const snapshot = await this.snapshots.find(id);
-    if (!snapshot || !this.owners.sees(principal, snapshot.owner)) throw new SnapshotNotFound(id);
   }
 
   /**
