@@ -71,4 +71,14 @@ describe('npm start on the embedded Postgres', () => {
     const invalid = await api.submit({ appName: 'test', classPath: 'spark.jobserver.WordCountExample' }, 'bad.input=abc');
     expect(invalid.status).toBe(400);
   });
+
+  it('stores a context snapshot (bytea rows) and restores it into a new context', async () => {
+    expect((await api.post('/contexts/snap1')).status).toBe(200);
+    const made = await api.submit({ appName: 'test', classPath: 'NamedObjectsExample', context: 'snap1', sync: true }, 'name = numbers');
+    const snapshot = await api.post('/contexts/snap1/snapshots');
+    expect(snapshot.status).toBe(201);
+    expect((await api.post(`/contexts/snap2?snapshot=${(snapshot.body as { id: string }).id}`)).status).toBe(200);
+    const read = await api.submit({ appName: 'test', classPath: 'NamedObjectsExample', context: 'snap2', sync: true }, 'name = numbers');
+    expect((read.body as { result: { createdBy: string } }).result.createdBy).toBe((made.body as { result: { createdBy: string } }).result.createdBy);
+  });
 });

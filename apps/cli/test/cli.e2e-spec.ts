@@ -58,6 +58,19 @@ describe('jobserver CLI against a real server', () => {
     expect(await js('contexts', 'rm', 'gone')).toMatchObject({ code: 1, stderr: 'jobserver: context gone not found\n' });
   });
 
+  it('takes and lists snapshots of a context, restored with contexts create -s snapshot=<id>', async () => {
+    await js('contexts', 'create', 'snapped');
+    await client.submit({ appName: 'test', classPath: 'NamedObjectsExample', context: 'snapped' }, { name: 'kept' }, { wait: true });
+    const taken = await js('contexts', 'snapshot', 'snapped');
+    expect(taken).toMatchObject({ code: 0, stderr: '' });
+    const [, id] = /^✔ snapshot (\S+) of snapped: 1 object\(s\), \d+ bytes\n$/.exec(taken.stdout) ?? [];
+    expect(id).toBeTruthy();
+    expect((await js('contexts', 'snapshots', 'snapped')).stdout).toMatch(new RegExp(`^ID\\s+CREATED\\s+OBJECTS\\s+SKIPPED\\s+BYTES\n${id}\\s+\\d{4}-\\S+ \\S+\\s+kept\\s+0\\s+\\d+\n$`));
+    expect(JSON.parse((await js('contexts', 'snapshots', 'snapped', '--json')).stdout)).toMatchObject([{ id, objects: ['kept'] }]);
+    expect(await js('contexts', 'create', 'unsnapped', '-s', `snapshot=${id}`)).toMatchObject({ code: 0, stdout: '✔ context unsnapped is running\n' });
+    expect(await js('contexts', 'snapshots', 'never')).toMatchObject({ code: 1, stderr: 'jobserver: context never not found\n' });
+  });
+
   it('runs a job to its result (exit 0), with --config (HOCON) and -c values over it', async () => {
     const config = path.join(tmp, 'job.conf');
     writeFileSync(config, 'input.string = "x y"\n# a comment\nextra { n = 1 }\n');

@@ -12,6 +12,7 @@ import { ProcessRegistration } from './infra/process-registration.service';
 import { ContextJobProcessor } from './jobs/context-job.processor';
 import { ContextClaimService } from './pool/context-claim.service';
 import { JobRunService } from './jobs/job-run.service';
+import { SnapshotService } from './snapshots/snapshot.service';
 import { StatementRunService } from './statements/statement-run.service';
 
 @Module({})
@@ -40,6 +41,7 @@ export class WorkerModule {
         ExecutorService,
         JobRunService,
         StatementRunService,
+        SnapshotService,
         ContextJobProcessor,
         ContextHostService,
         ControlListener,

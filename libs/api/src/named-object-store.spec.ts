@@ -31,6 +31,17 @@ describe('NamedObjectStore', () => {
     expect(await store.getOrElseCreate('x', () => 7)).toBe(7);
   });
 
+  it('gives every stored value by name for a snapshot, without marking them used', async () => {
+    const store = new NamedObjectStore();
+    await store.update('b', [2]);
+    await store.update('a', { one: 1 });
+    void store.getOrElseCreate('pending', () => new Promise(() => {}));
+    const before = store.catalog().map((o) => o.lastUsedAt);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(store.entries()).toEqual([['a', { one: 1 }], ['b', [2]]]);
+    expect(store.catalog().map((o) => o.lastUsedAt)).toEqual(before);
+  });
+
   it('updates, destroys and lists names', async () => {
     const store = new NamedObjectStore();
     await store.update('b', 1);

@@ -118,6 +118,12 @@ export class NamedObjectStore implements NamedObjects {
     return this.values.has(name);
   }
 
+  /** Every stored object and its value, by name, without marking them used (a snapshot's read). */
+  entries(): Array<[string, unknown]> {
+    this.expire();
+    return [...this.values.keys()].sort().map((name) => [name, this.values.get(name)]);
+  }
+
   /**
    * Every stored object with its type, size estimate and times, by name. Walks each object
    * (estimateBytes: O(its values), at most SIZE_WALK_LIMIT of them), so it is for a catalog

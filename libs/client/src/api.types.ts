@@ -6,6 +6,8 @@ export type BinarySummary = Schemas['BinarySummaryResponse'];
 export type BinaryInfo = Schemas['BinaryInfoResponse'];
 export type ContextInfo = Schemas['ContextResponse'];
 export type ContextState = ContextInfo['state'];
+/** A stored snapshot of a context's named objects. */
+export type ContextSnapshot = Schemas['SnapshotResponse'];
 export type JobSummary = Schemas['JobSummaryResponse'];
 export type JobReport = Schemas['JobReportResponse'];
 export type JobStatus = JobSummary['status'];

@@ -1,5 +1,5 @@
 import { asIs, queryOf, unwrap, type Api } from './api.call';
-import type { CallOptions, ContextInfo, SuccessMessage } from './api.types';
+import type { CallOptions, ContextInfo, ContextSnapshot, SuccessAnswer, SuccessMessage } from './api.types';
 
 /** Context settings as query params: `num-cpu-cores`, `mem-per-node`, `max-jobs-per-context`, any other key. */
 export type ContextSettings = Record<string, string | number | boolean>;
@@ -57,5 +57,24 @@ export class ContextApi {
   /** Stops every context, then starts the configured ones (`PUT /contexts?reset=reboot`). */
   reset(options: CallOptions = {}): Promise<SuccessMessage> {
     return unwrap('PUT', this.api.PUT('/contexts', { params: { query: { reset: 'reboot' } }, signal: options.signal }));
+  }
+
+  /**
+   * Stores the live context's structured-cloneable named objects (the others come back as
+   * `skipped`, with why). Restore one with `create(newName, { snapshot: id })`.
+   * @throws JobserverError 404, 413 (over snapshot-max-bytes: nothing stored), 503 (its executor is busy)
+   */
+  snapshot(name: string, options: CallOptions = {}): Promise<ContextSnapshot> {
+    return unwrap('POST', this.api.POST('/contexts/{name}/snapshots', { params: { path: { name } }, signal: options.signal }));
+  }
+
+  /** The snapshots of a context name, newest first. @throws JobserverError 404 (no live context and no snapshots) */
+  snapshots(name: string, options: CallOptions = {}): Promise<ContextSnapshot[]> {
+    return unwrap('GET', this.api.GET('/contexts/{name}/snapshots', { params: { path: { name } }, signal: options.signal }));
+  }
+
+  /** Deletes one snapshot of a context name. @throws JobserverError 404 */
+  deleteSnapshot(name: string, id: string, options: CallOptions = {}): Promise<SuccessAnswer> {
+    return unwrap('DELETE', this.api.DELETE('/contexts/{name}/snapshots/{id}', { params: { path: { name, id } }, signal: options.signal }));
   }
 }

@@ -37,6 +37,19 @@ describe('@jobserver/client against a real server', () => {
     expect(await client.contexts.stop('short-lived', { force: true })).toEqual({ status: 'SUCCESS', result: 'Context stopped' });
   });
 
+  it('takes, lists, restores and deletes a context snapshot', async () => {
+    await client.submit({ ...inContext, classPath: 'NamedObjectsExample' }, { name: 'kept' }, { wait: true });
+    const snapshot = await client.contexts.snapshot('sdk');
+    expect(snapshot).toMatchObject({ context: 'sdk', objects: ['kept'], skipped: [] });
+    expect((await client.contexts.snapshots('sdk')).map((s) => s.id)).toEqual([snapshot.id]);
+    await client.contexts.create('sdk-copy', { snapshot: snapshot.id });
+    const read = await client.submit({ ...app, context: 'sdk-copy', classPath: 'NamedObjectsExample' }, { name: 'kept' }, { wait: true });
+    expect(read).toMatchObject({ status: 'OK', result: { names: ['kept'] } });
+    await client.contexts.stop('sdk-copy');
+    expect(await client.contexts.deleteSnapshot('sdk', snapshot.id)).toEqual({ status: 'SUCCESS' });
+    expect(await client.contexts.snapshots('sdk')).toEqual([]);
+  });
+
   it('submits async, sync and with wait: true; HOCON text and objects alike', async () => {
     const accepted = await client.submit({ ...inContext, classPath: 'WordCountExample' }, 'input.string = a b a');
     expect(accepted).toMatchObject({ status: 'STARTED', context: 'sdk', classPath: 'WordCountExample' });

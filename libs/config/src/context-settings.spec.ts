@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextLimits, InvalidContextSetting, normalizeContextSettings } from './context-settings';
+import { contextLimits, InvalidContextSetting, normalizeContextSettings, snapshotMaxBytes } from './context-settings';
 
 describe('normalizeContextSettings', () => {
   it('layers defaults, query and body, the body winning, and keeps unknown keys', () => {
@@ -18,6 +18,26 @@ describe('normalizeContextSettings', () => {
   it('turns named-objects-max-bytes into bytes', () => {
     expect(normalizeContextSettings({ 'named-objects-max-bytes': '512m' })).toEqual({ 'named-objects-max-bytes': 512 * 1024 ** 2 });
     expect(normalizeContextSettings({ 'named-objects-max-bytes': 4096 })).toEqual({ 'named-objects-max-bytes': 4096 });
+  });
+
+  it('turns snapshot-max-bytes into bytes and keeps restore = latest and a snapshot id', () => {
+    expect(normalizeContextSettings({ 'snapshot-max-bytes': '8m', restore: 'latest', snapshot: 'abc' })).toEqual({
+      'snapshot-max-bytes': 8 * 1024 ** 2,
+      restore: 'latest',
+      snapshot: 'abc',
+    });
+  });
+
+  it.each([
+    [{ 'snapshot-max-bytes': 'lots' }, 'snapshot-max-bytes must be a size like 64m or 1g, got lots'],
+    [{ 'snapshot-max-bytes': ['1g'] }, 'snapshot-max-bytes'],
+    [{ restore: 'earliest' }, 'restore must be latest, got earliest'],
+    [{ restore: true }, 'restore must be latest'],
+    [{ snapshot: '' }, 'snapshot must be a snapshot id'],
+    [{ snapshot: ['a'] }, 'snapshot must be a snapshot id'],
+  ])('rejects the snapshot settings %j: %s', (settings, message) => {
+    expect(() => normalizeContextSettings(settings)).toThrow(InvalidContextSetting);
+    expect(() => normalizeContextSettings(settings)).toThrow(message);
   });
 
   it.each([
@@ -39,6 +59,15 @@ describe('normalizeContextSettings', () => {
   ])('rejects %j naming %s', (settings, key) => {
     expect(() => normalizeContextSettings(settings)).toThrow(InvalidContextSetting);
     expect(() => normalizeContextSettings(settings)).toThrow(key);
+  });
+});
+
+describe('snapshotMaxBytes', () => {
+  it("is the context's snapshot-max-bytes, at most the server's, which is also the default", () => {
+    const server = 64 * 1024 ** 2;
+    expect(snapshotMaxBytes(normalizeContextSettings({ 'snapshot-max-bytes': '1m' }), server)).toBe(1024 ** 2);
+    expect(snapshotMaxBytes(normalizeContextSettings({ 'snapshot-max-bytes': '1g' }), server)).toBe(server);
+    expect(snapshotMaxBytes({}, server)).toBe(server);
   });
 });
 

@@ -60,10 +60,29 @@ export function normalizeContextSettings(
     }
     settings['named-objects-max-bytes'] = bytes;
   }
+  normalizeSnapshotSettings(settings);
   if (settings['job-timeout'] !== undefined && !parseDurationMs(settings['job-timeout'])) {
     throw new InvalidContextSetting(`job-timeout must be a duration like 30s, got ${String(settings['job-timeout'])}`);
   }
   return settings;
+}
+
+/** `snapshot-max-bytes` (a size, into bytes), `restore` (only `latest`) and `snapshot` (an id), in place. */
+function normalizeSnapshotSettings(settings: Record<string, unknown>): void {
+  if (settings['snapshot-max-bytes'] !== undefined) {
+    const bytes = parseByteSize(settings['snapshot-max-bytes']);
+    if (bytes === null) {
+      throw new InvalidContextSetting(`snapshot-max-bytes must be a size like 64m or 1g, got ${String(settings['snapshot-max-bytes'])}`);
+    }
+    settings['snapshot-max-bytes'] = bytes;
+  }
+  if (settings.restore !== undefined && settings.restore !== 'latest') {
+    throw new InvalidContextSetting(`restore must be latest, got ${String(settings.restore)}`);
+  }
+  const snapshot = settings.snapshot;
+  if (snapshot !== undefined && (typeof snapshot !== 'string' || snapshot.trim() === '')) {
+    throw new InvalidContextSetting(`snapshot must be a snapshot id (GET /contexts/<name>/snapshots), got ${JSON.stringify(snapshot)}`);
+  }
 }
 
 /**
@@ -86,6 +105,16 @@ export function contextLimits(settings: Record<string, unknown>): ContextLimits 
     maxJobs: (settings['max-jobs-per-context'] as number | undefined) ?? 8,
     jobTimeoutMs: parseDurationMs(settings['job-timeout']) ?? undefined,
   };
+}
+
+/**
+ * Bytes a snapshot of a context with these (normalized) settings may hold: its
+ * `snapshot-max-bytes`, at most the server's, which is also the default.
+ * @param serverMaxBytes - the server config's `snapshot-max-bytes`
+ */
+export function snapshotMaxBytes(settings: Record<string, unknown>, serverMaxBytes: number): number {
+  const bytes = settings['snapshot-max-bytes'];
+  return typeof bytes === 'number' ? Math.min(bytes, serverMaxBytes) : serverMaxBytes;
 }
 
 /**

@@ -35,6 +35,7 @@ export {
   contextSettingsOf,
   InvalidContextSetting,
   normalizeContextSettings,
+  snapshotMaxBytes,
   type ContextLimits,
 } from './context-settings';
 export { exposureWarning, PASSWORD_HASH, type AuthConfig, type AuthUser } from './auth-config';

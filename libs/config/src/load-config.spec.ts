@@ -13,6 +13,12 @@ describe('loadServerConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('reads snapshot-max-bytes (default 64m), refusing what is not a size', async () => {
+    expect((await loadServerConfig({})).snapshotMaxBytes).toBe(64 * 1024 ** 2);
+    expect((await loadServerConfig({ JOBSERVER_SNAPSHOT_MAX_BYTES: '2m' })).snapshotMaxBytes).toBe(2 * 1024 ** 2);
+    await expect(loadServerConfig({ JOBSERVER_SNAPSHOT_MAX_BYTES: 'lots' })).rejects.toThrow('snapshot-max-bytes must be a size like 16m');
+  });
+
   it('lets env variables override a HOCON file', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'jobserver-config-'));
     const file = path.join(dir, 'server.conf');

@@ -133,6 +133,7 @@ function toServerConfig(s: Source): ServerConfig {
     killGraceMs: ms('kill-grace'),
     maxResultSize: bytes('max-result-size'),
     uploadLimit: bytes('upload-limit'),
+    snapshotMaxBytes: bytes('snapshot-max-bytes'),
     statementsRetained: int('statements-retained', 1),
     batchMaxJobs: int('batch-max-jobs', 1),
     spareWorkers: int('spare-workers', 0),

@@ -41,6 +41,11 @@ export interface ServerConfig {
   readonly maxResultSize: number;
   /** @defaultValue 64 MiB */
   readonly uploadLimit: number;
+  /**
+   * Bytes a context snapshot's objects may serialize to: the default and the ceiling of the
+   * context setting of that name. @defaultValue 64 MiB
+   */
+  readonly snapshotMaxBytes: number;
   /** Console statements kept per context (the newest; unfinished ones are never dropped). @defaultValue 100 */
   readonly statementsRetained: number;
   /** Most jobs one `POST /jobs/batch` may carry. @defaultValue 1000 */
@@ -179,6 +184,7 @@ export const CONFIG_DEFAULTS = {
   'kill-grace': '5s',
   'max-result-size': '16m',
   'upload-limit': '64m',
+  'snapshot-max-bytes': '64m',
   'statements-retained': 100,
   'batch-max-jobs': 1000,
   'spare-workers': 1,

@@ -16,10 +16,11 @@ import { Idempotency1733600000000 } from './migrations/1733600000000-idempotency
 import { JobPriority1733700000000 } from './migrations/1733700000000-job-priority';
 import { JobContextLife1733700000001 } from './migrations/1733700000001-job-context-life';
 import { Schedules1733800000000 } from './migrations/1733800000000-schedules';
+import { ContextSnapshots1733800000100 } from './migrations/1733800000100-context-snapshots';
 import { JobRetries1733800000200 } from './migrations/1733800000200-job-retries';
 
 export const ENTITIES = [BundleEntity, ContextEntity, JobEntity, JobEventEntity];
-export const MIGRATIONS = [Initial1732700000000, Auth1733200000000, JobEvents1733300000000, Callbacks1733300000001, Statements1733300000002, DataFiles1733400000000, JobSearch1733500000000, Idempotency1733600000000, JobPriority1733700000000, JobContextLife1733700000001, Schedules1733800000000, JobRetries1733800000200];
+export const MIGRATIONS = [Initial1732700000000, Auth1733200000000, JobEvents1733300000000, Callbacks1733300000001, Statements1733300000002, DataFiles1733400000000, JobSearch1733500000000, Idempotency1733600000000, JobPriority1733700000000, JobContextLife1733700000001, Schedules1733800000000, ContextSnapshots1733800000100, JobRetries1733800000200];
 
 /** Options of {@link openDataSource}. */
 export interface DataSourceOptions {

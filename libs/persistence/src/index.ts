@@ -40,6 +40,14 @@ export {
   type ScheduleRecord,
   type ScheduleRun,
 } from './repositories/schedule.repository';
+export {
+  SnapshotRepository,
+  SNAPSHOT_CHUNK_SIZE,
+  toSnapshotSummary,
+  type SnapshotObject,
+  type SnapshotRecord,
+  type SnapshotSkip,
+} from './repositories/snapshot.repository';
 export { StatementRepository, type EndedStatement, type StatementRecord } from './repositories/statement.repository';
 export { PersistenceModule } from './persistence.module';
 export { JobEventRepository, type StoredJobEvent, type StoredLogLine } from './repositories/job-event.repository';

@@ -7,6 +7,7 @@ import { BundleRepository } from './repositories/bundle.repository';
 import { CallbackRepository } from './repositories/callback.repository';
 import { ContextRepository } from './repositories/context.repository';
 import { DataFileRepository } from './repositories/data-file.repository';
+import { SnapshotRepository } from './repositories/snapshot.repository';
 import { JobEventRepository } from './repositories/job-event.repository';
 import { JobRepository } from './repositories/job.repository';
 import { JobSearchRepository } from './repositories/job-search.repository';
@@ -59,6 +60,7 @@ export class PersistenceModule {
         { provide: DataFileRepository, useFactory: (ds: DataSource) => new DataFileRepository(ds), inject: [DataSource] },
         { provide: IdempotencyRepository, useFactory: (ds: DataSource) => new IdempotencyRepository(ds), inject: [DataSource] },
         { provide: ScheduleRepository, useFactory: (ds: DataSource) => new ScheduleRepository(ds), inject: [DataSource] },
+        { provide: SnapshotRepository, useFactory: (ds: DataSource) => new SnapshotRepository(ds), inject: [DataSource] },
         DataSourceCloser,
       ],
       exports: [
@@ -74,6 +76,7 @@ export class PersistenceModule {
         JobSearchRepository,
         RetentionRepository,
         ScheduleRepository,
+        SnapshotRepository,
         StatementRepository,
       ],
     };

@@ -159,6 +159,16 @@ export class NamedObjectNotFound extends domainError('NamedObjectNotFound', 404)
   }
 }
 
+/** A snapshot id that names no stored snapshot (or one of another owner's context, with isolate-owners). */
+export class SnapshotNotFound extends domainError('SnapshotNotFound', 404) {
+  constructor(readonly snapshot: string) {
+    super(`snapshot ${snapshot} not found`);
+  }
+}
+
+/** A snapshot whose objects together serialize to more than the context's `snapshot-max-bytes`: nothing was stored. */
+export class SnapshotTooLarge extends domainError('SnapshotTooLarge', 413) {}
+
 /**
  * A context's executor thread did not answer a request in time: a job (or statement) holds the
  * thread. A 503 the client retries.

@@ -1,5 +1,6 @@
 import type { EventBus } from './event-bus';
 import type { ContextEvent, JobEvent, ServerEvent } from './messages';
+import type { SnapshotEvent } from './snapshots';
 import type { CompletionEvent, ObjectsEvent, StatementEvent } from './statements';
 
 type Waiter = { accept: (event: ServerEvent) => boolean; resolve: (event: ServerEvent | null) => void };
@@ -39,6 +40,11 @@ export class EventWaiter {
     return this.register(`objects:${requestId}`, () => true);
   }
 
+  /** Registers interest in the answer to snapshot request `requestId`. */
+  forSnapshot(requestId: string): Pending<SnapshotEvent> {
+    return this.register(`snapshot:${requestId}`, () => true);
+  }
+
   private register<E extends ServerEvent>(key: string, accept: (e: ServerEvent) => boolean): Pending<E> {
     let resolve!: (event: ServerEvent | null) => void;
     const promise = new Promise<ServerEvent | null>((r) => (resolve = r));
@@ -73,6 +79,8 @@ function waiterKey(event: ServerEvent): string {
       return `completion:${event.requestId}`;
     case 'objects':
       return `objects:${event.requestId}`;
+    case 'snapshot':
+      return `snapshot:${event.requestId}`;
   }
 }
 

@@ -6,6 +6,7 @@ export * from './data-names';
 export * from './messages';
 export * from './job-events';
 export * from './statements';
+export * from './snapshots';
 export * from './parse';
 export * from './domain-errors';
 export * from './event-waiter';

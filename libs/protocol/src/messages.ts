@@ -1,5 +1,6 @@
 import type { ErrorInfo } from './error-info';
 import type { CompletionEvent, ObjectsEvent, StatementEvent } from './statements';
+import type { SnapshotEvent } from './snapshots';
 import type { ContextState, JobStatus } from './statuses';
 
 /** A notice on the auth channel: an API key was revoked, or an address is blocked for `seconds`. */
@@ -110,7 +111,7 @@ export interface ContextEvent {
   error?: ErrorInfo;
 }
 
-export type ServerEvent = JobEvent | ContextEvent | StatementEvent | CompletionEvent | ObjectsEvent;
+export type ServerEvent = JobEvent | ContextEvent | StatementEvent | CompletionEvent | ObjectsEvent | SnapshotEvent;
 
 /**
  * Commands to context workers. `kill` makes the worker hosting that life of the context exit at
@@ -122,4 +123,5 @@ export type WorkerControl =
   | { type: 'kill'; context: string; contextId: string }
   | { type: 'cancel-statement'; context: string; contextId: string; statementId: number }
   | { type: 'complete'; context: string; requestId: string; code: string; cursor: number }
-  | { type: 'objects'; context: string; requestId: string; remove?: string };
+  | { type: 'objects'; context: string; requestId: string; remove?: string }
+  | { type: 'snapshot'; context: string; requestId: string };

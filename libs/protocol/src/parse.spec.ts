@@ -56,6 +56,21 @@ describe('named-object catalog messages', () => {
   });
 });
 
+describe('snapshot messages', () => {
+  it('reads a snapshot request and its answers (a snapshot, a refusal, neither: busy), refusing one without a request id', () => {
+    expect(parseWorkerControl('{"type":"snapshot","context":"c","requestId":"r"}')).toEqual({ type: 'snapshot', context: 'c', requestId: 'r' });
+    expect(() => parseWorkerControl('{"type":"snapshot","context":"c"}')).toThrow(ProtocolError);
+    const snapshot = { id: 'i', context: 'c', createdAt: '2026-01-01T00:00:00.000Z', objects: ['a'], skipped: [], bytes: 3 };
+    const answers = [
+      { kind: 'snapshot', context: 'c', requestId: 'r', snapshot },
+      { kind: 'snapshot', context: 'c', requestId: 'r', refusal: { status: 413, message: 'too large' } },
+      { kind: 'snapshot', context: 'c', requestId: 'r' },
+    ];
+    for (const answer of answers) expect(parseServerEvent(JSON.stringify(answer))).toEqual(answer);
+    expect(() => parseServerEvent('{"kind":"snapshot","context":"c"}')).toThrow(ProtocolError);
+  });
+});
+
 describe('toErrorInfo', () => {
   it('keeps the error class and one string per stack frame', () => {
     const info = toErrorInfo(new RangeError('too far'));

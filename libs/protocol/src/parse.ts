@@ -34,6 +34,8 @@ export function parseServerEvent(raw: string): ServerEvent {
   } else if (obj.kind === 'objects') {
     requireString(obj, 'requestId', 'objects event');
     if (obj.objects !== null && !Array.isArray(obj.objects)) throw new ProtocolError('objects event has no objects');
+  } else if (obj.kind === 'snapshot') {
+    requireString(obj, 'requestId', 'snapshot event');
   } else {
     throw new ProtocolError(`event has unknown kind ${String(obj.kind)}`);
   }
@@ -62,7 +64,7 @@ export function parseWorkerControl(raw: string): WorkerControl {
   if (obj.type === 'cancel') requireString(obj, 'jobId', 'cancel');
   else if (obj.type === 'kill' || obj.type === 'cancel-statement') requireString(obj, 'contextId', String(obj.type));
   else if (obj.type === 'complete') requireString(obj, 'code', 'complete');
-  else if (obj.type === 'objects') requireString(obj, 'requestId', 'objects');
+  else if (obj.type === 'objects' || obj.type === 'snapshot') requireString(obj, 'requestId', obj.type);
   else if (obj.type !== 'stop') throw new ProtocolError(`worker control has unknown type ${String(obj.type)}`);
   return obj as unknown as WorkerControl;
 }

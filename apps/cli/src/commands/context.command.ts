@@ -7,7 +7,7 @@ import { printTable } from '../output/table';
 import { collect, keyValue } from './options';
 
 export function registerContextCommands(program: Command, context: () => CommandContext): void {
-  const contexts = program.command('contexts').description('named contexts: ls, get, create, rm');
+  const contexts = program.command('contexts').description('named contexts: ls, get, create, rm, snapshot, snapshots');
 
   contexts
     .command('ls')
@@ -90,5 +90,31 @@ export function registerContextCommands(program: Command, context: () => Command
       }
       terminal.line(`${terminal.colors.green('✔')} context ${terminal.colors.bold(name)} stopped`);
       if (interrupts.interrupted) process.exitCode = EXIT.interrupted;
+    });
+
+  contexts
+    .command('snapshot')
+    .description("store the context's cloneable named objects (restore: contexts create <new> -s snapshot=<id>)")
+    .argument('<name>')
+    .option('--json', 'print the stored snapshot as JSON')
+    .action(async (name: string, options: { json?: boolean }) => {
+      const { terminal, interrupts } = context();
+      const snapshot = await (await context().client()).contexts.snapshot(name, { signal: interrupts.signal });
+      if (options.json) return terminal.json(snapshot);
+      terminal.line(`${terminal.colors.green('✔')} snapshot ${snapshot.id} of ${name}: ${snapshot.objects.length} object(s), ${snapshot.bytes} bytes`);
+      for (const { name: object, reason } of snapshot.skipped) terminal.note(`skipped ${object}: ${reason}`);
+    });
+
+  contexts
+    .command('snapshots')
+    .description('the snapshots of a context name, newest first')
+    .argument('<name>')
+    .option('--json', 'print GET /contexts/<name>/snapshots as JSON')
+    .action(async (name: string, options: { json?: boolean }) => {
+      const { terminal, interrupts } = context();
+      const snapshots = await (await context().client()).contexts.snapshots(name, { signal: interrupts.signal });
+      if (options.json) return terminal.json(snapshots);
+      const rows = snapshots.map((s) => [s.id, localTime(s.createdAt), s.objects.join(','), String(s.skipped.length), String(s.bytes)]);
+      printTable(terminal, ['ID', 'CREATED', 'OBJECTS', 'SKIPPED', 'BYTES'], rows, `no snapshots of ${name}`);
     });
 }

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { ContextJobProcessor } from '../jobs/context-job.processor';
 import { JobRunService } from '../jobs/job-run.service';
+import { SnapshotService } from '../snapshots/snapshot.service';
 import { StatementRunService } from '../statements/statement-run.service';
 import { ExecutorService } from './executor.service';
 
@@ -36,6 +37,7 @@ export class ContextHostService {
     private readonly runs: JobRunService,
     private readonly processor: ContextJobProcessor,
     private readonly statements: StatementRunService,
+    private readonly snapshots: SnapshotService,
   ) {}
 
   get name(): string | undefined {
@@ -56,8 +58,9 @@ export class ContextHostService {
   }
 
   /**
-   * Starts the executor and the heartbeat, takes the context (STARTED → RUNNING, which only one
-   * process can do), starts the queue consumer, then reports RUNNING.
+   * Starts the executor (with the snapshot its settings name restored, before any job can run)
+   * and the heartbeat, takes the context (STARTED → RUNNING, which only one process can do),
+   * starts the queue consumer, then reports RUNNING.
    */
   async boot(contextId: string): Promise<void> {
     const context = await this.contexts.byId(contextId);
@@ -67,8 +70,11 @@ export class ContextHostService {
       await this.executors.start(context);
       this.runs.attach(context);
       this.statements.attach(context);
+      this.snapshots.attach(context);
       await this.beat();
       this.heartbeat = setInterval(() => void this.beat(), this.config.heartbeatIntervalMs);
+      // Beating meanwhile: restoring a large snapshot may take seconds.
+      await this.snapshots.restore(context);
       const worker = `${hostname()}/${process.pid}`;
       // Before consuming: a second process started for the same context takes no job.
       if (!(await this.contexts.transition(context.id, ['STARTED'], 'RUNNING', { pid: process.pid, worker }))) {

@@ -2,10 +2,11 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { type WorkerControl } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { JobRunService } from '../jobs/job-run.service';
+import { SnapshotService } from '../snapshots/snapshot.service';
 import { StatementRunService } from '../statements/statement-run.service';
 import { ContextHostService } from './context-host.service';
 
-/** Applies worker control messages (cancel a job, stop, kill) addressed to this context. */
+/** Applies worker control messages (cancel a job, stop, kill, snapshot) addressed to this context. */
 @Injectable()
 export class ControlListener implements OnApplicationBootstrap {
   constructor(
@@ -13,6 +14,7 @@ export class ControlListener implements OnApplicationBootstrap {
     private readonly host: ContextHostService,
     private readonly runs: JobRunService,
     private readonly statements: StatementRunService,
+    private readonly snapshots: SnapshotService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -28,6 +30,7 @@ export class ControlListener implements OnApplicationBootstrap {
     else if (message.type === 'kill') {
       if (message.contextId === this.host.contextId) void this.host.terminate();
     } else if (message.type === 'cancel') this.runs.cancel(message.jobId);
+    else if (message.type === 'snapshot') this.snapshots.control(message);
     else this.statements.control(message);
   }
 }

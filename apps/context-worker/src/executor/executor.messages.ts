@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { serverInternals } from '@jobserver/api';
 import type { ErrorInfo } from '@jobserver/protocol';
 import { isDataPathMessage, type DataPathAnswerMessage, type DataPathMessage } from './data.messages';
+import { isFromExecutorSnapshotMessage, isSnapshotMessage, type FromExecutorSnapshotMessage, type ToExecutorSnapshotMessage } from './snapshot.messages';
 import {
   isFromExecutorStatementMessage,
   isStatementOutput,
@@ -60,7 +61,7 @@ export interface ConnectMessage {
 }
 
 /** Everything the main thread sends to the executor thread (on the private channel). */
-export type ToExecutorMessage = RunJobMessage | CancelJobMessage | ToExecutorStatementMessage | DataPathAnswerMessage;
+export type ToExecutorMessage = RunJobMessage | CancelJobMessage | ToExecutorStatementMessage | ToExecutorSnapshotMessage | DataPathAnswerMessage;
 
 /**
  * How a job ended inside the executor: the outcomes of the runner shared with `runJobForTest`
@@ -138,7 +139,8 @@ export type FromExecutorMessage =
   | JobDoneMessage
   | JobReportsMessage
   | DataPathMessage
-  | FromExecutorStatementMessage;
+  | FromExecutorStatementMessage
+  | FromExecutorSnapshotMessage;
 
 /**
  * Whether a message from the executor thread has the shape of a {@link FromExecutorMessage}.
@@ -150,6 +152,7 @@ export function isFromExecutorMessage(value: unknown): value is FromExecutorMess
   if (isRecord(value) && value.type === 'memory') return typeof value.heapUsed === 'number';
   if (isRecord(value) && value.type === 'objects-dropped') return typeof value.name === 'string' && (value.reason === 'ttl' || value.reason === 'budget');
   if (!isRecord(value) || typeof value.jobId !== 'string') return false;
+  if (isSnapshotMessage(value)) return isFromExecutorSnapshotMessage(value);
   switch (value.type) {
     case 'started':
     case 'validating':

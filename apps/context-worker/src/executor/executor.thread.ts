@@ -20,6 +20,8 @@ import { JobReports } from './job-reports';
 const { progressRate, logLineLimit, logLinesRetained } = serverInternals.JOB_RUN_DEFAULTS;
 import type { RunStatementMessage } from './statement.messages';
 import { StatementRunner } from './statement.runner';
+import type { RestoreSnapshotMessage, TakeSnapshotMessage } from './snapshot.messages';
+import { deserializeObjects, serializeObjects } from './snapshot.serializer';
 
 function budgetOf(settings: Record<string, unknown>): number | undefined {
   const bytes = settings['named-objects-max-bytes'];
@@ -55,6 +57,21 @@ class ExecutorThread {
         this.post({ type: 'statement-completion', jobId: message.jobId, candidates }),
       );
     } else if (message.type === 'statement-objects') void this.objects(message.jobId, message.remove);
+    else if (message.type === 'snapshot-take') this.takeSnapshot(message);
+    else if (message.type === 'snapshot-restore') void this.restoreSnapshot(message);
+  }
+
+  /** Serializes every named object at once: no job runs in between, so the snapshot is one moment's. */
+  private takeSnapshot(message: TakeSnapshotMessage): void {
+    const taken = serializeObjects(this.namedObjects.entries(), message.maxBytes);
+    this.post({ type: 'snapshot-taken', jobId: message.jobId, ...taken });
+  }
+
+  /** Stores a snapshot's objects (restored objects have no ttl; a budget applies with the first job's settings). */
+  private async restoreSnapshot(message: RestoreSnapshotMessage): Promise<void> {
+    const { values, failed } = deserializeObjects(message.objects);
+    for (const [name, value] of values) await this.namedObjects.update(name, value);
+    this.post({ type: 'snapshot-restored', jobId: message.jobId, restored: values.map(([name]) => name), failed });
   }
 
   /** The named-object catalog, after destroying `remove` if asked. */

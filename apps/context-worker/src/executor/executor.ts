@@ -4,13 +4,16 @@ import { errorInfo, toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
 import { openExecutorChannel } from './executor.channel';
 import { exitError } from './executor.exit';
 import { ExecutorStatements, type ExecutorStatementRequest, type ObjectCatalog, type StatementHooks } from './executor.statements';
+import { ExecutorSnapshots, type RestoreOutcome } from './executor.snapshots';
+import { isSnapshotMessage, type FromExecutorSnapshotMessage } from './snapshot.messages';
+import type { SerializedObject, SerializedSnapshot } from './snapshot.serializer';
 import { answerDataPath } from './executor.data';
 import type { ExecutorOptions, ExecutorRunRequest, RunHooks } from './executor.options';
 import { isStatementMessage } from './statement.messages';
 import type { FromExecutorMessage, JobOutcome, ToExecutorMessage } from './executor.messages';
 
 export type { ExecutorDataHooks, ExecutorOptions, ExecutorRunRequest, RunHooks } from './executor.options';
-
+export type { RestoreOutcome } from './executor.snapshots';
 
 interface RunningJob {
   worker: Worker;
@@ -41,6 +44,7 @@ export class Executor {
   /** Entry modules each thread was asked to import (it keeps them for its life). */
   private readonly loaded = new WeakMap<Worker, Set<string>>();
   private readonly statements = new ExecutorStatements();
+  private readonly snapshots = new ExecutorSnapshots();
   private ready: Promise<Worker> | undefined;
   private stopped = false;
 
@@ -138,6 +142,16 @@ export class Executor {
     return this.statements.objects(this.ports.get(await this.currentWorker()), remove);
   }
 
+  /** The thread's named objects serialized for a snapshot (snapshot.serializer.ts); null if it does not answer within `waitMs`. */
+  async snapshot(maxBytes: number, waitMs: number): Promise<SerializedSnapshot | null> {
+    return this.snapshots.take(this.ports.get(await this.currentWorker()), maxBytes, waitMs);
+  }
+
+  /** Deserializes a snapshot's objects into the thread's store; null if it does not answer within `waitMs`. */
+  async restore(objects: SerializedObject[], waitMs: number): Promise<RestoreOutcome | null> {
+    return this.snapshots.restore(this.ports.get(await this.currentWorker()), objects, waitMs);
+  }
+
   /** Aborts the job's `ctx.signal` with `reason`; a no-op for jobs not running. */
   cancel(jobId: string, reason: string): void {
     const job = this.jobs.get(jobId);
@@ -223,6 +237,7 @@ export class Executor {
   private onMessage(message: FromExecutorMessage): void {
     if (message.type === 'memory') this.heapUsedBytes = message.heapUsed;
     else if (message.type === 'objects-dropped') this.options.onObjectDropped?.({ name: message.name, reason: message.reason, bytes: message.bytes });
+    else if (isSnapshotMessage(message)) this.snapshots.onMessage(message as FromExecutorSnapshotMessage);
     else if (isStatementMessage(message)) {
       const running = this.jobs.get(message.jobId);
       this.statements.onMessage(message, running && this.ports.get(running.worker), running?.statement);

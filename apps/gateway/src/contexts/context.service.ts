@@ -29,6 +29,7 @@ import { assertContextName, isStoredContextName } from '../infra/names';
 import { requestFingerprint } from '../infra/idempotency';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { CONTEXT_COMMAND_QUEUE, SERVER_CONFIG } from '../infra/tokens';
+import { SnapshotAccess } from './snapshot-access';
 
 /** How often a repeat of an idempotent create looks whether the first one completed. */
 const FIRST_POLL_MS = 100;
@@ -63,11 +64,13 @@ export class ContextService {
     private readonly owners: OwnerScope,
     private readonly redis: RedisReadiness,
     private readonly keys: IdempotencyRepository,
+    private readonly snapshots: SnapshotAccess,
   ) {}
 
   /**
    * Creates a context and returns once its worker is RUNNING.
    * @throws BadRequest / InvalidContextSetting / ConfigParseError for bad input
+   * @throws SnapshotNotFound when `snapshot` names no stored snapshot
    * @throws ContextExists when a live context holds the name
    * @throws TooManyContexts when `max-contexts` contexts are live
    * @throws ContextInitError when the worker fails or does not start in time
@@ -113,6 +116,8 @@ export class ContextService {
     assertContextName(name);
     const parsed = await parseConfigText(body, configParseOptions(this.config));
     const settings = normalizeContextSettings(this.config.contextDefaults, query, contextSettingsOf(parsed));
+    // `?snapshot=<id>`: its worker restores it before the context is RUNNING.
+    await this.snapshots.assertRestorable([settings], principal);
     await this.launch(name, settings, principal?.name ?? null);
   }
 

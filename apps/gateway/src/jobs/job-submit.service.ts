@@ -4,6 +4,7 @@ import { configParseOptions, parseConfigArray, parseConfigBody, type ServerConfi
 import { IdempotencyRepository, JobRepository, type JobRecord } from '@jobserver/persistence';
 import { ContextNotFound, DEFAULT_PRIORITY, DEFAULT_RETRIES, EventWaiter, IdempotencyConflict, IdempotencyInProgress, type JobEvent } from '@jobserver/protocol';
 import { OwnerScope } from '../auth/owner-scope';
+import { SnapshotAccess } from '../contexts/snapshot-access';
 import type { Principal } from '../auth/principal';
 import { requestFingerprint } from '../infra/idempotency';
 import { RedisReadiness } from '../infra/redis-readiness.service';
@@ -31,6 +32,7 @@ export class JobSubmitService {
     private readonly redis: RedisReadiness,
     private readonly keys: IdempotencyRepository,
     private readonly jobs: JobRepository,
+    private readonly snapshots: SnapshotAccess,
   ) {}
 
   /**
@@ -69,6 +71,7 @@ export class JobSubmitService {
     // Refused before the job is recorded: a job that cannot be queued must not be left QUEUED.
     this.redis.assertReady();
     if (placement.adHoc) await this.admission.assertRoomForContexts(1);
+    await this.snapshots.assertRestorable([placement.settings], principal);
     const job = {
       id: jobId,
       appName: query.appName,
@@ -112,6 +115,7 @@ export class JobSubmitService {
     const placed = configs.map(({ config, json }) => ({ json, placement: this.admission.place(target, config) }));
     this.redis.assertReady();
     if (target.context === undefined) await this.admission.assertRoomForContexts(placed.length);
+    await this.snapshots.assertRestorable(placed.map(({ placement }) => placement.settings), principal);
     const owner = principal?.name ?? null;
     const scope = this.owners.of(principal) ?? null;
     const priority = priorityOf(target);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ContextModule } from '../contexts/context.module';
 import { EventFacts } from '../events/event-facts.service';
 import { EventHub } from '../events/event-hub.service';
 import { FirehoseController, JobEventsController } from '../events/job-events.controller';
@@ -11,6 +12,7 @@ import { JobQueryService } from './job-query.service';
 import { JobSubmitService } from './job-submit.service';
 
 @Module({
+  imports: [ContextModule],
   controllers: [JobController, JobEventsController, FirehoseController],
   providers: [JobSubmitService, JobAdmission, JobQueryService, JobOutcomeMapper, JobEventsService, JobEventReader, EventHub, EventFacts],
 })

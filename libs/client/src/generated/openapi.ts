@@ -214,6 +214,41 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/contexts/{name}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Snapshots of a context name, newest first */
+        get: operations["ContextSnapshotsController_list"];
+        put?: never;
+        /** Store the live context's structured-cloneable named objects (the others are listed as skipped, with why) */
+        post: operations["ContextSnapshotsController_take"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contexts/{name}/snapshots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one snapshot of a context name */
+        delete: operations["ContextSnapshotsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/data/{prefix}": {
         parameters: {
             query?: never;
@@ -763,6 +798,40 @@ export type components = {
             lastUsedAt: string;
             /** @description seconds left to live; null: kept until destroyed */
             ttl: number | null;
+        };
+        SnapshotSkipResponse: {
+            /** @example handler */
+            name: string;
+            /** @example a function at value.onDone: functions cannot be cloned */
+            reason: string;
+        };
+        SnapshotResponse: {
+            /**
+             * @description the snapshot id (a uuid): POST /contexts/<new>?snapshot=<id> restores it
+             * @example 0b9f2c3e-8a51-4d3c-9d5e-2f8e1c0a7b64
+             */
+            id: string;
+            /**
+             * @description the name of the context it was taken of
+             * @example ctx
+             */
+            context: string;
+            /** @description when it was taken (ISO-8601) */
+            createdAt: string;
+            /**
+             * @description names of the named objects it holds
+             * @example [
+             *       "lookup"
+             *     ]
+             */
+            objects: string[];
+            /** @description named objects left out, with why (functions, symbols, class instances, over snapshot-max-bytes) */
+            skipped: components["schemas"]["SnapshotSkipResponse"][];
+            /**
+             * @description bytes of the objects' v8.serialize output
+             * @example 24152
+             */
+            bytes: number;
         };
         StoredDataFile: {
             /** @example words-2026-12-02T06:00:00.000Z.dat */
@@ -1671,6 +1740,97 @@ export interface operations {
             path: {
                 name: string;
                 object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessResponse"];
+                };
+            };
+            /** @description an error: 4xx for bad input, 401/403 with auth on, 503 while Postgres or Redis is down */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ContextSnapshotsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotResponse"][];
+                };
+            };
+            /** @description an error: 4xx for bad input, 401/403 with auth on, 503 while Postgres or Redis is down */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ContextSnapshotsController_take: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotResponse"];
+                };
+            };
+            /** @description an error: 4xx for bad input, 401/403 with auth on, 503 while Postgres or Redis is down */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ContextSnapshotsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
             };
             cookie?: never;
         };
