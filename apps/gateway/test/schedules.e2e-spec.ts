@@ -26,11 +26,11 @@ describe('schedules', () => {
     );
 
   it('creates an every schedule that submits one job per tick, shown with its last jobs', async () => {
-    const created = await api.post('/schedules/every-second', { ...WORDS, every: '1s', priority: 70 });
+    const created = await api.post('/schedules/every-second', { ...WORDS, every: '1s', priority: 70, retries: 2 });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({
       name: 'every-second', appName: 'demo', classPath: 'WordCountExample', context: 'sched', cron: null, every: '1s',
-      timezone: null, config: WORDS.config, priority: 70, missed: 'once', paused: false, lastRunAt: null,
+      timezone: null, config: WORDS.config, priority: 70, retries: 2, missed: 'once', paused: false, lastRunAt: null,
     });
     const firstTick = Date.parse(created.body.nextRunAt);
     expect(firstTick - Date.parse(created.body.createdAt)).toBe(1000);
@@ -42,7 +42,7 @@ describe('schedules', () => {
     expect(ticks.slice(1).map((t, i) => t - ticks[i]!)).toEqual(ticks.slice(1).map(() => 1000));
     for (const run of runs) {
       const job = await api.waitForJob(run.job_id!);
-      expect(job, JSON.stringify(job)).toMatchObject({ status: 'OK', context: 'sched', priority: 70, result: { a: 2, b: 1 } });
+      expect(job, JSON.stringify(job)).toMatchObject({ status: 'OK', context: 'sched', priority: 70, retries: 2, result: { a: 2, b: 1 } });
     }
 
     const shown = await api.get('/schedules/every-second');
@@ -153,6 +153,7 @@ describe('schedules', () => {
       ['an unknown time zone', { cron: '* * * * *', timezone: 'Mars/Olympus' }, 'timezone "Mars/Olympus" is not an IANA time zone'],
       ['priority 101', { every: '1m', priority: 101 }, 'priority must be a whole number from 0 to 100'],
       ['priority 1.5', { every: '1m', priority: 1.5 }, 'priority must be a whole number from 0 to 100'],
+      ['retries 11', { every: '1m', retries: 11 }, 'retries must be a whole number from 0 to 10'],
       ['missed never', { every: '1m', missed: 'never' }, 'missed must be once or skip'],
       ['config not an object', { every: '1m', config: [1] }, 'config must be an object'],
       ['a misspelt field', { every: '1m', contxt: 'x' }, expect.stringMatching(/^unknown field contxt/)],

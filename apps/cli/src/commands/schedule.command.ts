@@ -15,6 +15,7 @@ interface CreateOptions {
   config?: string;
   conf: string[];
   priority?: number;
+  retries?: number;
   missed?: string;
   json?: boolean;
 }
@@ -63,6 +64,7 @@ export function registerScheduleCommands(program: Command, context: () => Comman
     .option('--config <file>', 'job config, HOCON or JSON')
     .option('-c, --conf <key=value>', 'a config value over --config (HOCON value); repeatable', collect, [])
     .option('--priority <0-100>', "each job's priority (default 50)", wholeNumber('--priority', 0, 100))
+    .option('--retries <0-10>', "each job's re-runs after its executor or worker died (default 0)", wholeNumber('--retries', 0, 10))
     .option('--missed <policy>', 'ticks missed while no scheduler ran: once (default) or skip')
     .option('--json', 'print the created schedule as JSON')
     .action(async (name: string, appName: string, classPath: string, options: CreateOptions) => {
@@ -78,6 +80,7 @@ export function registerScheduleCommands(program: Command, context: () => Comman
         timezone: options.timezone,
         config: await jobConfig(options.config, options.conf),
         priority: options.priority,
+        retries: options.retries,
         missed: options.missed as NewSchedule['missed'],
       };
       const created = await (await context().client()).schedules.create(name, body, { signal: interrupts.signal });

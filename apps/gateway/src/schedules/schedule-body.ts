@@ -6,7 +6,7 @@ import {
   type ScheduleMissedPolicy,
   type ScheduleTiming,
 } from '@jobserver/config';
-import { BadRequest } from '@jobserver/protocol';
+import { BadRequest, MAX_RETRIES } from '@jobserver/protocol';
 import { assertContextName, isAppName } from '../infra/names';
 
 /** What `POST /schedules/<name>` asks for, checked. */
@@ -18,10 +18,11 @@ export interface ScheduleRequest {
   /** The jobs' config as JSON text. */
   config: string;
   priority: number;
+  retries: number;
   missed: ScheduleMissedPolicy | null;
 }
 
-const FIELDS = new Set(['appName', 'classPath', 'context', 'cron', 'every', 'timezone', 'config', 'priority', 'missed']);
+const FIELDS = new Set(['appName', 'classPath', 'context', 'cron', 'every', 'timezone', 'config', 'priority', 'retries', 'missed']);
 /** As `POST /jobs`' classPath: an ad-hoc context is named `<8 hex>-<classPath>` (≤ 200 characters). */
 const CLASS_PATH = /^[^:\p{Cc}]{1,191}$/u;
 
@@ -40,7 +41,7 @@ export interface ScheduleBodyLimits {
 export function scheduleRequestOf(body: Record<string, unknown>, limits: ScheduleBodyLimits): ScheduleRequest {
   const unknown = Object.keys(body).filter((key) => !FIELDS.has(key));
   if (unknown.length) throw new BadRequest(`unknown field ${unknown[0]} (fields: ${[...FIELDS].join(', ')})`);
-  const { appName, classPath, context, config = {}, priority = 50, missed } = body;
+  const { appName, classPath, context, config = {}, priority = 50, retries = 0, missed } = body;
   if (typeof appName !== 'string' || !appName.trim()) throw new BadRequest('appName is required');
   if (!isAppName(appName)) throw new BadRequest(`appName ${appName} is not an app name`);
   if (typeof classPath !== 'string' || !classPath.trim()) throw new BadRequest('classPath is required');
@@ -52,6 +53,9 @@ export function scheduleRequestOf(body: Record<string, unknown>, limits: Schedul
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new BadRequest('config must be an object');
   if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0 || priority > 100) {
     throw new BadRequest('priority must be a whole number from 0 to 100');
+  }
+  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES) {
+    throw new BadRequest(`retries must be a whole number from 0 to ${MAX_RETRIES}`);
   }
   if (missed !== undefined && missed !== 'once' && missed !== 'skip') throw new BadRequest('missed must be once or skip');
   let timing: ScheduleTiming;
@@ -71,6 +75,7 @@ export function scheduleRequestOf(body: Record<string, unknown>, limits: Schedul
     timing,
     config: JSON.stringify(jobConfig),
     priority,
+    retries,
     missed: missed ?? null,
   };
 }

@@ -18,7 +18,7 @@ export class ScheduleController {
   @Post(':name')
   @RequiresPermission('jobs:start')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create a schedule: {appName, classPath, context?, cron | every, timezone?, config?, priority?, missed?}' })
+  @ApiOperation({ summary: 'Create a schedule: {appName, classPath, context?, cron | every, timezone?, config?, priority?, retries?, missed?}' })
   @ApiConsumes('application/json')
   @ApiBody({ type: ScheduleRequestBody, description: 'JSON (any Content-Type)' })
   @ApiCreatedResponse({ type: ScheduleResponse })

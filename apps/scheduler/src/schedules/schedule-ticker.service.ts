@@ -129,6 +129,7 @@ export class ScheduleTicker implements OnApplicationBootstrap, OnApplicationShut
       config: schedule.config,
       owner: schedule.owner,
       priority: schedule.priority,
+      retries: schedule.retries,
     };
     let bundleSha: string | null;
     try {

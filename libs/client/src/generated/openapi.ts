@@ -518,7 +518,7 @@ export type paths = {
         /** A schedule with its next tick and its last jobs */
         get: operations["ScheduleController_get"];
         put?: never;
-        /** Create a schedule: {appName, classPath, context?, cron | every, timezone?, config?, priority?, missed?} */
+        /** Create a schedule: {appName, classPath, context?, cron | every, timezone?, config?, priority?, retries?, missed?} */
         post: operations["ScheduleController_create"];
         /** Delete a schedule (its jobs stay) */
         delete: operations["ScheduleController_remove"];
@@ -1067,6 +1067,8 @@ export type components = {
             };
             /** @description each job's priority (default 50) */
             priority?: number;
+            /** @description each job's retries after its executor or worker died (default 0) */
+            retries?: number;
             /**
              * @description ticks missed while no scheduler ran: one job for them all, or none (default schedule-missed)
              * @enum {string}
@@ -1107,6 +1109,11 @@ export type components = {
             };
             /** @example 50 */
             priority: number;
+            /**
+             * @description each job's retries
+             * @example 0
+             */
+            retries: number;
             /**
              * @description what happens to ticks missed while no scheduler ran
              * @enum {string}

@@ -21,6 +21,7 @@ export class Schedules1733800000000 implements MigrationInterface {
       timezone varchar(100),
       config text NOT NULL,
       priority smallint NOT NULL DEFAULT 50,
+      retries smallint NOT NULL DEFAULT 0,
       missed varchar(4),
       owner varchar(200),
       context_owner varchar(200),

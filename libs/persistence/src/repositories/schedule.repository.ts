@@ -15,6 +15,8 @@ export interface ScheduleRecord {
   /** The jobs' config as JSON text. */
   config: string;
   priority: number;
+  /** Each job's `retries` (issue 16: re-runs after its executor or worker died). */
+  retries: number;
   /** The schedule's own missed-tick policy; null: the server's `schedule-missed`. */
   missed: 'once' | 'skip' | null;
   /** The principal that created it, owner of its jobs; null while auth is off. */
@@ -47,7 +49,7 @@ export interface ScheduleRun {
 export const SCHEDULE_RUNS_KEPT = 100;
 
 const COLUMNS = `id, name, app_name AS "appName", class_path AS "classPath", context_name AS "contextName", cron,
-  every_ms::float8 AS "everyMs", timezone, config, priority, missed, owner, context_owner AS "contextOwner", paused,
+  every_ms::float8 AS "everyMs", timezone, config, priority, retries, missed, owner, context_owner AS "contextOwner", paused,
   anchor, next_run_at AS "nextRunAt", created_at AS "createdAt",
   (SELECT max(r.tick_at) FROM schedule_runs r WHERE r.schedule_id = schedules.id) AS "lastRunAt"`;
 
@@ -62,10 +64,10 @@ export class ScheduleRepository {
   async create(s: NewSchedule): Promise<ScheduleRecord | null> {
     const rows: ScheduleRecord[] = await this.dataSource.query(
       `INSERT INTO schedules (id, name, app_name, class_path, context_name, cron, every_ms, timezone, config, priority,
-         missed, owner, context_owner, anchor, next_run_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14)
+         missed, owner, context_owner, anchor, next_run_at, created_at, retries)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, $16)
        ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
-      [s.id, s.name, s.appName, s.classPath, s.contextName, s.cron, s.everyMs, s.timezone, s.config, s.priority, s.missed, s.owner, s.contextOwner, s.anchor, s.nextRunAt],
+      [s.id, s.name, s.appName, s.classPath, s.contextName, s.cron, s.everyMs, s.timezone, s.config, s.priority, s.missed, s.owner, s.contextOwner, s.anchor, s.nextRunAt, s.retries],
     );
     return rows[0] ?? null;
   }

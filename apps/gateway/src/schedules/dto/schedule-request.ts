@@ -16,6 +16,7 @@ export class ScheduleRequestBody {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "each job's config (default {})" })
   config?: Record<string, unknown>;
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: "each job's priority (default 50)" }) priority?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 10, description: "each job's retries after its executor or worker died (default 0)" }) retries?: number;
   @ApiPropertyOptional({ enum: ['once', 'skip'], description: 'ticks missed while no scheduler ran: one job for them all, or none (default schedule-missed)' })
   missed?: 'once' | 'skip';
 }

@@ -20,6 +20,7 @@ export class ScheduleResponse {
   @ApiProperty({ type: String, nullable: true, description: "the cron's IANA time zone", example: 'UTC' }) timezone!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: "the jobs' config" }) config!: Record<string, unknown>;
   @ApiProperty({ example: 50 }) priority!: number;
+  @ApiProperty({ example: 0, description: "each job's retries" }) retries!: number;
   @ApiProperty({ enum: ['once', 'skip'], description: 'what happens to ticks missed while no scheduler ran' }) missed!: string;
   @ApiProperty() paused!: boolean;
   @ApiProperty({ description: 'created (ISO-8601)' }) createdAt!: string;
