@@ -206,16 +206,20 @@ function cpuTable(cpu) {
 function peersTable(js, peers) {
   const names = Object.keys(peers);
   const lines = [row(['measure', 'jobserver', ...names, 'jobserver / best peer']), row(['---', '---:', ...names.map(() => '---:'), '---:'])];
-  const add = (what, mine, pick, higherIsBetter, unit) => {
+  /** `goal(ratio)`: whether the row's goal (issue 15) is met, or undefined for a row without one. */
+  const add = (what, mine, pick, higherIsBetter, unit, goal) => {
     const theirs = names.map((n) => pick(peers[n]));
     const known = theirs.filter((x) => typeof x === 'number');
     const best = known.length ? (higherIsBetter ? Math.max(...known) : Math.min(...known)) : null;
     const show = (x) => (unit === 'ms' ? ms(x) : fmt(x));
-    lines.push(row([what, show(mine), ...theirs.map(show), r(ratio(mine, best))]));
+    const rt = ratio(mine, best);
+    lines.push(row([what, show(mine), ...theirs.map(show), r(rt, rt === null || !goal ? undefined : goal(rt))]));
   };
-  add('single submits at 64 in flight, jobs/s to the last stored result', js.async?.jobsPerSec, (p) => p.single?.jobsPerSec, true);
-  add('batch submits, jobs/s to the last stored result', js.batch?.jobsPerSec, (p) => p.batch?.jobsPerSec, true);
-  add('sequential submit → result, p50', js.seqSync?.p50, (p) => p.seq?.p50, false, 'ms');
+  add('single submits at 64 in flight, jobs/s to the last stored result (goal ≥ 1.2×)', js.async?.jobsPerSec, (p) => p.single?.jobsPerSec, true, '', (x) => x >= 1.2);
+  add('batch submits, jobs/s to the last stored result (goal ≥ 0.5×)', js.batch?.jobsPerSec, (p) => p.batch?.jobsPerSec, true, '', (x) => x >= 0.5);
+  const graphile = names.find((n) => n.startsWith('graphile-worker'));
+  const seqGoal = graphile ? ratio(js.seqSync?.p50, peers[graphile].seq?.p50) : null;
+  add(`sequential submit → result, p50 (goal ≤ graphile-worker's: ${fmt(seqGoal)}×)`, js.seqSync?.p50, (p) => p.seq?.p50, false, 'ms', () => seqGoal !== null && seqGoal <= 1);
   add('sequential submit → result, p99', js.seqSync?.p99, (p) => p.seq?.p99, false, 'ms');
   return lines.join('\n');
 }
