@@ -109,6 +109,10 @@ describe.skipIf(!hasChromium)('web UI in Chromium', () => {
     const row = page.locator('[data-objects=ui-ctx] tr[data-object=numbers]');
     await row.waitFor();
     await expect(row.textContent()).resolves.toMatch(/numbers\s*Object\s*~[\d.]+ KiB/);
+    // A snapshot of it, listed below the objects.
+    await page.locator('[data-objects=ui-ctx]').getByRole('button', { name: 'Snapshot' }).click();
+    await page.getByText(/^Snapshot [0-9a-f-]{36} taken: 1 object\(s\)/).waitFor();
+    await page.locator('[data-objects=ui-ctx] tr[data-snapshot]', { hasText: 'numbers' }).waitFor();
     await watched.shot('context-objects');
     await row.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('Dropped numbers').waitFor();

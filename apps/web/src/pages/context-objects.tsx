@@ -14,15 +14,38 @@ interface NamedObject {
   ttl: number | null;
 }
 
+/** A snapshot as `GET /contexts/<name>/snapshots` lists it. */
+interface Snapshot {
+  id: string;
+  createdAt: string;
+  objects: string[];
+  skipped: Array<{ name: string; reason: string }>;
+  bytes: number;
+}
+
 /**
- * The named objects a context holds in memory, with Delete (contexts:exec). Read when opened and
- * after each delete; a context whose executor is busy with a job answers 503, shown as such.
+ * The named objects a context holds in memory, with Delete (contexts:exec), and its snapshots:
+ * take one (contexts:exec), delete one (contexts:delete); a new context restores one with the
+ * `snapshot` setting. Read when opened and after each action; a context whose executor is busy
+ * with a job answers 503, shown as such.
  */
 export function ContextObjects({ context, onClose }: { context: string; onClose: () => void }) {
   const [objects, setObjects] = useState<NamedObject[] | null>(null);
-  const { message, fail, act, failed } = useMessage();
-  const load = () => api<NamedObject[]>(`/contexts/${enc(context)}/objects`).then(setObjects, fail);
+  const { message, setMessage, fail, act, failed } = useMessage();
+  const [snapshots, setSnapshots] = useState<Snapshot[] | null>(null);
+  const load = () => {
+    api<Snapshot[]>(`/contexts/${enc(context)}/snapshots`).then(setSnapshots, fail);
+    return api<NamedObject[]>(`/contexts/${enc(context)}/objects`).then(setObjects, fail);
+  };
   useEffect(() => void load(), [context]);
+  const takeSnapshot = () =>
+    act(async () => {
+      const s = await api<Snapshot>(`/contexts/${enc(context)}/snapshots`, { method: 'POST' });
+      const skipped = s.skipped.length ? `; skipped ${s.skipped.map((x) => `${x.name}: ${x.reason}`).join('; ')}` : '';
+      setMessage(`Snapshot ${s.id} taken: ${s.objects.length} object(s), ${bytes(s.bytes)}${skipped}`);
+    }).then(load);
+  const removeSnapshot = (id: string) =>
+    act(() => api(`/contexts/${enc(context)}/snapshots/${enc(id)}`, { method: 'DELETE' }), `Deleted snapshot ${id}`).then(load);
   const remove = (name: string) =>
     act(() => api(`/contexts/${enc(context)}/objects/${enc(name)}`, { method: 'DELETE' }), `Dropped ${name}`).then(load);
   return (
@@ -34,7 +57,10 @@ export function ContextObjects({ context, onClose }: { context: string; onClose:
         </button>{' '}
         <button type="button" onClick={() => void load()}>
           Refresh
-        </button>
+        </button>{' '}
+        <Action permission="contexts:exec" onClick={() => void takeSnapshot()}>
+          Snapshot
+        </Action>
       </h2>
       <Message text={message} />
       <Table
@@ -56,6 +82,27 @@ export function ContextObjects({ context, onClose }: { context: string; onClose:
             <td class="dim nowrap">{o.ttl === null ? 'never' : `in ${o.ttl} s`}</td>
             <td class="actions">
               <Action permission="contexts:exec" danger onClick={() => remove(o.name)}>
+                Delete
+              </Action>
+            </td>
+          </tr>
+        )}
+      />
+      <h3>Snapshots</h3>
+      <Table
+        rows={snapshots}
+        label={`snapshots of ${context}`}
+        head={['Id', 'Taken', 'Objects', 'Skipped', 'Size', '']}
+        empty="No snapshots. A new context restores one with the setting snapshot=<id>."
+        row={(s) => (
+          <tr key={s.id} data-snapshot={s.id}>
+            <td class="mono small">{s.id}</td>
+            <td class="dim">{when(s.createdAt)}</td>
+            <td>{s.objects.join(', ') || '–'}</td>
+            <td class="small">{s.skipped.map((x) => `${x.name}: ${x.reason}`).join('; ') || '–'}</td>
+            <td class="nowrap">{bytes(s.bytes)}</td>
+            <td class="actions">
+              <Action permission="contexts:delete" danger onClick={() => removeSnapshot(s.id)}>
                 Delete
               </Action>
             </td>
