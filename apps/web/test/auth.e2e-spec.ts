@@ -89,6 +89,7 @@ describe.skipIf(!hasChromium)('web UI with auth on, in Chromium', () => {
       'Jobs',
       'Contexts',
       'Bundles',
+      'Schedules',
       'Overview',
     ]);
     // Jobs: the running job is listed, without a Kill button; its page has no Kill nor Run again.
@@ -117,6 +118,9 @@ describe.skipIf(!hasChromium)('web UI with auth on, in Chromium', () => {
     await expect(bundle.textContent()).resolves.toContain('admin');
     await expect(bundle.getByRole('button').allTextContents()).resolves.toEqual(['Versions']);
     await watched.shot('bundles-viewer');
+    // Schedules: listed, but creating one is disabled and says why.
+    await open('/schedules');
+    await page.locator('[data-needs="jobs:start"]').waitFor();
     await open('/overview');
     await page.locator('[data-needs="metrics:read"]').waitFor();
     // The credentials live in this tab's sessionStorage: a reload stays signed in.

@@ -81,6 +81,7 @@ describe.skipIf(!hasChromium)('the web UI served at /', () => {
       'Jobs',
       'Contexts',
       'Bundles',
+      'Schedules',
       'Console',
       'Overview',
     ]);
