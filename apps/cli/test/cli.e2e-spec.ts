@@ -275,7 +275,9 @@ describe('jobserver CLI against a real server', () => {
 
     it('stops a context it was creating, so none is left half-wanted', async () => {
       let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
-      const creating = cli(['contexts', 'create', 'half'], { env, started: (c) => (child = c) });
+      // num-cpu-cores other than the defaults' needs a cold start (README "Warm spares"): a spare
+      // would make the context RUNNING before the interrupt could land.
+      const creating = cli(['contexts', 'create', 'half', '-s', 'num-cpu-cores=3'], { env, started: (c) => (child = c) });
       await eventually(async () => ((await client.contexts.list()).includes('half') ? true : undefined));
       child!.kill('SIGINT');
       const run = await creating;
