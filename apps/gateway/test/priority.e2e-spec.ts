@@ -1,6 +1,8 @@
+import { RedisNames } from '@jobserver/protocol';
+import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient } from '../../../test/support/client';
-import { startTestServer, type TestServer } from '../../../test/support/server';
+import { eventually, startTestServer, type TestServer } from '../../../test/support/server';
 
 /** `priority=<0…100>` on POST /jobs and POST /jobs/batch (issue 16). */
 describe('job priorities', () => {
@@ -27,6 +29,20 @@ describe('job priorities', () => {
     };
   };
 
+  /**
+   * Waits until `n` jobs wait in the one-slot context's queue: an accepted job is routed there by
+   * the scheduler a moment later, and one routed after the slot frees has nothing to overtake.
+   */
+  const queued = async (n: number) => {
+    const redis = new Redis(server.redisUrl);
+    const key = `${server.prefix}:${new RedisNames(server.prefix).contextQueue('one-slot')}:prioritized`;
+    try {
+      await eventually(async () => ((await redis.zcard(key)) >= n ? true : undefined));
+    } finally {
+      redis.disconnect();
+    }
+  };
+
   /** The jobs of `ids` in the order they ran (a one-slot context runs one after the other). */
   const runOrder = async (ids: string[]) => {
     for (const id of ids) expect((await api.waitForJob(id)).status).toBe('OK');
@@ -44,6 +60,7 @@ describe('job priorities', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(202);
       ids.push(res.body.jobId);
     }
+    await queued(priorities.length);
     await release();
     // 100, then the two 90s and the three 50s (the default among them) each in submission order, 10, 0.
     expect(await runOrder(ids)).toEqual([5, 2, 4, 1, 3, 7, 0, 6]);
@@ -60,6 +77,7 @@ describe('job priorities', () => {
     ]);
     expect(batch.status, JSON.stringify(batch.body)).toBe(202);
     const batchIds = batch.body.jobIds as string[];
+    await queued(3);
     await release();
     expect(await runOrder([first.body.jobId, ...batchIds])).toEqual([1, 2, 0]);
     expect((await api.get(`/jobs/${batchIds[0]}`)).body.priority).toBe(70);
