@@ -48,6 +48,8 @@ const SIZES = QUICK
       peerJobs: 2000,
       peerBatchJobs: 5000,
       peerSeq: 100,
+      embeddedAsync: 400,
+      embeddedSync: 200,
     }
   : {
       warmup: 300,
@@ -65,6 +67,8 @@ const SIZES = QUICK
       peerJobs: 20000,
       peerBatchJobs: 10000,
       peerSeq: 500,
+      embeddedAsync: 2000,
+      embeddedSync: 1000,
     };
 const CONTEXT = 'bench';
 const started = now();
@@ -248,6 +252,31 @@ async function run() {
   }
   log('8. the peers: pg-boss and graphile-worker, same job, same Postgres, results stored');
   results.peers = await peersItem(SIZES, log);
+  log(`9. embedded Postgres (npm start without DATABASE_URL): ${SIZES.embeddedAsync} async at ${SIZES.inFlight} in flight, ${SIZES.embeddedSync} sync at 32`);
+  results.embedded = await embeddedItem();
+}
+
+/** Item 9: the same jobserver on `npm start`'s embedded Postgres (PGlite), against item 3 on the real one. */
+async function embeddedItem() {
+  const t = await startJobserver({ name: 'embedded', embedded: true });
+  targets.embedded = t;
+  try {
+    await t.createContext(CONTEXT, `max-jobs-per-context=${SIZES.inFlight}`);
+    await sc.sequentialSync(t, CONTEXT, 50);
+    const async = await sc.asyncThroughput(t, CONTEXT, SIZES.embeddedAsync, SIZES.inFlight);
+    const r = await sc.concurrentSync(t, CONTEXT, SIZES.embeddedSync, 32);
+    const s = summarize(r.latencies);
+    const out = {
+      async,
+      sync32: { n: r.n, rps: round((r.n / r.elapsedMs) * 1000, 0), p50: s.p50, p99: s.p99 },
+      asyncRatioToRealPostgres: results.jobserver.async ? round(async.jobsPerSec / results.jobserver.async.jobsPerSec, 2) : null,
+    };
+    log(`9. embedded: async ${async.jobsPerSec} jobs/s (${out.asyncRatioToRealPostgres}× of item 3 on Postgres; goal ≥ 0.4), sync ×32 p50 ${s.p50} ms, ${out.sync32.rps} req/s`);
+    return out;
+  } finally {
+    delete targets.embedded;
+    await t.close();
+  }
 }
 
 function finish(failure) {
@@ -286,6 +315,13 @@ function finish(failure) {
       `Floor with jobserver's extra claim UPDATE: sequential sync p50 ${results.floorClaimVariant.seqSync.p50} ms.`,
     );
   if (results.peers) console.log(`\n### jobserver and its peers (item 8; jobserver's figures from items 1, 3 and 7)\n\n${peersTable(results.jobserver, results.peers)}`);
+  if (results.embedded) {
+    const e = results.embedded;
+    const met = e.asyncRatioToRealPostgres === null ? '' : e.asyncRatioToRealPostgres >= 0.4 ? ' ✓' : ' ✗';
+    console.log(
+      `\n### npm start's embedded Postgres (item 9)\n\n| measure | embedded (PGlite) | real Postgres | embedded / real |\n|---|---:|---:|---:|\n| async at ${SIZES.inFlight} in flight, jobs/s (goal ≥ 0.4×) | ${e.async.jobsPerSec} | ${results.jobserver.async?.jobsPerSec ?? '–'} | ${e.asyncRatioToRealPostgres ?? '–'}×${met} |\n| sync at 32 in flight: p50 / p99, req/s | ${e.sync32.p50} ms / ${e.sync32.p99} ms, ${e.sync32.rps} | – | |`,
+    );
+  }
   if (results.profile.jobserver) console.log(`\n${profileTable(results.profile)}`);
   if (results.cpu.seqSync.jobserver) console.log(`\n${cpuTable(results.cpu)}`);
   console.log(`\nJSON: ${path.relative(process.cwd(), file)} (${results.durationSec} s)`);

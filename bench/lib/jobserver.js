@@ -69,11 +69,13 @@ async function waitForHealth(url, child) {
  * With `profileDir`, every jobserver process samples its CPU (see cpu-profile-preload.js);
  * `env` adds variables to both processes' environment (e.g. JOBSERVER_AUTH), `headers` go with every request to it.
  */
-async function startJobserver({ profileDir, name = 'jobserver', env: extraEnv = {}, headers } = {}) {
+async function startJobserver({ profileDir, name = 'jobserver', env: extraEnv = {}, headers, embedded = false } = {}) {
   for (const file of [...Object.values(MAIN), BUNDLE]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   }
-  const db = await createDatabase('jobserver');
+  const db = embedded ? await startEmbeddedPostgres() : await createDatabase('jobserver');
+  // As scripts/start.js runs it on the embedded Postgres: its connections share one session.
+  if (embedded) extraEnv = { JOBSERVER_DATABASE_POOL_SIZE: '4', JOBSERVER_PREPARED_STATEMENTS: 'false', ...extraEnv };
   const prefix = newPrefix('js');
   const port = await freePort();
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
@@ -141,6 +143,32 @@ async function launch(target, env, logDir, children) {
   const upload = await request(target.url, 'POST', '/binaries/bench', fs.readFileSync(BUNDLE));
   if (upload.status !== 201)
     throw new Error(`upload of the example bundle failed: ${upload.status} ${upload.text}`);
+}
+
+/** The embedded Postgres of `npm start` (PGlite) in a child process of its own; `drop()` stops it and removes its data. */
+async function startEmbeddedPostgres() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pglite-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(__dirname, 'embedded-pg-child.js'), dataDir, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk.toString();
+      const match = /ready (\S+)/.exec(seen);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`embedded Postgres exited with ${code}`)));
+  });
+  return {
+    url,
+    drop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Kills every context-worker jobserver launched (the scheduler's children outlive it). */
