@@ -9,6 +9,7 @@ import {
   type ContextStatementMessage,
 } from '@jobserver/protocol';
 import { Worker } from 'bullmq';
+import { duplicateRedis } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { StatementRunService } from '../statements/statement-run.service';
@@ -38,7 +39,7 @@ export class ContextJobProcessor {
           ? this.statements.run(statementPayload(job.data))
           : this.runs.run(assertPayload<ContextJobMessage>(job.data, JOB_FIELDS, 'context job')),
       {
-        connection: this.redis.duplicate({ connectionName: `worker-jobs:${context}` }),
+        connection: duplicateRedis(this.redis, `worker-jobs:${context}`),
         prefix: this.config.prefix,
         concurrency,
         lockDuration: this.config.jobLockDurationMs,

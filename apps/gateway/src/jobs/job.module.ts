@@ -9,9 +9,10 @@ import { JobController } from './job.controller';
 import { JobOutcomeMapper } from './job-outcome.mapper';
 import { JobQueryService } from './job-query.service';
 import { JobSubmitService } from './job-submit.service';
+import { MissedEventRecovery } from './missed-event.recovery';
 
 @Module({
   controllers: [JobController, JobEventsController, FirehoseController],
-  providers: [JobSubmitService, JobAdmission, JobQueryService, JobOutcomeMapper, JobEventsService, JobEventReader, EventHub, EventFacts],
+  providers: [JobSubmitService, JobAdmission, JobQueryService, JobOutcomeMapper, JobEventsService, JobEventReader, EventHub, EventFacts, MissedEventRecovery],
 })
 export class JobModule {}
