@@ -165,8 +165,15 @@ export class EventBus {
     ];
     subscriber.on('close', () => (this.subscribed = false));
     subscriber.on('ready', () => void this.resubscribe());
-    if (this.channelNames.length) await subscriber.subscribe(...this.channelNames);
-    this.subscribed = true;
+    // Its errors are the publisher's too, which its owner logs.
+    subscriber.on('error', () => undefined);
+    try {
+      if (this.channelNames.length) await subscriber.subscribe(...this.channelNames);
+      this.subscribed = true;
+    } catch (error) {
+      // No Redis yet and a command timeout: start unsubscribed (not ready); the first ready subscribes.
+      if (subscriber.status === 'ready') throw error;
+    }
   }
 
   /**

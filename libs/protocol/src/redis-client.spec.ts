@@ -28,10 +28,11 @@ describe('connectRedis builds the client of the configured target', () => {
       connectionName: 'role-a',
       maxRetriesPerRequest: null,
       enableReadyCheck: true,
-      failoverDetector: true,
+      failoverDetector: false,
     });
     expect(redis.options.sentinelRetryStrategy!(1)).toBe(200);
     expect(redis.options.sentinelRetryStrategy!(1000)).toBe(2000);
+    expect(redis.options.reconnectOnError!(new Error("READONLY You can't write against a read only replica."))).toBe(2);
     const sub = keep(duplicateRedis(redis, 'role-a-sub'));
     sub.on('error', () => undefined);
     expect(sub.options).toMatchObject({ name: 'mymaster', sentinels: NOWHERE, connectionName: 'role-a-sub', password: 'p@ss' });

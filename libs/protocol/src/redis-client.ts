@@ -36,7 +36,10 @@ export interface RedisConnectOptions {
    * @defaultValue false
    */
   failWhileDisconnected?: boolean;
-  /** Told, at most every {@link LOG_EVERY_MS} per address, which sentinels do not answer. @defaultValue none */
+  /**
+   * Told, at most every {@link LOG_EVERY_MS} per address or message, which sentinels do not answer
+   * and what connection errors there are. @defaultValue none (ioredis prints them as unhandled)
+   */
   log?: RedisLog;
 }
 
@@ -61,7 +64,7 @@ export function connectRedis(target: RedisTarget, role: string, options: RedisCo
     autoResendUnfulfilledCommands: !options.failWhileDisconnected,
   };
   const redis = createClient(target, common);
-  if (options.log) logSentinelErrors(redis, options.log);
+  if (options.log) logConnectionErrors(redis, options.log);
   // Only after the first ready: what callers issue while it first connects must wait for it.
   if (options.failWhileDisconnected) redis.once('ready', () => (redis.options.enableOfflineQueue = false));
   return redis;
@@ -74,8 +77,11 @@ function createClient(target: RedisTarget, common: RedisOptions): Redis {
   if (target.mode === 'sentinel') {
     return new Redis({
       sentinelRetryStrategy: (attempt) => Math.min(attempt * 200, SENTINEL_RETRY_MAX_MS),
-      // Subscribes to the sentinels' +switch-master: a demoted (not dead) master is left at once.
-      failoverDetector: true,
+      // Not ioredis's failoverDetector: its disconnect can land while the client is connecting,
+      // which ends the client for good (status "end", measured here). A master demoted alive
+      // drops its clients; one that answers READONLY first is left by reconnectOnError.
+      failoverDetector: false,
+      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
       ...common,
       ...fromUrl,
       sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
@@ -105,8 +111,8 @@ function urlOptions(url: string): RedisOptions {
   };
 }
 
-/** Logs each sentinel that does not answer, and each round where none did (ioredis then retries). */
-function logSentinelErrors(redis: Redis, log: RedisLog): void {
+/** Logs each sentinel that does not answer, each round where none did (ioredis then retries), and other connection errors. */
+function logConnectionErrors(redis: Redis, log: RedisLog): void {
   const lastLogged = new Map<string, number>();
   const throttled = (key: string, fields: Record<string, unknown>, message: string) => {
     const now = Date.now();
@@ -121,6 +127,8 @@ function logSentinelErrors(redis: Redis, log: RedisLog): void {
   redis.on('error', (error: Error) => {
     if (error.message.startsWith('All sentinels are unreachable')) {
       throttled('all', { reason: error.message }, 'no Redis sentinel answers; retrying');
+    } else {
+      throttled(error.message, { reason: error.message }, 'Redis connection error; retrying');
     }
   });
   redis.on('ready', () => lastLogged.clear());
@@ -159,6 +167,23 @@ export async function probeRedis(target: RedisTarget, timeoutMs = 2000): Promise
   } catch {
     return false;
   } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Resolves once Redis answers, however long that takes, telling `log` which sentinels (or what
+ * connection) failed meanwhile: a process that cannot work without Redis waits for it at start,
+ * unhealthy (its health check fails) but alive and saying why, instead of hanging silently or
+ * exiting.
+ */
+export async function waitForRedis(target: RedisTarget, role: string, log: RedisLog): Promise<void> {
+  const redis = connectRedis(target, role, { log });
+  const timer = setTimeout(() => log({}, 'waiting for Redis'), LOG_EVERY_MS);
+  try {
+    await redis.ping();
+  } finally {
+    clearTimeout(timer);
     redis.disconnect();
   }
 }
