@@ -7,3 +7,4 @@ export * from './event-bus';
 export * from './redis-client';
 export * from './job-claims';
 export * from './process-registry';
+export * from './replica-ack';

@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type On
 import type { ServerConfig } from '@jobserver/config';
 import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
 import { RedisNames } from '@jobserver/protocol';
-import { connectRedis, EventBus, type RedisLog, JobClaims, openEventBus } from '@jobserver/protocol/redis';
+import { connectRedis, EventBus, ReplicaAck, type RedisLog, JobClaims, openEventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 
 /** What the Redis client tells of its connection (sentinels that do not answer). */
@@ -44,9 +44,14 @@ export class InfraModule {
         },
         JOB_LIFECYCLE_PROVIDER,
         RedisCloser,
-        { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
+        { provide: ReplicaAck, useFactory: (redis: Redis) => ReplicaAck.of(config.redis, redis, redisLog), inject: [REDIS] },
+        {
+          provide: JobClaims,
+          useFactory: (redis: Redis, ack: ReplicaAck) => new JobClaims(redis, names, ack),
+          inject: [REDIS, ReplicaAck],
+        },
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobLifecycle, JobClaims],
+      exports: [ReplicaAck, SERVER_CONFIG, RedisNames, REDIS, EventBus, JobLifecycle, JobClaims],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type On
 import type { ServerConfig } from '@jobserver/config';
 import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
 import { EventWaiter, RedisNames } from '@jobserver/protocol';
-import { connectRedis, EventBus, type RedisLog, JobClaims, openEventBus } from '@jobserver/protocol/redis';
+import { connectRedis, EventBus, ReplicaAck, type RedisLog, JobClaims, openEventBus } from '@jobserver/protocol/redis';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 
@@ -71,9 +71,14 @@ export class InfraModule {
         RedisCloser,
         RedisReadiness,
         StartedJobs,
-        { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
+        { provide: ReplicaAck, useFactory: (redis: Redis) => ReplicaAck.of(config.redis, redis, redisLog), inject: [REDIS] },
+        {
+          provide: JobClaims,
+          useFactory: (redis: Redis, ack: ReplicaAck) => new JobClaims(redis, names, ack),
+          inject: [REDIS, ReplicaAck],
+        },
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, JobLifecycle, EventWaiter, JobClaims, RedisReadiness, StartedJobs],
+      exports: [ReplicaAck, SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, JobLifecycle, EventWaiter, JobClaims, RedisReadiness, StartedJobs],
     };
   }
 }

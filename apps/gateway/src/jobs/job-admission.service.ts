@@ -10,6 +10,7 @@ import {
   TooManyContexts,
   type SubmitMessage,
 } from '@jobserver/protocol';
+import { ReplicaAck } from '@jobserver/protocol/redis';
 import type { Queue } from 'bullmq';
 import { assertContextName, isAppName } from '../infra/names';
 import { SERVER_CONFIG, SUBMIT_QUEUE } from '../infra/tokens';
@@ -46,6 +47,7 @@ export class JobAdmission {
     private readonly lifecycle: JobLifecycle,
     private readonly bundles: BundleRepository,
     private readonly contexts: ContextRepository,
+    private readonly ack: ReplicaAck,
   ) {
     this.batches = new GroupCommit((admissions) => this.admitMany(admissions), {
       lanes: Math.max(1, Math.floor(config.databasePoolSize / 2)),
@@ -105,6 +107,15 @@ export class JobAdmission {
       await this.lifecycle.endMany(endings, 'none').catch(() => undefined);
       if (error instanceof Object) this.queueFailures.add(error);
       throw error;
+    }
+    // Sentinel mode: answered only once a replica holds the submit messages. If the master dies
+    // meanwhile the client gets 503, and the job's row stays QUEUED: it runs if its message
+    // survived, else the stranded-job sweeper ends it.
+    if (entries.length) {
+      await this.ack.confirm().catch((error: unknown) => {
+        if (error instanceof Object) this.queueFailures.add(error); // recorded: never admitted again
+        throw error;
+      });
     }
     return shas;
   }
