@@ -30,7 +30,8 @@ export interface SentinelSet {
 
 const MASTER_NAME = 'mymaster';
 
-export async function startSentinelSet(): Promise<SentinelSet> {
+/** @param sentinelPorts where the three sentinels listen @defaultValue three free ports */
+export async function startSentinelSet(sentinelPorts?: readonly number[]): Promise<SentinelSet> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jobserver-sentinel-'));
   const children: ChildProcess[] = [];
   const servers = new Map<number, ChildProcess>();
@@ -49,7 +50,7 @@ export async function startSentinelSet(): Promise<SentinelSet> {
     if (port !== masterPort) args.push('--replicaof', '127.0.0.1', String(masterPort));
     servers.set(port, start(args));
   }
-  const sentinelPorts = [await freePort(), await freePort(), await freePort()];
+  sentinelPorts ??= [await freePort(), await freePort(), await freePort()];
   for (const port of sentinelPorts) {
     const conf = path.join(dir, `sentinel-${port}.conf`);
     writeFileSync(
@@ -81,7 +82,7 @@ export async function startSentinelSet(): Promise<SentinelSet> {
     }
   };
   const sentinelMaster = async (): Promise<number | undefined> => {
-    for (const port of sentinelPorts) {
+    for (const port of sentinelPorts!) {
       const address = await ask(port, (r) => r.call('SENTINEL', 'get-master-addr-by-name', MASTER_NAME) as Promise<string[] | null>);
       if (address) return Number(address[1]);
     }
@@ -89,7 +90,7 @@ export async function startSentinelSet(): Promise<SentinelSet> {
   };
   const set: SentinelSet = {
     masterName: MASTER_NAME,
-    sentinels: sentinelPorts.map((port) => `127.0.0.1:${port}`).join(','),
+    sentinels: sentinelPorts!.map((port) => `127.0.0.1:${port}`).join(','),
     dir,
     masterPort: async () => (await sentinelMaster()) ?? Promise.reject(new Error('no sentinel answers')),
     async killMaster() {
@@ -114,7 +115,7 @@ export async function startSentinelSet(): Promise<SentinelSet> {
       return info && (info.match(/state=online/g) ?? []).length === 2 ? true : undefined;
     }, 20_000);
     await eventually(async () => {
-      for (const port of sentinelPorts) {
+      for (const port of sentinelPorts!) {
         const fields = await ask(port, (r) => r.call('SENTINEL', 'master', MASTER_NAME) as Promise<string[]>);
         const value = (name: string) => (fields ? fields[fields.indexOf(name) + 1] : undefined);
         if (value('num-slaves') !== '2' || value('num-other-sentinels') !== '2') return undefined;
