@@ -1,6 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadServerConfig } from './load-config';
-import { settingsAsEnv } from './load-config';
+import { loadServerConfig, settingsAsEnv } from './load-config';
 
 describe('the Redis a server reaches: redis-url, redis-sentinels, redis-cluster-nodes', () => {
   it('reaches one Redis by its URL when neither Sentinel nor Cluster is set', async () => {
@@ -27,18 +29,21 @@ describe('the Redis a server reaches: redis-url, redis-sentinels, redis-cluster-
   });
 
   it('reads Cluster nodes given as an array in a config file or a list in env', async () => {
+    const nodes = [
+      { host: 'r1', port: 7000 },
+      { host: 'r2', port: 7001 },
+    ];
     const config = await loadServerConfig({
       JOBSERVER_REDIS_CLUSTER_NODES: 'r1:7000,r2:7001',
       JOBSERVER_PREFIX: '{jobserver}',
     });
-    expect(config.redis).toEqual({
-      mode: 'cluster',
-      url: 'redis://127.0.0.1:6379',
-      nodes: [
-        { host: 'r1', port: 7000 },
-        { host: 'r2', port: 7001 },
-      ],
-    });
+    expect(config.redis).toEqual({ mode: 'cluster', url: 'redis://127.0.0.1:6379', nodes });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'jobserver-redis-')), 'server.conf');
+    writeFileSync(file, 'jobserver { prefix = "{js}", redis-cluster-nodes = ["r1:7000", "r2:7001"] }');
+    const env = { JOBSERVER_CONFIG: file };
+    expect((await loadServerConfig(env)).redis).toMatchObject({ mode: 'cluster', nodes });
+    // …and reaches context workers as the list their env variable takes.
+    expect(await settingsAsEnv(env)).toMatchObject({ JOBSERVER_REDIS_CLUSTER_NODES: 'r1:7000,r2:7001' });
   });
 
   it('refuses to start on bad addresses, listing each', async () => {
