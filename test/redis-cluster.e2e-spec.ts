@@ -7,7 +7,9 @@ import { startRedisCluster, type RedisClusterSet } from './support/redis-cluster
 import { startTestServer, type TestServer } from './support/server';
 
 const WORD_COUNT = 'spark.jobserver.WordCountExample';
-const clusterAvailable = spawnSync('redis-server', ['--version']).status === 0 && spawnSync('redis-cli', ['--version']).status === 0;
+const clusterAvailable =
+  spawnSync('redis-server', ['--version']).status === 0 &&
+  spawnSync('redis-cli', ['--version']).status === 0;
 
 describe.skipIf(!clusterAvailable)('on a Redis Cluster of three masters', () => {
   let cluster: RedisClusterSet;
@@ -17,7 +19,11 @@ describe.skipIf(!clusterAvailable)('on a Redis Cluster of three masters', () => 
 
   beforeAll(async () => {
     cluster = await startRedisCluster();
-    server = await startTestServer({ JOBSERVER_REDIS_CLUSTER_NODES: cluster.nodes, JOBSERVER_PREFIX: prefix, JOBSERVER_SPARE_WORKERS: '0' });
+    server = await startTestServer({
+      JOBSERVER_REDIS_CLUSTER_NODES: cluster.nodes,
+      JOBSERVER_PREFIX: prefix,
+      JOBSERVER_SPARE_WORKERS: '0',
+    });
     api = new JobserverClient(server.url);
   });
   afterAll(async () => {
@@ -27,11 +33,17 @@ describe.skipIf(!clusterAvailable)('on a Redis Cluster of three masters', () => 
 
   it('runs the walk-through: upload, ad-hoc job, context, sync job, stop', async () => {
     await api.upload('test');
-    const adHoc = await api.submit({ appName: 'test', classPath: WORD_COUNT }, 'input.string = a b c a b see');
+    const adHoc = await api.submit(
+      { appName: 'test', classPath: WORD_COUNT },
+      'input.string = a b c a b see',
+    );
     expect(adHoc.status, JSON.stringify(adHoc.body)).toBe(202);
     expect((await api.waitForJob(adHoc.body.jobId)).result).toEqual({ a: 2, b: 2, c: 1, see: 1 });
     expect((await api.post('/contexts/test-context')).status).toBe(200);
-    const sync = await api.submit({ appName: 'test', classPath: WORD_COUNT, context: 'test-context', sync: true }, 'input.string = a b c a b see');
+    const sync = await api.submit(
+      { appName: 'test', classPath: WORD_COUNT, context: 'test-context', sync: true },
+      'input.string = a b c a b see',
+    );
     expect(sync.status, JSON.stringify(sync.body)).toBe(200);
     expect(sync.body).toMatchObject({ status: 'OK', result: { a: 2, b: 2, c: 1, see: 1 } });
     expect((await api.delete('/contexts/test-context')).status).toBe(200);

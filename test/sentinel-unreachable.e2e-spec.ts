@@ -56,14 +56,27 @@ describe.skipIf(!sentinelInstalled())('Sentinel addresses that do not answer', (
     const submit = await fetch(`${url}/jobs?appName=a&classPath=b`, { method: 'POST', body: '' });
     expect(submit.status).toBe(503);
     expect(submit.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(await submit.json()).toEqual({ status: 'ERROR', result: 'Redis unreachable, retry later' });
+    expect(await submit.json()).toEqual({
+      status: 'ERROR',
+      result: 'Redis unreachable, retry later',
+    });
     // Each process says which sentinels it tried, and keeps trying.
     for (const app of ['gateway', 'scheduler']) {
-      await eventually(async () => (sentinelPorts.every((p) => log(app).includes(`Redis sentinel 127.0.0.1:${p} does not answer`)) ? true : undefined));
+      await eventually(async () =>
+        sentinelPorts.every((p) =>
+          log(app).includes(`Redis sentinel 127.0.0.1:${p} does not answer`),
+        )
+          ? true
+          : undefined,
+      );
       expect(log(app)).toContain('no Redis sentinel answers; retrying');
     }
     // The scheduler's container health check fails and says why.
-    const check = spawnSync(process.execPath, [path.join(path.dirname(APP_MAIN.scheduler), 'health.js')], { env, encoding: 'utf8' });
+    const check = spawnSync(
+      process.execPath,
+      [path.join(path.dirname(APP_MAIN.scheduler), 'health.js')],
+      { env, encoding: 'utf8' },
+    );
     expect(check.status).toBe(1);
     expect(check.stderr).toContain('Redis unreachable');
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -72,7 +85,10 @@ describe.skipIf(!sentinelInstalled())('Sentinel addresses that do not answer', (
     // The sentinels come up at those addresses: both processes get to work without a restart.
     set = await startSentinelSet(sentinelPorts);
     await waitForHealth(url, gateway);
-    await eventually(async () => (log('scheduler').includes('running (launcher') ? true : undefined), 30_000);
+    await eventually(
+      async () => (log('scheduler').includes('running (launcher') ? true : undefined),
+      30_000,
+    );
     expect([gateway.exitCode, scheduler.exitCode]).toEqual([null, null]);
   }, 90_000);
 });

@@ -71,9 +71,22 @@ describe.skipIf(!sentinelInstalled())('Redis Sentinel: the master is SIGKILLed u
 
     const submit = async (n: number, sync: boolean): Promise<Attempt> => {
       const sentAt = Date.now();
-      const params = { appName: 'ha', classPath: 'RecordRun', context: 'ha', ...(sync ? { sync: true, timeout: 60 } : {}) };
+      const params = {
+        appName: 'ha',
+        classPath: 'RecordRun',
+        context: 'ha',
+        ...(sync ? { sync: true, timeout: 60 } : {}),
+      };
       const res = await api.submit(params, { n, sleepMs: 100 });
-      return { n, sync, sentAt, answeredAt: Date.now(), status: res.status, body: res.body, retryAfter: res.headers.get('retry-after') };
+      return {
+        n,
+        sync,
+        sentAt,
+        answeredAt: Date.now(),
+        status: res.status,
+        body: res.body,
+        retryAfter: res.headers.get('retry-after'),
+      };
     };
     const loop = async (i: number) => {
       // Bounded even if nothing is accepted again (the assertions below then say so).
@@ -81,7 +94,8 @@ describe.skipIf(!sentinelInstalled())('Redis Sentinel: the master is SIGKILLed u
         const attempt = await submit(next++, i % 2 === 0);
         attempts.push(attempt);
         const accepted = attempt.status === 200 || attempt.status === 202;
-        if (accepted && attempt.sentAt > killedAt && stopAt === Infinity) stopAt = Date.now() + AFTER_RECOVERY_MS;
+        if (accepted && attempt.sentAt > killedAt && stopAt === Infinity)
+          stopAt = Date.now() + AFTER_RECOVERY_MS;
         if (!accepted) await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
@@ -113,7 +127,10 @@ describe.skipIf(!sentinelInstalled())('Redis Sentinel: the master is SIGKILLed u
     }
     const accepted = attempts.filter((a) => a.status !== 503);
     for (const a of accepted.filter((x) => x.sync)) {
-      expect(a.body, JSON.stringify(a)).toMatchObject({ status: 'OK', result: { n: a.n, square: a.n * a.n } });
+      expect(a.body, JSON.stringify(a)).toMatchObject({
+        status: 'OK',
+        result: { n: a.n, square: a.n * a.n },
+      });
     }
     const acceptedIds = accepted.map((a) => (a.body as { jobId: string }).jobId);
 
@@ -123,13 +140,19 @@ describe.skipIf(!sentinelInstalled())('Redis Sentinel: the master is SIGKILLed u
         `SELECT id, status, error FROM jobs WHERE id = ANY($1)`,
         [acceptedIds],
       );
-      return found.length === acceptedIds.length && found.every((r) => r.status !== 'QUEUED' && r.status !== 'RUNNING') ? found : undefined;
+      return found.length === acceptedIds.length &&
+        found.every((r) => r.status !== 'QUEUED' && r.status !== 'RUNNING')
+        ? found
+        : undefined;
     }, 60_000);
     const notFinished = rows.filter((r) => r.status !== 'FINISHED');
     expect(notFinished, JSON.stringify(notFinished)).toEqual([]);
 
     // …and ran exactly once: the context's run record holds each accepted job once, nothing twice.
-    const runs = await api.submit({ appName: 'ha', classPath: 'Runs', context: 'ha', sync: true }, '');
+    const runs = await api.submit(
+      { appName: 'ha', classPath: 'Runs', context: 'ha', sync: true },
+      '',
+    );
     expect(runs.status).toBe(200);
     const ran = runs.body.result as string[];
     const twice = ran.filter((id, i) => ran.indexOf(id) !== i);
@@ -137,9 +160,15 @@ describe.skipIf(!sentinelInstalled())('Redis Sentinel: the master is SIGKILLed u
     expect(acceptedIds.filter((id) => !ran.includes(id))).toEqual([]);
 
     // Sync requests in flight at the kill were answered (above: OK with their result).
-    const spanning = accepted.filter((a) => a.sync && a.sentAt < killedAt && a.answeredAt > killedAt);
-    const firstAfter = Math.min(...accepted.filter((a) => a.sentAt > killedAt).map((a) => a.answeredAt));
-    const longestSync = Math.max(...accepted.filter((a) => a.sync).map((a) => a.answeredAt - a.sentAt));
+    const spanning = accepted.filter(
+      (a) => a.sync && a.sentAt < killedAt && a.answeredAt > killedAt,
+    );
+    const firstAfter = Math.min(
+      ...accepted.filter((a) => a.sentAt > killedAt).map((a) => a.answeredAt),
+    );
+    const longestSync = Math.max(
+      ...accepted.filter((a) => a.sync).map((a) => a.answeredAt - a.sentAt),
+    );
     const gap = {
       oldMaster,
       newMaster,

@@ -28,14 +28,46 @@ export async function startRedisCluster(): Promise<RedisClusterSet> {
     for (const port of ports) {
       const data = path.join(dir, String(port));
       mkdirSync(data);
-      const args = ['--port', String(port), '--cluster-port', String(await freePort()), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-      args.push('--cluster-enabled', 'yes', '--cluster-config-file', path.join(data, 'nodes.conf'), '--dir', data, '--logfile', path.join(data, 'redis.log'));
+      const args = [
+        '--port',
+        String(port),
+        '--cluster-port',
+        String(await freePort()),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ];
+      args.push(
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        path.join(data, 'nodes.conf'),
+        '--dir',
+        data,
+        '--logfile',
+        path.join(data, 'redis.log'),
+      );
       children.push(spawn('redis-server', args, { stdio: 'ignore' }));
     }
-    await eventually(async () => ((await Promise.all(ports.map(ping))).every(Boolean) ? true : undefined), 10_000);
-    await promisify(execFile)('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
+    await eventually(
+      async () => ((await Promise.all(ports.map(ping))).every(Boolean) ? true : undefined),
+      10_000,
+    );
+    await promisify(execFile)('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
     await eventually(async () => {
-      const states = await Promise.all(ports.map((port) => ask(port, (r) => r.cluster('INFO') as Promise<string>)));
+      const states = await Promise.all(
+        ports.map((port) => ask(port, (r) => r.cluster('INFO') as Promise<string>)),
+      );
       return states.every((info) => info?.includes('cluster_state:ok')) ? true : undefined;
     }, 20_000);
   } catch (error) {
@@ -48,7 +80,13 @@ export async function startRedisCluster(): Promise<RedisClusterSet> {
 const ping = (port: number) => ask(port, (r) => r.ping());
 
 async function ask<T>(port: number, fn: (redis: Redis) => Promise<T>): Promise<T | undefined> {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

@@ -8,7 +8,9 @@ import { eventually } from './server';
 
 /** Whether Debian's `redis-sentinel` (and `redis-server`) can be run here. */
 export function sentinelInstalled(): boolean {
-  return ['redis-sentinel', 'redis-server'].every((bin) => spawnSync(bin, ['--version']).status === 0);
+  return ['redis-sentinel', 'redis-server'].every(
+    (bin) => spawnSync(bin, ['--version']).status === 0,
+  );
 }
 
 /** Three redis-servers (a master, two replicas) watched by three sentinels (quorum 2), in a temp dir. */
@@ -45,8 +47,27 @@ export async function startSentinelSet(sentinelPorts?: readonly number[]): Promi
   for (const port of serverPorts) {
     const data = path.join(dir, `redis-${port}`);
     mkdirSync(data);
-    const args = ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    args.push('--dir', data, '--logfile', path.join(data, 'redis.log'), '--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0');
+    const args = [
+      'redis-server',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ];
+    args.push(
+      '--dir',
+      data,
+      '--logfile',
+      path.join(data, 'redis.log'),
+      '--repl-diskless-sync',
+      'yes',
+      '--repl-diskless-sync-delay',
+      '0',
+    );
     if (port !== masterPort) args.push('--replicaof', '127.0.0.1', String(masterPort));
     servers.set(port, start(args));
   }
@@ -70,7 +91,13 @@ export async function startSentinelSet(sentinelPorts?: readonly number[]): Promi
     start(['redis-sentinel', conf]);
   }
   const ask = async <T>(port: number, fn: (redis: Redis) => Promise<T>): Promise<T | undefined> => {
-    const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const redis = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     redis.on('error', () => undefined);
     try {
       await redis.connect();
@@ -83,7 +110,11 @@ export async function startSentinelSet(sentinelPorts?: readonly number[]): Promi
   };
   const sentinelMaster = async (): Promise<number | undefined> => {
     for (const port of sentinelPorts!) {
-      const address = await ask(port, (r) => r.call('SENTINEL', 'get-master-addr-by-name', MASTER_NAME) as Promise<string[] | null>);
+      const address = await ask(
+        port,
+        (r) =>
+          r.call('SENTINEL', 'get-master-addr-by-name', MASTER_NAME) as Promise<string[] | null>,
+      );
       if (address) return Number(address[1]);
     }
     return undefined;
@@ -92,7 +123,8 @@ export async function startSentinelSet(sentinelPorts?: readonly number[]): Promi
     masterName: MASTER_NAME,
     sentinels: sentinelPorts!.map((port) => `127.0.0.1:${port}`).join(','),
     dir,
-    masterPort: async () => (await sentinelMaster()) ?? Promise.reject(new Error('no sentinel answers')),
+    masterPort: async () =>
+      (await sentinelMaster()) ?? Promise.reject(new Error('no sentinel answers')),
     async killMaster() {
       const port = await set.masterPort();
       await killChild(servers.get(port)!, 'SIGKILL');
@@ -116,7 +148,10 @@ export async function startSentinelSet(sentinelPorts?: readonly number[]): Promi
     }, 20_000);
     await eventually(async () => {
       for (const port of sentinelPorts!) {
-        const fields = await ask(port, (r) => r.call('SENTINEL', 'master', MASTER_NAME) as Promise<string[]>);
+        const fields = await ask(
+          port,
+          (r) => r.call('SENTINEL', 'master', MASTER_NAME) as Promise<string[]>,
+        );
         const value = (name: string) => (fields ? fields[fields.indexOf(name) + 1] : undefined);
         if (value('num-slaves') !== '2' || value('num-other-sentinels') !== '2') return undefined;
       }

@@ -39,16 +39,24 @@ describe('the Redis a server reaches: redis-url, redis-sentinels, redis-cluster-
     });
     expect(config.redis).toEqual({ mode: 'cluster', url: 'redis://127.0.0.1:6379', nodes });
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'jobserver-redis-')), 'server.conf');
-    writeFileSync(file, 'jobserver { prefix = "{js}", redis-cluster-nodes = ["r1:7000", "r2:7001"] }');
+    writeFileSync(
+      file,
+      'jobserver { prefix = "{js}", redis-cluster-nodes = ["r1:7000", "r2:7001"] }',
+    );
     const env = { JOBSERVER_CONFIG: file };
     expect((await loadServerConfig(env)).redis).toMatchObject({ mode: 'cluster', nodes });
     // …and reaches context workers as the list their env variable takes.
-    expect(await settingsAsEnv(env)).toMatchObject({ JOBSERVER_REDIS_CLUSTER_NODES: 'r1:7000,r2:7001' });
+    expect(await settingsAsEnv(env)).toMatchObject({
+      JOBSERVER_REDIS_CLUSTER_NODES: 'r1:7000,r2:7001',
+    });
   });
 
   it('refuses to start on bad addresses, listing each', async () => {
     await expect(
-      loadServerConfig({ JOBSERVER_REDIS_SENTINELS: 'good:26379,nohost,:1,h:0,h:70000,h:12x', JOBSERVER_REDIS_SENTINEL_NAME: 'm' }),
+      loadServerConfig({
+        JOBSERVER_REDIS_SENTINELS: 'good:26379,nohost,:1,h:0,h:70000,h:12x',
+        JOBSERVER_REDIS_SENTINEL_NAME: 'm',
+      }),
     ).rejects.toThrow(
       'invalid server config: redis-sentinels holds addresses that are not host:port (port 1-65535): nohost, :1, h:0, h:70000, h:12x',
     );
@@ -79,17 +87,28 @@ describe('the Redis a server reaches: redis-url, redis-sentinels, redis-cluster-
       'redis-cluster-nodes needs a hash-tagged prefix, e.g. prefix = {jobserver}: BullMQ keeps each queue in one cluster slot',
     );
     await expect(
-      loadServerConfig({ JOBSERVER_REDIS_CLUSTER_NODES: 'h:7000', JOBSERVER_PREFIX: '{j}', REDIS_URL: 'redis://h/4' }),
-    ).rejects.toThrow('redis-cluster-nodes: a Redis Cluster has only database 0 (redis-url names 4)');
+      loadServerConfig({
+        JOBSERVER_REDIS_CLUSTER_NODES: 'h:7000',
+        JOBSERVER_PREFIX: '{j}',
+        REDIS_URL: 'redis://h/4',
+      }),
+    ).rejects.toThrow(
+      'redis-cluster-nodes: a Redis Cluster has only database 0 (redis-url names 4)',
+    );
   });
 
   it('refuses a redis-url that is no redis:// or rediss:// URL', async () => {
-    await expect(loadServerConfig({ REDIS_URL: 'http://h:6379' })).rejects.toThrow('redis-url must be a redis:// or rediss:// URL');
+    await expect(loadServerConfig({ REDIS_URL: 'http://h:6379' })).rejects.toThrow(
+      'redis-url must be a redis:// or rediss:// URL',
+    );
   });
 
   it('hands the Sentinel and Cluster settings to context workers', async () => {
     const env = { JOBSERVER_REDIS_SENTINELS: 'a:1,b:2', JOBSERVER_REDIS_SENTINEL_NAME: 'mymaster' };
     expect(await settingsAsEnv(env)).toMatchObject(env);
-    expect((await loadServerConfig(await settingsAsEnv(env))).redis).toMatchObject({ mode: 'sentinel', name: 'mymaster' });
+    expect((await loadServerConfig(await settingsAsEnv(env))).redis).toMatchObject({
+      mode: 'sentinel',
+      name: 'mymaster',
+    });
   });
 });

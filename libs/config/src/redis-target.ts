@@ -11,7 +11,12 @@ export interface RedisAddress {
  */
 export type RedisTarget =
   | { readonly mode: 'standalone'; readonly url: string }
-  | { readonly mode: 'sentinel'; readonly url: string; readonly name: string; readonly sentinels: readonly RedisAddress[] }
+  | {
+      readonly mode: 'sentinel';
+      readonly url: string;
+      readonly name: string;
+      readonly sentinels: readonly RedisAddress[];
+    }
   | { readonly mode: 'cluster'; readonly url: string; readonly nodes: readonly RedisAddress[] };
 
 /** The settings {@link toRedisTarget} reads. */
@@ -33,22 +38,31 @@ export function toRedisTarget(s: RedisSettings, problems: string[]): RedisTarget
   const parsed = parseRedisUrl(url, problems);
   const sentinels = addressList('redis-sentinels', s.sentinels, problems);
   const nodes = addressList('redis-cluster-nodes', s.clusterNodes, problems);
-  const name = s.sentinelName === undefined || s.sentinelName === '' ? undefined : String(s.sentinelName);
+  const name =
+    s.sentinelName === undefined || s.sentinelName === '' ? undefined : String(s.sentinelName);
   if (sentinels && nodes) {
     problems.push('redis-sentinels and redis-cluster-nodes exclude each other: set one');
     return { mode: 'standalone', url };
   }
   if (sentinels) {
-    if (!name) problems.push('redis-sentinels needs redis-sentinel-name (the master name the sentinels monitor, e.g. mymaster)');
+    if (!name)
+      problems.push(
+        'redis-sentinels needs redis-sentinel-name (the master name the sentinels monitor, e.g. mymaster)',
+      );
     return Object.freeze({ mode: 'sentinel', url, name: name ?? '', sentinels });
   }
   if (name) problems.push('redis-sentinel-name needs redis-sentinels');
   if (nodes) {
     if (!/\{[^{}]+\}/.test(s.prefix)) {
-      problems.push('redis-cluster-nodes needs a hash-tagged prefix, e.g. prefix = {jobserver}: BullMQ keeps each queue in one cluster slot');
+      problems.push(
+        'redis-cluster-nodes needs a hash-tagged prefix, e.g. prefix = {jobserver}: BullMQ keeps each queue in one cluster slot',
+      );
     }
     const db = parsed?.pathname.slice(1);
-    if (db && db !== '0') problems.push(`redis-cluster-nodes: a Redis Cluster has only database 0 (redis-url names ${db})`);
+    if (db && db !== '0')
+      problems.push(
+        `redis-cluster-nodes: a Redis Cluster has only database 0 (redis-url names ${db})`,
+      );
     return Object.freeze({ mode: 'cluster', url, nodes });
   }
   return Object.freeze({ mode: 'standalone', url });
@@ -66,7 +80,11 @@ function parseRedisUrl(url: string, problems: string[]): URL | undefined {
 }
 
 /** A list (array, or comma-separated text) of `host:port`; undefined when empty. */
-function addressList(key: string, value: unknown, problems: string[]): readonly RedisAddress[] | undefined {
+function addressList(
+  key: string,
+  value: unknown,
+  problems: string[],
+): readonly RedisAddress[] | undefined {
   const items = (Array.isArray(value) ? value.map(String) : String(value ?? '').split(','))
     .map((item) => item.trim())
     .filter(Boolean);
@@ -77,7 +95,10 @@ function addressList(key: string, value: unknown, problems: string[]): readonly 
     if (!address) bad.push(item);
     return address ? [address] : [];
   });
-  if (bad.length) problems.push(`${key} holds addresses that are not host:port (port 1-65535): ${bad.join(', ')}`);
+  if (bad.length)
+    problems.push(
+      `${key} holds addresses that are not host:port (port 1-65535): ${bad.join(', ')}`,
+    );
   return Object.freeze(addresses);
 }
 

@@ -8,7 +8,7 @@ import { RedisNames } from './names';
 import { connectRedis } from './redis-client';
 
 const until = async (check: () => boolean, timeoutMs = 10_000) => {
-  for (const end = Date.now() + timeoutMs; !check(); ) {
+  for (const end = Date.now() + timeoutMs; !check();) {
     if (Date.now() > end) throw new Error('condition not met');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -26,7 +26,13 @@ describe('EventBus after its subscriber connection is lost', () => {
     ({ url, prefix } = await testRedis());
     redis = connectRedis(url, role);
     admin = connectRedis(url, `${role}-admin`);
-    bus = await openEventBus(redis, new RedisNames(prefix), role, { events: true }, () => undefined);
+    bus = await openEventBus(
+      redis,
+      new RedisNames(prefix),
+      role,
+      { events: true },
+      () => undefined,
+    );
   });
   afterAll(async () => {
     await bus?.close();

@@ -14,7 +14,12 @@ export interface RedisAddress {
 export type RedisTarget =
   | string
   | { readonly mode: 'standalone'; readonly url: string }
-  | { readonly mode: 'sentinel'; readonly url: string; readonly name: string; readonly sentinels: readonly RedisAddress[] }
+  | {
+      readonly mode: 'sentinel';
+      readonly url: string;
+      readonly name: string;
+      readonly sentinels: readonly RedisAddress[];
+    }
   | { readonly mode: 'cluster'; readonly url: string; readonly nodes: readonly RedisAddress[] };
 
 /** Where a client reports what the driver tells of its connection (sentinels that do not answer). */
@@ -55,7 +60,11 @@ const SENTINEL_RETRY_MAX_MS = 2000;
  * workers need). A Cluster client is returned as `Redis`: it answers the same commands, and its
  * keys all share the prefix's hash tag; make its duplicates with {@link duplicateRedis}.
  */
-export function connectRedis(target: RedisTarget, role: string, options: RedisConnectOptions = {}): Redis {
+export function connectRedis(
+  target: RedisTarget,
+  role: string,
+  options: RedisConnectOptions = {},
+): Redis {
   const common: RedisOptions = {
     connectionName: role,
     maxRetriesPerRequest: null,
@@ -66,7 +75,8 @@ export function connectRedis(target: RedisTarget, role: string, options: RedisCo
   const redis = createClient(target, common);
   if (options.log) logConnectionErrors(redis, options.log);
   // Only after the first ready: what callers issue while it first connects must wait for it.
-  if (options.failWhileDisconnected) redis.once('ready', () => (redis.options.enableOfflineQueue = false));
+  if (options.failWhileDisconnected)
+    redis.once('ready', () => (redis.options.enableOfflineQueue = false));
   return redis;
 }
 
@@ -96,7 +106,10 @@ function createClient(target: RedisTarget, common: RedisOptions): Redis {
     // BullMQ's keys carry the prefix's hash tag: each queue lives in one slot, on one node.
     scaleReads: 'master',
   };
-  return new Cluster(target.nodes.map(({ host, port }) => ({ host, port })), clusterOptions) as unknown as Redis;
+  return new Cluster(
+    target.nodes.map(({ host, port }) => ({ host, port })),
+    clusterOptions,
+  ) as unknown as Redis;
 }
 
 /** Username, password, database and TLS of a `redis://` / `rediss://` URL (its host is not used). */
@@ -122,7 +135,11 @@ function logConnectionErrors(redis: Redis, log: RedisLog): void {
   };
   redis.on('sentinelError', (error: Error) => {
     const address = /sentinel (\S+) /.exec(error.message)?.[1] ?? 'unknown';
-    throttled(address, { sentinel: address, reason: error.message }, `Redis sentinel ${address} does not answer`);
+    throttled(
+      address,
+      { sentinel: address, reason: error.message },
+      `Redis sentinel ${address} does not answer`,
+    );
   });
   redis.on('error', (error: Error) => {
     if (error.message.startsWith('All sentinels are unreachable')) {
@@ -161,9 +178,17 @@ export async function probeRedis(target: RedisTarget, timeoutMs = 2000): Promise
     sentinelRetryStrategy: () => null,
   });
   redis.on('error', () => undefined); // the answer is the probe's result
-  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+  const timeout = new Promise<boolean>((resolve) =>
+    setTimeout(() => resolve(false), timeoutMs).unref(),
+  );
   try {
-    return await Promise.race([redis.connect().then(() => redis.ping()).then((pong) => pong === 'PONG'), timeout]);
+    return await Promise.race([
+      redis
+        .connect()
+        .then(() => redis.ping())
+        .then((pong) => pong === 'PONG'),
+      timeout,
+    ]);
   } catch {
     return false;
   } finally {
@@ -177,7 +202,11 @@ export async function probeRedis(target: RedisTarget, timeoutMs = 2000): Promise
  * unhealthy (its health check fails) but alive and saying why, instead of hanging silently or
  * exiting.
  */
-export async function waitForRedis(target: RedisTarget, role: string, log: RedisLog): Promise<void> {
+export async function waitForRedis(
+  target: RedisTarget,
+  role: string,
+  log: RedisLog,
+): Promise<void> {
   const redis = connectRedis(target, role, { log });
   const timer = setTimeout(() => log({}, 'waiting for Redis'), LOG_EVERY_MS);
   try {

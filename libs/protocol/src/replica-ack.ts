@@ -24,7 +24,10 @@ export class ReplicaAck {
 
   /** The acknowledgement of `target`'s writes on `redis`: real in Sentinel mode, free otherwise. */
   static of(target: RedisTarget, redis: Redis, log: RedisLog = () => undefined): ReplicaAck {
-    return new ReplicaAck(typeof target === 'object' && target.mode === 'sentinel' ? redis : undefined, log);
+    return new ReplicaAck(
+      typeof target === 'object' && target.mode === 'sentinel' ? redis : undefined,
+      log,
+    );
   }
 
   /** A no-op acknowledgement (tests, standalone Redis). */
@@ -38,6 +41,9 @@ export class ReplicaAck {
     const replicas = await this.redis.wait(1, ACK_TIMEOUT_MS);
     if (replicas >= 1 || Date.now() - this.lastLogged < LOG_EVERY_MS) return;
     this.lastLogged = Date.now();
-    this.log({ timeoutMs: ACK_TIMEOUT_MS }, 'no Redis replica acknowledged a job write: a failover now could lose it');
+    this.log(
+      { timeoutMs: ACK_TIMEOUT_MS },
+      'no Redis replica acknowledged a job write: a failover now could lose it',
+    );
   }
 }

@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { JobRepository } from '@jobserver/persistence';
 import { EventWaiter } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
@@ -40,9 +45,15 @@ export class MissedEventRecovery implements OnApplicationBootstrap, OnApplicatio
         this.waiter.deliver(storedEvent(job));
         delivered++;
       } catch (err) {
-        this.logger.warn({ err, jobId: id }, 'reading a waited-on job back after a Redis gap failed');
+        this.logger.warn(
+          { err, jobId: id },
+          'reading a waited-on job back after a Redis gap failed',
+        );
       }
     }
-    this.logger.log({ waiting: ids.length, delivered }, 'event bus subscribed again: waited-on jobs read back');
+    this.logger.log(
+      { waiting: ids.length, delivered },
+      'event bus subscribed again: waited-on jobs read back',
+    );
   }
 }
