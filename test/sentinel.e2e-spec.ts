@@ -75,7 +75,7 @@ describe.skipIf(!sentinelInstalled())('Redis Sentinel: the master is SIGKILLed u
         appName: 'ha',
         classPath: 'RecordRun',
         context: 'ha',
-        ...(sync ? { sync: true, timeout: 60 } : {}),
+        ...(sync ? { sync: true, timeout: 120 } : {}),
       };
       const res = await api.submit(params, { n, sleepMs: 100 });
       return {
@@ -144,7 +144,7 @@ describe.skipIf(!sentinelInstalled())('Redis Sentinel: the master is SIGKILLed u
         found.every((r) => r.status !== 'QUEUED' && r.status !== 'RUNNING')
         ? found
         : undefined;
-    }, 60_000);
+    }, 120_000);
     const notFinished = rows.filter((r) => r.status !== 'FINISHED');
     expect(notFinished, JSON.stringify(notFinished)).toEqual([]);
 
@@ -185,5 +185,5 @@ describe.skipIf(!sentinelInstalled())('Redis Sentinel: the master is SIGKILLed u
     };
     console.log(`sentinel failover: ${JSON.stringify(gap)}`);
     expect(accepted.filter((a) => a.sentAt > killedAt).length).toBeGreaterThan(0);
-  }, 180_000);
+  }, 300_000);
 });
