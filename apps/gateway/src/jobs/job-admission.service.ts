@@ -40,6 +40,8 @@ export class JobAdmission {
   private readonly batches: GroupCommit<Admission, string | null>;
   /** Errors of the queue write: the batch's jobs are recorded (and ended), so they are not tried again one by one. */
   private readonly queueFailures = new WeakSet<object>();
+  /** Queue failures after which the jobs may be queued all the same (see mayHaveQueued). */
+  private readonly uncertain = new WeakSet<object>();
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -99,25 +101,40 @@ export class JobAdmission {
       if (entries.length === 1) await this.submitQueue.add(entries[0]!.name, entries[0]!.data, entries[0]!.opts);
       else if (entries.length > 1) await this.submitQueue.addBulk(entries);
     } catch (error) {
-      // Redis went down since the readiness check: the recorded jobs never reached the scheduler.
-      // End them now (else the stranded-job sweeper does, ~30 s later); the clients get the 503.
+      // Redis went down since the readiness check. A command never sent ("Stream isn't writeable")
+      // queued nothing: the jobs are ended now (else the stranded-job sweeper does, ~30 s later).
+      // One in flight when the connection dropped may have been applied: those rows stay QUEUED,
+      // run if their message is in a queue, else the sweeper ends them. The clients get the 503.
       // Nobody can hear an event on the Redis that just failed: none is published.
-      const notQueued = { status: 'ERROR' as const, error: errorInfo('ServiceUnavailable', 'the job could not be queued') };
-      const endings = recorded.map(({ admission: { job } }) => ({ job: { jobId: job.id, context: job.contextName, adHoc: job.adHoc }, ending: notQueued }));
-      await this.lifecycle.endMany(endings, 'none').catch(() => undefined);
-      if (error instanceof Object) this.queueFailures.add(error);
-      throw error;
+      if (neverSent(error)) {
+        const notQueued = { status: 'ERROR' as const, error: errorInfo('ServiceUnavailable', 'the job could not be queued') };
+        const endings = recorded.map(({ admission: { job } }) => ({ job: { jobId: job.id, context: job.contextName, adHoc: job.adHoc }, ending: notQueued }));
+        await this.lifecycle.endMany(endings, 'none').catch(() => undefined);
+      }
+      throw this.failedQueueing(error, !neverSent(error));
     }
     // Sentinel mode: answered only once a replica holds the submit messages. If the master dies
     // meanwhile the client gets 503, and the job's row stays QUEUED: it runs if its message
     // survived, else the stranded-job sweeper ends it.
-    if (entries.length) {
-      await this.ack.confirm().catch((error: unknown) => {
-        if (error instanceof Object) this.queueFailures.add(error); // recorded: never admitted again
-        throw error;
-      });
-    }
+    if (entries.length) await this.ack.confirm().catch((error: unknown) => Promise.reject(this.failedQueueing(error, true)));
     return shas;
+  }
+
+  /**
+   * Whether `error`, thrown by {@link admit}, left its job possibly queued (a Redis command cut in
+   * flight): the job may run, so an idempotency key must keep pointing at it.
+   */
+  mayHaveQueued(error: unknown): boolean {
+    return error instanceof Object && this.uncertain.has(error);
+  }
+
+  /** Marks an error of the queue hand-over: never retried alone (the jobs are recorded). */
+  private failedQueueing(error: unknown, uncertain: boolean): unknown {
+    if (error instanceof Object) {
+      this.queueFailures.add(error);
+      if (uncertain) this.uncertain.add(error);
+    }
+    return error;
   }
 
   /**
@@ -144,4 +161,9 @@ export class JobAdmission {
  */
 function adHocContextName(classPath: string): string {
   return `${randomBytes(4).toString('hex')}-${classPath.replace(/[^A-Za-z0-9._-]/gu, '_')}`;
+}
+
+/** ioredis refused the command before sending it (offline): it cannot have been applied. */
+function neverSent(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("Stream isn't writeable");
 }
