@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadServerConfig } from '@jobserver/config';
+import { waitForRedis } from '@jobserver/protocol/redis';
 import { Logger } from 'nestjs-pino';
+import pino from 'pino';
 import { ContextHostService } from './context/context-host.service';
 import { ContextClaimService } from './pool/context-claim.service';
 import { killRestOfProcessGroup } from './process/process-group.reaper';
@@ -18,6 +20,9 @@ import { WorkerModule } from './worker.module';
 export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignment?: Promise<string | null> } = {}): Promise<void> {
   const config = await loadServerConfig(settings);
   const fixedContextId = settings.JOBSERVER_CONTEXT_ID || undefined;
+  // The app's boot waits on Redis with its logs buffered: say here why it waits, if it does.
+  const early = pino({ level: config.logLevel, base: { app: 'context-worker', instance: config.instanceId, pid: process.pid } });
+  await waitForRedis(config.redis, `worker-start:${config.instanceId}`, (fields, message) => early.warn(fields, message));
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, fixedContextId), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // A server process outlives a stray rejection: it is logged, not fatal.

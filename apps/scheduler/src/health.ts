@@ -7,7 +7,7 @@ import { unreachableServices } from '@jobserver/persistence';
  */
 async function check(): Promise<void> {
   const config = await loadServerConfig();
-  const problem = await unreachableServices(config.redisUrl, config.databaseUrl);
+  const problem = await unreachableServices(config.redis, config.databaseUrl);
   if (problem) process.stderr.write(`${problem}\n`);
   process.exit(problem ? 1 : 0);
 }

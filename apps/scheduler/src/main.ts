@@ -1,11 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadServerConfig } from '@jobserver/config';
+import { waitForRedis } from '@jobserver/protocol/redis';
 import { Logger } from 'nestjs-pino';
+import pino from 'pino';
 import { SchedulerModule } from './scheduler.module';
 
 async function bootstrap(): Promise<void> {
   const config = await loadServerConfig();
+  // The app's boot waits on Redis with its logs buffered: say here why it waits, if it does.
+  const early = pino({ level: config.logLevel, base: { app: 'scheduler', instance: config.instanceId } });
+  await waitForRedis(config.redis, `scheduler-start:${config.instanceId}`, (fields, message) => early.warn(fields, message));
   const app = await NestFactory.createApplicationContext(SchedulerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // A server process outlives a stray rejection: it is logged, not fatal.

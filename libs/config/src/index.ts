@@ -41,3 +41,4 @@ export {
 export { exposureWarning, PASSWORD_HASH, type AuthConfig, type AuthUser } from './auth-config';
 export { grants, isPermission, PERMISSIONS, unknownPermissions, type Permission } from './permissions';
 export { callbackHostAllowed, MAX_CALLBACK_ATTEMPTS, type CallbackConfig } from './callback-config';
+export { redisPorts, type RedisAddress, type RedisTarget } from './redis-target';

@@ -4,6 +4,7 @@ import { toAuthConfig } from './auth-config';
 import { toCallbackConfig } from './callback-config';
 import { toConfiguredContexts } from './configured-contexts';
 import { CONFIG_DEFAULTS, defaultMaxContexts, type ConfigKey, type ServerConfig } from './server-config';
+import { toRedisTarget } from './redis-target';
 import { parseByteSize, parseDurationMs } from './units';
 
 /** The server config could not be read or is invalid; the message lists every problem. */
@@ -122,6 +123,10 @@ function toServerConfig(s: Source): ServerConfig {
     host: s.host === undefined || s.host === '' ? (auth.enabled ? '0.0.0.0' : '127.0.0.1') : String(s.host),
     auth,
     redisUrl: String(s['redis-url']),
+    redis: toRedisTarget(
+      { url: String(s['redis-url']), sentinels: s['redis-sentinels'], sentinelName: s['redis-sentinel-name'], clusterNodes: s['redis-cluster-nodes'], prefix: String(s.prefix) },
+      problems,
+    ),
     databaseUrl: str('database-url'),
     databasePoolSize: int('database-pool-size', 1),
     preparedStatements: bool('prepared-statements'),

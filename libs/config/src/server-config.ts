@@ -1,6 +1,7 @@
 import { hostname, totalmem } from 'node:os';
 import type { AuthConfig } from './auth-config';
 import type { CallbackConfig } from './callback-config';
+import type { RedisTarget } from './redis-target';
 
 /** Which clients' labels the REST answers follow (API.md "Two generations of clients"). */
 export type ApiCompat = 'seed' | 'mainline';
@@ -16,6 +17,11 @@ export interface ServerConfig {
   readonly auth: AuthConfig;
   /** @defaultValue 'redis://127.0.0.1:6379' */
   readonly redisUrl: string;
+  /**
+   * How to reach Redis: `redis-url` alone, a Sentinel-managed master (`redis-sentinels`,
+   * `redis-sentinel-name`) or a Redis Cluster (`redis-cluster-nodes`). @defaultValue standalone redis-url
+   */
+  readonly redis: RedisTarget;
   /** Postgres URL; `npm start` provides an embedded one when unset. */
   readonly databaseUrl: string | undefined;
   /** @defaultValue 10 */
@@ -173,6 +179,9 @@ export const CONFIG_DEFAULTS = {
   host: undefined,
   auth: { enabled: false, users: {}, 'isolate-owners': false, 'max-failures': 10 },
   'redis-url': 'redis://127.0.0.1:6379',
+  'redis-sentinels': [],
+  'redis-sentinel-name': undefined,
+  'redis-cluster-nodes': [],
   'database-url': undefined,
   'database-pool-size': 10,
   'prepared-statements': true,

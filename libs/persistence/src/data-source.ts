@@ -1,4 +1,4 @@
-import { probeRedis } from '@jobserver/protocol/redis';
+import { probeRedis, type RedisTarget } from '@jobserver/protocol/redis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { BundleEntity } from './entities/bundle.entity';
@@ -88,9 +88,9 @@ export async function probeDatabase(url: string, timeoutMs = 2000): Promise<bool
 /**
  * What of Redis and Postgres does not answer (for container health checks), or null when both do.
  */
-export async function unreachableServices(redisUrl: string, databaseUrl: string | undefined): Promise<string | null> {
+export async function unreachableServices(target: RedisTarget, databaseUrl: string | undefined): Promise<string | null> {
   const [redis, postgres] = await Promise.all([
-    probeRedis(redisUrl),
+    probeRedis(target),
     databaseUrl ? probeDatabase(databaseUrl) : Promise.resolve(false),
   ]);
   const down = [!redis && 'Redis', !postgres && 'Postgres'].filter(Boolean);

@@ -1,42 +1,11 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { JobDetailMessage } from './job-events';
 import { ENDED_CLAIM_TTL_S } from './job-claims';
 import type { CounterIncrement } from './metric-counters';
 import type { AuthNotice, ServerEvent, WorkerControl } from './messages';
 import type { RedisNames } from './names';
+import { duplicateRedis } from './redis-client';
 import { parseAuthNotice, parseJobDetailMessage, parseServerEvent, parseWorkerControl } from './parse';
-
-/** Options of {@link connectRedis}. */
-export interface RedisConnectOptions {
-  /**
-   * Rejects a command not answered within this many ms (one sent on a connection that died
-   * silently). Not for connections that block (BullMQ workers).
-   * @defaultValue undefined (no bound)
-   */
-  commandTimeoutMs?: number;
-  /**
-   * Once first ready, commands fail at once while disconnected ("Stream isn't writeable") instead
-   * of waiting in ioredis's offline queue, and commands in flight when the connection drops fail
-   * ("Connection is closed.") instead of being sent again on reconnect, long after their caller
-   * was answered. Duplicates made before the first ready keep queueing (pub/sub resubscribes).
-   * @defaultValue false
-   */
-  failWhileDisconnected?: boolean;
-}
-
-/** Opens an ioredis connection named after its role (visible in `CLIENT LIST`). */
-export function connectRedis(url: string, role: string, options: RedisConnectOptions = {}): Redis {
-  const redis = new Redis(url, {
-    connectionName: role,
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    commandTimeout: options.commandTimeoutMs,
-    autoResendUnfulfilledCommands: !options.failWhileDisconnected,
-  });
-  // Only after the first ready: what callers issue while it first connects must wait for it.
-  if (options.failWhileDisconnected) redis.once('ready', () => (redis.options.enableOfflineQueue = false));
-  return redis;
-}
 
 type Listener<T> = (message: T) => void;
 
@@ -88,7 +57,11 @@ export class EventBus {
   private readonly controlListeners = new Set<Listener<WorkerControl>>();
   private readonly authListeners = new Set<Listener<AuthNotice>>();
   private readonly detailListeners = new Set<Listener<JobDetailMessage>>();
+  private readonly resubscribedListeners = new Set<() => void>();
   private subscriber: Redis | undefined;
+  private channelNames: string[] = [];
+  private subscribed = false;
+  private connections = 0;
   private queuedHearers = 0;
 
   constructor(
@@ -99,9 +72,19 @@ export class EventBus {
     if (!(PUBLISH_COMMAND in publisher)) publisher.defineCommand(PUBLISH_COMMAND, { lua: PUBLISH_SCRIPT });
   }
 
-  /** Whether the subscriber connection is up now (an in-memory flag, no round trip). */
+  /** Whether the subscriber connection is up and subscribed now (in-memory flags, no round trip). */
   get ready(): boolean {
-    return this.subscriber?.status === 'ready';
+    return this.subscriber?.status === 'ready' && this.subscribed;
+  }
+
+  /**
+   * Called each time the subscriber is subscribed again after its connection was lost (a Redis
+   * restart or a Sentinel failover): events published meanwhile were not heard, and a listener
+   * that waits for some reads them back from Postgres.
+   */
+  onResubscribed(listener: () => void): () => void {
+    this.resubscribedListeners.add(listener);
+    return () => this.resubscribedListeners.delete(listener);
   }
 
   /**
@@ -182,13 +165,40 @@ export class EventBus {
   async listen(subscriber: Redis, channels: BusChannels): Promise<void> {
     this.subscriber = subscriber;
     subscriber.on('message', (channel: string, raw: string) => this.dispatch(channel, raw));
-    const names = [
+    this.channelNames = [
       ...(channels.events ? [this.names.eventChannel] : []),
       ...(channels.control ? [this.names.workerControlChannel] : []),
       ...(channels.auth ? [this.names.authChannel] : []),
       ...(channels.details ? [this.names.jobDetailChannel] : []),
     ];
-    if (names.length) await subscriber.subscribe(...names);
+    subscriber.on('close', () => (this.subscribed = false));
+    subscriber.on('ready', () => void this.resubscribe());
+    // Its errors are the publisher's too, which its owner logs.
+    subscriber.on('error', () => undefined);
+    try {
+      if (this.channelNames.length) await subscriber.subscribe(...this.channelNames);
+      this.subscribed = true;
+    } catch (error) {
+      // No Redis yet and a command timeout: start unsubscribed (not ready); the first ready subscribes.
+      if (subscriber.status === 'ready') throw error;
+    }
+  }
+
+  /**
+   * On every ready: ioredis resubscribes by itself, but only a SUBSCRIBE answered here says the
+   * channels are heard again; from then on, an event missed in the gap is in Postgres already
+   * (it is written before it is published), so the listeners can read it back.
+   */
+  private async resubscribe(): Promise<void> {
+    const channels = [...this.channelNames, ...(this.queuedHearers > 0 ? [this.names.queuedChannel] : [])];
+    try {
+      if (channels.length) await this.subscriber!.subscribe(...channels);
+    } catch {
+      return; // dropped again: the next ready tries again
+    }
+    this.subscribed = true;
+    if (this.connections++ === 0) return; // the first connection: nothing was missed
+    for (const listener of this.resubscribedListeners) listener();
   }
 
   onEvent(listener: Listener<ServerEvent>): () => void {
@@ -239,23 +249,6 @@ export class EventBus {
 }
 
 /**
- * Whether Redis answers PING within `timeoutMs` (container health checks).
- * @defaultValue timeoutMs 2000
- */
-export async function probeRedis(url: string, timeoutMs = 2000): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined); // the answer is the probe's result
-  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
-  try {
-    return await Promise.race([redis.connect().then(() => redis.ping()).then((pong) => pong === 'PONG'), timeout]);
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/**
  * A process's event bus: publishes on `redis`, listens on a duplicate of it named
  * `<role>-sub`, subscribed to `channels` before it is returned.
  */
@@ -267,6 +260,6 @@ export async function openEventBus(
   onProtocolError: (error: Error) => void,
 ): Promise<EventBus> {
   const bus = new EventBus(redis, names, onProtocolError);
-  await bus.listen(redis.duplicate({ connectionName: `${role}-sub` }), channels);
+  await bus.listen(duplicateRedis(redis, `${role}-sub`), channels);
   return bus;
 }

@@ -59,6 +59,16 @@ export class EventWaiter {
     return new Pending<E>(promise as Promise<E | null>, remove, resolve);
   }
 
+  /** The jobs some request waits on now (to read back after a missed stretch of events). */
+  pendingJobIds(): string[] {
+    return [...this.waiters.keys()].filter((key) => key.startsWith('job:')).map((key) => key.slice(4));
+  }
+
+  /** Hands an event read back from the store to the waiters, as if it had been heard. */
+  deliver(event: ServerEvent): void {
+    this.dispatch(event);
+  }
+
   private dispatch(event: ServerEvent): void {
     const key = waiterKey(event);
     for (const waiter of this.waiters.get(key) ?? []) {

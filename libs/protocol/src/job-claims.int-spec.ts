@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteKeys } from '../../../test/support/processes';
 import { testRedis } from '../../../test/support/services';
-import { connectRedis } from './event-bus';
+import { connectRedis } from './redis-client';
 import { JobClaims } from './job-claims';
 import { RedisNames } from './names';
 

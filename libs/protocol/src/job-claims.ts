@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { RedisNames } from './names';
+import { ReplicaAck } from './replica-ack';
 
 /** How long a claim is kept: longer than any job waits in a queue. */
 const CLAIM_TTL_S = 7 * 24 * 3600;
@@ -19,9 +20,11 @@ const WORKER_HOLDER = 'context:';
  * DELETE that comes second cancels a running job instead.
  */
 export class JobClaims {
+  /** @param ack makes a claim survive a Sentinel failover before the job runs @defaultValue none */
   constructor(
     private readonly redis: Redis,
     private readonly names: RedisNames,
+    private readonly ack: ReplicaAck = ReplicaAck.none(),
   ) {}
 
   /** Which of the jobs a context worker has started (claimed), whatever Postgres says yet. */
@@ -44,8 +47,13 @@ export class JobClaims {
     await this.redis.expire(this.names.jobClaimKey(jobId), ENDED_CLAIM_TTL_S);
   }
 
-  /** Takes the job for `holder`; false if it was taken before. */
+  /**
+   * Takes the job for `holder`; false if it was taken before. A claim taken is on a replica too
+   * (Sentinel mode) before this resolves: a failover cannot forget it and let the job run again.
+   */
   async take(jobId: string, holder: string): Promise<boolean> {
-    return (await this.redis.set(this.names.jobClaimKey(jobId), holder, 'EX', CLAIM_TTL_S, 'NX')) === 'OK';
+    const taken = (await this.redis.set(this.names.jobClaimKey(jobId), holder, 'EX', CLAIM_TTL_S, 'NX')) === 'OK';
+    if (taken) await this.ack.confirm();
+    return taken;
   }
 }

@@ -4,5 +4,7 @@
  * that runs user jobs) can import the protocol's types and pure helpers.
  */
 export * from './event-bus';
+export * from './redis-client';
 export * from './job-claims';
 export * from './process-registry';
+export * from './replica-ack';

@@ -2,8 +2,11 @@ import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type On
 import type { ServerConfig } from '@jobserver/config';
 import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
 import { RedisNames } from '@jobserver/protocol';
-import { connectRedis, EventBus, JobClaims, openEventBus } from '@jobserver/protocol/redis';
+import { connectRedis, EventBus, ReplicaAck, type RedisLog, JobClaims, openEventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
+
+/** What the Redis client tells of its connection (sentinels that do not answer). */
+const redisLog: RedisLog = (fields, message) => new Logger('Redis').warn(fields, message);
 import { REDIS, SERVER_CONFIG } from './tokens';
 
 @Injectable()
@@ -30,7 +33,7 @@ export class InfraModule {
       providers: [
         { provide: SERVER_CONFIG, useValue: config },
         { provide: RedisNames, useValue: names },
-        { provide: REDIS, useFactory: () => connectRedis(config.redisUrl, `worker:${config.instanceId}`) },
+        { provide: REDIS, useFactory: () => connectRedis(config.redis, `worker:${config.instanceId}`, { log: redisLog }) },
         {
           provide: EventBus,
           useFactory: (redis: Redis) =>
@@ -41,9 +44,14 @@ export class InfraModule {
         },
         JOB_LIFECYCLE_PROVIDER,
         RedisCloser,
-        { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
+        { provide: ReplicaAck, useFactory: (redis: Redis) => ReplicaAck.of(config.redis, redis, redisLog), inject: [REDIS] },
+        {
+          provide: JobClaims,
+          useFactory: (redis: Redis, ack: ReplicaAck) => new JobClaims(redis, names, ack),
+          inject: [REDIS, ReplicaAck],
+        },
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobLifecycle, JobClaims],
+      exports: [ReplicaAck, SERVER_CONFIG, RedisNames, REDIS, EventBus, JobLifecycle, JobClaims],
     };
   }
 }

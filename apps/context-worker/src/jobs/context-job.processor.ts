@@ -9,12 +9,15 @@ import {
   type ContextStatementMessage,
 } from '@jobserver/protocol';
 import { Worker } from 'bullmq';
+import { duplicateRedis } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { StatementRunService } from '../statements/statement-run.service';
 import { JobRunService } from './job-run.service';
 
 const JOB_FIELDS = ['jobId', 'appName', 'bundleSha', 'classPath', 'config'] as const;
+/** How often the queue is checked for messages whose worker lock lapsed (one script call). */
+const STALLED_CHECK_MS = 5000;
 
 /** Consumes the context's `ctx.<name>` queue, `max-jobs-per-context` jobs at a time. */
 @Injectable()
@@ -38,12 +41,17 @@ export class ContextJobProcessor {
           ? this.statements.run(statementPayload(job.data))
           : this.runs.run(assertPayload<ContextJobMessage>(job.data, JOB_FIELDS, 'context job')),
       {
-        connection: this.redis.duplicate({ connectionName: `worker-jobs:${context}` }),
+        connection: duplicateRedis(this.redis, `worker-jobs:${context}`),
         prefix: this.config.prefix,
         concurrency,
         lockDuration: this.config.jobLockDurationMs,
-        // A job is run at most once: if this process dies, the scheduler fails its jobs.
-        maxStalledCount: 0,
+        // A message left active without its worker is handed out again: after a Redis failover the
+        // reply of a moveToActive can be lost, leaving a job no worker holds. Re-delivery never runs
+        // a job twice: a job runs only under its claim (JobClaims.take), and a worker that dies
+        // mid-job has its jobs failed by the scheduler, whose claim stays taken.
+        maxStalledCount: 1,
+        // Such a message is found once its lock lapses (job-lock-duration), within this after.
+        stalledInterval: STALLED_CHECK_MS,
       },
     );
     this.worker.on('error', (err) => this.logger.error({ err, context }, 'context queue worker error'));

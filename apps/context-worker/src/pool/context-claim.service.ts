@@ -5,6 +5,7 @@ import type { ServerConfig } from '@jobserver/config';
 import { ContextRepository } from '@jobserver/persistence';
 import { assertPayload, RedisNames, type ContextClaim } from '@jobserver/protocol';
 import { Worker, type Job } from 'bullmq';
+import { duplicateRedis } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 
@@ -33,7 +34,7 @@ export class ContextClaimService {
 
   /** Resolves with the id of the claimed context, or undefined once closed. */
   async next(): Promise<string | undefined> {
-    const connection = this.redis.duplicate({ connectionName: `worker-claims:${this.config.instanceId}` });
+    const connection = duplicateRedis(this.redis, `worker-claims:${this.config.instanceId}`);
     const worker = new Worker<ContextClaim>(this.names.contextClaimQueue, null, {
       connection,
       prefix: this.config.prefix,

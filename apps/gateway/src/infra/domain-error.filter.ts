@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { ConfigParseError, InvalidContextSetting, type ServerConfig } from '@jobserver/config';
+import { ConfigParseError, InvalidContextSetting, redisPorts, type ServerConfig } from '@jobserver/config';
 import { DomainError, DomainErrorWithInfo } from '@jobserver/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { outageOf } from './outage.classifier';
@@ -18,10 +18,10 @@ interface ErrorBody {
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('DomainErrorFilter');
-  private readonly redisPort: number;
+  private readonly redisPorts: readonly number[];
 
   constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {
-    this.redisPort = Number(new URL(config.redisUrl).port || 6379);
+    this.redisPorts = redisPorts(config.redis);
   }
 
   catch(error: unknown, host: ArgumentsHost): void {
@@ -34,7 +34,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   }
 
   private toResponse(error: unknown, request: string): [number, ErrorBody] {
-    const down = outageOf(error, this.redisPort);
+    const down = outageOf(error, this.redisPorts);
     if (down) {
       // No stack: during an outage every request fails the same way.
       this.logger.warn({ request, reason: (error as Error).message }, `${down} unreachable`);

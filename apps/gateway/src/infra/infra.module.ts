@@ -2,9 +2,12 @@ import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type On
 import type { ServerConfig } from '@jobserver/config';
 import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
 import { EventWaiter, RedisNames } from '@jobserver/protocol';
-import { connectRedis, EventBus, JobClaims, openEventBus } from '@jobserver/protocol/redis';
+import { connectRedis, EventBus, ReplicaAck, type RedisLog, JobClaims, openEventBus } from '@jobserver/protocol/redis';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
+
+/** What the Redis client tells of its connection (sentinels that do not answer). */
+const redisLog: RedisLog = (fields, message) => new Logger('Redis').warn(fields, message);
 
 import { RedisReadiness } from './redis-readiness.service';
 import { StartedJobs } from './started-jobs.service';
@@ -47,9 +50,10 @@ export class InfraModule {
         {
           provide: REDIS,
           useFactory: () =>
-            connectRedis(config.redisUrl, `gateway:${config.instanceId}`, {
+            connectRedis(config.redis, `gateway:${config.instanceId}`, {
               commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS,
               failWhileDisconnected: true,
+              log: redisLog,
             }),
         },
         { provide: SUBMIT_QUEUE, useFactory: queue(names.submitQueue), inject: [REDIS] },
@@ -67,9 +71,14 @@ export class InfraModule {
         RedisCloser,
         RedisReadiness,
         StartedJobs,
-        { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
+        { provide: ReplicaAck, useFactory: (redis: Redis) => ReplicaAck.of(config.redis, redis, redisLog), inject: [REDIS] },
+        {
+          provide: JobClaims,
+          useFactory: (redis: Redis, ack: ReplicaAck) => new JobClaims(redis, names, ack),
+          inject: [REDIS, ReplicaAck],
+        },
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, JobLifecycle, EventWaiter, JobClaims, RedisReadiness, StartedJobs],
+      exports: [ReplicaAck, SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, JobLifecycle, EventWaiter, JobClaims, RedisReadiness, StartedJobs],
     };
   }
 }

@@ -34,10 +34,11 @@ interface ErrorFields {
 
 /**
  * Whether `error` means Postgres or Redis is unreachable (the one place that decides it), or null.
- * A bare socket error names Redis when it is about `redisPort`, else Postgres: the gateway's other
- * connections all go to Postgres. TypeORM's QueryFailedError and `cause` chains are looked through.
+ * A bare socket error names Redis when it is about one of `redisPorts` (the URL's, the sentinels',
+ * the cluster nodes'), else Postgres: the gateway's other connections all go to Postgres. TypeORM's QueryFailedError and `cause` chains are looked through.
  */
-export function outageOf(error: unknown, redisPort: number): DownService | null {
+export function outageOf(error: unknown, redisPorts: number | readonly number[]): DownService | null {
+  const ports = typeof redisPorts === 'number' ? [redisPorts] : redisPorts;
   for (
     let current = error, depth = 0;
     current && typeof current === 'object' && depth < 5;
@@ -50,7 +51,7 @@ export function outageOf(error: unknown, redisPort: number): DownService | null 
     if (fields.name === 'MaxRetriesPerRequestError' || REDIS_OUTAGE_MESSAGE.test(message))
       return 'Redis';
     if (PG_OUTAGE_CODE.test(code) || PG_OUTAGE_MESSAGE.test(message)) return 'Postgres';
-    if (NETWORK_CODES.has(code)) return fields.port === redisPort ? 'Redis' : 'Postgres';
+    if (NETWORK_CODES.has(code)) return ports.includes(fields.port as number) ? 'Redis' : 'Postgres';
     current = fields.driverError ?? fields.cause;
   }
   return null;

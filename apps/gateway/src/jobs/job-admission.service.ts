@@ -10,6 +10,7 @@ import {
   TooManyContexts,
   type SubmitMessage,
 } from '@jobserver/protocol';
+import { ReplicaAck } from '@jobserver/protocol/redis';
 import type { Queue } from 'bullmq';
 import { assertContextName, isAppName } from '../infra/names';
 import { SERVER_CONFIG, SUBMIT_QUEUE } from '../infra/tokens';
@@ -39,6 +40,8 @@ export class JobAdmission {
   private readonly batches: GroupCommit<Admission, string | null>;
   /** Errors of the queue write: the batch's jobs are recorded (and ended), so they are not tried again one by one. */
   private readonly queueFailures = new WeakSet<object>();
+  /** Queue failures after which the jobs may be queued all the same (see mayHaveQueued). */
+  private readonly uncertain = new WeakSet<object>();
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -46,6 +49,7 @@ export class JobAdmission {
     private readonly lifecycle: JobLifecycle,
     private readonly bundles: BundleRepository,
     private readonly contexts: ContextRepository,
+    private readonly ack: ReplicaAck,
   ) {
     this.batches = new GroupCommit((admissions) => this.admitMany(admissions), {
       lanes: Math.max(1, Math.floor(config.databasePoolSize / 2)),
@@ -97,16 +101,40 @@ export class JobAdmission {
       if (entries.length === 1) await this.submitQueue.add(entries[0]!.name, entries[0]!.data, entries[0]!.opts);
       else if (entries.length > 1) await this.submitQueue.addBulk(entries);
     } catch (error) {
-      // Redis went down since the readiness check: the recorded jobs never reached the scheduler.
-      // End them now (else the stranded-job sweeper does, ~30 s later); the clients get the 503.
+      // Redis went down since the readiness check. A command never sent ("Stream isn't writeable")
+      // queued nothing: the jobs are ended now (else the stranded-job sweeper does, ~30 s later).
+      // One in flight when the connection dropped may have been applied: those rows stay QUEUED,
+      // run if their message is in a queue, else the sweeper ends them. The clients get the 503.
       // Nobody can hear an event on the Redis that just failed: none is published.
-      const notQueued = { status: 'ERROR' as const, error: errorInfo('ServiceUnavailable', 'the job could not be queued') };
-      const endings = recorded.map(({ admission: { job } }) => ({ job: { jobId: job.id, context: job.contextName, adHoc: job.adHoc }, ending: notQueued }));
-      await this.lifecycle.endMany(endings, 'none').catch(() => undefined);
-      if (error instanceof Object) this.queueFailures.add(error);
-      throw error;
+      if (neverSent(error)) {
+        const notQueued = { status: 'ERROR' as const, error: errorInfo('ServiceUnavailable', 'the job could not be queued') };
+        const endings = recorded.map(({ admission: { job } }) => ({ job: { jobId: job.id, context: job.contextName, adHoc: job.adHoc }, ending: notQueued }));
+        await this.lifecycle.endMany(endings, 'none').catch(() => undefined);
+      }
+      throw this.failedQueueing(error, !neverSent(error));
     }
+    // Sentinel mode: answered only once a replica holds the submit messages. If the master dies
+    // meanwhile the client gets 503, and the job's row stays QUEUED: it runs if its message
+    // survived, else the stranded-job sweeper ends it.
+    if (entries.length) await this.ack.confirm().catch((error: unknown) => Promise.reject(this.failedQueueing(error, true)));
     return shas;
+  }
+
+  /**
+   * Whether `error`, thrown by {@link admit}, left its job possibly queued (a Redis command cut in
+   * flight): the job may run, so an idempotency key must keep pointing at it.
+   */
+  mayHaveQueued(error: unknown): boolean {
+    return error instanceof Object && this.uncertain.has(error);
+  }
+
+  /** Marks an error of the queue hand-over: never retried alone (the jobs are recorded). */
+  private failedQueueing(error: unknown, uncertain: boolean): unknown {
+    if (error instanceof Object) {
+      this.queueFailures.add(error);
+      if (uncertain) this.uncertain.add(error);
+    }
+    return error;
   }
 
   /**
@@ -125,4 +153,9 @@ export class JobAdmission {
     }
     if (context?.state === 'STOPPING') throw new ContextStopping();
   }
+}
+
+/** ioredis refused the command before sending it (offline): it cannot have been applied. */
+function neverSent(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("Stream isn't writeable");
 }

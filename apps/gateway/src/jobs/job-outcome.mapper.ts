@@ -98,7 +98,8 @@ const REJECTIONS: Record<string, JobEvent['rejection']> = {
   ContextStopping: 'CONTEXT_STOPPING',
 };
 
-function storedEvent(job: JobRecord): JobEvent {
+/** A job row as the event that would have told its state. */
+export function storedEvent(job: JobRecord): JobEvent {
   return {
     kind: 'job',
     jobId: job.id,

@@ -97,6 +97,8 @@ export class JobSubmitService {
       onRecorded();
     } catch (error) {
       pending.cancel();
+      // Cut in flight, the job may run: a repeat with the same key must answer from it, not run another.
+      if (this.admission.mayHaveQueued(error)) onRecorded();
       throw error;
     }
     const timeoutMs = sync ? this.syncTimeout(query) : this.config.acceptTimeoutMs;

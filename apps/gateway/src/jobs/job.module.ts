@@ -10,10 +10,11 @@ import { JobController } from './job.controller';
 import { JobOutcomeMapper } from './job-outcome.mapper';
 import { JobQueryService } from './job-query.service';
 import { JobSubmitService } from './job-submit.service';
+import { MissedEventRecovery } from './missed-event.recovery';
 
 @Module({
   imports: [ContextModule],
   controllers: [JobController, JobEventsController, FirehoseController],
-  providers: [JobSubmitService, JobAdmission, JobQueryService, JobOutcomeMapper, JobEventsService, JobEventReader, EventHub, EventFacts],
+  providers: [JobSubmitService, JobAdmission, JobQueryService, JobOutcomeMapper, JobEventsService, JobEventReader, EventHub, EventFacts, MissedEventRecovery],
 })
 export class JobModule {}

@@ -8,6 +8,7 @@ import {
 import type { ServerConfig } from '@jobserver/config';
 import { assertPayload, RedisNames, type CallbackDelivery } from '@jobserver/protocol';
 import { DelayedError, Worker } from 'bullmq';
+import { duplicateRedis } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { schedulerLocks } from '../infra/scheduler-locks';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
@@ -43,9 +44,7 @@ export class CallbackProcessor implements OnApplicationBootstrap, OnApplicationS
         throw new DelayedError();
       },
       {
-        connection: this.redis.duplicate({
-          connectionName: `scheduler-callbacks:${this.config.instanceId}`,
-        }),
+        connection: duplicateRedis(this.redis, `scheduler-callbacks:${this.config.instanceId}`),
         prefix: this.config.prefix,
         concurrency: CONCURRENCY,
         ...schedulerLocks(this.config),

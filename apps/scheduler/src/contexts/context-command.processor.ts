@@ -3,6 +3,7 @@ import type { ServerConfig } from '@jobserver/config';
 import { ContextRepository } from '@jobserver/persistence';
 import { assertPayload, RedisNames, type ContextCommand } from '@jobserver/protocol';
 import { Worker } from 'bullmq';
+import { duplicateRedis } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { schedulerLocks } from '../infra/scheduler-locks';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
@@ -27,7 +28,7 @@ export class ContextCommandProcessor implements OnApplicationBootstrap, OnApplic
       this.names.contextCommandQueue,
       async (job) => this.handle(assertPayload<ContextCommand>(job.data, ['type', 'context'], 'context command')),
       {
-        connection: this.redis.duplicate({ connectionName: `scheduler-commands:${this.config.instanceId}` }),
+        connection: duplicateRedis(this.redis, `scheduler-commands:${this.config.instanceId}`),
         prefix: this.config.prefix,
         concurrency: 32,
         ...schedulerLocks(this.config),

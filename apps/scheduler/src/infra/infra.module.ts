@@ -2,8 +2,11 @@ import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type On
 import type { ServerConfig } from '@jobserver/config';
 import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
 import { EventWaiter, RedisNames } from '@jobserver/protocol';
-import { connectRedis, EventBus, openEventBus } from '@jobserver/protocol/redis';
+import { connectRedis, EventBus, type RedisLog, openEventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
+
+/** What the Redis client tells of its connection (sentinels that do not answer). */
+const redisLog: RedisLog = (fields, message) => new Logger('Redis').warn(fields, message);
 import { ContextQueues } from './context-queues';
 import { SchedulerLeases } from './redis-lease';
 import { REDIS, SERVER_CONFIG } from './tokens';
@@ -33,7 +36,7 @@ export class InfraModule {
       providers: [
         { provide: SERVER_CONFIG, useValue: config },
         { provide: RedisNames, useValue: names },
-        { provide: REDIS, useFactory: () => connectRedis(config.redisUrl, `scheduler:${config.instanceId}`) },
+        { provide: REDIS, useFactory: () => connectRedis(config.redis, `scheduler:${config.instanceId}`, { log: redisLog }) },
         {
           provide: EventBus,
           useFactory: (redis: Redis) =>

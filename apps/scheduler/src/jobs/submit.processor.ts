@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { ServerConfig } from '@jobserver/config';
 import { assertPayload, RedisNames, type SubmitMessage } from '@jobserver/protocol';
 import { Worker } from 'bullmq';
+import { duplicateRedis } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { schedulerLocks } from '../infra/scheduler-locks';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
@@ -36,7 +37,7 @@ export class SubmitProcessor implements OnApplicationBootstrap, OnApplicationShu
         }
       },
       {
-        connection: this.redis.duplicate({ connectionName: `scheduler-submit:${this.config.instanceId}` }),
+        connection: duplicateRedis(this.redis, `scheduler-submit:${this.config.instanceId}`),
         prefix: this.config.prefix,
         concurrency: CONCURRENCY,
         ...schedulerLocks(this.config),
