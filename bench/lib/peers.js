@@ -50,6 +50,8 @@ async function startPgBoss() {
   const PgBoss = require('pg-boss');
   const db = await createDatabase('pgboss');
   const results = new Pool({ connectionString: db.url, max: 4 });
+  // The database is dropped WITH (FORCE) at the end: an idle connection's error then is expected.
+  results.on('error', () => undefined);
   await results.query(RESULTS_TABLE);
   const boss = new PgBoss({ connectionString: db.url, max: 10, schedule: false, supervise: true });
   boss.on('error', (error) => console.error('pg-boss:', error.message));
@@ -89,6 +91,7 @@ async function startGraphileWorker() {
   const { run, makeWorkerUtils } = require('graphile-worker');
   const db = await createDatabase('graphile');
   const pool = new Pool({ connectionString: db.url, max: 4 });
+  pool.on('error', () => undefined);
   await pool.query(RESULTS_TABLE);
   const completions = new Completions();
   const preset = {
