@@ -263,6 +263,7 @@ async function embeddedItem() {
   try {
     await t.createContext(CONTEXT, `max-jobs-per-context=${SIZES.inFlight}`);
     await sc.sequentialSync(t, CONTEXT, 50);
+    await t.truncateJobs();
     const async = await sc.asyncThroughput(t, CONTEXT, SIZES.embeddedAsync, SIZES.inFlight);
     const r = await sc.concurrentSync(t, CONTEXT, SIZES.embeddedSync, 32);
     const s = summarize(r.latencies);
