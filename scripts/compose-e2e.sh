@@ -19,7 +19,8 @@ ROOT=$PWD
 PROJECT=${COMPOSE_E2E_PROJECT:-jobserver-e2e}
 PORT=${COMPOSE_E2E_PORT:-18090}
 CACHE_DIR=/var/cache/jobserver-compose-e2e
-BASE_IMAGE=localhost/jobserver-e2e/debian:bookworm-minbase
+BASE_RECIPE=2 # bump when debian_base changes, so that a cached base is not reused
+BASE_IMAGE=localhost/jobserver-e2e/debian:bookworm-minbase-$BASE_RECIPE
 PRODUCT_IMAGE=jobserver:latest
 SEED_WALKTHROUGH=${SEED_WALKTHROUGH:-$ROOT/../shared/seed-walkthrough.sh}
 RUN_DIR=$(mktemp -d /tmp/jobserver-compose-e2e.XXXXXX)
@@ -108,15 +109,21 @@ EOF
 # The Debian base of the stand-ins: debootstrap once, kept as a tarball in $CACHE_DIR.
 debian_base() {
   podman image exists "$BASE_IMAGE" && return
-  local tar=$CACHE_DIR/bookworm-minbase.tar
+  local tar=$CACHE_DIR/bookworm-minbase-$BASE_RECIPE.tar rootfs=$RUN_DIR/rootfs
   if [ ! -s "$tar" ]; then
     echo "debootstrap bookworm (minbase)"
-    nice -n 10 debootstrap --variant=minbase bookworm "$RUN_DIR/rootfs" http://deb.debian.org/debian >"$RUN_DIR/debootstrap.log" 2>&1 ||
+    nice -n 10 debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$RUN_DIR/debootstrap.log" 2>&1 ||
       { tail -20 "$RUN_DIR/debootstrap.log"; fail "debootstrap failed"; }
-    rm -rf "$RUN_DIR"/rootfs/var/cache/apt/archives/*.deb "$RUN_DIR"/rootfs/var/lib/apt/lists/*
+    # Like Debian's own container images: dpkg without an fsync per file, and without docs, man
+    # pages and translations (in this base and in what the stand-ins install on it).
+    printf '%s\n' force-unsafe-io 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
+      'path-exclude /usr/share/man/*' 'path-exclude /usr/share/info/*' 'path-exclude /usr/share/locale/*' \
+      >"$rootfs/etc/dpkg/dpkg.cfg.d/container"
+    find "$rootfs/usr/share/doc" -type f ! -name copyright -delete
+    rm -rf "$rootfs"/usr/share/{man,info,locale}/* "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
     mkdir -p "$CACHE_DIR"
-    tar -C "$RUN_DIR/rootfs" --numeric-owner -cf "$tar.part" . && mv "$tar.part" "$tar"
-    rm -rf "$RUN_DIR/rootfs"
+    tar -C "$rootfs" --numeric-owner -cf "$tar.part" . && mv "$tar.part" "$tar"
+    rm -rf "$rootfs"
   fi
   podman import -q --change 'CMD ["bash"]' "$tar" "$BASE_IMAGE" >/dev/null
 }
@@ -198,7 +205,8 @@ start_api_service() {
 }
 
 # Podman runs health checks from systemd timers; without systemd, this loop is the timer:
-# every 2 s for containers still starting, every 10 s (the apps' interval) for the others.
+# every 2 s for containers still starting, every 10 s (the apps' interval) for the others. The
+# checks run side by side, each bounded: one into a container that is exiting can hang.
 start_health_ticker() {
   (
     tick=0
@@ -206,8 +214,9 @@ start_health_ticker() {
       filter=(--filter health=starting)
       [ $((tick++ % 5)) -eq 0 ] && filter=()
       for c in $(podman ps -q --filter "label=com.docker.compose.project=$PROJECT" "${filter[@]}"); do
-        podman healthcheck run "$c" >/dev/null 2>&1 || true
+        timeout 10 podman healthcheck run "$c" >/dev/null 2>&1 &
       done
+      wait
     done
   ) >/dev/null 2>&1 &
   TICKER_PID=$!
@@ -220,6 +229,9 @@ wait_healthy() {
     total=$(podman ps -aq --filter "label=com.docker.compose.project=$PROJECT" | wc -l)
     healthy=$(podman ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter health=healthy | wc -l)
     [ "$total" -eq "$want" ] && [ "$healthy" -eq "$want" ] && break
+    [ $(((SECONDS - deadline) % 15)) -eq 0 ] && echo "  $healthy of $want healthy ($total containers)" &&
+      podman ps -a --filter "label=com.docker.compose.project=$PROJECT" --format '    {{.Names}}  {{.Status}}' | grep -v '(healthy)'
+
     if [ $SECONDS -gt "$deadline" ]; then
       podman ps -a --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}  {{.Status}}'
       fail "not all $want containers healthy (healthy: $healthy of $total)"
