@@ -83,6 +83,7 @@ install_tools() {
   [ -x /usr/sbin/runc ] || missing+=(runc)
   [ -x /usr/lib/podman/netavark ] || missing+=(netavark aardvark-dns) # networks with DNS names
   [ -x /usr/libexec/podman/catatonit ] || missing+=(catatonit)      # `init: true`
+  [ -x /usr/sbin/iptables ] || missing+=(iptables)                   # netavark's NAT and ports
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}"
     apt_install "${missing[@]}"
@@ -168,13 +169,14 @@ node_stand_in() {
 
 # Redis and Postgres stand-ins build in the background, while the product image builds.
 services_stand_ins() {
-  local image kind
+  local image kind start=$SECONDS
   for kind in redis postgres; do
     [ $kind = redis ] && image=$REDIS_IMAGE || image=$POSTGRES_IMAGE
     if have_real_image "$image"; then echo "$image: pulled or present"; else
       build_stand_in $kind "$image" && echo "$image: stand-in"
     fi
   done
+  echo "redis/postgres images: $((SECONDS - start))s, beside the product build"
 }
 
 # --- 3. the product image ------------------------------------------------------------------------
@@ -284,7 +286,10 @@ log "3. product image (Dockerfile)"
 timed "product image build" build_product
 IMAGE_SIZE=$(podman image inspect --format '{{.Size}}' "localhost/$PRODUCT_IMAGE" | awk '{printf "%.0f MB", $1 / 1e6}')
 echo "localhost/$PRODUCT_IMAGE: $IMAGE_SIZE"
-wait_stand_ins() { wait "$STAND_INS_PID" || { cat "$RUN_DIR/stand-ins.log"; fail "redis/postgres base images failed"; }; cat "$RUN_DIR/stand-ins.log"; }
+wait_stand_ins() {
+  wait "$STAND_INS_PID" || { cat "$RUN_DIR/stand-ins.log"; fail "redis/postgres base images failed"; }
+  grep -v '^debconf: delaying' "$RUN_DIR/stand-ins.log" || true
+}
 timed "redis/postgres images (rest)" wait_stand_ins
 
 log "4. bad input: compose without the admin secrets"
