@@ -25,6 +25,7 @@ PRODUCT_IMAGE=jobserver:latest
 SEED_WALKTHROUGH=${SEED_WALKTHROUGH:-$ROOT/../shared/seed-walkthrough.sh}
 RUN_DIR=$(mktemp -d /tmp/jobserver-compose-e2e.XXXXXX)
 ADMIN_USER=e2e
+ADMIN_HASH=''
 ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 export DOCKER_HOST=unix://$RUN_DIR/podman.sock COMPOSE_PROJECT_NAME=$PROJECT JOBSERVER_PORT=$PORT
@@ -56,7 +57,7 @@ cleanup() {
   podman ps -aq --filter "label=com.docker.compose.project=$PROJECT" | xargs -r podman rm -f >/dev/null 2>&1
   podman volume ls -q --filter "label=com.docker.compose.project=$PROJECT" | xargs -r podman volume rm -f >/dev/null 2>&1
   podman network rm -f "${PROJECT}_default" >/dev/null 2>&1
-  [ -n "$TICKER_PID" ] && kill "$TICKER_PID" 2>/dev/null
+  [ -n "$TICKER_PID" ] && pkill -P "$TICKER_PID" 2>/dev/null; [ -n "$TICKER_PID" ] && kill "$TICKER_PID" 2>/dev/null
   [ -n "$SERVICE_PID" ] && kill "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null
   rm -rf "$RUN_DIR"
   exit $rc
