@@ -50,7 +50,7 @@ cleanup() {
   local rc=$?
   set +e
   if [ -S "$RUN_DIR/podman.sock" ]; then
-    [ $rc -ne 0 ] && { log "failed (exit $rc): the stack's last logs"; compose logs --tail 30 2>/dev/null | tail -150; }
+    [ $rc -ne 0 ] && { log "failed (exit $rc): the stack's last logs"; compose logs --no-color --tail 30 2>/dev/null | tail -150; }
     compose down -v --remove-orphans >/dev/null 2>&1
   fi
   # Whatever compose could not remove (e.g. the API service died first).
