@@ -107,12 +107,12 @@ async function threeContexts() {
   console.log(`  ${CONTEXTS.map((c, i) => `${c} on ${on[i]}`).join(', ')}`);
 
   const jobs = await Promise.all(
-    CONTEXTS.map((c) => submit(c, 'LongRunningExample', 'durationMs = 3000')),
+    CONTEXTS.map((c) => submit(c, 'LongRunningExample', 'durationMs = 6000')),
   );
   const ids = jobs.map((r) => r.json.jobId);
   check(
     jobs.every((r) => r.code === 202 && r.json.jobId),
-    'a 3 s job in each context -> 202',
+    'a 6 s job in each context -> 202',
     jobs.map((r) => r.json),
   );
   const together = await waitFor(
