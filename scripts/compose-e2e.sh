@@ -45,7 +45,7 @@ timed() {
 }
 
 # --- cleanup: whatever happened, leave nothing running -------------------------------------------
-SERVICE_PID='' TICKER_PID=''
+SERVICE_PID='' TICKER_PID='' STAND_INS_PID=''
 cleanup() {
   local rc=$?
   set +e
@@ -57,7 +57,8 @@ cleanup() {
   podman ps -aq --filter "label=com.docker.compose.project=$PROJECT" | xargs -r podman rm -f >/dev/null 2>&1
   podman volume ls -q --filter "label=com.docker.compose.project=$PROJECT" | xargs -r podman volume rm -f >/dev/null 2>&1
   podman network rm -f "${PROJECT}_default" >/dev/null 2>&1
-  [ -n "$TICKER_PID" ] && pkill -P "$TICKER_PID" 2>/dev/null; [ -n "$TICKER_PID" ] && kill "$TICKER_PID" 2>/dev/null
+  # The background jobs: the health loop and its checks, the stand-in builds (if still running).
+  for pid in $TICKER_PID $STAND_INS_PID; do pkill -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; done
   [ -n "$SERVICE_PID" ] && kill "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null
   rm -rf "$RUN_DIR"
   exit $rc
