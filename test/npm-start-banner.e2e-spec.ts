@@ -1,11 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from './support/processes';
+import { npmStartSetup } from './support/npm-start';
 import { eventually } from './support/server';
-import { testDatabase, testRedis } from './support/services';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -20,23 +17,9 @@ describe('npm start', () => {
 
   /** Runs scripts/start.js on a test database; `output()` is what it printed so far. */
   async function run(extraEnv: Record<string, string>) {
-    const [db, redis, port] = await Promise.all([testDatabase(), testRedis(), freePort()]);
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jobserver-banner-'));
-    cleanup = async () => {
-      await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-    const env = {
-      ...process.env,
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      PORT: String(port),
-      JOBSERVER_HOST: '127.0.0.1',
-      JOBSERVER_PREFIX: redis.prefix,
-      JOBSERVER_BUNDLE_CACHE_DIR: path.join(dataDir, 'bundles'),
-      JOBSERVER_SPARE_WORKERS: '0',
-      ...extraEnv,
-    };
+    const setup = await npmStartSetup({ JOBSERVER_SPARE_WORKERS: '0', ...extraEnv });
+    cleanup = setup.cleanup;
+    const { env, port } = setup;
     start = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     start.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));

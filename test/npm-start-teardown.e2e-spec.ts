@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobserverClient, processGone } from './support/client';
 import { descendants, probeBundleFile } from './support/probe';
-import { freePort, queryDatabase } from './support/processes';
+import { npmStartSetup } from './support/npm-start';
+import { queryDatabase } from './support/processes';
 import { eventually } from './support/server';
-import { testDatabase, testRedis } from './support/services';
 
 const ROOT = path.resolve(__dirname, '..');
 const LIVE = `('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`;
@@ -39,22 +38,9 @@ describe('npm start leaves no orphans', () => {
 
   /** Starts npm start's tree with a context whose job spawned `sleep 1000`; answers every pid in it. */
   async function startTree(): Promise<{ pids: number[]; gateway: number; sleep: number }> {
-    const [db, redis, port] = await Promise.all([testDatabase(), testRedis(), freePort()]);
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jobserver-teardown-'));
-    cleanup = async () => {
-      await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-    const env = {
-      ...process.env,
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      PORT: String(port),
-      JOBSERVER_HOST: '127.0.0.1',
-      JOBSERVER_PREFIX: redis.prefix,
-      JOBSERVER_BUNDLE_CACHE_DIR: path.join(dataDir, 'bundles'),
-      LOG_LEVEL: 'warn',
-    };
+    const setup = await npmStartSetup({ LOG_LEVEL: 'warn' });
+    cleanup = setup.cleanup;
+    const { env, port } = setup;
     start = spawn(process.execPath, [path.join(ROOT, 'scripts/start.js')], { env, stdio: 'ignore' });
     const api = new JobserverClient(`http://127.0.0.1:${port}`);
     await eventually(async () => ((await api.get('/healthz').catch(() => undefined))?.status === 200 ? true : undefined), 60_000);
@@ -63,7 +49,7 @@ describe('npm start leaves no orphans', () => {
     const res = await api.submit({ appName: 'probe', classPath: 'Spawn', context: 'tree', sync: true });
     expect(res.body.status).toBe('OK');
     const sleep: number = res.body.result.pid;
-    const [{ pid: worker }] = await queryDatabase<{ pid: number }>(db.url, `SELECT pid FROM contexts WHERE name = 'tree' AND state IN ${LIVE}`);
+    const [{ pid: worker }] = await queryDatabase<{ pid: number }>(setup.databaseUrl, `SELECT pid FROM contexts WHERE name = 'tree' AND state IN ${LIVE}`);
     const children = descendants(start.pid!);
     // By its command line: the scheduler's spare context worker has no children either.
     const gateway = children.find((pid) => commandLine(pid).includes(path.join('apps', 'gateway', 'dist', 'main.js')));

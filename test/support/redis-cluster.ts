@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import Redis from 'ioredis';
 import { freePort, killChild } from './processes';
+import { askRedis, redisServerArgs } from './redis-nodes';
 import { eventually } from './server';
 
 /** A three-master Redis Cluster (no replicas) of local `redis-server`s in a temp dir. */
@@ -29,27 +29,14 @@ export async function startRedisCluster(): Promise<RedisClusterSet> {
       const data = path.join(dir, String(port));
       mkdirSync(data);
       const args = [
-        '--port',
-        String(port),
+        ...redisServerArgs(port, data),
         '--cluster-port',
         String(await freePort()),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ];
-      args.push(
         '--cluster-enabled',
         'yes',
         '--cluster-config-file',
         path.join(data, 'nodes.conf'),
-        '--dir',
-        data,
-        '--logfile',
-        path.join(data, 'redis.log'),
-      );
+      ];
       children.push(spawn('redis-server', args, { stdio: 'ignore' }));
     }
     await eventually(
@@ -66,7 +53,7 @@ export async function startRedisCluster(): Promise<RedisClusterSet> {
     ]);
     await eventually(async () => {
       const states = await Promise.all(
-        ports.map((port) => ask(port, (r) => r.cluster('INFO') as Promise<string>)),
+        ports.map((port) => askRedis(port, (r) => r.cluster('INFO') as Promise<string>)),
       );
       return states.every((info) => info?.includes('cluster_state:ok')) ? true : undefined;
     }, 20_000);
@@ -77,23 +64,4 @@ export async function startRedisCluster(): Promise<RedisClusterSet> {
   return { nodes: ports.map((port) => `127.0.0.1:${port}`).join(','), ports, stop };
 }
 
-const ping = (port: number) => ask(port, (r) => r.ping());
-
-async function ask<T>(port: number, fn: (redis: Redis) => Promise<T>): Promise<T | undefined> {
-  const redis = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return await fn(redis);
-  } catch {
-    return undefined;
-  } finally {
-    redis.disconnect();
-  }
-}
+const ping = (port: number) => askRedis(port, (r) => r.ping());

@@ -2,8 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
 import { freePort, killChild } from './processes';
+import { askRedis, redisServerArgs } from './redis-nodes';
 import { eventually } from './server';
 
 /** Whether Debian's `redis-sentinel` (and `redis-server`) can be run here. */
@@ -49,25 +49,12 @@ export async function startSentinelSet(sentinelPorts?: readonly number[]): Promi
     mkdirSync(data);
     const args = [
       'redis-server',
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ];
-    args.push(
-      '--dir',
-      data,
-      '--logfile',
-      path.join(data, 'redis.log'),
+      ...redisServerArgs(port, data),
       '--repl-diskless-sync',
       'yes',
       '--repl-diskless-sync-delay',
       '0',
-    );
+    ];
     if (port !== masterPort) args.push('--replicaof', '127.0.0.1', String(masterPort));
     servers.set(port, start(args));
   }
@@ -90,27 +77,9 @@ export async function startSentinelSet(sentinelPorts?: readonly number[]): Promi
     );
     start(['redis-sentinel', conf]);
   }
-  const ask = async <T>(port: number, fn: (redis: Redis) => Promise<T>): Promise<T | undefined> => {
-    const redis = new Redis({
-      port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      return await fn(redis);
-    } catch {
-      return undefined;
-    } finally {
-      redis.disconnect();
-    }
-  };
   const sentinelMaster = async (): Promise<number | undefined> => {
     for (const port of sentinelPorts!) {
-      const address = await ask(
+      const address = await askRedis(
         port,
         (r) =>
           r.call('SENTINEL', 'get-master-addr-by-name', MASTER_NAME) as Promise<string[] | null>,
@@ -143,12 +112,12 @@ export async function startSentinelSet(sentinelPorts?: readonly number[]): Promi
   try {
     // Both replicas in sync, and every sentinel knows them and the two other sentinels.
     await eventually(async () => {
-      const info = await ask(masterPort, (r) => r.info('replication'));
+      const info = await askRedis(masterPort, (r) => r.info('replication'));
       return info && (info.match(/state=online/g) ?? []).length === 2 ? true : undefined;
     }, 20_000);
     await eventually(async () => {
       for (const port of sentinelPorts!) {
-        const fields = await ask(
+        const fields = await askRedis(
           port,
           (r) => r.call('SENTINEL', 'master', MASTER_NAME) as Promise<string[]>,
         );
