@@ -4,6 +4,7 @@ import { ContextRepository, JobLifecycle, type ContextRecord } from '@jobserver/
 import { RedisNames, toErrorInfo } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { hostname } from 'node:os';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { ContextJobProcessor } from '../jobs/context-job.processor';
@@ -20,7 +21,8 @@ const DELETE_IF_OURS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return red
 export class ContextHostService {
   private readonly logger = new Logger(ContextHostService.name);
   private context: ContextRecord | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
+  /** The context's heartbeat goes out with each beat of the process's registration (one timer a process). */
+  private beating = false;
   private stopping: Promise<void> | undefined;
   private resolveStopped!: () => void;
   /** Resolves once the context has stopped and the process may exit. */
@@ -72,7 +74,7 @@ export class ContextHostService {
       this.statements.attach(context);
       this.snapshots.attach(context);
       await this.beat();
-      this.heartbeat = setInterval(() => void this.beat(), this.config.heartbeatIntervalMs);
+      this.beating = true;
       // Beating meanwhile: restoring a large snapshot may take seconds.
       await this.snapshots.restore(context);
       const worker = `${hostname()}/${process.pid}`;
@@ -117,7 +119,7 @@ export class ContextHostService {
     await this.statements.settled();
     // Only this life's jobs: a job posted after a new context took the name belongs to that one.
     await this.jobLifecycle.endActiveOfContext(context, 'KILLED', undefined, context.id);
-    clearInterval(this.heartbeat);
+    this.beating = false;
     await this.dropHeartbeat(context);
     if (await this.contexts.end(context.id, 'FINISHED')) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state: 'FINISHED' });
@@ -131,7 +133,7 @@ export class ContextHostService {
    */
   async terminate(): Promise<void> {
     this.logger.warn({ context: this.context?.name }, 'killed by the scheduler; exiting');
-    clearInterval(this.heartbeat);
+    this.beating = false;
     if (this.context) {
       const deleted = this.dropHeartbeat(this.context).catch(() => 0);
       await Promise.race([deleted, new Promise((resolve) => setTimeout(resolve, 500))]);
@@ -147,24 +149,33 @@ export class ContextHostService {
     return this.redis.eval(DELETE_IF_OURS, 1, this.names.heartbeatKey(context.name), context.id);
   }
 
-  /** The heartbeat's value is the context id: a scheduler tells this life of the name from an older one. */
+  /**
+   * Adds this life's heartbeat to `commands` (the process registration's beat, every
+   * `heartbeat-interval`) while the context is up. The heartbeat's value is the context id: a
+   * scheduler tells this life of the name from an older one.
+   */
+  addHeartbeat(commands: ChainableCommander): void {
+    if (this.beating && this.context) this.heartbeatCommands(commands, this.context);
+  }
+
+  /** The first heartbeat, at boot, before the context is taken. */
   private async beat(): Promise<void> {
-    const { name, id } = this.context!;
+    await this.heartbeatCommands(this.redis.pipeline(), this.context!)
+      .exec()
+      .catch((err: unknown) => this.logger.error({ err }, 'heartbeat failed'));
+  }
+
+  private heartbeatCommands(commands: ChainableCommander, { name, id }: ContextRecord): ChainableCommander {
     const ttl = this.config.heartbeatTimeoutMs;
     // The memory rides along in its own key: the heartbeat's value stays the id schedulers compare.
     const memory = { contextId: id, rss: process.memoryUsage.rss(), heap: this.executors.heapUsedBytes };
-    await this.redis
-      .pipeline()
-      .set(this.names.heartbeatKey(name), id, 'PX', ttl)
-      .set(this.names.memoryKey(name), JSON.stringify(memory), 'PX', ttl)
-      .exec()
-      .catch((err: unknown) => this.logger.error({ err }, 'heartbeat failed'));
+    return commands.set(this.names.heartbeatKey(name), id, 'PX', ttl).set(this.names.memoryKey(name), JSON.stringify(memory), 'PX', ttl);
   }
 
   private async failBoot(context: ContextRecord, cause: unknown): Promise<void> {
     const error = toErrorInfo(cause);
     this.logger.error({ context: context.name, err: cause }, 'context failed to start');
-    clearInterval(this.heartbeat);
+    this.beating = false;
     await this.executors.stop().catch(() => undefined);
     // Only a context still waiting for this process: one that another process hosts is left alone.
     if (await this.contexts.transition(context.id, ['STARTED'], 'ERROR', { error })) {

@@ -102,6 +102,8 @@ export interface JobDoneMessage {
   type: 'done';
   jobId: string;
   outcome: JobOutcome;
+  /** The thread's V8 heap in use as the job ended (a busy thread's heap is told with each end). */
+  heapUsed?: number;
 }
 
 /**
@@ -116,7 +118,10 @@ export interface JobReportsMessage {
   dropped: number;
 }
 
-/** Executor → main thread, every second: the thread's V8 heap in use (metrics, the worker's heartbeat). */
+/**
+ * Executor → main thread, every MEMORY_REPORT_MS: the thread's V8 heap in use (metrics, the
+ * worker's heartbeat); each `done` carries it too, so an idle thread need not wake often.
+ */
 export interface ExecutorMemoryMessage {
   type: 'memory';
   heapUsed: number;
@@ -158,7 +163,7 @@ export function isFromExecutorMessage(value: unknown): value is FromExecutorMess
     case 'validating':
       return true;
     case 'done':
-      return isJobOutcome(value.outcome);
+      return isJobOutcome(value.outcome) && (value.heapUsed === undefined || typeof value.heapUsed === 'number');
     case 'reports':
       return typeof value.dropped === 'number' && Array.isArray(value.events) && value.events.every(isReportedEvent);
     case 'data-path':

@@ -23,6 +23,11 @@ import { StatementRunner } from './statement.runner';
 import type { RestoreSnapshotMessage, TakeSnapshotMessage } from './snapshot.messages';
 import { deserializeObjects, serializeObjects } from './snapshot.serializer';
 
+/** How often an idle thread tells its heap (ms); a job's or statement's end tells it too. */
+const MEMORY_REPORT_MS = 5000;
+
+const heapUsed = () => getHeapStatistics().used_heap_size;
+
 function budgetOf(settings: Record<string, unknown>): number | undefined {
   const bytes = settings['named-objects-max-bytes'];
   return typeof bytes === 'number' && bytes > 0 ? bytes : undefined;
@@ -87,7 +92,7 @@ class ExecutorThread {
     this.controllers.set(request.jobId, controller);
     try {
       const output = await this.statements.run(request, controller.signal);
-      this.post({ type: 'done', jobId: request.jobId, outcome: { kind: 'statement', output } });
+      this.post({ type: 'done', jobId: request.jobId, outcome: { kind: 'statement', output }, heapUsed: heapUsed() });
     } finally {
       this.controllers.delete(request.jobId);
     }
@@ -111,7 +116,7 @@ class ExecutorThread {
         : loaded.outcome;
       // The job's last reports go before its end: the main thread records them first.
       reports.close();
-      this.post({ type: 'done', jobId: request.jobId, outcome });
+      this.post({ type: 'done', jobId: request.jobId, outcome, heapUsed: heapUsed() });
     } finally {
       this.controllers.delete(request.jobId);
     }
@@ -137,7 +142,7 @@ parentPort?.once('message', ({ port }: ConnectMessage) => {
   const thread = new ExecutorThread((message) => sendOn(port, message));
   port.on('message', (message: ToExecutorMessage) => thread.handle(message));
   // Node 20 has no Worker.getHeapStatistics(): the thread tells its own heap (unref: never keeps it alive).
-  const tellMemory = () => sendOn(port, { type: 'memory', heapUsed: getHeapStatistics().used_heap_size } satisfies FromExecutorMessage);
+  const tellMemory = () => sendOn(port, { type: 'memory', heapUsed: heapUsed() } satisfies FromExecutorMessage);
   tellMemory();
-  setInterval(tellMemory, 1000).unref();
+  setInterval(tellMemory, MEMORY_REPORT_MS).unref();
 });

@@ -48,7 +48,7 @@ export class Executor {
   private ready: Promise<Worker> | undefined;
   private stopped = false;
 
-  /** The executor thread's V8 heap in use, as it last told (every second); 0 before. */
+  /** The executor thread's V8 heap in use, as it last told (every 5 s, and with each job's end); 0 before. */
   heapUsedBytes = 0;
 
   constructor(private options: ExecutorOptions) {}
@@ -255,6 +255,7 @@ export class Executor {
       if (job) job.validating = false;
       job?.onStarted?.();
     } else if (message.type === 'done') {
+      if (message.heapUsed !== undefined) this.heapUsedBytes = message.heapUsed;
       const job = this.jobs.get(message.jobId);
       this.jobs.delete(message.jobId);
       this.options.data?.release(message.jobId);

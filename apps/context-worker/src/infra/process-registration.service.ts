@@ -7,7 +7,10 @@ import type Redis from 'ioredis';
 import { ContextHostService } from '../context/context-host.service';
 import { REDIS, SERVER_CONFIG } from './tokens';
 
-/** Registers this context worker, with the context it hosts, for GET /status while it runs. */
+/**
+ * Registers this context worker, with the context it hosts, for GET /status while it runs; the
+ * context's heartbeat rides each registration beat (one timer and one Redis call a beat).
+ */
 @Injectable()
 export class ProcessRegistration implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly registry: ProcessRegistry;
@@ -25,7 +28,9 @@ export class ProcessRegistration implements OnApplicationBootstrap, BeforeApplic
       const name = host.hostedContext();
       return name ? [name] : [];
     };
-    this.registry = new ProcessRegistry(redis, names, identity, config.heartbeatIntervalMs, config.heartbeatTimeoutMs, contexts);
+    this.registry = new ProcessRegistry(redis, names, identity, config.heartbeatIntervalMs, config.heartbeatTimeoutMs, contexts, (commands) =>
+      host.addHeartbeat(commands),
+    );
   }
 
   onApplicationBootstrap(): void {
