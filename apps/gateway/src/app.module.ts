@@ -1,4 +1,4 @@
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { logOptions, type ServerConfig } from '@jobserver/config';
 import { PersistenceModule } from '@jobserver/persistence';
@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ScheduleModule } from './schedules/schedule.module';
 import { StatementModule } from './statements/statement.module';
 import { AuthModule } from './auth/auth.module';
+import { QueryValidationPipe } from './infra/query-validation.pipe';
 
 @Module({})
 export class AppModule {
@@ -48,7 +49,7 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
-        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: false, stopAtFirstError: true }) },
+        { provide: APP_PIPE, useValue: new QueryValidationPipe({ whitelist: false, stopAtFirstError: true }) },
       ],
     };
   }
