@@ -189,6 +189,9 @@ function toServerConfig(s: Source): ServerConfig {
   if (config.validateTimeoutMs <= 0) problems.push('validate-timeout must be more than 0s');
   if (config.retentionIntervalMs < 100) problems.push('retention-interval must be at least 100ms');
   if (config.schedulerLockDurationMs < 1000) problems.push('scheduler-lock-duration must be at least 1s');
+  // A job's claim outlives its end by 5 minutes (ENDED_CLAIM_TTL_S): that must cover a re-delivery
+  // of its message, which comes once the message's lock lapsed.
+  if (config.jobLockDurationMs < 1000 || config.jobLockDurationMs > 120_000) problems.push('job-lock-duration must be from 1s to 2m');
   if (problems.length) throw new InvalidServerConfig(`invalid server config: ${problems.join('; ')}`);
   return Object.freeze(config);
 }

@@ -33,13 +33,13 @@ describe('JobClaims on Redis', () => {
     expect(await claims.started([jobId])).toEqual(new Set([jobId]));
   });
 
-  it('keeps the claim of an ended job for an hour only, still refusing a second take meanwhile', async () => {
+  it('keeps the claim of an ended job for five minutes only, still refusing a second take meanwhile', async () => {
     const jobId = randomUUID();
     await claims.take(jobId, JobClaims.worker('c'));
     await claims.settle(jobId);
     const ttl = await redis.ttl(names.jobClaimKey(jobId));
     expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(3600);
+    expect(ttl).toBeLessThanOrEqual(300);
     expect(await claims.take(jobId, JobClaims.worker('c'))).toBe(false);
   });
 });

@@ -6,11 +6,13 @@ import { ReplicaAck } from './replica-ack';
 const CLAIM_TTL_S = 7 * 24 * 3600;
 /**
  * How long a worker's claim is kept once its job's end is recorded: long enough to outlive a
- * re-delivery of the job's queue message (BullMQ re-delivers a stalled message within seconds),
- * short enough that Redis holds one key per job for an hour, not a week. Set with the job's end
- * event (EventBus.publish's `settleClaimOf`), in the same Redis call.
+ * re-delivery of the job's queue message (BullMQ re-delivers a stalled message after its lock
+ * expires, within lockDuration + stalledInterval, 60 s by default), short enough that Redis does
+ * not hold a key per job for long: at 1000 jobs a second, 5 minutes of claims are ~40 MB (an
+ * hour's were ~470 MB). Set with the job's end event (EventBus.publish's `settleClaimOf`), in the
+ * same Redis call.
  */
-export const ENDED_CLAIM_TTL_S = 3600;
+export const ENDED_CLAIM_TTL_S = 300;
 const WORKER_HOLDER = 'context:';
 
 /**
