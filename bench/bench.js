@@ -244,8 +244,9 @@ async function run() {
     `6. sync p50 with ${SIZES.levels.join(', ')} live contexts, ${SIZES.perLevel} requests per level`,
   );
   for (const t of order) {
-    const scaling = await sc.contextScaling(t, SIZES.levels, SIZES.perLevel);
-    results[t.name].scaling = { levels: scaling.levels };
+    const scaling = await sc.contextScaling(t, SIZES.levels, SIZES.perLevel, pidOf[t.name]);
+    results[t.name].scaling = { levels: scaling.levels, idleWorkerCpu: scaling.idleWorkerCpu };
+    log(`6. ${t.name}: idle context workers ${JSON.stringify(scaling.idleWorkerCpu)}`);
     for (const l of scaling.levels)
       log(`6. ${t.name}: ${l.contexts} contexts: p50 ${l.p50} ms, p99 ${l.p99} ms`);
     for (const name of scaling.names) await t.deleteContext(name).catch(() => undefined);
@@ -351,14 +352,19 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-run()
-  .then(
-    () => undefined,
-    (error) => error,
-  )
-  .then(async (failure) => {
-    if (failure && targets.jobserver) targets.jobserver.keepLogs = true;
-    await shutdown();
-    finish(failure);
-    process.exit(failure ? 1 : 0);
-  });
+/** --soak: only the soak item (bench/soak.js: 200,000 async jobs over ~10 min; --quick 20,000 over ~1 min). */
+if (process.argv.includes('--soak')) require('./soak');
+/** --density: only the density item (bench/density.js: 100 live contexts on a private Postgres). */
+else if (process.argv.includes('--density')) require('./density');
+else
+  run()
+    .then(
+      () => undefined,
+      (error) => error,
+    )
+    .then(async (failure) => {
+      if (failure && targets.jobserver) targets.jobserver.keepLogs = true;
+      await shutdown();
+      finish(failure);
+      process.exit(failure ? 1 : 0);
+    });

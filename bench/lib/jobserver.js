@@ -104,8 +104,8 @@ async function startJobserver({ profileDir, name = 'jobserver', env: extraEnv = 
     JOBSERVER_HOST: '127.0.0.1',
     JOBSERVER_BUNDLE_CACHE_DIR: path.join(logDir, 'bundle-cache'),
     LOG_LEVEL: 'warn',
-    // The context-scaling item keeps 50 contexts live (max-contexts defaults to 30).
-    JOBSERVER_MAX_CONTEXTS: '100',
+    // The context-scaling item keeps 100 contexts live besides its own (max-contexts defaults to 30).
+    JOBSERVER_MAX_CONTEXTS: '120',
     ...extraEnv,
     ...(profileDir
       ? {

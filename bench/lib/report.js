@@ -138,6 +138,22 @@ function table(results) {
       r(ratio(at(js).p50, at(fl).p50)),
     );
   }
+  const idle = (t) => t.scaling?.idleWorkerCpu;
+  if (idle(js) || idle(fl)) {
+    const cpu = (t) => (idle(t) ? `${idle(t).msPerSecond} ms/s (${idle(t).workers} workers)` : '–');
+    add('6', 'CPU of an idle context worker, mean', cpu(js), cpu(fl), r(ratio(idle(js)?.msPerSecond, idle(fl)?.msPerSecond)));
+  }
+  // Issue 15's density goal: the most live contexts measured against one, each system on its own.
+  const most = levels.at(-1)?.contexts;
+  if (most > 1) {
+    const growth = (t) => {
+      const all = t.scaling?.levels ?? [];
+      return ratio(all.find((l) => l.contexts === most)?.p50, all.find((l) => l.contexts === 1)?.p50);
+    };
+    const grown = growth(js);
+    const judged = most >= 100 && grown !== null;
+    add('6', `sync p50 with ${most} live contexts / with 1 (goal at 100: ≤ 1.3×)`, r(grown, judged ? grown <= 1.3 : undefined), r(growth(fl)), '');
+  }
   return lines.join('\n');
 }
 

@@ -5,6 +5,7 @@
 const { request, json, runLoad } = require('./http-client');
 const { now, summarize, round, sleep } = require('./stats');
 const { rssMiB } = require('./services');
+const { cpuMs } = require('./cpu');
 
 const CLASS_PATH = 'spark.jobserver.WordCountExample';
 const BODY = 'input.string = a b c a b see';
@@ -226,8 +227,9 @@ async function contextCreation(target, n, pidOf) {
  * Item 6: sync p50 with 1, 10, 50… live contexts: grows the set of contexts, then sends
  * `perLevel` (at least 10 per context) sequential sync jobs round-robin over all of them.
  */
-async function contextScaling(target, levels, perLevel) {
+async function contextScaling(target, levels, perLevel, pidOf) {
   const names = [];
+  const pids = [];
   const results = [];
   for (const level of levels) {
     const toCreate = [];
@@ -235,7 +237,12 @@ async function contextScaling(target, levels, perLevel) {
       toCreate.push(`bench-scale-${names.length + toCreate.length}`);
     const t0 = now();
     for (let i = 0; i < toCreate.length; i += 5) {
-      await Promise.all(toCreate.slice(i, i + 5).map((name) => target.createContext(name)));
+      await Promise.all(
+        toCreate.slice(i, i + 5).map(async (name) => {
+          const { body } = await target.createContext(name);
+          if (pidOf) pids.push(await pidOf(name, body));
+        }),
+      );
     }
     names.push(...toCreate);
     // A few jobs each, so that freshly started workers are not measured cold.
@@ -253,7 +260,15 @@ async function contextScaling(target, levels, perLevel) {
     assertNoFailures(target, `sync over ${level} contexts`, load);
     results.push({ contexts: level, ...summarize(load.latencies) });
   }
-  return { levels: results, names };
+  return { levels: results, names, idleWorkerCpu: pids.length ? await idleCpu(pids, 5000) : undefined };
+}
+
+/** Mean CPU ms a second of idle worker processes over `ms` (their timers, heartbeats, queue polls). */
+async function idleCpu(pids, ms) {
+  const before = pids.map(cpuMs);
+  await sleep(ms);
+  const spent = pids.reduce((sum, pid, i) => sum + cpuMs(pid) - before[i], 0);
+  return { workers: pids.length, msPerSecond: round(spent / pids.length / (ms / 1000), 2) };
 }
 
 module.exports = {
@@ -268,4 +283,5 @@ module.exports = {
   adHocJobs,
   contextCreation,
   contextScaling,
+  checkPersistedResults,
 };
