@@ -11,6 +11,15 @@ export const SERVER_LOG_LINES_PER_SECOND = 100;
 const LOG_METHOD = { INFO: 'log', WARN: 'warn', ERROR: 'error' } as const;
 
 /**
+ * How early in its period a batch may be written, as a share of 1000 / `progress-rate` ms. The
+ * executor thread already posts a job's reports at most `progress-rate` times a second; its
+ * timer and this writer's drift by a hop's latency, so without this slack a batch posted on time
+ * would often wait here for the last ~millisecond of the period (a timer more on the way of every
+ * progress event to its streams). The slack only lets a thread's batches through on time.
+ */
+export const EARLY_SHARE = 0.2;
+
+/**
  * One running job's reports on their way to Postgres and Redis: buffered as they arrive from the
  * executor (the latest progress winning, the oldest lines dropped past `log-lines-retained`),
  * written through {@link JobLifecycle.record} at most `progress-rate` times a second, one
@@ -70,7 +79,7 @@ export class JobDetailWriter {
 
   private schedule(): void {
     if (this.timer || this.writing || this.finished) return;
-    const wait = this.lastWrite + 1000 / this.limits.progressRate - Date.now();
+    const wait = this.lastWrite + (1000 / this.limits.progressRate) * (1 - EARLY_SHARE) - Date.now();
     if (wait <= 0) void this.write();
     else this.timer = setTimeout(() => ((this.timer = undefined), void this.write()), wait);
   }
