@@ -185,7 +185,17 @@ async function batchThroughput(target, context, batches, size) {
 }
 
 /** Item 4: `n` sequential ad-hoc sync jobs (each in a new context). */
-async function adHocJobs(target, n) {
+async function adHocJobs(target, n, gapMs = 0) {
+  if (gapMs) {
+    const latencies = [];
+    for (let i = 0; i < n; i++) {
+      await sleep(gapMs);
+      const t0 = now();
+      await syncJob(target, jobPath(undefined, true));
+      latencies.push(now() - t0);
+    }
+    return summarize(latencies);
+  }
   const load = await runLoad({
     label: `${target.name} ad-hoc`,
     total: n,
