@@ -24,6 +24,11 @@ interface CachedBundle {
   manifest: BundleManifest;
 }
 
+/** Apps whose newest bundle a spare worker fetches ahead, the most recently uploaded first. */
+const PREFETCH_APPS = 8;
+/** Bundles larger than this are fetched when a job needs them, never ahead. */
+const PREFETCH_MAX_BYTES = 8 * 1024 * 1024;
+
 /** Who asks for a bundle (one sha may be uploaded under several apps): named in the log line of a re-fetch. */
 export interface BundleUse {
   app: string;
@@ -45,6 +50,20 @@ export class BundleCacheService {
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly bundles: BundleRepository,
   ) {}
+
+  /**
+   * Fetches, in the background and one after the other, the newest version of the apps
+   * uploaded most recently (PREFETCH_APPS, each up to PREFETCH_MAX_BYTES): what a spare worker
+   * does while it waits, so that its context's first job (an ad-hoc job's only one) finds its
+   * bundle on disk with its manifest. Nothing of a bundle runs here; the check against the
+   * manifest still comes before an executor imports it.
+   */
+  prefetchRecent(): void {
+    const fetchAll = async () => {
+      for (const sha of await this.bundles.recentLatest(PREFETCH_APPS, PREFETCH_MAX_BYTES)) await this.cached(sha);
+    };
+    fetchAll().catch((err: unknown) => this.logger.warn({ err }, 'fetching recent bundles ahead failed'));
+  }
 
   /** The absolute path of the bundle's entry module, ready for `import()` (not verified). */
   async entryPath(sha256: string): Promise<string> {

@@ -6,6 +6,7 @@ import { EventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import { hostname } from 'node:os';
+import { BundleCacheService } from '../bundles/bundle-cache.service';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { ContextJobProcessor } from '../jobs/context-job.processor';
 import { JobRunService } from '../jobs/job-run.service';
@@ -40,6 +41,7 @@ export class ContextHostService {
     private readonly processor: ContextJobProcessor,
     private readonly statements: StatementRunService,
     private readonly snapshots: SnapshotService,
+    private readonly bundles: BundleCacheService,
   ) {}
 
   get name(): string | undefined {
@@ -53,10 +55,12 @@ export class ContextHostService {
 
   /**
    * What a spare worker does while it waits for its context: starts an executor thread and opens
-   * a database connection, so that {@link boot} finds them ready.
+   * a database connection, so that {@link boot} finds them ready, and fetches the newest bundles
+   * in the background.
    */
   async prepare(): Promise<void> {
     await Promise.all([this.executors.prewarm(), this.contexts.warmUp()]);
+    this.bundles.prefetchRecent();
   }
 
   /**

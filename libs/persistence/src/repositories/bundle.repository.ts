@@ -49,6 +49,20 @@ export class BundleRepository {
       .getMany();
   }
 
+  /**
+   * The shas of the newest version of the apps uploaded most recently (`limit` apps at most),
+   * newest first, leaving out versions over `maxBytes`: what a spare worker fetches ahead.
+   */
+  async recentLatest(limit: number, maxBytes: number): Promise<string[]> {
+    const rows: Array<{ sha256: string }> = await this.dataSource.query(
+      `SELECT sha256 FROM (
+         SELECT DISTINCT ON (app_name) sha256, size, upload_time FROM bundles ORDER BY app_name, upload_time DESC
+       ) latest WHERE size <= $2 ORDER BY upload_time DESC LIMIT $1`,
+      [limit, maxBytes],
+    );
+    return rows.map((row) => row.sha256);
+  }
+
   /** Bytes and entry of a version, for workers filling their cache. */
   async bySha(sha256: string): Promise<Pick<BundleEntity, 'bytes' | 'entry' | 'binaryType'> | null> {
     const rows: Array<Pick<BundleEntity, 'bytes' | 'entry' | 'binaryType'>> = await this.dataSource.query(

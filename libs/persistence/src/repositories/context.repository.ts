@@ -7,6 +7,7 @@ import {
   type ErrorInfo,
 } from '@jobserver/protocol';
 import { ContextEntity } from '../entities/context.entity';
+import { pgPool } from './pg-pool';
 
 export type ContextRecord = ContextEntity;
 
@@ -163,12 +164,19 @@ export class ContextRepository {
     to: ContextState,
     patch: Partial<Pick<ContextEntity, 'worker' | 'pid' | 'error'>> = {},
   ): Promise<boolean> {
-    const ended = !LIVE_CONTEXT_STATES.includes(to);
-    const result = await this.repo.update(
-      { id, state: In([...from]) },
-      { ...patch, state: to, ...(ended ? { endTime: new Date() } : {}) },
-    );
-    return (result.affected ?? 0) > 0;
+    // Raw SQL: on the way of every context's start (TypeORM's update took 5–10 ms in a fresh worker).
+    const values: unknown[] = [id, [...from], to];
+    const sets = ['state = $3'];
+    const set = (column: string, value: unknown, cast = '') => {
+      values.push(value);
+      sets.push(`${column} = $${values.length}${cast}`);
+    };
+    if (patch.worker !== undefined) set('worker', patch.worker);
+    if (patch.pid !== undefined) set('pid', patch.pid);
+    if (patch.error !== undefined) set('error', patch.error === null ? null : JSON.stringify(patch.error), '::jsonb');
+    if (!LIVE_CONTEXT_STATES.includes(to)) set('end_time', new Date());
+    const { rowCount } = await pgPool(this.dataSource).query(`UPDATE contexts SET ${sets.join(', ')} WHERE id = $1 AND state = ANY($2::text[])`, values);
+    return (rowCount ?? 0) > 0;
   }
 
   /** Ends a live context in a final state (FINISHED, ERROR, KILLED). */
