@@ -30,7 +30,17 @@ async function createDatabase(kind) {
   return {
     name,
     url: url.toString(),
-    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: async () => {
+      // Clients that are closing get a moment to go: a connection the drop terminates makes its
+      // client emit an error, which a library without a listener for it (graphile-worker's
+      // utilities once they are released) turns into a crash of the bench.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await adminQuery(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = '${name}'`);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
   };
 }
 
