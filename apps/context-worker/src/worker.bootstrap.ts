@@ -38,7 +38,11 @@ export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignme
     });
   }
   const { assignment } = options;
-  if (assignment) await host.prepare().catch((err: unknown) => app.get(Logger).warn({ err }, 'preparing the spare worker failed'));
+  if (assignment) {
+    await host.prepare().catch((err: unknown) => app.get(Logger).warn({ err }, 'preparing the spare worker failed'));
+    // Its boot time: how soon a spare taken by a context or an ad-hoc job stands again behind it.
+    app.get(Logger).log({ bootMs: Math.round(performance.now()) }, 'spare worker ready');
+  }
   const contextId = fixedContextId ?? (assignment ? await assignment : await claims.next());
   if (contextId) {
     await host.boot(contextId);
