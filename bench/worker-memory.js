@@ -19,11 +19,18 @@ const { memoryOf } = require('./lib/memory');
 const { syncJob, jobPath } = require('./lib/scenarios');
 const { REDIS_URL } = require('./lib/services');
 const { closeClient } = require('./lib/http-client');
+const { WORKER_NODE_FLAGS } = require('@jobserver/config');
 const { now, sleep, round } = require('./lib/stats');
 
 const WORKER_MAIN = path.resolve(__dirname, '../apps/context-worker/dist/main.js');
 const IDLE_MS = 2000;
 const JSON_OUT = process.argv.includes('--json');
+/** --spare-only: only the spare's boot and memory (quick, for trying flags). */
+const SPARE_ONLY = process.argv.includes('--spare-only');
+/** --node-flags "<flags>": node flags of the spare instead of the launcher's (WORKER_NODE_FLAGS), to try some. */
+const NODE_FLAGS = process.argv.includes('--node-flags')
+  ? process.argv[process.argv.indexOf('--node-flags') + 1].split(' ').filter(Boolean)
+  : undefined;
 const log = (msg) => (JSON_OUT ? console.error(msg) : console.log(msg));
 
 /** Spawns a spare as LocalLauncher does; resolves with its boot time and idle memory, then ends it. */
@@ -37,7 +44,8 @@ async function spareBoot(target) {
     LOG_FORMAT: 'json',
   };
   const t0 = now();
-  const child = spawn(process.execPath, [WORKER_MAIN, '--config-stdin', '--spare'], {
+  const flags = NODE_FLAGS ?? WORKER_NODE_FLAGS;
+  const child = spawn(process.execPath, [...flags, WORKER_MAIN, '--config-stdin', '--spare'], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -99,16 +107,27 @@ async function main() {
     for (let i = 0; i < runs; i++) spares.push(await spareBoot(jobserver));
     results.spare = medians(spares);
     log(`spare: ready in ${results.spare.readyMs} ms, idle ${JSON.stringify(results.spare.idle)}`);
-    const cold = [];
-    for (let i = 0; i < runs; i++)
-      cold.push(await contextWorker(jobserver, `mem-${i}`, (name) => contextPid(jobserver, name)));
-    results.coldContext = medians(cold);
-    log(
-      `cold context: created in ${results.coldContext.creationMs} ms, idle ${JSON.stringify(results.coldContext.idle)}`,
-    );
+    if (!SPARE_ONLY) {
+      const cold = [];
+      for (let i = 0; i < runs; i++)
+        cold.push(
+          await contextWorker(jobserver, `mem-${i}`, (name) => contextPid(jobserver, name)),
+        );
+      results.coldContext = medians(cold);
+      log(
+        `cold context: created in ${results.coldContext.creationMs} ms, idle ${JSON.stringify(results.coldContext.idle)}`,
+      );
+    }
   } finally {
     await jobserver.close();
   }
+  if (!SPARE_ONLY) await floorWorker(results, runs);
+  await closeClient();
+  if (JSON_OUT) return console.log(JSON.stringify(results, null, 2));
+  printTable(results, runs);
+}
+
+async function floorWorker(results, runs) {
   const floor = await startFloor();
   try {
     const samples = [];
@@ -121,8 +140,9 @@ async function main() {
   } finally {
     await floor.close();
   }
-  await closeClient();
-  if (JSON_OUT) return console.log(JSON.stringify(results, null, 2));
+}
+
+function printTable(results, runs) {
   const row = (cells) => console.log(`| ${cells.join(' | ')} |`);
   const mem = (m) => [m.rssMiB, m.privateMiB, m.anonymousMiB, m.pssMiB];
   console.log(
@@ -147,6 +167,7 @@ async function main() {
     '–',
   ]);
   const c = results.coldContext;
+  if (!c) return;
   row([
     'jobserver context, cold start (POST /contexts)',
     c.creationMs,

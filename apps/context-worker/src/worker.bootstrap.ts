@@ -7,6 +7,7 @@ import pino from 'pino';
 import { ContextHostService } from './context/context-host.service';
 import { ContextClaimService } from './pool/context-claim.service';
 import { killRestOfProcessGroup } from './process/process-group.reaper';
+import { uncapThreadsYoungGeneration } from './process/young-generation';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -18,6 +19,7 @@ import { WorkerModule } from './worker.module';
  * @returns once the context has stopped
  */
 export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignment?: Promise<string | null> } = {}): Promise<void> {
+  uncapThreadsYoungGeneration();
   const config = await loadServerConfig(settings);
   const fixedContextId = settings.JOBSERVER_CONTEXT_ID || undefined;
   // The app's boot waits on Redis with its logs buffered: say here why it waits, if it does.
