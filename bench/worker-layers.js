@@ -6,6 +6,7 @@
 // process's private memory (Private_Clean + Private_Dirty of /proc/self/smaps_rollup), to its
 // anonymous memory and to the V8 heap; then each package alone on a bare node, and the executor
 // thread's cost (a worker_thread running executor.thread.js, online). Medians of `--runs` (3).
+// Require time is wall time and CPU time (all threads: on a loaded machine, the CPU figure holds).
 // Needs `npm run build` (the layers are the built dist files). Memory is read after a full GC.
 
 const { spawnSync } = require('node:child_process');
@@ -66,14 +67,18 @@ const ALONE = [
 function child() {
   const spec = JSON.parse(process.argv[process.argv.indexOf('--child') + 1]);
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   for (const id of spec.modules) require(id.startsWith('/') ? id : fromWorker(id));
   const requireMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  // CPU time (all threads) tells a loaded machine's waits apart from the work.
+  const { user, system } = process.cpuUsage(cpu0);
+  const requireCpuMs = (user + system) / 1000;
   const done = () => {
     global.gc();
     const heap = process.memoryUsage().heapUsed / 2 ** 20;
     const modules = Object.keys(require.cache).length;
     process.stdout.write(
-      JSON.stringify({ requireMs, heapMiB: heap, modules, ...memoryOf(process.pid) }),
+      JSON.stringify({ requireMs, requireCpuMs, heapMiB: heap, modules, ...memoryOf(process.pid) }),
     );
     process.exit(0);
   };
@@ -92,6 +97,7 @@ function child() {
       const heap = process.memoryUsage().heapUsed / 2 ** 20;
       const stats = {
         requireMs,
+        requireCpuMs,
         onlineMs: spec.onlineMs,
         heapMiB: heap,
         modules: Object.keys(require.cache).length,
@@ -152,7 +158,7 @@ function main() {
     row([
       'layer',
       'modules',
-      'require ms',
+      'require ms (wall / CPU)',
       'RSS MiB',
       'Δ RSS',
       'private MiB',
@@ -166,10 +172,8 @@ function main() {
   cumulative.forEach((l, i) => {
     const prev = cumulative[i - 1];
     const d = (key) => (prev ? signed(l[key] - prev[key]) : '');
-    const ms =
-      l.onlineMs !== undefined
-        ? `${f0(l.requireMs)} (+${f0(l.onlineMs)} to online)`
-        : f0(l.requireMs);
+    const wallCpu = `${f0(l.requireMs)} / ${f0(l.requireCpuMs)}`;
+    const ms = l.onlineMs !== undefined ? `${wallCpu} (+${f0(l.onlineMs)} to online)` : wallCpu;
     console.log(
       row([
         l.name,
@@ -188,7 +192,15 @@ function main() {
   const bare = cumulative[0];
   console.log('\nEach package alone on a bare node (Δ against the bare node line)\n');
   console.log(
-    row(['package', 'modules', 'require ms', 'Δ RSS', 'Δ private', 'Δ anonymous', 'Δ V8 heap']),
+    row([
+      'package',
+      'modules',
+      'require ms (wall / CPU)',
+      'Δ RSS',
+      'Δ private',
+      'Δ anonymous',
+      'Δ V8 heap',
+    ]),
   );
   console.log(row(['---', '---:', '---:', '---:', '---:', '---:', '---:']));
   for (const a of alone) {
@@ -197,7 +209,7 @@ function main() {
       row([
         a.name,
         f0(a.modules - bare.modules),
-        f0(a.requireMs),
+        `${f0(a.requireMs)} / ${f0(a.requireCpuMs)}`,
         d('rssMiB'),
         d('privateMiB'),
         d('anonymousMiB'),
