@@ -58,6 +58,7 @@ const ALONE = [
   'bullmq',
   'pino',
   'reflect-metadata',
+  '@nestjs/common',
   '@nestjs/core',
   'typeorm',
   'class-validator',
