@@ -128,9 +128,15 @@ function table(results) {
   );
   add(
     '5',
-    'context-worker RSS after one job',
-    fmt(cx(js).rssAfterJobMiB, ' MiB'),
-    fmt(cx(fl).rssAfterJobMiB, ' MiB'),
+    'idle context-worker private memory (Private_Clean + Private_Dirty; anonymous)',
+    `${fmt(cx(js).idlePrivateMiB, ' MiB')} (${fmt(cx(js).idleAnonymousMiB, ' MiB')})`,
+    `${fmt(cx(fl).idlePrivateMiB, ' MiB')} (${fmt(cx(fl).idleAnonymousMiB, ' MiB')})`,
+  );
+  add(
+    '5',
+    'context-worker RSS after one job (private)',
+    `${fmt(cx(js).rssAfterJobMiB, ' MiB')} (${fmt(cx(js).privateAfterJobMiB, ' MiB')})`,
+    `${fmt(cx(fl).rssAfterJobMiB, ' MiB')} (${fmt(cx(fl).privateAfterJobMiB, ' MiB')})`,
   );
   const levels = js.scaling?.levels ?? fl.scaling?.levels ?? [];
   for (const { contexts } of levels) {

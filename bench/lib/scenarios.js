@@ -4,8 +4,8 @@
 
 const { request, json, runLoad } = require('./http-client');
 const { now, summarize, round, sleep } = require('./stats');
-const { rssMiB } = require('./services');
 const { cpuMs } = require('./cpu');
+const { memoryOf } = require('./memory');
 
 const CLASS_PATH = 'spark.jobserver.WordCountExample';
 const BODY = 'input.string = a b c a b see';
@@ -207,8 +207,9 @@ async function adHocJobs(target, n, gapMs = 0) {
 }
 
 /**
- * Item 5: creates `n` contexts one after the other; RSS of each worker process when idle
- * (2 s after creation) and after one job. `pidOf(name, body)` finds the worker's pid.
+ * Item 5: creates `n` contexts one after the other; RSS and private memory (what each more
+ * context costs a box, see memory.js) of each worker process when idle (2 s after creation) and
+ * after one job. `pidOf(name, body)` finds the worker's pid.
  */
 async function contextCreation(target, n, pidOf) {
   const times = [];
@@ -220,17 +221,27 @@ async function contextCreation(target, n, pidOf) {
     times.push(ms);
     const pid = await pidOf(name, body);
     await sleep(2000);
-    idle.push(rssMiB(pid));
+    idle.push(memoryOf(pid));
     await syncJob(target, jobPath(name, true));
     await sleep(500);
-    afterJob.push(rssMiB(pid));
+    afterJob.push(memoryOf(pid));
     await target.deleteContext(name);
     console.log(
-      `    ${target.name} context ${i + 1}/${n}: created in ${round(ms, 0)} ms, pid ${pid}, RSS ${idle[i]} MiB idle, ${afterJob[i]} MiB after a job`,
+      `    ${target.name} context ${i + 1}/${n}: created in ${round(ms, 0)} ms, pid ${pid}, RSS ${idle[i].rssMiB} MiB idle (private ${idle[i].privateMiB}), ${afterJob[i].rssMiB} MiB after a job (private ${afterJob[i].privateMiB})`,
     );
   }
-  const mean = (xs) => round(xs.reduce((a, b) => a + b, 0) / xs.length, 1);
-  return { creationMs: summarize(times), idleRssMiB: mean(idle), rssAfterJobMiB: mean(afterJob) };
+  const mean = (xs, key) => round(xs.reduce((a, b) => a + b[key], 0) / xs.length, 1);
+  return {
+    creationMs: summarize(times),
+    idleRssMiB: mean(idle, 'rssMiB'),
+    idlePrivateMiB: mean(idle, 'privateMiB'),
+    idleAnonymousMiB: mean(idle, 'anonymousMiB'),
+    rssAfterJobMiB: mean(afterJob, 'rssMiB'),
+    privateAfterJobMiB: mean(afterJob, 'privateMiB'),
+    // Each context's own figures: one on a spare that has idled long (V8 has given back what its
+    // boot grew) reads lower than one on a spare that booted seconds before.
+    perContext: idle.map((memory, i) => ({ creationMs: round(times[i], 1), idle: memory, afterJob: afterJob[i] })),
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ const net = require('node:net');
 const os = require('node:os');
 const { Client } = require('pg');
 const Redis = require('ioredis');
+const { memoryOf } = require('./memory');
 
 const ADMIN_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -140,6 +141,7 @@ module.exports = {
   deleteKeys,
   freePort,
   rssMiB,
+  memoryOf,
   killPid,
   machineInfo,
 };

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { ContextHostService } from './context/context-host.service';
 import { ContextClaimService } from './pool/context-claim.service';
 import { killRestOfProcessGroup } from './process/process-group.reaper';
+import { uncapThreadsYoungGeneration } from './process/young-generation';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -18,6 +19,7 @@ import { WorkerModule } from './worker.module';
  * @returns once the context has stopped
  */
 export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignment?: Promise<string | null> } = {}): Promise<void> {
+  uncapThreadsYoungGeneration();
   const config = await loadServerConfig(settings);
   const fixedContextId = settings.JOBSERVER_CONTEXT_ID || undefined;
   // The app's boot waits on Redis with its logs buffered: say here why it waits, if it does.
@@ -38,7 +40,11 @@ export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignme
     });
   }
   const { assignment } = options;
-  if (assignment) await host.prepare().catch((err: unknown) => app.get(Logger).warn({ err }, 'preparing the spare worker failed'));
+  if (assignment) {
+    await host.prepare().catch((err: unknown) => app.get(Logger).warn({ err }, 'preparing the spare worker failed'));
+    // Its boot time: how soon a spare taken by a context or an ad-hoc job stands again behind it.
+    app.get(Logger).log({ bootMs: Math.round(performance.now()) }, 'spare worker ready');
+  }
   const contextId = fixedContextId ?? (assignment ? await assignment : await claims.next());
   if (contextId) {
     await host.boot(contextId);

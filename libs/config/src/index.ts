@@ -28,6 +28,7 @@ export {
   prepareWorkerCacheDir,
   resolveWorkerUser,
   workerProcessEnv,
+  WORKER_NODE_FLAGS,
   type OsUser,
 } from './worker-process';
 export {

@@ -21,6 +21,18 @@ export function workerProcessEnv(env: NodeJS.ProcessEnv, jobEnv: readonly string
   return kept;
 }
 
+/**
+ * Node flags of a context worker process: the local launcher and the pool supervisor start it
+ * with these. `--max-semi-space-size=1` caps the young generation of the worker's main thread
+ * (the control plane: Redis, Postgres, small messages) at 1 MiB semi-spaces instead of V8's
+ * 16 MiB. Its boot (~1,500 modules) grew them to the full 16 MiB, which a booted worker kept
+ * until V8's memory reducer ran 10–30 s later: ~14 MiB more RSS for each new worker or spare.
+ * The executor thread gets V8's default back (user code allocates freely): the worker resets the
+ * flag, which V8 reads whenever an isolate starts, before it starts the thread.
+ * Measured in docs/performance-worker.md.
+ */
+export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+
 /** An OS user as `spawn` needs it. */
 export interface OsUser {
   name: string;

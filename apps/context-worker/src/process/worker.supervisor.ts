@@ -8,6 +8,7 @@ import {
   resolveWorkerUser,
   settingsAsEnv,
   workerProcessEnv,
+  WORKER_NODE_FLAGS,
 } from '@jobserver/config';
 import { CONFIG_STDIN_FLAG, SUPERVISED_FLAG } from './worker-entry.flags';
 
@@ -31,7 +32,7 @@ export async function superviseWorker(entry: string): Promise<number> {
   }
   const env = workerProcessEnv(process.env, config.jobEnv);
   if (user && user.uid !== process.getuid?.()) env.HOME = user.home;
-  const child = spawn(process.execPath, [entry, CONFIG_STDIN_FLAG, SUPERVISED_FLAG], {
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, entry, CONFIG_STDIN_FLAG, SUPERVISED_FLAG], {
     env,
     stdio: ['pipe', 'inherit', 'inherit'],
     detached: true,

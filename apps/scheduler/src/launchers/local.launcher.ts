@@ -10,6 +10,7 @@ import {
   resolveWorkerUser,
   settingsAsEnv,
   workerProcessEnv,
+  WORKER_NODE_FLAGS,
   type OsUser,
   type ServerConfig,
 } from '@jobserver/config';
@@ -92,7 +93,8 @@ export class LocalLauncher implements Launcher, OnApplicationBootstrap, OnApplic
     // This scheduler's own settings (env and config file), as loadServerConfig reads them.
     this.settings ??= settingsAsEnv(process.env);
     const settings = { ...(await this.settings), ...(contextId ? { JOBSERVER_CONTEXT_ID: contextId } : {}) };
-    const child = spawn(process.execPath, [this.workerMain, '--config-stdin', ...(contextId ? [] : ['--spare'])], {
+    const args = [...WORKER_NODE_FLAGS, this.workerMain, '--config-stdin', ...(contextId ? [] : ['--spare'])];
+    const child = spawn(process.execPath, args, {
       env,
       stdio: ['pipe', 'inherit', 'inherit'],
       detached: true,
