@@ -8,3 +8,4 @@ export * from './redis-client';
 export * from './job-claims';
 export * from './process-registry';
 export * from './replica-ack';
+export * from './queue-options';

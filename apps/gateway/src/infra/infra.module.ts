@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type On
 import type { ServerConfig } from '@jobserver/config';
 import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
 import { EventWaiter, RedisNames } from '@jobserver/protocol';
-import { connectRedis, EventBus, ReplicaAck, type RedisLog, JobClaims, openEventBus } from '@jobserver/protocol/redis';
+import { connectRedis, EventBus, ReplicaAck, type RedisLog, JobClaims, openEventBus, queueOptions } from '@jobserver/protocol/redis';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 
@@ -41,7 +41,7 @@ export class InfraModule {
   static forRoot(config: ServerConfig): DynamicModule {
     const names = new RedisNames(config.prefix);
     const queue = (name: string) => (redis: Redis) =>
-      new Queue(name, { connection: redis, prefix: config.prefix });
+      new Queue(name, queueOptions(redis, config.prefix));
     return {
       module: InfraModule,
       providers: [

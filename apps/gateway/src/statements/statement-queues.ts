@@ -7,6 +7,7 @@ import {
   type ContextStatementMessage,
 } from '@jobserver/protocol';
 import { Queue } from 'bullmq';
+import { queueOptions } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS } from '../infra/tokens';
 
@@ -48,7 +49,7 @@ export class StatementQueues implements OnApplicationShutdown {
     if (queue) {
       this.queues.delete(context);
     } else {
-      queue = new Queue(this.names.contextQueue(context), { connection: this.redis, prefix: this.names.prefix });
+      queue = new Queue(this.names.contextQueue(context), queueOptions(this.redis, this.names.prefix));
     }
     this.queues.set(context, queue);
     if (this.queues.size > MAX_OPEN_QUEUES) {

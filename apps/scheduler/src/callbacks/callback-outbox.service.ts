@@ -8,7 +8,7 @@ import {
 import type { ServerConfig } from '@jobserver/config';
 import { CallbackRepository } from '@jobserver/persistence';
 import { RedisNames, TERMINAL_JOB_STATUSES, type CallbackDelivery } from '@jobserver/protocol';
-import { EventBus } from '@jobserver/protocol/redis';
+import { EventBus, queueOptions } from '@jobserver/protocol/redis';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
@@ -39,10 +39,7 @@ export class CallbackOutboxService implements OnApplicationBootstrap, OnApplicat
     private readonly callbacks: CallbackRepository,
     private readonly bus: EventBus,
   ) {
-    this.queue = new Queue<CallbackDelivery>(names.callbackQueue, {
-      connection: redis,
-      prefix: config.prefix,
-    });
+    this.queue = new Queue<CallbackDelivery>(names.callbackQueue, queueOptions(redis, config.prefix));
   }
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,6 @@
 import { queuePriority, type ContextJobMessage, type RedisNames } from '@jobserver/protocol';
 import { Queue } from 'bullmq';
+import { queueOptions } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 
 /** The `ctx.<name>` queues this scheduler routes to, opened on first use. */
@@ -45,7 +46,7 @@ export class ContextQueues {
   private queue(context: string): Queue<ContextJobMessage> {
     let queue = this.queues.get(context);
     if (!queue) {
-      queue = new Queue(this.names.contextQueue(context), { connection: this.redis, prefix: this.names.prefix });
+      queue = new Queue(this.names.contextQueue(context), queueOptions(this.redis, this.names.prefix));
       this.queues.set(context, queue);
     }
     return queue;

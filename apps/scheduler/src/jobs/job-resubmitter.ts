@@ -3,6 +3,7 @@ import type { ServerConfig } from '@jobserver/config';
 import type { RetriedJob } from '@jobserver/persistence';
 import { RedisNames, type SubmitMessage } from '@jobserver/protocol';
 import { Queue } from 'bullmq';
+import { queueOptions } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 
@@ -17,7 +18,7 @@ export class JobResubmitter implements OnApplicationShutdown {
   private readonly submitQueue: Queue<SubmitMessage>;
 
   constructor(@Inject(SERVER_CONFIG) config: ServerConfig, @Inject(REDIS) redis: Redis, names: RedisNames) {
-    this.submitQueue = new Queue(names.submitQueue, { connection: redis, prefix: config.prefix });
+    this.submitQueue = new Queue(names.submitQueue, queueOptions(redis, config.prefix));
   }
 
   /** Queues the retried jobs of the ad-hoc context `context` (its settings are the new context's). */

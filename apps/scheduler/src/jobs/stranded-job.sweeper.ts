@@ -3,6 +3,7 @@ import type { ServerConfig } from '@jobserver/config';
 import { JobLifecycle, JobRepository } from '@jobserver/persistence';
 import { errorInfo, RedisNames } from '@jobserver/protocol';
 import { Queue } from 'bullmq';
+import { queueOptions } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { ContextQueues } from '../infra/context-queues';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
@@ -29,7 +30,7 @@ export class StrandedJobSweeper implements OnApplicationShutdown {
     private readonly jobLifecycle: JobLifecycle,
     private readonly queues: ContextQueues,
   ) {
-    this.submitQueue = new Queue(names.submitQueue, { connection: redis, prefix: config.prefix });
+    this.submitQueue = new Queue(names.submitQueue, queueOptions(redis, config.prefix));
   }
 
   async sweep(): Promise<void> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { ServerConfig } from '@jobserver/config';
 import type { ContextRecord } from '@jobserver/persistence';
 import { RedisNames, type ContextClaim } from '@jobserver/protocol';
-import { EventBus } from '@jobserver/protocol/redis';
+import { EventBus, queueOptions } from '@jobserver/protocol/redis';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
@@ -35,7 +35,7 @@ export class PoolLauncher implements Launcher, OnApplicationShutdown {
     private readonly names: RedisNames,
     private readonly bus: EventBus,
   ) {
-    this.claims = new Queue(names.contextClaimQueue, { connection: redis, prefix: names.prefix });
+    this.claims = new Queue(names.contextClaimQueue, queueOptions(redis, names.prefix));
   }
 
   async launch(context: ContextRecord): Promise<LaunchedWorker> {

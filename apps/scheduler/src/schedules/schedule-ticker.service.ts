@@ -11,6 +11,7 @@ import {
 import { BundleRepository, JobLifecycle, ScheduleRepository, type ScheduleRecord } from '@jobserver/persistence';
 import { adHocContextName, errorInfo, RedisNames, type SubmitMessage } from '@jobserver/protocol';
 import { Queue } from 'bullmq';
+import { queueOptions } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
 import { tickJobId } from './tick-job-id';
@@ -54,7 +55,7 @@ export class ScheduleTicker implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.queue = new Queue<SubmitMessage>(this.names.submitQueue, { connection: this.redis, prefix: this.config.prefix });
+    this.queue = new Queue<SubmitMessage>(this.names.submitQueue, queueOptions(this.redis, this.config.prefix));
     this.sleep(0);
   }
 
