@@ -7,6 +7,7 @@ import { DataCacheService } from './data/data-cache.service';
 import { ContextHostService } from './context/context-host.service';
 import { ControlListener } from './context/control.listener';
 import { ExecutorService } from './context/executor.service';
+import { WORKER_DATABASE_POOL_SIZE } from './infra/database-pool';
 import { InfraModule } from './infra/infra.module';
 import { ProcessRegistration } from './infra/process-registration.service';
 import { ContextJobProcessor } from './jobs/context-job.processor';
@@ -30,7 +31,7 @@ export class WorkerModule {
         PersistenceModule.forRoot({
           prepareStatements: config.preparedStatements,
           url: config.databaseUrl,
-          poolSize: 4,
+          poolSize: WORKER_DATABASE_POOL_SIZE,
           applicationName: 'jobserver-context-worker',
           migrate: false,
         }),
