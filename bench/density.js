@@ -20,11 +20,19 @@ const CONTEXTS = QUICK ? 20 : 100;
 const SEQ = QUICK ? 300 : 1000;
 const GOAL = 1.3;
 
+/** Connections to the cluster by application_name (or backend type). */
+async function connectionsByApp(target) {
+  const rows = await target.query(
+    `SELECT coalesce(nullif(application_name, ''), backend_type) AS who, count(*)::int AS n FROM pg_stat_activity GROUP BY 1 ORDER BY 2 DESC`,
+  );
+  return Object.fromEntries(rows.map((row) => [row.who, row.n]));
+}
+
 async function main() {
   const cluster = await startPrivatePostgres({ max_connections: 400, shared_buffers: '128MB' });
   if (cluster) process.env.DATABASE_URL = cluster.url;
   else console.warn('no Postgres binaries here: using DATABASE_URL (100 workers need max_connections > 110)');
-  // Required only now: they read DATABASE_URL when loaded.
+  // Its databases are made on the cluster (services reads DATABASE_URL when it makes them).
   const { startJobserver, contextPid } = require('./lib/jobserver');
   const { sequentialSync, syncJob, jobPath } = require('./lib/scenarios');
   const { machineInfo } = require('./lib/services');
@@ -34,7 +42,8 @@ async function main() {
   const log = (message) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
   const results = { startedAt: new Date().toISOString(), mode: QUICK ? 'density --quick' : 'density', machine: await machineInfo(), contexts: CONTEXTS, privateCluster: Boolean(cluster) };
-  const target = await startJobserver({ name: 'density', env: { JOBSERVER_MAX_CONTEXTS: String(CONTEXTS + 10) } });
+  const target = await startJobserver({ name: 'density', env: { JOBSERVER_MAX_CONTEXTS: String(CONTEXTS + 10), ...(process.env.DENSITY_LOG_LEVEL ? { LOG_LEVEL: process.env.DENSITY_LOG_LEVEL, LOG_FORMAT: 'json' } : {}) } });
+  if (process.env.DENSITY_LOG_LEVEL) target.keepLogs = true;
   try {
     const busy = 'dense-0';
     await target.createContext(busy);
@@ -58,18 +67,41 @@ async function main() {
     await sleep(10_000);
     const idleMs = pids.reduce((sum, pid, i) => sum + cpuMs(pid) - before[i], 0) / 10;
     log(`(c) idle workers: ${round(idleMs, 1)} CPU ms a second together, ${round(idleMs / pids.length, 2)} each`);
+
     await sequentialSync(target, busy, 100);
     log(`(a) one context with ${CONTEXTS - 1} idle ones: ${SEQ} sequential sync jobs`);
     const crowded = summarize((await sequentialSync(target, busy, SEQ)).latencies);
     log(`(b) round-robin over all ${CONTEXTS}`);
+    const slowest = [];
+    let connections;
     const load = await runLoad({
       label: `sync over ${CONTEXTS} contexts`,
       total: Math.max(SEQ, 10 * CONTEXTS),
       inFlight: 1,
-      call: (i) => syncJob(target, jobPath(names[i % names.length], true)),
+      call: async (i) => {
+        const t0 = Date.now();
+        const jobId = await syncJob(target, jobPath(names[i % names.length], true));
+        slowest.push({ i, context: names[i % names.length], ms: Date.now() - t0, sent: t0, jobId });
+        if (i === Math.floor(CONTEXTS * 2.5)) connections = await connectionsByApp(target);
+      },
     });
     if (load.failed) throw new Error(`round-robin: ${load.failed} failed: ${load.errors.join('; ')}`);
-    const roundRobin = summarize(load.latencies);
+    const roundRobin = { ...summarize(load.latencies), slowest: slowest.sort((a, b) => b.ms - a.ms).slice(0, 10) };
+    // Where the slowest jobs waited: the row's INSERT, claim and end times against the POST's.
+    const rows = await target.query(
+      `SELECT id, extract(epoch FROM created_at) * 1000 AS created, extract(epoch FROM start_time) * 1000 AS started,
+         extract(epoch FROM end_time) * 1000 AS ended FROM jobs WHERE id = ANY($1::uuid[])`,
+      [roundRobin.slowest.map((job) => job.jobId)],
+    );
+    for (const job of roundRobin.slowest) {
+      const row = rows.find((r) => r.id === job.jobId);
+      if (row) Object.assign(job, { toInsert: Math.round(row.created - job.sent), insertToClaim: Math.round(row.started - row.created), claimToEnd: Math.round(row.ended - row.started) });
+      delete job.sent;
+      delete job.jobId;
+    }
+    log(`(b) slowest: ${JSON.stringify(roundRobin.slowest)}`);
+    log(`(b) Postgres connections by application, mid-way: ${JSON.stringify(connections)}`);
+    results.connections = connections;
     Object.assign(results, {
       alone,
       withIdle: crowded,

@@ -9,11 +9,12 @@ const { Client } = require('pg');
 const Redis = require('ioredis');
 const { memoryOf } = require('./memory');
 
-const ADMIN_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The admin URL, read when used: `--density` points DATABASE_URL at a cluster of its own after this file is loaded. */
+const adminUrl = () => process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 async function adminQuery(sql) {
-  const client = new Client({ connectionString: ADMIN_URL });
+  const client = new Client({ connectionString: adminUrl() });
   await client.connect();
   try {
     return await client.query(sql);
@@ -26,7 +27,7 @@ async function adminQuery(sql) {
 async function createDatabase(kind) {
   const name = `bench_${kind}_${randomBytes(5).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
+  const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   return {
     name,
@@ -134,7 +135,7 @@ async function machineInfo() {
 
 module.exports = {
   getRedisPid,
-  ADMIN_URL,
+  adminUrl,
   REDIS_URL,
   createDatabase,
   newPrefix,
