@@ -76,6 +76,36 @@ describe('StatementRepository on Postgres', () => {
     expect(await statements.cancel(context.id, 1)).toBeNull();
   });
 
+  it('ends a statement its worker started straight from waiting, with its start; marks only a waiting one running', async () => {
+    const context = await contexts.insertStarting('claimed', {}, false);
+    await statements.insert(context.id, 'quick');
+    await statements.insert(context.id, 'slow');
+    expect(await statements.codeToRun(context.id, 0)).toBe('quick');
+    await statements.setProgress(context.id, 0, 0.5);
+    expect(await statements.get(context.id, 0)).toMatchObject({ state: 'waiting', progress: 0.5, started: 0 });
+    expect(await statements.end(context.id, 0, ok(0), 100, 2000, 1000)).toBe('available');
+    expect(await statements.get(context.id, 0)).toMatchObject({ state: 'available', progress: 1, started: 1000, completed: 2000 });
+    await statements.markRunning(context.id, 0, 1000);
+    expect((await statements.get(context.id, 0))!.state).toBe('available');
+    expect(await statements.codeToRun(context.id, 0)).toBeNull();
+    await statements.markRunning(context.id, 1, 3000);
+    expect(await statements.end(context.id, 1, ok(1), 100, 4000, 3500)).toBe('available');
+    expect(await statements.get(context.id, 1)).toMatchObject({ started: 3000, completed: 4000 });
+  });
+
+  it('cancels a started statement through cancelling, whether its row says waiting or running', async () => {
+    const context = await contexts.insertStarting('cancel-started', {}, false);
+    await statements.insert(context.id, 'a');
+    await statements.insert(context.id, 'b');
+    await statements.markRunning(context.id, 1, 10);
+    expect(await statements.cancelStarted(context.id, 0)).toBe('cancelling');
+    expect(await statements.codeToRun(context.id, 0)).toBe('a');
+    expect(await statements.cancelStarted(context.id, 1)).toBe('cancelling');
+    expect(await statements.end(context.id, 0, ok(0), 100, 20, 5)).toBe('cancelled');
+    expect(await statements.get(context.id, 0)).toMatchObject({ state: 'cancelled', output: null, started: 5, completed: 20 });
+    expect(await statements.cancelStarted(context.id, 0)).toBeNull();
+  });
+
   it('ends the unfinished statements of a context that died, with an error output', async () => {
     const context = await contexts.insertStarting('dies', {}, false);
     await statements.insert(context.id, 'running');

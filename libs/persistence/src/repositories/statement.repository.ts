@@ -95,29 +95,51 @@ export class StatementRepository {
     return rows[0]?.code ?? null;
   }
 
-  /** Keeps the latest progress of a running statement. */
+  /**
+   * Marks a statement its worker started (and claimed: StatementClaims) `running`, if it is still
+   * `waiting` here: the worker writes it only for statements still running after a short delay.
+   */
+  async markRunning(contextId: string, id: number, started: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE statements SET state = 'running', started = $3 WHERE context_id = $1 AND id = $2 AND state = 'waiting'`,
+      [contextId, id, started],
+    );
+  }
+
+  /** The code of a statement to run (waiting, or cancelled since its worker claimed it); null otherwise. */
+  async codeToRun(contextId: string, id: number): Promise<string | null> {
+    const { rows } = await this.pool.query<{ code: string }>(
+      `SELECT code FROM statements WHERE context_id = $1 AND id = $2 AND state IN ('waiting', 'cancelling')`,
+      [contextId, id],
+    );
+    return rows[0]?.code ?? null;
+  }
+
+  /** Keeps the latest progress of a started statement (its row may say `waiting` for its first moments). */
   async setProgress(contextId: string, id: number, fraction: number): Promise<void> {
     await this.pool.query(
-      `UPDATE statements SET progress = $3 WHERE context_id = $1 AND id = $2 AND state IN ('running', 'cancelling')`,
+      `UPDATE statements SET progress = $3 WHERE context_id = $1 AND id = $2 AND state IN (${UNFINISHED})`,
       [contextId, id, fraction],
     );
   }
 
   /**
    * Ends an unfinished statement: `available` with `output`, or `cancelled` if a cancel was asked
-   * for; then keeps only the last `retained` ended statements of the context.
+   * for; then keeps only the last `retained` ended statements of the context. `started` (its
+   * worker's start) is written here for a statement that ended before its `running` write.
    * @returns the state it ended in, or null if it had ended already
    */
-  async end(contextId: string, id: number, output: object, retained: number, now = Date.now()): Promise<StatementState | null> {
+  async end(contextId: string, id: number, output: object, retained: number, now = Date.now(), started?: number): Promise<StatementState | null> {
     const { rows } = await this.pool.query<{ state: StatementState }>(
       `WITH ended AS (UPDATE statements SET state = ${ENDED_STATE},
            output = CASE WHEN state = 'cancelling' THEN NULL ELSE $3::jsonb END,
-           progress = CASE WHEN state = 'cancelling' THEN progress ELSE 1 END, completed = $5
+           progress = CASE WHEN state = 'cancelling' THEN progress ELSE 1 END, completed = $5,
+           started = CASE WHEN started = 0 THEN COALESCE($6::bigint, 0) ELSE started END
          WHERE context_id = $1 AND id = $2 AND state IN (${UNFINISHED}) RETURNING state),
        pruned AS (DELETE FROM statements WHERE context_id = $1 AND state IN ('available', 'cancelled')
          AND id < (SELECT next_statement FROM contexts WHERE id = $1) - $4)
        SELECT state FROM ended`,
-      [contextId, id, JSON.stringify(output), retained, now],
+      [contextId, id, JSON.stringify(output), retained, now, started ?? null],
     );
     return rows[0]?.state ?? null;
   }
@@ -132,6 +154,19 @@ export class StatementRepository {
          completed = CASE WHEN state = 'waiting' THEN $3 ELSE completed END
        WHERE context_id = $1 AND id = $2 AND state IN ('waiting', 'running') RETURNING state`,
       [contextId, id, now],
+    );
+    return rows[0]?.state ?? null;
+  }
+
+  /**
+   * Cancels a statement a worker has started, whether its row says `running` yet or still
+   * `waiting` (StatementClaims): it becomes `cancelling`, its worker ends it. Returns the new
+   * state, or null when it is not waiting or running.
+   */
+  async cancelStarted(contextId: string, id: number): Promise<StatementState | null> {
+    const { rows } = await this.pool.query<{ state: StatementState }>(
+      `UPDATE statements SET state = 'cancelling' WHERE context_id = $1 AND id = $2 AND state IN ('waiting', 'running') RETURNING state`,
+      [contextId, id],
     );
     return rows[0]?.state ?? null;
   }
