@@ -3,12 +3,13 @@
 // Console statement round trips (issue 11): `POST /contexts/<ctx>/statements?wait=10` answered
 // once the statement is available, sequentially, for `1 + 1` and for a lookup in a named object.
 // Goal: p50 ≤ 5 ms on the bench machine.
-//   node bench/console.js [--n 2000] [--warmup 200] [--cpu-profile]
+//   node bench/console.js [--n 2000] [--warmup 200] [--cpu-profile] [--no-reference]
 //     starts its own gateway + scheduler (the built apps, as bench/lib/jobserver.js does) and
 //     removes them at the end; `npm run build` first. With --cpu-profile, the gateway, scheduler
 //     and context worker write CPU profiles of the measured rounds (not of the warm-up) to a
 //     temporary folder it prints (summarize: node bench/profile-summary.js <file>); do not quote
-//     the latencies of a profiled run.
+//     the latencies of a profiled run. --no-reference leaves the sync job out (a profile of
+//     statements only).
 // Every answer is checked (state available, the expected value); a wrong one fails the run.
 
 const fs = require('node:fs');
@@ -83,8 +84,9 @@ async function main() {
       1,
     );
     console.log(`console statements, sequential, ?wait=10, ${N} each (round-robin) after ${WARMUP} warm-up (ms):`);
-    const calls = [...ITEMS.map((item) => () => statement(target.url, item.code, item.expected)), () => syncJob(target.url)];
-    const labels = [...ITEMS.map((item) => item.label), '(reference: sync job)'];
+    const reference = args.includes('--no-reference') ? [] : [{ label: '(reference: sync job)', call: () => syncJob(target.url) }];
+    const calls = [...ITEMS.map((item) => () => statement(target.url, item.code, item.expected)), ...reference.map((r) => r.call)];
+    const labels = [...ITEMS.map((item) => item.label), ...reference.map((r) => r.label)];
     for (const [k, s] of (await measure(target, calls)).entries()) {
       console.log(`  ${labels[k].padEnd(26)} p50 ${s.p50}  p90 ${s.p90}  p99 ${s.p99}  max ${s.max}`);
     }

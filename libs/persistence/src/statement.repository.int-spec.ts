@@ -57,10 +57,24 @@ describe('StatementRepository on Postgres', () => {
       expect(await statements.start(context.id, i, 1000 + i)).toBe(`${i}`);
       expect(await statements.end(context.id, i, ok(i), 3, 2000 + i)).toBe('available');
     }
-    const kept = await statements.list(context.id);
+    const kept = await statements.list(context.id, 3);
     expect(kept.map((s) => s.id)).toEqual([2, 3, 4]);
     expect(kept[2]).toEqual({ id: 4, code: '4', state: 'available', output: ok(4), progress: 1, started: 1004, completed: 2004 });
     expect(await statements.end(context.id, 4, ok(4), 3)).toBeNull();
+  });
+
+  it('shows the unfinished statements and the last statements-retained, and deletes the others at every 16th end', async () => {
+    const context = await contexts.insertStarting('pruned', {}, false);
+    const count = async () => (await source.query(`SELECT count(*)::int AS n FROM statements WHERE context_id = $1`, [context.id]))[0].n;
+    await statements.insert(context.id, 'long');
+    for (let i = 1; i < 20; i++) {
+      await statements.insert(context.id, `${i}`);
+      expect(await statements.end(context.id, i, ok(i), 3)).toBe('available');
+      expect((await statements.list(context.id, 3)).map((s) => s.id)).toEqual([0, ...[i - 2, i - 1, i].filter((id) => id > 0)]);
+      // Before the end of id 16 nothing was deleted; from it on, at most 15 ended ones beyond the last 3.
+      expect(await count()).toBe(i < 16 ? i + 1 : 1 + 3 + (i - 16));
+    }
+    expect(await statements.get(context.id, 0)).toMatchObject({ state: 'waiting' });
   });
 
   it('cancels a waiting statement at once and a running one through cancelling', async () => {

@@ -69,7 +69,7 @@ export class StatementService {
 
   async list(name: string, principal?: Principal): Promise<StatementRecord[]> {
     const { id } = await this.findLive(name, principal);
-    return this.started.merge(id, await this.statements.list(id));
+    return this.started.merge(id, await this.statements.list(id, this.config.statementsRetained));
   }
 
   /** @throws BadRequest for an id that is not a number; StatementNotFound */
