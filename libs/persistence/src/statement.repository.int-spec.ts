@@ -54,7 +54,7 @@ describe('StatementRepository on Postgres', () => {
     const context = await contexts.insertStarting('retained', {}, false);
     for (let i = 0; i < 5; i++) {
       await statements.insert(context.id, `${i}`);
-      expect(await statements.start(context.id, i, 1000 + i)).toBe(`${i}`);
+      await statements.markRunning(context.id, i, 1000 + i);
       expect(await statements.end(context.id, i, ok(i), 3, 2000 + i)).toBe('available');
     }
     const kept = await statements.list(context.id, 3);
@@ -82,8 +82,8 @@ describe('StatementRepository on Postgres', () => {
     await statements.insert(context.id, 'a');
     await statements.insert(context.id, 'b');
     expect(await statements.cancel(context.id, 0)).toBe('cancelled');
-    expect(await statements.start(context.id, 0)).toBeNull();
-    await statements.start(context.id, 1);
+    expect(await statements.codeToRun(context.id, 0)).toBeNull();
+    await statements.markRunning(context.id, 1, 1);
     expect(await statements.cancel(context.id, 1)).toBe('cancelling');
     expect(await statements.end(context.id, 1, ok(1), 100)).toBe('cancelled');
     expect(await statements.get(context.id, 1)).toMatchObject({ state: 'cancelled', output: null });
@@ -124,7 +124,7 @@ describe('StatementRepository on Postgres', () => {
     const context = await contexts.insertStarting('dies', {}, false);
     await statements.insert(context.id, 'running');
     await statements.insert(context.id, 'waiting');
-    await statements.start(context.id, 0);
+    await statements.markRunning(context.id, 0, 1);
     expect(await statements.endOfEndedContexts(context.id)).toEqual([]);
     await contexts.end(context.id, 'ERROR');
     const ended = await statements.endOfEndedContexts();

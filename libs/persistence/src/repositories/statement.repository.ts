@@ -93,15 +93,6 @@ export class StatementRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** Marks a waiting statement running; returns its code, or null when it is not waiting (cancelled, ended). */
-  async start(contextId: string, id: number, now = Date.now()): Promise<string | null> {
-    const { rows } = await this.pool.query<{ code: string }>(
-      `UPDATE statements SET state = 'running', started = $3 WHERE context_id = $1 AND id = $2 AND state = 'waiting' RETURNING code`,
-      [contextId, id, now],
-    );
-    return rows[0]?.code ?? null;
-  }
-
   /**
    * Marks a statement its worker started (and claimed: StatementClaims) `running`, if it is still
    * `waiting` here: the worker writes it only for statements still running after a short delay.
