@@ -3,7 +3,7 @@ import { RedisNames } from '@jobserver/protocol';
 import { ReplicaAck, StatementClaims } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { REDIS } from '../infra/tokens';
-import { StartedStatements } from './started-statements';
+import { StartedStatements } from './started-statements.service';
 import { StatementController } from './statement.controller';
 import { StatementQueues } from './statement-queues';
 import { StatementService } from './statement.service';

@@ -16,7 +16,7 @@ import type { Principal } from '../auth/principal';
 import { isStoredContextName } from '../infra/names';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { SERVER_CONFIG } from '../infra/tokens';
-import { StartedStatements } from './started-statements';
+import { StartedStatements } from './started-statements.service';
 import { StatementQueues } from './statement-queues';
 import { completionRequest, statementCode, statementId, waitMs } from './statement.request';
 
