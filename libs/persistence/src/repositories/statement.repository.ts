@@ -37,6 +37,17 @@ const ENDED_STATE = `CASE WHEN state = 'cancelling' THEN 'cancelled' ELSE 'avail
  * every end. {@link StatementRepository.list} shows only the retained ones meanwhile.
  */
 const PRUNE_EVERY = 16;
+/** Ends statement $2 of context $1 with output $3 at $4, started at $5 if its row has no start yet. */
+const END = `UPDATE statements SET state = ${ENDED_STATE},
+    output = CASE WHEN state = 'cancelling' THEN NULL ELSE $3::jsonb END,
+    progress = CASE WHEN state = 'cancelling' THEN progress ELSE 1 END, completed = $4,
+    started = CASE WHEN started = 0 THEN COALESCE($5::bigint, 0) ELSE started END
+  WHERE context_id = $1 AND id = $2 AND state IN (${UNFINISHED}) RETURNING state`;
+/** END, and the delete of the context's ended statements before its last $6. */
+const END_AND_PRUNE = `WITH ended AS (${END}),
+  pruned AS (DELETE FROM statements WHERE context_id = $1 AND state IN ('available', 'cancelled')
+    AND id < (SELECT next_statement FROM contexts WHERE id = $1) - $6)
+  SELECT state FROM ended`;
 
 /** Console statements, per context life (raw SQL: on the path of every statement). */
 export class StatementRepository {
@@ -129,17 +140,11 @@ export class StatementRepository {
    * @returns the state it ended in, or null if it had ended already
    */
   async end(contextId: string, id: number, output: object, retained: number, now = Date.now(), started?: number): Promise<StatementState | null> {
-    const { rows } = await this.pool.query<{ state: StatementState }>(
-      `WITH ended AS (UPDATE statements SET state = ${ENDED_STATE},
-           output = CASE WHEN state = 'cancelling' THEN NULL ELSE $3::jsonb END,
-           progress = CASE WHEN state = 'cancelling' THEN progress ELSE 1 END, completed = $5,
-           started = CASE WHEN started = 0 THEN COALESCE($6::bigint, 0) ELSE started END
-         WHERE context_id = $1 AND id = $2 AND state IN (${UNFINISHED}) RETURNING state),
-       pruned AS (DELETE FROM statements WHERE $2::int % ${PRUNE_EVERY} = 0 AND context_id = $1
-         AND state IN ('available', 'cancelled') AND id < (SELECT next_statement FROM contexts WHERE id = $1) - $4)
-       SELECT state FROM ended`,
-      [contextId, id, JSON.stringify(output), retained, now, started ?? null],
-    );
+    const params = [contextId, id, JSON.stringify(output), now, started ?? null];
+    const { rows } =
+      id % PRUNE_EVERY === 0
+        ? await this.pool.query<{ state: StatementState }>(END_AND_PRUNE, [...params, retained])
+        : await this.pool.query<{ state: StatementState }>(END, params);
     return rows[0]?.state ?? null;
   }
 
