@@ -14,6 +14,7 @@ import { ContextJobProcessor } from './jobs/context-job.processor';
 import { ContextClaimService } from './pool/context-claim.service';
 import { JobRunService } from './jobs/job-run.service';
 import { SnapshotService } from './snapshots/snapshot.service';
+import { STATEMENT_CLAIMS_PROVIDER } from './statements/statement-claims.provider';
 import { StatementRunService } from './statements/statement-run.service';
 
 @Module({})
@@ -42,6 +43,7 @@ export class WorkerModule {
         ExecutorService,
         JobRunService,
         StatementRunService,
+        STATEMENT_CLAIMS_PROVIDER,
         SnapshotService,
         ContextJobProcessor,
         ContextHostService,

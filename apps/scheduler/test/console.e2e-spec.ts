@@ -1,3 +1,5 @@
+import { RedisNames } from '@jobserver/protocol';
+import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient, type Json } from '../../../test/support/client';
 import { eventually, startTestServer, type TestServer } from '../../../test/support/server';
@@ -77,6 +79,35 @@ describe('console statements: cancellation, limits, slots, restarts', () => {
     const report = (await api.get(`/jobs/${job.body.jobId}`)).body;
     expect(report.status).toBe('OK');
     expect(done.started).toBeGreaterThanOrEqual(Date.parse(report.startTime) + 1900);
+  });
+
+  it('says running from the worker\'s claim before Postgres does; never runs a statement cancelled while it waited', async () => {
+    expect((await api.post('/contexts/claims?max-jobs-per-context=1')).status).toBe(200);
+    const [{ id: contextId }] = await server.query<{ id: string }>(`SELECT id FROM contexts WHERE name = 'claims' AND state = 'RUNNING'`);
+    const blocker = await post('claims', 'await new Promise((resolve) => signal.addEventListener("abort", resolve)); "unblocked"');
+    await until('claims', blocker.id, ['running']);
+    const cancelled = await post('claims', 'globalThis.ranAnyway = true');
+    const claimed = await post('claims', '"claimed"');
+    // What a worker's claim says of a statement it started less than 50 ms ago: its row still says waiting.
+    const key = new RedisNames(server.prefix).statementClaimKey(contextId, claimed.id);
+    const redis = new Redis(server.redisUrl);
+    try {
+      await redis.set(key, 'running:1234');
+      expect((await api.get(path('claims', `/${claimed.id}`))).body).toMatchObject({ state: 'running', started: 1234, output: null });
+      expect((await api.get(path('claims'))).body.statements.find((s: Json) => s.id === claimed.id)).toMatchObject({ state: 'running' });
+      const [row] = await server.query<{ state: string }>('SELECT state FROM statements WHERE context_id = $1 AND id = $2', [contextId, claimed.id]);
+      expect(row.state).toBe('waiting');
+    } finally {
+      await redis.del(key);
+      redis.disconnect();
+    }
+    expect((await api.post(path('claims', `/${cancelled.id}/cancel`))).body).toEqual({ msg: 'canceled' });
+    expect((await api.get(path('claims', `/${cancelled.id}`))).body).toMatchObject({ state: 'cancelled', output: null });
+    expect((await api.post(path('claims', `/${blocker.id}/cancel`))).status).toBe(200);
+    expect((await until('claims', blocker.id, ['cancelled'])).state).toBe('cancelled');
+    expect((await until('claims', claimed.id, ['available'])).output.data['application/json']).toBe('claimed');
+    expect(await value('claims', 'typeof ranAnyway')).toBe('undefined');
+    expect((await api.get(path('claims', `/${cancelled.id}`))).body.state).toBe('cancelled');
   });
 
   it('keeps the history and the scope across restarts of gateway and scheduler', async () => {

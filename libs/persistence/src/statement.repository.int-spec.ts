@@ -54,13 +54,27 @@ describe('StatementRepository on Postgres', () => {
     const context = await contexts.insertStarting('retained', {}, false);
     for (let i = 0; i < 5; i++) {
       await statements.insert(context.id, `${i}`);
-      expect(await statements.start(context.id, i, 1000 + i)).toBe(`${i}`);
+      await statements.markRunning(context.id, i, 1000 + i);
       expect(await statements.end(context.id, i, ok(i), 3, 2000 + i)).toBe('available');
     }
-    const kept = await statements.list(context.id);
+    const kept = await statements.list(context.id, 3);
     expect(kept.map((s) => s.id)).toEqual([2, 3, 4]);
     expect(kept[2]).toEqual({ id: 4, code: '4', state: 'available', output: ok(4), progress: 1, started: 1004, completed: 2004 });
     expect(await statements.end(context.id, 4, ok(4), 3)).toBeNull();
+  });
+
+  it('shows the unfinished statements and the last statements-retained, and deletes the others at every 16th end', async () => {
+    const context = await contexts.insertStarting('pruned', {}, false);
+    const count = async () => (await source.query(`SELECT count(*)::int AS n FROM statements WHERE context_id = $1`, [context.id]))[0].n;
+    await statements.insert(context.id, 'long');
+    for (let i = 1; i < 20; i++) {
+      await statements.insert(context.id, `${i}`);
+      expect(await statements.end(context.id, i, ok(i), 3)).toBe('available');
+      expect((await statements.list(context.id, 3)).map((s) => s.id)).toEqual([0, ...[i - 2, i - 1, i].filter((id) => id > 0)]);
+      // Before the end of id 16 nothing was deleted; from it on, at most 15 ended ones beyond the last 3.
+      expect(await count()).toBe(i < 16 ? i + 1 : 1 + 3 + (i - 16));
+    }
+    expect(await statements.get(context.id, 0)).toMatchObject({ state: 'waiting' });
   });
 
   it('cancels a waiting statement at once and a running one through cancelling', async () => {
@@ -68,19 +82,49 @@ describe('StatementRepository on Postgres', () => {
     await statements.insert(context.id, 'a');
     await statements.insert(context.id, 'b');
     expect(await statements.cancel(context.id, 0)).toBe('cancelled');
-    expect(await statements.start(context.id, 0)).toBeNull();
-    await statements.start(context.id, 1);
+    expect(await statements.codeToRun(context.id, 0)).toBeNull();
+    await statements.markRunning(context.id, 1, 1);
     expect(await statements.cancel(context.id, 1)).toBe('cancelling');
     expect(await statements.end(context.id, 1, ok(1), 100)).toBe('cancelled');
     expect(await statements.get(context.id, 1)).toMatchObject({ state: 'cancelled', output: null });
     expect(await statements.cancel(context.id, 1)).toBeNull();
   });
 
+  it('ends a statement its worker started straight from waiting, with its start; marks only a waiting one running', async () => {
+    const context = await contexts.insertStarting('claimed', {}, false);
+    await statements.insert(context.id, 'quick');
+    await statements.insert(context.id, 'slow');
+    expect(await statements.codeToRun(context.id, 0)).toBe('quick');
+    await statements.setProgress(context.id, 0, 0.5);
+    expect(await statements.get(context.id, 0)).toMatchObject({ state: 'waiting', progress: 0.5, started: 0 });
+    expect(await statements.end(context.id, 0, ok(0), 100, 2000, 1000)).toBe('available');
+    expect(await statements.get(context.id, 0)).toMatchObject({ state: 'available', progress: 1, started: 1000, completed: 2000 });
+    await statements.markRunning(context.id, 0, 1000);
+    expect((await statements.get(context.id, 0))!.state).toBe('available');
+    expect(await statements.codeToRun(context.id, 0)).toBeNull();
+    await statements.markRunning(context.id, 1, 3000);
+    expect(await statements.end(context.id, 1, ok(1), 100, 4000, 3500)).toBe('available');
+    expect(await statements.get(context.id, 1)).toMatchObject({ started: 3000, completed: 4000 });
+  });
+
+  it('cancels a started statement through cancelling, whether its row says waiting or running', async () => {
+    const context = await contexts.insertStarting('cancel-started', {}, false);
+    await statements.insert(context.id, 'a');
+    await statements.insert(context.id, 'b');
+    await statements.markRunning(context.id, 1, 10);
+    expect(await statements.cancelStarted(context.id, 0)).toBe('cancelling');
+    expect(await statements.codeToRun(context.id, 0)).toBe('a');
+    expect(await statements.cancelStarted(context.id, 1)).toBe('cancelling');
+    expect(await statements.end(context.id, 0, ok(0), 100, 20, 5)).toBe('cancelled');
+    expect(await statements.get(context.id, 0)).toMatchObject({ state: 'cancelled', output: null, started: 5, completed: 20 });
+    expect(await statements.cancelStarted(context.id, 0)).toBeNull();
+  });
+
   it('ends the unfinished statements of a context that died, with an error output', async () => {
     const context = await contexts.insertStarting('dies', {}, false);
     await statements.insert(context.id, 'running');
     await statements.insert(context.id, 'waiting');
-    await statements.start(context.id, 0);
+    await statements.markRunning(context.id, 0, 1);
     expect(await statements.endOfEndedContexts(context.id)).toEqual([]);
     await contexts.end(context.id, 'ERROR');
     const ended = await statements.endOfEndedContexts();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { statementQueueId } from './statements';
 
 /**
  * Redis names shared by every process. Everything lives under one prefix so that several
@@ -64,6 +65,15 @@ export class RedisNames {
   /** Who a job belongs to: the worker that started it, or a DELETE that came first. */
   jobClaimKey(jobId: string): string {
     return `${this.prefix}:job-claim:${jobId}`;
+  }
+
+  /**
+   * Who a console statement belongs to: the worker that started it, or a cancel that came first
+   * (StatementClaims). A job claim named by the statement's queue id, so that an end event can
+   * shorten it (EventBus.publish's `settleClaimsOf`).
+   */
+  statementClaimKey(contextId: string, statementId: number): string {
+    return this.jobClaimKey(statementQueueId(contextId, statementId));
   }
 
   /** Lease of the scheduler that supervises heartbeats (one at a time). */

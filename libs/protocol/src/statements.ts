@@ -9,14 +9,21 @@ export const UNFINISHED_STATEMENT_STATES: readonly StatementState[] = ['waiting'
 
 /**
  * `ctx.<name>` queue payload of a console statement (BullMQ job name `statement`): the statement
- * shares the queue, and so the `max-jobs-per-context` slots, with the context's jobs. Its code is
- * read from Postgres when it starts, so that 1000 queued statements cost Redis little.
+ * shares the queue, and so the `max-jobs-per-context` slots, with the context's jobs.
  */
 export interface ContextStatementMessage {
   /** The context life the statement was posted to (a later context of the same name has its own). */
   contextId: string;
   statementId: number;
+  /**
+   * The code, when it is at most STATEMENT_CODE_IN_MESSAGE characters long; a longer one is read
+   * from Postgres when it starts, so that 1000 queued statements cost Redis little.
+   */
+  code?: string;
 }
+
+/** Longest code carried in a statement's queue message (see ContextStatementMessage.code). */
+export const STATEMENT_CODE_IN_MESSAGE = 4096;
 
 /** A statement as the REST API shows it, without its code (the poster has that). */
 export interface EndedStatement {

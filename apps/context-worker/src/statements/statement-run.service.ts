@@ -9,7 +9,7 @@ import {
   type StatementState,
   type WorkerControl,
 } from '@jobserver/protocol';
-import { EventBus } from '@jobserver/protocol/redis';
+import { EventBus, StatementClaims } from '@jobserver/protocol/redis';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
 import { ExecutorService } from '../context/executor.service';
 import type { JobOutcome } from '../executor/executor.messages';
@@ -19,6 +19,12 @@ import { SERVER_CONFIG } from '../infra/tokens';
 
 /** Progress of a statement is written at most this often (API.md's `progress-rate` default: 10 a second). */
 const PROGRESS_WRITE_EVERY_MS = 100;
+/**
+ * A statement still running after this long is marked `running` in Postgres; a quicker one goes
+ * from `waiting` to its end in one write (its Redis claim says `running` meanwhile, to the gateway
+ * and against running it twice), as jobs do (job-run.service.ts).
+ */
+const RUNNING_WRITE_DELAY_MS = 50;
 
 /**
  * Runs the console statements of the context's queue in its executor, beside the jobs (they share
@@ -43,6 +49,7 @@ export class StatementRunService {
     private readonly cache: BundleCacheService,
     private readonly executors: ExecutorService,
     private readonly bus: EventBus,
+    private readonly claims: StatementClaims,
   ) {}
 
   attach(context: ContextRecord): void {
@@ -76,7 +83,7 @@ export class StatementRunService {
   async endUnfinished(): Promise<void> {
     if (!this.context) return;
     for (const ended of await this.statements.endOfEndedContexts(this.context.id)) {
-      await this.publish(ended.id, ended.state);
+      await this.publish(ended.id, ended.state, undefined);
     }
   }
 
@@ -86,8 +93,8 @@ export class StatementRunService {
     if (message.contextId !== context.id) return;
     const id = message.statementId;
     const started = Date.now();
-    const code = await this.statements.start(context.id, id, started);
-    if (code === null) return; // cancelled while waiting
+    const code = await this.claim(id, message.code, started);
+    if (code === null) return;
     const key = statementKey(context.id, id);
     this.running.set(id, key);
     const early = this.early.get(id);
@@ -96,6 +103,11 @@ export class StatementRunService {
     const timer = timeoutMs
       ? setTimeout(() => this.cancel(id, `statement ${id} cancelled: ran longer than job-timeout=${timeoutMs / 1000}s`), timeoutMs)
       : undefined;
+    const running = setTimeout(() => {
+      this.statements.markRunning(context.id, id, started).catch((err: unknown) =>
+        this.logger.error({ err, context: context.name, statementId: id }, 'marking the statement running failed'),
+      );
+    }, RUNNING_WRITE_DELAY_MS);
     let outcome: JobOutcome;
     try {
       const request = { jobId: key, executionCount: id, code, maxOutputBytes: this.config.statementOutputLimit };
@@ -105,27 +117,52 @@ export class StatementRunService {
       outcome = await ran;
     } finally {
       clearTimeout(timer);
+      clearTimeout(running);
       this.running.delete(id);
       this.aborted.delete(id);
     }
     await this.record(id, this.toOutput(id, outcome), started);
   }
 
+  /**
+   * Takes the statement for this worker (StatementClaims) and returns its code; null when it is
+   * not to run: cancelled while it waited, or a re-delivered message of one that ran already.
+   */
+  private async claim(id: number, carried: unknown, started: number): Promise<string | null> {
+    const context = this.context!;
+    if (!(await this.claims.start(context.id, id, started))) {
+      await this.endCancelled(id);
+      return null;
+    }
+    return typeof carried === 'string' ? carried : this.statements.codeToRun(context.id, id);
+  }
+
+  /** A statement a cancel took while it waited: its row says so, should the cancel's own write have failed. */
+  private async endCancelled(id: number): Promise<void> {
+    const context = this.context!;
+    const claim = (await this.claims.read(context.id, [id])).get(id);
+    if (claim?.state !== 'cancelled') return;
+    if ((await this.statements.cancel(context.id, id, claim.at)) === 'cancelled') await this.publish(id, 'cancelled', undefined);
+  }
+
   private async record(id: number, output: StatementOutput, started: number): Promise<void> {
     const context = this.context!;
     const completed = Date.now();
     try {
-      const state = await this.statements.end(context.id, id, output, this.config.statementsRetained, completed);
+      const state = await this.statements.end(context.id, id, output, this.config.statementsRetained, completed, started);
       if (state) await this.publish(id, state, endedStatement(state, output, started, completed));
+      else await this.claims.settle(context.id, id);
     } catch (err) {
       // The context-death sweep ends it if the context ends; a live one shows it running until then.
       this.logger.error({ err, context: context.name, statementId: id }, 'recording the statement end failed');
     }
   }
 
-  private publish(statementId: number, state: StatementState, ended?: EndedStatement): Promise<number> {
+  /** Publishes a statement's end, and shortens its claim (if it has one) in the same Redis call. */
+  private publish(statementId: number, state: StatementState, ended: EndedStatement | undefined): Promise<number> {
     const { name: context, id: contextId } = this.context!;
-    return this.bus.publish({ kind: 'statement', context, contextId, statementId, state, ended }).catch(() => 0);
+    const settleClaimsOf = [StatementClaims.settleId(contextId, statementId)];
+    return this.bus.publish({ kind: 'statement', context, contextId, statementId, state, ended }, { settleClaimsOf }).catch(() => 0);
   }
 
   /** Aborts the statement's signal; after `kill-grace` a statement still running is stopped by replacing the executor. */
@@ -186,7 +223,7 @@ export class StatementRunService {
     const note = `the executor was replaced (${reason}); the console scope was reset: earlier declarations and named objects are gone`;
     try {
       const id = await this.statements.insertNote(context.id, 'ScopeReset', note);
-      if (id !== null) await this.publish(id, 'available');
+      if (id !== null) await this.publish(id, 'available', undefined);
     } catch (err) {
       this.logger.error({ err, context: context.name }, 'recording the scope reset failed');
     }

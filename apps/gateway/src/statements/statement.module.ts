@@ -1,7 +1,24 @@
 import { Module } from '@nestjs/common';
+import { RedisNames } from '@jobserver/protocol';
+import { ReplicaAck, StatementClaims } from '@jobserver/protocol/redis';
+import type Redis from 'ioredis';
+import { REDIS } from '../infra/tokens';
+import { StartedStatements } from './started-statements.service';
 import { StatementController } from './statement.controller';
 import { StatementQueues } from './statement-queues';
 import { StatementService } from './statement.service';
 
-@Module({ controllers: [StatementController], providers: [StatementService, StatementQueues] })
+@Module({
+  controllers: [StatementController],
+  providers: [
+    StatementService,
+    StatementQueues,
+    StartedStatements,
+    {
+      provide: StatementClaims,
+      useFactory: (redis: Redis, names: RedisNames, ack: ReplicaAck) => new StatementClaims(redis, names, ack),
+      inject: [REDIS, RedisNames, ReplicaAck],
+    },
+  ],
+})
 export class StatementModule {}

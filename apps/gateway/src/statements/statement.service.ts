@@ -2,13 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { ContextRepository, StatementRepository, type ContextRecord, type StatementRecord } from '@jobserver/persistence';
-import { AdHocContextStatement, ContextNotFound, ContextStopping, EventWaiter, StatementNotFound } from '@jobserver/protocol';
-import { EventBus } from '@jobserver/protocol/redis';
+import {
+  AdHocContextStatement,
+  ContextNotFound,
+  ContextStopping,
+  EventWaiter,
+  STATEMENT_CODE_IN_MESSAGE,
+  StatementNotFound,
+} from '@jobserver/protocol';
+import { EventBus, StatementClaims } from '@jobserver/protocol/redis';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
 import { isStoredContextName } from '../infra/names';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { SERVER_CONFIG } from '../infra/tokens';
+import { StartedStatements } from './started-statements.service';
 import { StatementQueues } from './statement-queues';
 import { completionRequest, statementCode, statementId, waitMs } from './statement.request';
 
@@ -27,6 +35,8 @@ export class StatementService {
     private readonly bus: EventBus,
     private readonly owners: OwnerScope,
     private readonly redis: RedisReadiness,
+    private readonly claims: StatementClaims,
+    private readonly started: StartedStatements,
   ) {}
 
   /**
@@ -42,7 +52,9 @@ export class StatementService {
     if (!inserted) return this.refusal(name, principal);
     const { contextId, statement } = inserted;
     const ended = waitFor > 0 ? this.waiter.forStatement(contextId, statement.id) : undefined;
-    await this.queues.add(name, { contextId, statementId: statement.id }).catch(async (error: unknown) => {
+    // Short code travels with the message: its worker then reads nothing from Postgres to start it.
+    const carried = code.length <= STATEMENT_CODE_IN_MESSAGE ? { code } : {};
+    await this.queues.add(name, { contextId, statementId: statement.id, ...carried }).catch(async (error: unknown) => {
       // Redis went down since the readiness check: the statement never reaches the worker.
       ended?.cancel();
       const output = { status: 'error', execution_count: statement.id, ename: 'ServiceUnavailable', evalue: 'the statement could not be queued', traceback: [] };
@@ -52,17 +64,18 @@ export class StatementService {
     if (!ended) return statement;
     const event = await ended.wait(waitFor);
     if (event?.ended) return { ...statement, ...event.ended };
-    return (await this.statements.get(contextId, statement.id)) ?? statement;
+    return this.read(contextId, statement.id, statement);
   }
 
   async list(name: string, principal?: Principal): Promise<StatementRecord[]> {
-    return this.statements.list((await this.findLive(name, principal)).id);
+    const { id } = await this.findLive(name, principal);
+    return this.started.merge(id, await this.statements.list(id, this.config.statementsRetained));
   }
 
   /** @throws BadRequest for an id that is not a number; StatementNotFound */
   async get(name: string, id: string, principal?: Principal): Promise<StatementRecord> {
     const number = statementId(id);
-    const statement = await this.statements.get((await this.findLive(name, principal)).id, number);
+    const statement = await this.read((await this.findLive(name, principal)).id, number);
     if (!statement) throw new StatementNotFound(number);
     return statement;
   }
@@ -75,13 +88,15 @@ export class StatementService {
     const number = statementId(id);
     const context = await this.findLive(name, principal);
     this.redis.assertReady();
-    const state = await this.statements.cancel(context.id, number);
+    const statement = await this.statements.get(context.id, number);
+    if (!statement) throw new StatementNotFound(number);
+    // A row that still says waiting may be running (StatementClaims): the claim decides which.
+    const started = statement.state === 'waiting' && !(await this.claims.cancel(context.id, number, Date.now()));
+    const state = started ? await this.statements.cancelStarted(context.id, number) : await this.statements.cancel(context.id, number);
     if (state === 'cancelling') {
       await this.bus.sendControl({ type: 'cancel-statement', context: name, contextId: context.id, statementId: number });
     } else if (state === 'cancelled') {
       await this.bus.publish({ kind: 'statement', context: name, contextId: context.id, statementId: number, state });
-    } else if (!(await this.statements.get(context.id, number))) {
-      throw new StatementNotFound(number);
     }
   }
 
@@ -97,6 +112,14 @@ export class StatementService {
       throw error;
     });
     return (await answer.wait(COMPLETION_TIMEOUT_MS))?.candidates ?? [];
+  }
+
+  /** A statement as its row and its claim say (StartedStatements); `fallback` when the row is gone. */
+  private async read(contextId: string, id: number): Promise<StatementRecord | null>;
+  private async read(contextId: string, id: number, fallback: StatementRecord): Promise<StatementRecord>;
+  private async read(contextId: string, id: number, fallback: StatementRecord | null = null): Promise<StatementRecord | null> {
+    const row = await this.statements.get(contextId, id);
+    return row ? (await this.started.merge(contextId, [row]))[0]! : fallback;
   }
 
   /**

@@ -30,6 +30,24 @@ const LIVE = list(LIVE_CONTEXT_STATES);
 const UNFINISHED = list(UNFINISHED_STATEMENT_STATES);
 /** The state a statement ends in: a cancel asked for while it ran wins. */
 const ENDED_STATE = `CASE WHEN state = 'cancelling' THEN 'cancelled' ELSE 'available' END`;
+/**
+ * The end of every PRUNE_EVERY-th statement deletes the ended statements that fell out of the
+ * context's last `statements-retained`: the delete walks the index over every row deleted before
+ * (until a vacuum), 0.1–0.5 ms once a context has run a few thousand statements, too much for
+ * every end. {@link StatementRepository.list} shows only the retained ones meanwhile.
+ */
+const PRUNE_EVERY = 16;
+/** Ends statement $2 of context $1 with output $3 at $4, started at $5 if its row has no start yet. */
+const END = `UPDATE statements SET state = ${ENDED_STATE},
+    output = CASE WHEN state = 'cancelling' THEN NULL ELSE $3::jsonb END,
+    progress = CASE WHEN state = 'cancelling' THEN progress ELSE 1 END, completed = $4,
+    started = CASE WHEN started = 0 THEN COALESCE($5::bigint, 0) ELSE started END
+  WHERE context_id = $1 AND id = $2 AND state IN (${UNFINISHED}) RETURNING state`;
+/** END, and the delete of the context's ended statements before its last $6. */
+const END_AND_PRUNE = `WITH ended AS (${END}),
+  pruned AS (DELETE FROM statements WHERE context_id = $1 AND state IN ('available', 'cancelled')
+    AND id < (SELECT next_statement FROM contexts WHERE id = $1) - $6)
+  SELECT state FROM ended`;
 
 /** Console statements, per context life (raw SQL: on the path of every statement). */
 export class StatementRepository {
@@ -86,39 +104,47 @@ export class StatementRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** Marks a waiting statement running; returns its code, or null when it is not waiting (cancelled, ended). */
-  async start(contextId: string, id: number, now = Date.now()): Promise<string | null> {
+  /**
+   * Marks a statement its worker started (and claimed: StatementClaims) `running`, if it is still
+   * `waiting` here: the worker writes it only for statements still running after a short delay.
+   */
+  async markRunning(contextId: string, id: number, started: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE statements SET state = 'running', started = $3 WHERE context_id = $1 AND id = $2 AND state = 'waiting'`,
+      [contextId, id, started],
+    );
+  }
+
+  /** The code of a statement to run (waiting, or cancelled since its worker claimed it); null otherwise. */
+  async codeToRun(contextId: string, id: number): Promise<string | null> {
     const { rows } = await this.pool.query<{ code: string }>(
-      `UPDATE statements SET state = 'running', started = $3 WHERE context_id = $1 AND id = $2 AND state = 'waiting' RETURNING code`,
-      [contextId, id, now],
+      `SELECT code FROM statements WHERE context_id = $1 AND id = $2 AND state IN ('waiting', 'cancelling')`,
+      [contextId, id],
     );
     return rows[0]?.code ?? null;
   }
 
-  /** Keeps the latest progress of a running statement. */
+  /** Keeps the latest progress of a started statement (its row may say `waiting` for its first moments). */
   async setProgress(contextId: string, id: number, fraction: number): Promise<void> {
     await this.pool.query(
-      `UPDATE statements SET progress = $3 WHERE context_id = $1 AND id = $2 AND state IN ('running', 'cancelling')`,
+      `UPDATE statements SET progress = $3 WHERE context_id = $1 AND id = $2 AND state IN (${UNFINISHED})`,
       [contextId, id, fraction],
     );
   }
 
   /**
    * Ends an unfinished statement: `available` with `output`, or `cancelled` if a cancel was asked
-   * for; then keeps only the last `retained` ended statements of the context.
+   * for; then (every PRUNE_EVERY-th id) deletes the ended statements of the context before its last
+   * `retained`. `started` (its worker's start) is written here for a statement that ended before
+   * its `running` write.
    * @returns the state it ended in, or null if it had ended already
    */
-  async end(contextId: string, id: number, output: object, retained: number, now = Date.now()): Promise<StatementState | null> {
-    const { rows } = await this.pool.query<{ state: StatementState }>(
-      `WITH ended AS (UPDATE statements SET state = ${ENDED_STATE},
-           output = CASE WHEN state = 'cancelling' THEN NULL ELSE $3::jsonb END,
-           progress = CASE WHEN state = 'cancelling' THEN progress ELSE 1 END, completed = $5
-         WHERE context_id = $1 AND id = $2 AND state IN (${UNFINISHED}) RETURNING state),
-       pruned AS (DELETE FROM statements WHERE context_id = $1 AND state IN ('available', 'cancelled')
-         AND id < (SELECT next_statement FROM contexts WHERE id = $1) - $4)
-       SELECT state FROM ended`,
-      [contextId, id, JSON.stringify(output), retained, now],
-    );
+  async end(contextId: string, id: number, output: object, retained: number, now = Date.now(), started?: number): Promise<StatementState | null> {
+    const params = [contextId, id, JSON.stringify(output), now, started ?? null];
+    const { rows } =
+      id % PRUNE_EVERY === 0
+        ? await this.pool.query<{ state: StatementState }>(END_AND_PRUNE, [...params, retained])
+        : await this.pool.query<{ state: StatementState }>(END, params);
     return rows[0]?.state ?? null;
   }
 
@@ -136,6 +162,19 @@ export class StatementRepository {
     return rows[0]?.state ?? null;
   }
 
+  /**
+   * Cancels a statement a worker has started, whether its row says `running` yet or still
+   * `waiting` (StatementClaims): it becomes `cancelling`, its worker ends it. Returns the new
+   * state, or null when it is not waiting or running.
+   */
+  async cancelStarted(contextId: string, id: number): Promise<StatementState | null> {
+    const { rows } = await this.pool.query<{ state: StatementState }>(
+      `UPDATE statements SET state = 'cancelling' WHERE context_id = $1 AND id = $2 AND state IN ('waiting', 'running') RETURNING state`,
+      [contextId, id],
+    );
+    return rows[0]?.state ?? null;
+  }
+
   async get(contextId: string, id: number): Promise<StatementRecord | null> {
     const { rows } = await this.pool.query<StatementRecord>(
       `SELECT ${COLUMNS} FROM statements WHERE context_id = $1 AND id = $2`,
@@ -144,11 +183,12 @@ export class StatementRepository {
     return rows[0] ?? null;
   }
 
-  /** The context's statements, oldest first (Livy lists newest last). */
-  async list(contextId: string): Promise<StatementRecord[]> {
+  /** The context's statements, oldest first (Livy lists newest last): the unfinished ones and its last `retained`. */
+  async list(contextId: string, retained: number): Promise<StatementRecord[]> {
     const { rows } = await this.pool.query<StatementRecord>(
-      `SELECT ${COLUMNS} FROM statements WHERE context_id = $1 ORDER BY id`,
-      [contextId],
+      `SELECT ${COLUMNS} FROM statements WHERE context_id = $1
+         AND (state IN (${UNFINISHED}) OR id >= (SELECT next_statement FROM contexts WHERE id = $1) - $2) ORDER BY id`,
+      [contextId, retained],
     );
     return rows;
   }
