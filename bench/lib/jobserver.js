@@ -173,8 +173,22 @@ async function startEmbeddedPostgres() {
 
 /** Kills every context-worker jobserver launched (the scheduler's children outlive it). */
 async function rememberWorkerPids(target) {
-  const rows = await target.query('SELECT pid FROM contexts WHERE pid IS NOT NULL').catch(() => []);
-  target.workerPids = [...new Set([...(target.workerPids ?? []), ...rows.map((r) => r.pid)])];
+  // Live contexts only, and only pids that still run a context worker: an ended context's pid
+  // may belong to another process by now (it was SIGKILLed: another run's gateway, once).
+  const rows = await target
+    .query(`SELECT pid FROM contexts WHERE pid IS NOT NULL AND state IN ('STARTED', 'RUNNING', 'STOPPING', 'RESTARTING')`)
+    .catch(() => []);
+  const workers = rows.map((r) => r.pid).filter(isContextWorker);
+  target.workerPids = [...new Set([...(target.workerPids ?? []).filter(isContextWorker), ...workers])];
+}
+
+/** Whether `pid` runs a context worker now (its command line names the app). */
+function isContextWorker(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('context-worker');
+  } catch {
+    return false;
+  }
 }
 
 /** The pid of a live context's worker process. */
