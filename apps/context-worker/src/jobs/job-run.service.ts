@@ -8,7 +8,7 @@ import { ExecutorService, reportLimits } from '../context/executor.service';
 import type { RunHooks } from '../executor/executor';
 import type { JobOutcome } from '../executor/executor.messages';
 import { validateTimeoutMessage } from '../executor/job.runner';
-import { WORKER_DATABASE_POOL_SIZE } from '../infra/database-pool';
+import { WORKER_END_LANES } from '../infra/database-pool';
 import { SERVER_CONFIG } from '../infra/tokens';
 import { JobDetailWriters } from './job-details';
 import { attemptFailure, jobEnding, type AttemptFacts, type Ending } from './job-ending';
@@ -65,8 +65,7 @@ export class JobRunService {
     private readonly claims: JobClaims,
   ) {
     this.details = new JobDetailWriters(reportLimits(config), jobLifecycle, this.logger);
-    // Half the worker's connections for its ends: while one batch is written, the next gathers.
-    const lanes = Math.max(1, Math.floor(WORKER_DATABASE_POOL_SIZE / 2));
+    const lanes = WORKER_END_LANES;
     this.endings = new GroupCommit((endings) => jobLifecycle.endMany(endings, 'background'), { lanes, maxBatch: 100 });
     executors.onReports = (jobId, events, dropped) => this.details.add(jobId, events, dropped);
   }
