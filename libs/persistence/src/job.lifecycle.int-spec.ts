@@ -20,6 +20,8 @@ describe('JobLifecycle on Postgres and Redis', () => {
   let redisUrl: string;
   /** Each event heard, with the job's status in Postgres at the moment it arrived. */
   let heard: Array<{ event: JobEvent; rowStatus: Promise<string | undefined> }>;
+  /** Every row read started for a heard event. */
+  const reads: Array<Promise<unknown>> = [];
 
   const rowStatus = async (id: string) =>
     ((await ds.query(`SELECT status FROM jobs WHERE id = $1`, [id])) as Array<{ status: string }>)[0]?.status;
@@ -35,7 +37,12 @@ describe('JobLifecycle on Postgres and Redis', () => {
     bus = await openEventBus(redis, names, 'lifecycle-test', { events: true, details: true }, () => undefined);
     await bus.hearQueued(true); // QUEUED events (the markers too) ride a channel of their own
     bus.onEvent((event) => {
-      if (event.kind === 'job') heard.push({ event, rowStatus: rowStatus(event.jobId) });
+      if (event.kind !== 'job') return;
+      const status = rowStatus(event.jobId);
+      // Read even for events no test awaits (one heard as the last test ends): afterAll waits for
+      // them before it closes the database, else their 'Connection terminated' goes unhandled.
+      reads.push(status.catch(() => undefined));
+      heard.push({ event, rowStatus: status });
     });
     lifecycle = new JobLifecycle(new JobRepository(ds), bus);
   });
@@ -44,6 +51,7 @@ describe('JobLifecycle on Postgres and Redis', () => {
   });
   afterAll(async () => {
     await bus?.close();
+    await Promise.all(reads);
     if (names) await deleteKeys(redisUrl, names.prefix);
     redis?.disconnect();
     await ds?.destroy();
