@@ -16,6 +16,7 @@ import { LAUNCHER } from './infra/tokens';
 import { JobResubmitter } from './jobs/job-resubmitter';
 import { JobRouterService } from './jobs/job-router.service';
 import { StrandedJobSweeper } from './jobs/stranded-job.sweeper';
+import { SubmitQueue } from './jobs/submit-queue';
 import { SubmitProcessor } from './jobs/submit.processor';
 import { LocalLauncher } from './launchers/local.launcher';
 import { PoolLauncher } from './launchers/pool.launcher';
@@ -51,6 +52,7 @@ export class SchedulerModule {
         JobResubmitter,
         SubmitProcessor,
         StrandedJobSweeper,
+        SubmitQueue,
         CallbackDeliveryService,
         CallbackOutboxService,
         CallbackProcessor,

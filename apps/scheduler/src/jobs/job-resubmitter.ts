@@ -1,11 +1,7 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { ServerConfig } from '@jobserver/config';
+import { Injectable } from '@nestjs/common';
 import type { RetriedJob } from '@jobserver/persistence';
-import { RedisNames, type SubmitMessage } from '@jobserver/protocol';
-import { Queue } from 'bullmq';
-import { queueOptions } from '@jobserver/protocol/redis';
-import type Redis from 'ioredis';
-import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import type { SubmitMessage } from '@jobserver/protocol';
+import { SubmitQueue } from './submit-queue';
 
 /**
  * Submits again the jobs of an ad-hoc context whose worker died and that have attempts left
@@ -14,20 +10,14 @@ import { REDIS, SERVER_CONFIG } from '../infra/tokens';
  * settings) and routes it there.
  */
 @Injectable()
-export class JobResubmitter implements OnApplicationShutdown {
-  private readonly submitQueue: Queue<SubmitMessage>;
-
-  constructor(@Inject(SERVER_CONFIG) config: ServerConfig, @Inject(REDIS) redis: Redis, names: RedisNames) {
-    this.submitQueue = new Queue(names.submitQueue, queueOptions(redis, config.prefix));
-  }
+export class JobResubmitter {
+  constructor(private readonly submitQueue: SubmitQueue) {}
 
   /** Queues the retried jobs of the ad-hoc context `context` (its settings are the new context's). */
   async resubmit(context: { name: string; settings: Record<string, unknown> }, jobs: readonly RetriedJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.submitQueue.addBulk(
-      jobs.map((job) => ({
-        name: 'job',
-        data: {
+    await this.submitQueue.add(
+      jobs.map(
+        (job): SubmitMessage => ({
           jobId: job.id,
           context: context.name,
           adHoc: true,
@@ -41,13 +31,8 @@ export class JobResubmitter implements OnApplicationShutdown {
           notifyStart: false,
           priority: job.priority,
           firstLogLine: job.logLines,
-        } satisfies SubmitMessage,
-        opts: { jobId: job.id, removeOnComplete: true, removeOnFail: true },
-      })),
+        }),
+      ),
     );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.submitQueue.close();
   }
 }

@@ -8,12 +8,10 @@ import {
   storedTiming,
   type ServerConfig,
 } from '@jobserver/config';
-import { BundleRepository, JobLifecycle, ScheduleRepository, type ScheduleRecord } from '@jobserver/persistence';
-import { adHocContextName, errorInfo, RedisNames, type SubmitMessage } from '@jobserver/protocol';
-import { Queue } from 'bullmq';
-import { queueOptions } from '@jobserver/protocol/redis';
-import type Redis from 'ioredis';
-import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { BundleRepository, JobLifecycle, JobRepository, ScheduleRepository, type ScheduleRecord } from '@jobserver/persistence';
+import { adHocContextName, errorInfo, type SubmitMessage } from '@jobserver/protocol';
+import { SubmitQueue } from '../jobs/submit-queue';
+import { SERVER_CONFIG } from '../infra/tokens';
 import { tickJobId } from './tick-job-id';
 
 /** The longest a ticker sleeps: a schedule created or resumed meanwhile waits at most this. */
@@ -30,7 +28,7 @@ type TickOutcome = 'submitted' | 'refused' | 'taken' | 'skipped';
  * take the same due tick the jobs table's primary key records one job and the other scheduler
  * backs off; the schedule then moves on from that tick once ({@link ScheduleRepository.advance}).
  * A scheduler killed mid-pass leaves its tick due, and the next pass of any scheduler runs it
- * (or finds its job recorded). The ticker sleeps until the earliest next tick, at most
+ * or finds its job recorded, and then queues it if no queue holds it (killed between the two). The ticker sleeps until the earliest next tick, at most
  * {@link MAX_SLEEP_MS}: one query a pass when nothing is due.
  *
  * A tick run more than SCHEDULE_GRACE_MS after its time was missed (no scheduler ran): the
@@ -40,22 +38,20 @@ type TickOutcome = 'submitted' | 'refused' | 'taken' | 'skipped';
 @Injectable()
 export class ScheduleTicker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ScheduleTicker.name);
-  private queue: Queue<SubmitMessage> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private passing: Promise<void> | undefined;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly names: RedisNames,
     private readonly schedules: ScheduleRepository,
     private readonly lifecycle: JobLifecycle,
+    private readonly jobs: JobRepository,
     private readonly bundles: BundleRepository,
+    private readonly submitQueue: SubmitQueue,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.queue = new Queue<SubmitMessage>(this.names.submitQueue, queueOptions(this.redis, this.config.prefix));
     this.sleep(0);
   }
 
@@ -63,7 +59,6 @@ export class ScheduleTicker implements OnApplicationBootstrap, OnApplicationShut
     this.stopped = true;
     clearTimeout(this.timer);
     await this.passing;
-    await this.queue?.close();
   }
 
   private sleep(ms: number): void {
@@ -120,7 +115,6 @@ export class ScheduleTicker implements OnApplicationBootstrap, OnApplicationShut
     const jobId = tickJobId(schedule.id, tick);
     const adHoc = schedule.contextName === null;
     const context = schedule.contextName ?? adHocContextName(schedule.classPath);
-    const settings = adHoc ? normalizeContextSettings(this.config.contextDefaults, contextSettingsOf(JSON.parse(schedule.config) as Record<string, unknown>)) : undefined;
     const job = {
       id: jobId,
       appName: schedule.appName,
@@ -137,7 +131,13 @@ export class ScheduleTicker implements OnApplicationBootstrap, OnApplicationShut
       [bundleSha] = (await this.lifecycle.submitMany([{ job, contextOwner: schedule.contextOwner }])) as [string | null];
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      // Another scheduler recorded this tick's job.
+      // Another scheduler recorded this tick's job; if it was killed before it queued the job,
+      // the job is still QUEUED and no queue holds it.
+      const recorded = await this.jobs.byId(jobId);
+      if (recorded?.status === 'QUEUED' && !(await this.submitQueue.holds(jobId, context))) {
+        this.logger.warn({ schedule: schedule.name, jobId }, 'a tick\'s job was recorded but not queued (its scheduler stopped): queued');
+        await this.submitQueue.add([this.message(schedule, jobId, recorded.bundleSha)]);
+      }
       await this.schedules.recordRun(schedule.id, tick, jobId, null);
       return 'taken';
     }
@@ -145,21 +145,8 @@ export class ScheduleTicker implements OnApplicationBootstrap, OnApplicationShut
       await this.schedules.recordRun(schedule.id, tick, null, await this.refusal(schedule));
       return 'refused';
     }
-    const message: SubmitMessage = {
-      jobId,
-      context,
-      adHoc,
-      settings,
-      appName: schedule.appName,
-      bundleSha,
-      classPath: schedule.classPath,
-      config: schedule.config,
-      owner: schedule.owner,
-      notifyStart: false,
-      priority: schedule.priority,
-    };
     try {
-      await this.queue!.add('job', message, { jobId, removeOnComplete: true, removeOnFail: true });
+      await this.submitQueue.add([this.message(schedule, jobId, bundleSha)]);
     } catch (error) {
       const notQueued = { status: 'ERROR' as const, error: errorInfo('ServiceUnavailable', 'the job could not be queued') };
       await this.lifecycle.end({ jobId, context, adHoc }, notQueued, { publish: 'none' }).catch(() => undefined);
@@ -168,6 +155,24 @@ export class ScheduleTicker implements OnApplicationBootstrap, OnApplicationShut
       await this.schedules.recordRun(schedule.id, tick, jobId, null);
     }
     return 'submitted';
+  }
+
+  /** The `submit` message of a tick's job, recorded with `bundleSha`. */
+  private message(schedule: ScheduleRecord, jobId: string, bundleSha: string): SubmitMessage {
+    const adHoc = schedule.contextName === null;
+    return {
+      jobId,
+      context: schedule.contextName ?? adHocContextName(schedule.classPath),
+      adHoc,
+      settings: adHoc ? normalizeContextSettings(this.config.contextDefaults, contextSettingsOf(JSON.parse(schedule.config) as Record<string, unknown>)) : undefined,
+      appName: schedule.appName,
+      bundleSha,
+      classPath: schedule.classPath,
+      config: schedule.config,
+      owner: schedule.owner,
+      notifyStart: false,
+      priority: schedule.priority,
+    };
   }
 
   /** Why a tick's job was not recorded: its app or its (visible) context is missing. */
