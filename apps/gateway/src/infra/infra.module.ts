@@ -9,6 +9,7 @@ import type Redis from 'ioredis';
 /** What the Redis client tells of its connection (sentinels that do not answer). */
 const redisLog: RedisLog = (fields, message) => new Logger('Redis').warn(fields, message);
 
+import { ContextQueues } from './context-queues';
 import { RedisReadiness } from './redis-readiness.service';
 import { StartedJobs } from './started-jobs.service';
 import { CONTEXT_COMMAND_QUEUE, REDIS, SERVER_CONFIG, SUBMIT_QUEUE } from './tokens';
@@ -68,6 +69,7 @@ export class InfraModule {
         },
         JOB_LIFECYCLE_PROVIDER,
         { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
+        ContextQueues,
         RedisCloser,
         RedisReadiness,
         StartedJobs,
@@ -78,7 +80,7 @@ export class InfraModule {
           inject: [REDIS, ReplicaAck],
         },
       ],
-      exports: [ReplicaAck, SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, JobLifecycle, EventWaiter, JobClaims, RedisReadiness, StartedJobs],
+      exports: [ContextQueues, ReplicaAck, SERVER_CONFIG, RedisNames, REDIS, SUBMIT_QUEUE, CONTEXT_COMMAND_QUEUE, EventBus, JobLifecycle, EventWaiter, JobClaims, RedisReadiness, StartedJobs],
     };
   }
 }

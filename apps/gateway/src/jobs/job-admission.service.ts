@@ -8,10 +8,12 @@ import {
   ContextStopping,
   errorInfo,
   TooManyContexts,
+  type ContextJobMessage,
   type SubmitMessage,
 } from '@jobserver/protocol';
 import { ReplicaAck } from '@jobserver/protocol/redis';
 import type { Queue } from 'bullmq';
+import { ContextQueues, type ContextQueueEntry } from '../infra/context-queues';
 import { assertContextName, isAppName } from '../infra/names';
 import { SERVER_CONFIG, SUBMIT_QUEUE } from '../infra/tokens';
 import type { JobTargetQuery } from './dto/submit-job.query';
@@ -29,10 +31,11 @@ export interface Placement {
 }
 
 /**
- * Admits jobs: places each, records it QUEUED (JobLifecycle.submitMany) and hands it to the
- * scheduler on the submit queue, or says why not. Concurrent submits share the work
- * (GroupCommit): one INSERT, one Redis call for their QUEUED events and one queue write for a
- * whole batch, while a lone submit goes alone, at once. Half the database pool is the most
+ * Admits jobs: places each, records it QUEUED (JobLifecycle.submitMany) and queues it, or says
+ * why not. A job of a named context goes straight to the context's queue (its INSERT found the
+ * context live), an ad-hoc job to a scheduler on the submit queue (its context is created first). Concurrent submits share the work
+ * (GroupCommit): one INSERT, one Redis call for their QUEUED events and one queue write per
+ * queue for a whole batch, while a lone submit goes alone, at once. Half the database pool is the most
  * batches in flight, leaving the rest to reads.
  */
 @Injectable()
@@ -49,6 +52,7 @@ export class JobAdmission {
     private readonly lifecycle: JobLifecycle,
     private readonly bundles: BundleRepository,
     private readonly contexts: ContextRepository,
+    private readonly contextQueues: ContextQueues,
     private readonly ack: ReplicaAck,
   ) {
     this.batches = new GroupCommit((admissions) => this.admitMany(admissions), {
@@ -91,33 +95,58 @@ export class JobAdmission {
   async admitMany(admissions: readonly Admission[]): Promise<Array<string | null>> {
     const shas = await this.lifecycle.submitMany(admissions);
     const recorded = admissions.flatMap((admission, i) => (shas[i] ? [{ admission, bundleSha: shas[i] }] : []));
-    const entries = recorded.map(({ admission, bundleSha }) => ({
-      name: 'job',
-      data: { ...admission.message, bundleSha },
-      opts: { jobId: admission.job.id, removeOnComplete: true, removeOnFail: true },
-    }));
-    try {
-      // One entry goes by add: addBulk's MULTI costs more than a lone script call.
-      if (entries.length === 1) await this.submitQueue.add(entries[0]!.name, entries[0]!.data, entries[0]!.opts);
-      else if (entries.length > 1) await this.submitQueue.addBulk(entries);
-    } catch (error) {
+    const failures = await this.enqueue(recorded);
+    if (failures.length) {
       // Redis went down since the readiness check. A command never sent ("Stream isn't writeable")
-      // queued nothing: the jobs are ended now (else the stranded-job sweeper does, ~30 s later).
+      // queued nothing: its jobs are ended now (else the stranded-job sweeper does, ~30 s later).
       // One in flight when the connection dropped may have been applied: those rows stay QUEUED,
       // run if their message is in a queue, else the sweeper ends them. The clients get the 503.
       // Nobody can hear an event on the Redis that just failed: none is published.
-      if (neverSent(error)) {
-        const notQueued = { status: 'ERROR' as const, error: errorInfo('ServiceUnavailable', 'the job could not be queued') };
-        const endings = recorded.map(({ admission: { job } }) => ({ job: { jobId: job.id, context: job.contextName, adHoc: job.adHoc }, ending: notQueued }));
-        await this.lifecycle.endMany(endings, 'none').catch(() => undefined);
-      }
-      throw this.failedQueueing(error, !neverSent(error));
+      const notQueued = { status: 'ERROR' as const, error: errorInfo('ServiceUnavailable', 'the job could not be queued') };
+      const endings = failures
+        .filter(({ error }) => neverSent(error))
+        .flatMap(({ jobs }) => jobs.map((job) => ({ job: { jobId: job.id, context: job.contextName, adHoc: job.adHoc }, ending: notQueued })));
+      if (endings.length) await this.lifecycle.endMany(endings, 'none').catch(() => undefined);
+      throw this.failedQueueing(failures[0]!.error, failures.some(({ error }) => !neverSent(error)));
     }
     // Sentinel mode: answered only once a replica holds the submit messages. If the master dies
     // meanwhile the client gets 503, and the job's row stays QUEUED: it runs if its message
     // survived, else the stranded-job sweeper ends it.
-    if (entries.length) await this.ack.confirm().catch((error: unknown) => Promise.reject(this.failedQueueing(error, true)));
+    if (recorded.length) await this.ack.confirm().catch((error: unknown) => Promise.reject(this.failedQueueing(error, true)));
     return shas;
+  }
+
+  /**
+   * Queues recorded jobs, one queue write per queue (named contexts' queues; `submit` for ad-hoc
+   * jobs, whose context a scheduler creates first).
+   * @returns the writes that failed, with their jobs
+   */
+  private async enqueue(recorded: ReadonlyArray<{ admission: Admission; bundleSha: string }>): Promise<Array<{ jobs: Admission['job'][]; error: unknown }>> {
+    const adHoc: Array<{ job: Admission['job']; data: SubmitMessage }> = [];
+    const named = new Map<string, Array<{ job: Admission['job']; entry: ContextQueueEntry }>>();
+    for (const { admission: { job, message }, bundleSha } of recorded) {
+      if (message.adHoc) {
+        adHoc.push({ job, data: { ...message, bundleSha } });
+        continue;
+      }
+      const group = named.get(message.context) ?? [];
+      group.push({ job, entry: { message: contextJobMessage(message, bundleSha), priority: message.priority } });
+      named.set(message.context, group);
+    }
+    const writes = [...named].map(([context, group]) => ({
+      jobs: group.map(({ job }) => job),
+      write: this.contextQueues.addJobs(context, group.map(({ entry }) => entry)),
+    }));
+    if (adHoc.length) writes.push({ jobs: adHoc.map(({ job }) => job), write: this.addToSubmit(adHoc.map(({ data }) => data)) });
+    const settled = await Promise.allSettled(writes.map(({ write }) => write));
+    return settled.flatMap((outcome, i) => (outcome.status === 'rejected' ? [{ jobs: writes[i]!.jobs, error: outcome.reason as unknown }] : []));
+  }
+
+  private async addToSubmit(messages: readonly SubmitMessage[]): Promise<void> {
+    const opts = (message: SubmitMessage) => ({ jobId: message.jobId, removeOnComplete: true, removeOnFail: true });
+    // One entry goes by add: addBulk's MULTI costs more than a lone script call.
+    if (messages.length === 1) await this.submitQueue.add('job', messages[0]!, opts(messages[0]!));
+    else await this.submitQueue.addBulk(messages.map((data) => ({ name: 'job', data, opts: opts(data) })));
   }
 
   /**
@@ -153,6 +182,12 @@ export class JobAdmission {
     }
     if (context?.state === 'STOPPING') throw new ContextStopping();
   }
+}
+
+/** What a context's worker needs of a submitted job. */
+function contextJobMessage(message: Admission['message'], bundleSha: string): ContextJobMessage {
+  const { jobId, appName, classPath, config, notifyStart, firstLogLine } = message;
+  return { jobId, appName, bundleSha, classPath, config, notifyStart, ...(firstLogLine ? { firstLogLine } : {}) };
 }
 
 /** ioredis refused the command before sending it (offline): it cannot have been applied. */

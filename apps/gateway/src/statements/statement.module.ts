@@ -5,14 +5,12 @@ import type Redis from 'ioredis';
 import { REDIS } from '../infra/tokens';
 import { StartedStatements } from './started-statements.service';
 import { StatementController } from './statement.controller';
-import { StatementQueues } from './statement-queues';
 import { StatementService } from './statement.service';
 
 @Module({
   controllers: [StatementController],
   providers: [
     StatementService,
-    StatementQueues,
     StartedStatements,
     {
       provide: StatementClaims,

@@ -17,7 +17,7 @@ import { isStoredContextName } from '../infra/names';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { SERVER_CONFIG } from '../infra/tokens';
 import { StartedStatements } from './started-statements.service';
-import { StatementQueues } from './statement-queues';
+import { ContextQueues } from '../infra/context-queues';
 import { completionRequest, statementCode, statementId, waitMs } from './statement.request';
 
 /** How long a completion waits for the context's worker. */
@@ -30,7 +30,7 @@ export class StatementService {
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly contexts: ContextRepository,
     private readonly statements: StatementRepository,
-    private readonly queues: StatementQueues,
+    private readonly queues: ContextQueues,
     private readonly waiter: EventWaiter,
     private readonly bus: EventBus,
     private readonly owners: OwnerScope,
@@ -54,7 +54,7 @@ export class StatementService {
     const ended = waitFor > 0 ? this.waiter.forStatement(contextId, statement.id) : undefined;
     // Short code travels with the message: its worker then reads nothing from Postgres to start it.
     const carried = code.length <= STATEMENT_CODE_IN_MESSAGE ? { code } : {};
-    await this.queues.add(name, { contextId, statementId: statement.id, ...carried }).catch(async (error: unknown) => {
+    await this.queues.addStatement(name, { contextId, statementId: statement.id, ...carried }).catch(async (error: unknown) => {
       // Redis went down since the readiness check: the statement never reaches the worker.
       ended?.cancel();
       const output = { status: 'error', execution_count: statement.id, ename: 'ServiceUnavailable', evalue: 'the statement could not be queued', traceback: [] };

@@ -11,7 +11,10 @@ import { ContextLifecycleService } from '../contexts/context-lifecycle.service';
 import { ContextQueues } from '../infra/context-queues';
 import { SERVER_CONFIG } from '../infra/tokens';
 
-/** Routes a submitted job to its context's queue, creating its ad-hoc context first. */
+/**
+ * Routes a submitted job to its context's queue, creating its ad-hoc context first. Gateways put
+ * jobs of named contexts on their queues themselves; those that come here are schedule ticks'.
+ */
 @Injectable()
 export class JobRouterService {
   private readonly logger = new Logger(JobRouterService.name);
