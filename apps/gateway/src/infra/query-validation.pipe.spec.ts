@@ -12,6 +12,16 @@ class Query {
   sync?: string;
 }
 
+/** A DTO as the gateway's are compiled: its declared fields exist on each instance, undefined. */
+class QueryWithFields {
+  @IsString({ message: 'appName is required' })
+  appName: string | undefined = undefined;
+
+  @IsOptional()
+  @IsString()
+  context: string | undefined = undefined;
+}
+
 const asQuery = { type: 'query' as const, metatype: Query };
 const newPipe = () => new QueryValidationPipe({ whitelist: false, stopAtFirstError: true });
 
@@ -26,6 +36,16 @@ describe('QueryValidationPipe', () => {
     expect(validate).toHaveBeenCalledTimes(1);
     again.appName = 'changed';
     expect(await pipe.transform({ appName: 'a', sync: 'true' }, asQuery)).toEqual({ appName: 'a', sync: 'true' });
+  });
+
+  it('remembers a query whose DTO declares fields the query lacks (they come back undefined)', async () => {
+    const pipe = newPipe();
+    const validate = vi.spyOn(pipe as unknown as { validate: () => unknown }, 'validate');
+    const metadata = { type: 'query' as const, metatype: QueryWithFields };
+    const first = await pipe.transform({ appName: 'a' }, metadata);
+    expect(first).toEqual({ appName: 'a', context: undefined });
+    expect(await pipe.transform({ appName: 'a' }, metadata)).toEqual(first);
+    expect(validate).toHaveBeenCalledTimes(1);
   });
 
   it('refuses a bad query every time, with its message, and never remembers it', async () => {

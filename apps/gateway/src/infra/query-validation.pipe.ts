@@ -27,7 +27,8 @@ export class QueryValidationPipe extends ValidationPipe {
     const known = remembered.get(key);
     if (known) return copyOf(known);
     const result = (await super.transform(value, metadata)) as unknown;
-    if (!isQueryObject(result)) return result;
+    // The DTO's instance turned plain again: its declared fields that the query lacks are there, undefined.
+    if (!isQueryObject(result, { undefinedFields: true })) return result;
     if (remembered.size >= REMEMBERED_PER_CLASS) remembered.delete(remembered.keys().next().value!);
     remembered.set(key, Object.freeze(copyOf(result)));
     return result;
@@ -41,11 +42,14 @@ function copyOf(query: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
-/** A parsed query string: a plain object of strings (or arrays of strings, for repeated keys). */
-function isQueryObject(value: unknown): value is Record<string, unknown> {
+/**
+ * A parsed query string: a plain object of strings (or arrays of strings, for repeated keys);
+ * with `undefinedFields`, fields may be undefined too.
+ */
+function isQueryObject(value: unknown, options: { undefinedFields?: boolean } = {}): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   for (const field of Object.values(value)) {
-    if (typeof field === 'string') continue;
+    if (typeof field === 'string' || (field === undefined && options.undefinedFields)) continue;
     if (!Array.isArray(field) || !field.every((item) => typeof item === 'string')) return false;
   }
   return true;
