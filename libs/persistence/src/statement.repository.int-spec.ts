@@ -17,7 +17,8 @@ describe('StatementRepository on Postgres', () => {
     source = await openDataSource({ url: db.url, poolSize: 4 });
     await runMigrations(source);
     contexts = new ContextRepository(source);
-    statements = new StatementRepository(source);
+    // As the servers run it: its hot statements named (prepared once per connection).
+    statements = new StatementRepository(source, { prepare: true });
   });
   afterAll(async () => {
     await source?.destroy();

@@ -2,7 +2,7 @@ import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource, Repository } from 'typeorm';
 import { JOB_KILLED_CLASS, JOB_KILLED_MESSAGE, type ErrorInfo, type JobStatus } from '@jobserver/protocol';
 import { JobEntity } from '../entities/job.entity';
-import { pgPool } from './pg-pool';
+import { hotQuery, pgPool } from './pg-pool';
 import {
   CLOSED_STAGES,
   END_JOB,
@@ -55,7 +55,7 @@ export class JobRepository {
 
   /** A statement of every job's path, named when statements are prepared. */
   private hot<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<QueryResult<R>> {
-    return this.pool.query<R>(this.prepare ? { name, text, values } : { text, values });
+    return hotQuery<R>(this.pool, this.prepare, name, text, values);
   }
 
   /**

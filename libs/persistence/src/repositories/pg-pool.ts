@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -8,4 +8,12 @@ import type { DataSource } from 'typeorm';
  */
 export function pgPool(dataSource: DataSource): Pool {
   return (dataSource.driver as unknown as { master: Pool }).master;
+}
+
+/**
+ * Runs a statement of a hot path: named when `prepare` (Postgres parses and plans it once per
+ * connection), unnamed otherwise (a pooler in transaction mode, or the embedded PGlite).
+ */
+export function hotQuery<R extends QueryResultRow>(pool: Pool, prepare: boolean, name: string, text: string, values: unknown[]): Promise<QueryResult<R>> {
+  return pool.query<R>(prepare ? { name, text, values } : { text, values });
 }

@@ -1,7 +1,7 @@
 import { LIVE_CONTEXT_STATES, UNFINISHED_STATEMENT_STATES, type StatementState } from '@jobserver/protocol';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { pgPool } from './pg-pool';
+import { hotQuery, pgPool } from './pg-pool';
 
 /** A console statement as API.md shows it (Livy's shape). */
 export interface StatementRecord {
@@ -50,11 +50,20 @@ const END_AND_PRUNE = `WITH ended AS (${END}),
   SELECT state FROM ended`;
 
 /** Console statements, per context life (raw SQL: on the path of every statement). */
+const INSERT_BY_NAME = `WITH seq AS (UPDATE contexts SET next_statement = next_statement + 1
+    WHERE name = $1 AND state IN ('STARTED', 'RUNNING', 'RESTARTING') AND NOT ad_hoc AND ($3::text IS NULL OR owner = $3)
+    RETURNING id AS context_id, next_statement - 1 AS id)
+  INSERT INTO statements (context_id, id, code, state) SELECT context_id, id, $2, 'waiting' FROM seq
+  RETURNING context_id AS "contextId", ${COLUMNS}`;
+
 export class StatementRepository {
   private readonly pool: Pool;
+  private readonly prepare: boolean;
 
-  constructor(dataSource: DataSource) {
+  /** @param options.prepare name the statements of every console statement's path (prepared once per connection). @defaultValue false */
+  constructor(dataSource: DataSource, options: { prepare?: boolean } = {}) {
     this.pool = pgPool(dataSource);
+    this.prepare = options.prepare ?? false;
   }
 
   /**
@@ -64,14 +73,7 @@ export class StatementRepository {
    * then finds out which).
    */
   async insertByName(name: string, code: string, owner?: string): Promise<{ contextId: string; statement: StatementRecord } | null> {
-    const { rows } = await this.pool.query<StatementRecord & { contextId: string }>(
-      `WITH seq AS (UPDATE contexts SET next_statement = next_statement + 1
-         WHERE name = $1 AND state IN ('STARTED', 'RUNNING', 'RESTARTING') AND NOT ad_hoc AND ($3::text IS NULL OR owner = $3)
-         RETURNING id AS context_id, next_statement - 1 AS id)
-       INSERT INTO statements (context_id, id, code, state) SELECT context_id, id, $2, 'waiting' FROM seq
-       RETURNING context_id AS "contextId", ${COLUMNS}`,
-      [name, code, owner ?? null],
-    );
+    const { rows } = await hotQuery<StatementRecord & { contextId: string }>(this.pool, this.prepare, 'statements.insert-by-name', INSERT_BY_NAME, [name, code, owner ?? null]);
     if (!rows[0]) return null;
     const { contextId, ...statement } = rows[0];
     return { contextId, statement };
@@ -143,8 +145,8 @@ export class StatementRepository {
     const params = [contextId, id, JSON.stringify(output), now, started ?? null];
     const { rows } =
       id % PRUNE_EVERY === 0
-        ? await this.pool.query<{ state: StatementState }>(END_AND_PRUNE, [...params, retained])
-        : await this.pool.query<{ state: StatementState }>(END, params);
+        ? await hotQuery<{ state: StatementState }>(this.pool, this.prepare, 'statements.end-and-prune', END_AND_PRUNE, [...params, retained])
+        : await hotQuery<{ state: StatementState }>(this.pool, this.prepare, 'statements.end', END, params);
     return rows[0]?.state ?? null;
   }
 
