@@ -106,8 +106,12 @@ export class JobRepository {
 
   /** {@link end} of several jobs in one statement; null for each job that had already ended. */
   async endMany(endings: readonly Ending[]): Promise<Array<EndedJob | null>> {
-    const [name, text] = endings.length === 1 ? ['jobs.end', END_JOB] : ['jobs.end-many', END_JOBS];
-    const { rows } = await this.hot<EndedRow>(name, text, endParams(endings));
+    // A batch is planned each time (unnamed): a cached generic plan of it could be a sequential
+    // scan chosen while the table was small, kept for as long as no ANALYZE runs.
+    const { rows } =
+      endings.length === 1
+        ? await this.hot<EndedRow>('jobs.end', END_JOB, endParams(endings))
+        : await this.pool.query<EndedRow>({ text: END_JOBS, values: endParams(endings) });
     const byId = new Map(rows.map((row) => [row.id, toEnded(row)]));
     return endings.map((e) => byId.get(e.id) ?? null);
   }

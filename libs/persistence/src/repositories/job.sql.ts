@@ -96,8 +96,9 @@ const END_SET = `status = new_status, result = new_result, error = new_error, en
 
 /**
  * Ends jobs that are still queued or running (see JobRepository.end); a job that had ended
- * already is left alone and returns no row. A batch form: Postgres keeps planning it anew
- * (its generic plan looks dearer), a cost a batch shares but a lone job should not pay.
+ * already is left alone and returns no row. A batch form, planned anew each time (never
+ * prepared: its generic plan can be a sequential scan), a cost a batch shares but a lone job
+ * should not pay.
  */
 export const END_JOBS = `
   UPDATE jobs SET ${END_SET}
