@@ -95,7 +95,8 @@ describe('a context survives its jobs', () => {
       'input.string = later',
     );
     expect(queuedMeanwhile.status).toBe(202);
-    expect(queuedMeanwhile.body.status).toBe('QUEUED');
+    // A named context's job goes straight to its queue: it starts without a scheduler.
+    expect(queuedMeanwhile.body.status).toBe('STARTED');
     await server.start('scheduler');
     expect(await api.waitForJob(job.body.jobId)).toMatchObject({ status: 'OK', result: { slices: expect.any(Number) } });
     expect(await api.waitForJob(queuedMeanwhile.body.jobId)).toMatchObject({ status: 'OK', result: { later: 1 } });

@@ -66,7 +66,7 @@ export class ContextHostService {
   /**
    * Starts the executor (with the snapshot its settings name restored, before any job can run)
    * and the heartbeat, takes the context (STARTED → RUNNING, which only one process can do),
-   * starts the queue consumer, then reports RUNNING.
+   * reports RUNNING and starts the queue consumer.
    */
   async boot(contextId: string): Promise<void> {
     const context = await this.contexts.byId(contextId);
@@ -86,8 +86,11 @@ export class ContextHostService {
       if (!(await this.contexts.transition(context.id, ['STARTED'], 'RUNNING', { pid: process.pid, worker }))) {
         throw new Error(`context ${context.name} was stopped while starting, or another worker hosts it`);
       }
+      // Told before the consumer starts (its construction takes 3–5 ms in a fresh process): a job
+      // posted at once waits in the context's queue for it.
+      const running = this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state: 'RUNNING' });
       this.processor.start(context.name, contextLimits(context.settings).maxJobs);
-      await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state: 'RUNNING' });
+      await running;
       this.logger.log({ context: context.name, pid: process.pid }, 'context running');
     } catch (error) {
       await this.failBoot(context, error);

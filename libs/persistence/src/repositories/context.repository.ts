@@ -123,8 +123,10 @@ export class ContextRepository {
     }
   }
 
-  byId(id: string): Promise<ContextRecord | null> {
-    return this.repo.findOneBy({ id });
+  async byId(id: string): Promise<ContextRecord | null> {
+    // Raw SQL: the first read of every context's start (TypeORM's find took 3–4.5 ms in a warmed-up spare).
+    const rows: ContextRecord[] = await this.dataSource.query(`SELECT ${CONTEXT_COLUMNS} FROM contexts WHERE id = $1`, [id]);
+    return rows[0] ?? null;
   }
 
   /** The live context of that name, if any. */
