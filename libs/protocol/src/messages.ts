@@ -67,6 +67,12 @@ export interface ContextJobMessage {
   firstLogLine?: number;
 }
 
+/** What a context's worker needs of a submitted job (gateways and the scheduler's router both queue it). */
+export function contextJobMessage(message: Omit<SubmitMessage, 'bundleSha'>, bundleSha: string): ContextJobMessage {
+  const { jobId, appName, classPath, config, notifyStart, firstLogLine } = message;
+  return { jobId, appName, bundleSha, classPath, config, notifyStart, ...(firstLogLine ? { firstLogLine } : {}) };
+}
+
 /** `context-claims` queue payload: a context waiting for an idle pool worker (BullMQ job id = context id). */
 export interface ContextClaim {
   contextId: string;

@@ -8,7 +8,7 @@ import {
   ContextStopping,
   errorInfo,
   TooManyContexts,
-  type ContextJobMessage,
+  contextJobMessage,
   type SubmitMessage,
 } from '@jobserver/protocol';
 import { ReplicaAck } from '@jobserver/protocol/redis';
@@ -33,10 +33,10 @@ export interface Placement {
 /**
  * Admits jobs: places each, records it QUEUED (JobLifecycle.submitMany) and queues it, or says
  * why not. A job of a named context goes straight to the context's queue (its INSERT found the
- * context live), an ad-hoc job to a scheduler on the submit queue (its context is created first). Concurrent submits share the work
- * (GroupCommit): one INSERT, one Redis call for their QUEUED events and one queue write per
- * queue for a whole batch, while a lone submit goes alone, at once. Half the database pool is the most
- * batches in flight, leaving the rest to reads.
+ * context live), an ad-hoc job to a scheduler on the submit queue (its context is created
+ * first). Concurrent submits share the work (GroupCommit): one INSERT, one Redis call for their
+ * QUEUED events and one queue write per queue for a whole batch, while a lone submit goes alone,
+ * at once. Half the database pool is the most batches in flight, leaving the rest to reads.
  */
 @Injectable()
 export class JobAdmission {
@@ -182,12 +182,6 @@ export class JobAdmission {
     }
     if (context?.state === 'STOPPING') throw new ContextStopping();
   }
-}
-
-/** What a context's worker needs of a submitted job. */
-function contextJobMessage(message: Admission['message'], bundleSha: string): ContextJobMessage {
-  const { jobId, appName, classPath, config, notifyStart, firstLogLine } = message;
-  return { jobId, appName, bundleSha, classPath, config, notifyStart, ...(firstLogLine ? { firstLogLine } : {}) };
 }
 
 /** ioredis refused the command before sending it (offline): it cannot have been applied. */

@@ -3,6 +3,7 @@ import type { ServerConfig } from '@jobserver/config';
 import { ContextRepository, JobLifecycle } from '@jobserver/persistence';
 import {
   ContextExists,
+  contextJobMessage,
   toErrorInfo,
   type ErrorInfo,
   type SubmitMessage,
@@ -35,15 +36,7 @@ export class JobRouterService {
       const failure = await this.startAdHoc(message);
       if (failure) return this.reject(message, failure);
     }
-    await this.queues.route(message.context, {
-      jobId: message.jobId,
-      appName: message.appName,
-      bundleSha: message.bundleSha,
-      classPath: message.classPath,
-      config: message.config,
-      notifyStart: message.notifyStart,
-      ...(message.firstLogLine ? { firstLogLine: message.firstLogLine } : {}),
-    }, message.priority);
+    await this.queues.route(message.context, contextJobMessage(message, message.bundleSha), message.priority);
     this.logger.debug(log, 'job routed');
   }
 

@@ -28,8 +28,9 @@ type TickOutcome = 'submitted' | 'refused' | 'taken' | 'skipped';
  * take the same due tick the jobs table's primary key records one job and the other scheduler
  * backs off; the schedule then moves on from that tick once ({@link ScheduleRepository.advance}).
  * A scheduler killed mid-pass leaves its tick due, and the next pass of any scheduler runs it
- * or finds its job recorded, and then queues it if no queue holds it (killed between the two). The ticker sleeps until the earliest next tick, at most
- * {@link MAX_SLEEP_MS}: one query a pass when nothing is due.
+ * or finds its job recorded, and then queues it if no queue holds it (killed between the two).
+ * The ticker sleeps until the earliest next tick, at most {@link MAX_SLEEP_MS}: one query a pass
+ * when nothing is due.
  *
  * A tick run more than SCHEDULE_GRACE_MS after its time was missed (no scheduler ran): the
  * schedule's `missed` policy (else `schedule-missed`) runs one job for all missed ticks (`once`)
