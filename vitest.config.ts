@@ -13,9 +13,11 @@ const swcPlugin = () =>
   });
 
 // Unit and integration tests import libs from source; e2e tests start the built apps.
-// `@jobserver/protocol/redis` comes first: `@jobserver/protocol` would match it as a prefix.
+// The subpaths (`@jobserver/protocol/redis`, `@jobserver/persistence/nest`, `/core`) come first: their package would match them as a prefix.
 const alias = Object.fromEntries([
   ['@jobserver/protocol/redis', new URL('./libs/protocol/src/redis.ts', import.meta.url).pathname],
+  ['@jobserver/persistence/nest', new URL('./libs/persistence/src/nest.ts', import.meta.url).pathname],
+  ['@jobserver/persistence/core', new URL('./libs/persistence/src/core.ts', import.meta.url).pathname],
   ...['api', 'protocol', 'config', 'persistence', 'bundle', 'client'].map((lib) => [
     `@jobserver/${lib}`,
     new URL(`./libs/${lib}/src/index.ts`, import.meta.url).pathname,

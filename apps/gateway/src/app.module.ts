@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { logOptions, type ServerConfig } from '@jobserver/config';
-import { PersistenceModule } from '@jobserver/persistence';
+import { PersistenceModule } from '@jobserver/persistence/nest';
 import { LoggerModule } from 'nestjs-pino';
 import { BundleModule } from './bundles/bundle.module';
 import { ContextModule } from './contexts/context.module';

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { logOptions, type ServerConfig } from '@jobserver/config';
-import { PersistenceModule } from '@jobserver/persistence';
+import { PersistenceModule } from '@jobserver/persistence/nest';
 import { LoggerModule } from 'nestjs-pino';
 import { CallbackDeliveryService } from './callbacks/callback-delivery.service';
 import { CallbackOutboxService } from './callbacks/callback-outbox.service';

@@ -1,5 +1,3 @@
-import { probeRedis, type RedisTarget } from '@jobserver/protocol/redis';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { BundleEntity } from './entities/bundle.entity';
 import { ContextEntity } from './entities/context.entity';
@@ -18,25 +16,10 @@ import { JobContextLife1733700000001 } from './migrations/1733700000001-job-cont
 import { Schedules1733800000000 } from './migrations/1733800000000-schedules';
 import { ContextSnapshots1733800000100 } from './migrations/1733800000100-context-snapshots';
 import { JobRetries1733800000200 } from './migrations/1733800000200-job-retries';
+import { poolSettings, type DataSourceOptions } from './pg-source';
 
 export const ENTITIES = [BundleEntity, ContextEntity, JobEntity, JobEventEntity];
 export const MIGRATIONS = [Initial1732700000000, Auth1733200000000, JobEvents1733300000000, Callbacks1733300000001, Statements1733300000002, DataFiles1733400000000, JobSearch1733500000000, Idempotency1733600000000, JobPriority1733700000000, JobContextLife1733700000001, Schedules1733800000000, ContextSnapshots1733800000100, JobRetries1733800000200];
-
-/** Options of {@link openDataSource}. */
-export interface DataSourceOptions {
-  url: string;
-  /** @defaultValue 10 */
-  poolSize?: number;
-  /** Name of the process in `pg_stat_activity`. */
-  applicationName?: string;
-  /**
-   * The longest a query waits for a pool connection (a new one's connect, or a free one): past
-   * it pg-pool fails with `timeout exceeded when trying to connect`, so a Postgres that hangs
-   * fails requests instead of holding them.
-   * @defaultValue 5000
-   */
-  connectTimeoutMs?: number;
-}
 
 /** Opens a TypeORM data source on Postgres (schema changes only through migrations). */
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
@@ -48,7 +31,7 @@ export async function openDataSource(options: DataSourceOptions): Promise<DataSo
     synchronize: false,
     logging: false,
     applicationName: options.applicationName,
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000 },
+    extra: poolSettings(options),
   });
   return dataSource.initialize();
 }
@@ -66,33 +49,4 @@ export async function runMigrations(dataSource: DataSource): Promise<void> {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
   }
-}
-
-/**
- * Whether Postgres answers `SELECT 1` within `timeoutMs` (container health checks).
- * @defaultValue timeoutMs 2000
- */
-export async function probeDatabase(url: string, timeoutMs = 2000): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/**
- * What of Redis and Postgres does not answer (for container health checks), or null when both do.
- */
-export async function unreachableServices(target: RedisTarget, databaseUrl: string | undefined): Promise<string | null> {
-  const [redis, postgres] = await Promise.all([
-    probeRedis(target),
-    databaseUrl ? probeDatabase(databaseUrl) : Promise.resolve(false),
-  ]);
-  const down = [!redis && 'Redis', !postgres && 'Postgres'].filter(Boolean);
-  return down.length ? `${down.join(' and ')} unreachable` : null;
 }

@@ -1,6 +1,9 @@
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { EventBus } from '@jobserver/protocol/redis';
 import { DataSource } from 'typeorm';
-import { openDataSource, runMigrations, type DataSourceOptions } from './data-source';
+import { openDataSource, runMigrations } from './data-source';
+import type { DataSourceOptions } from './pg-source';
+import { JobLifecycle } from './lifecycle/job.lifecycle';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { BundleRepository } from './repositories/bundle.repository';
@@ -82,3 +85,10 @@ export class PersistenceModule {
     };
   }
 }
+
+/** The Nest provider of {@link JobLifecycle}, for the infra module of each app (which provides the EventBus). */
+export const JOB_LIFECYCLE_PROVIDER: Provider = {
+  provide: JobLifecycle,
+  useFactory: (jobs: JobRepository, bus: EventBus) => new JobLifecycle(jobs, bus, new Logger(JobLifecycle.name)),
+  inject: [JobRepository, EventBus],
+};

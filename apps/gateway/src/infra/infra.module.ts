@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { JobLifecycle, JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence';
+import { JobLifecycle } from '@jobserver/persistence';
+import { JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence/nest';
 import { EventWaiter, RedisNames } from '@jobserver/protocol';
 import { connectRedis, EventBus, ReplicaAck, type RedisLog, JobClaims, openEventBus, queueOptions } from '@jobserver/protocol/redis';
 import { Queue } from 'bullmq';

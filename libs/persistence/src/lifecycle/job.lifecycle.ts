@@ -1,4 +1,3 @@
-import { Logger, type Provider } from '@nestjs/common';
 import { endIncrements, killedError, submittedField, sumIncrements, type CounterIncrement, type ErrorInfo, type JobEvent, type JobRejection, type JobStreamEvent } from '@jobserver/protocol';
 import { EventBus, type PublishExtras } from '@jobserver/protocol/redis';
 import { JobRepository, type EndedJob, type JobEnding, type RetriedJob, type Submission, type SubmittedJob } from '../repositories/job.repository';
@@ -70,11 +69,11 @@ export function isRetryable(failure: AttemptFailure): boolean {
  * carry the seqs of docs/events.md.
  */
 export class JobLifecycle {
-  private readonly logger = new Logger(JobLifecycle.name);
-
   constructor(
     private readonly jobs: JobRepository,
     private readonly bus: EventBus,
+    /** Where failed publishes are told (each app passes its logger). */
+    private readonly logger: ErrorLog = consoleErrorLog,
   ) {}
 
   /**
@@ -259,9 +258,17 @@ function endFields(ended: EndedJob): Pick<JobEvent, 'seq' | 'time' | 'appName' |
   return ended.callback ? { ...fields, callback: true } : fields;
 }
 
-/** The Nest provider of {@link JobLifecycle}, for the infra module of each app (which provides the EventBus). */
-export const JOB_LIFECYCLE_PROVIDER: Provider = {
-  provide: JobLifecycle,
-  useFactory: (jobs: JobRepository, bus: EventBus) => new JobLifecycle(jobs, bus),
-  inject: [JobRepository, EventBus],
+/** What {@link JobLifecycle} logs to: Nest's `Logger` and the context worker's both fit. */
+export interface ErrorLog {
+  error(fields: object, message: string): void;
+}
+
+/** Without an app's logger: one JSON line on stderr. */
+const consoleErrorLog: ErrorLog = {
+  error: (fields, message) => process.stderr.write(`${JSON.stringify({ level: 'error', context: 'JobLifecycle', msg: message, ...errorFields(fields) })}\n`),
 };
+
+function errorFields(fields: object): object {
+  const { err, ...rest } = fields as { err?: unknown };
+  return err instanceof Error ? { ...rest, err: { message: err.message, stack: err.stack } } : fields;
+}

@@ -1,29 +1,29 @@
-import type { DataSource, Repository } from 'typeorm';
-import { BundleEntity } from '../entities/bundle.entity';
+import type { BundleEntity } from '../entities/bundle.entity';
+import { pgPool, type SqlSource } from './pg-pool';
 
 export type NewBundle = Pick<BundleEntity, 'appName' | 'binaryType' | 'sha256' | 'size' | 'entry' | 'bytes' | 'owner'>;
 export type BundleRecord = Omit<BundleEntity, 'bytes'>;
 
+const BUNDLE_COLUMNS = `id, app_name AS "appName", binary_type AS "binaryType", sha256, size, entry,
+  upload_time AS "uploadTime", owner`;
+
 /** Stores every uploaded bundle version; the newest version of an app is the current one. */
 export class BundleRepository {
-  private readonly repo: Repository<BundleEntity>;
-
-  constructor(private readonly dataSource: DataSource) {
-    this.repo = dataSource.getRepository(BundleEntity);
-  }
+  constructor(private readonly dataSource: SqlSource) {}
 
   async save(bundle: NewBundle): Promise<BundleRecord> {
-    const saved = await this.repo.save(this.repo.create(bundle));
-    const { bytes: _bytes, ...record } = saved;
-    return record;
+    const rows: BundleRecord[] = await this.dataSource.query(
+      `INSERT INTO bundles (app_name, binary_type, sha256, size, entry, bytes, owner) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       RETURNING ${BUNDLE_COLUMNS}`,
+      [bundle.appName, bundle.binaryType, bundle.sha256, bundle.size, bundle.entry, bundle.bytes, bundle.owner ?? null],
+    );
+    return rows[0]!;
   }
 
   async latest(appName: string): Promise<BundleRecord | null> {
     // Raw SQL: this read is on the submit path of every job (TypeORM's find adds ~0.3 ms).
     const rows: BundleRecord[] = await this.dataSource.query(
-      `SELECT id, app_name AS "appName", binary_type AS "binaryType", sha256, size, entry,
-         upload_time AS "uploadTime", owner
-       FROM bundles WHERE app_name = $1 ORDER BY upload_time DESC LIMIT 1`,
+      `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE app_name = $1 ORDER BY upload_time DESC LIMIT 1`,
       [appName],
     );
     return rows[0] ?? null;
@@ -32,21 +32,14 @@ export class BundleRepository {
   /** Every stored version of an app, newest first (the `bundles_app_time` index); none for an unknown app. */
   versions(appName: string): Promise<BundleRecord[]> {
     return this.dataSource.query(
-      `SELECT id, app_name AS "appName", binary_type AS "binaryType", sha256, size, entry,
-         upload_time AS "uploadTime", owner
-       FROM bundles WHERE app_name = $1 ORDER BY upload_time DESC, id`,
+      `SELECT ${BUNDLE_COLUMNS} FROM bundles WHERE app_name = $1 ORDER BY upload_time DESC, id`,
       [appName],
     );
   }
 
   /** The newest version of every app, by app name. */
   listLatest(): Promise<BundleRecord[]> {
-    return this.repo
-      .createQueryBuilder('b')
-      .distinctOn(['b.app_name'])
-      .orderBy('b.app_name')
-      .addOrderBy('b.upload_time', 'DESC')
-      .getMany();
+    return this.dataSource.query(`SELECT DISTINCT ON (app_name) ${BUNDLE_COLUMNS} FROM bundles ORDER BY app_name, upload_time DESC`);
   }
 
   /**
@@ -74,7 +67,7 @@ export class BundleRepository {
 
   /** Deletes every version of an app; returns how many were deleted. */
   async deleteApp(appName: string): Promise<number> {
-    const result = await this.repo.delete({ appName });
-    return result.affected ?? 0;
+    const { rowCount } = await pgPool(this.dataSource).query('DELETE FROM bundles WHERE app_name = $1', [appName]);
+    return rowCount ?? 0;
   }
 }

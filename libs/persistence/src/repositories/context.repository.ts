@@ -1,4 +1,3 @@
-import { In, type DataSource, type Repository } from 'typeorm';
 import {
   ContextExists,
   LIVE_CONTEXT_STATES,
@@ -6,8 +5,8 @@ import {
   type ContextState,
   type ErrorInfo,
 } from '@jobserver/protocol';
-import { ContextEntity } from '../entities/context.entity';
-import { pgPool } from './pg-pool';
+import type { ContextEntity } from '../entities/context.entity';
+import { pgPool, type SqlSource } from './pg-pool';
 
 export type ContextRecord = ContextEntity;
 
@@ -25,11 +24,7 @@ const CONTEXT_COLUMNS = `id, name, state, settings, ad_hoc AS "adHoc", worker, p
 
 /** Context lives: at most one live row per name. */
 export class ContextRepository {
-  private readonly repo: Repository<ContextEntity>;
-
-  constructor(private readonly dataSource: DataSource) {
-    this.repo = dataSource.getRepository(ContextEntity);
-  }
+  constructor(private readonly dataSource: SqlSource) {}
 
   /**
    * Records a context that is being launched (state STARTED), if fewer than `maxContexts` are
@@ -47,17 +42,16 @@ export class ContextRepository {
     maxContexts = Infinity,
   ): Promise<ContextRecord> {
     if (!Number.isFinite(maxContexts)) return this.insert((sql, params) => this.dataSource.query(sql, params), name, settings, adHoc, owner);
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const session = await pgPool(this.dataSource).connect();
     try {
-      await runner.query('SELECT pg_advisory_lock($1)', [CONTEXT_COUNT_LOCK]);
-      const [{ live }] = await runner.query(`SELECT count(*)::int AS live FROM contexts WHERE state IN (${LIVE_LIST})`);
-      if (live >= maxContexts) throw new TooManyContexts(maxContexts);
+      await session.query('SELECT pg_advisory_lock($1)', [CONTEXT_COUNT_LOCK]);
+      const { rows } = await session.query<{ live: number }>(`SELECT count(*)::int AS live FROM contexts WHERE state IN (${LIVE_LIST})`);
+      if (rows[0]!.live >= maxContexts) throw new TooManyContexts(maxContexts);
       // On the locking session: a pool connection could be exhausted by others waiting for the lock.
-      return await this.insert((sql, params) => runner.query(sql, params), name, settings, adHoc, owner);
+      return await this.insert(async (sql, params) => (await session.query<ContextRecord>(sql, params)).rows, name, settings, adHoc, owner);
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [CONTEXT_COUNT_LOCK]).catch(() => undefined);
-      await runner.release();
+      await session.query('SELECT pg_advisory_unlock($1)', [CONTEXT_COUNT_LOCK]).catch(() => undefined);
+      session.release();
     }
   }
 
@@ -82,21 +76,23 @@ export class ContextRepository {
    * @returns whether `work` ran
    */
   async whenNameFree(name: string, work: () => Promise<void>): Promise<boolean> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const session = await pgPool(this.dataSource).connect();
+    let began = false;
     try {
       // A transaction's lock: it goes with the transaction, even if the connection breaks.
-      await runner.startTransaction();
-      await runner.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CONTEXT_NAME_LOCK, name]);
-      const live = await runner.query(`SELECT 1 FROM contexts WHERE name = $1 AND state IN (${LIVE_LIST}) LIMIT 1`, [name]);
-      if (!live.length) await work();
-      await runner.commitTransaction();
-      return !live.length;
+      await session.query('BEGIN');
+      began = true;
+      await session.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CONTEXT_NAME_LOCK, name]);
+      const { rowCount } = await session.query(`SELECT 1 FROM contexts WHERE name = $1 AND state IN (${LIVE_LIST}) LIMIT 1`, [name]);
+      const free = !rowCount;
+      if (free) await work();
+      await session.query('COMMIT');
+      return free;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (began) await session.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      await runner.release();
+      session.release();
     }
   }
 
@@ -150,13 +146,16 @@ export class ContextRepository {
 
   /** Replaces the error of an ended context (why it stays ended). */
   async setError(id: string, error: ErrorInfo): Promise<void> {
-    await this.repo.update({ id }, { error });
+    await this.dataSource.query('UPDATE contexts SET error = $2::jsonb WHERE id = $1', [id, JSON.stringify(error)]);
   }
 
   /** Live contexts, oldest first; with `owner`, only that principal's. */
   listLive(owner?: string): Promise<ContextRecord[]> {
-    const where = { state: In([...LIVE_CONTEXT_STATES]), ...(owner === undefined ? {} : { owner }) };
-    return this.repo.find({ where, order: { startTime: 'ASC' } });
+    const byOwner = owner === undefined ? '' : ' AND owner = $1';
+    return this.dataSource.query(
+      `SELECT ${CONTEXT_COLUMNS} FROM contexts WHERE state IN (${LIVE_LIST})${byOwner} ORDER BY start_time`,
+      owner === undefined ? [] : [owner],
+    );
   }
 
   /** Moves a context to `to` if it is in one of `from`; returns whether it moved. */

@@ -1,5 +1,4 @@
-import type { DataSource } from 'typeorm';
-import { pgPool } from './pg-pool';
+import { pgPool, type SqlSource } from './pg-pool';
 
 /** Bytes of one `data_chunks` row. */
 export const DATA_CHUNK_SIZE = 1024 * 1024;
@@ -18,7 +17,7 @@ export type NewDataFile = Omit<DataFileRecord, 'uploadTime'>;
 
 /** Data files (`/data`): one `data_files` row each, the bytes in 1 MiB `data_chunks` rows. */
 export class DataFileRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: SqlSource) {}
 
   /**
    * Stores a file and its bytes in one transaction, chunk by chunk.

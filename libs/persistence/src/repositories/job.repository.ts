@@ -1,8 +1,6 @@
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
-import type { DataSource, Repository } from 'typeorm';
 import { JOB_KILLED_CLASS, JOB_KILLED_MESSAGE, type ErrorInfo, type JobStatus } from '@jobserver/protocol';
-import { JobEntity } from '../entities/job.entity';
-import { hotQuery, pgPool } from './pg-pool';
+import { hotQuery, pgPool, type SqlSource } from './pg-pool';
 import {
   CLOSED_STAGES,
   END_JOB,
@@ -10,6 +8,7 @@ import {
   ENDED_COLUMNS,
   endParams,
   INSERT_SUBMITTED,
+  JOB_COLUMNS,
   insertParams,
   LIVE_STATES,
   STARTED_SEQ,
@@ -39,16 +38,14 @@ export type { Ending, Submission } from './job.sql';
 
 /** Job records: one row per job, moved QUEUED → RUNNING → FINISHED/ERROR/KILLED. */
 export class JobRepository {
-  private readonly repo: Repository<JobEntity>;
   private readonly pool: Pool;
   private readonly prepare: boolean;
 
   /** @param options.prepare name the hot statements (prepared once per connection). @defaultValue false */
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly dataSource: SqlSource,
     options: { prepare?: boolean } = {},
   ) {
-    this.repo = dataSource.getRepository(JobEntity);
     this.pool = pgPool(dataSource);
     this.prepare = options.prepare ?? false;
   }
@@ -75,8 +72,10 @@ export class JobRepository {
     return submissions.map((s) => byId.get(s.job.id) ?? null);
   }
 
-  byId(id: string): Promise<JobRecord | null> {
-    return this.repo.findOneBy({ id });
+  /** The whole row of a job (every column of JobEntity). */
+  async byId(id: string): Promise<JobRecord | null> {
+    const rows: JobRecord[] = await this.dataSource.query(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1`, [id]);
+    return rows[0] ?? null;
   }
 
   /**

@@ -18,6 +18,14 @@ export interface EndedRow {
   callback: boolean;
 }
 
+/** Every column of a job's row, named as JobEntity's fields (JobRepository.byId). */
+export const JOB_COLUMNS = `id, app_name AS "appName", bundle_sha AS "bundleSha", class_path AS "classPath",
+  context_name AS "contextName", ad_hoc AS "adHoc", status, config, result, error, created_at AS "createdAt",
+  start_time AS "startTime", end_time AS "endTime", owner, context_id AS "contextId", priority, retries, attempt,
+  event_seq AS "eventSeq", progress, stages, log_lines AS "logLines", callback_url AS "callbackUrl",
+  callback_state AS "callbackState", callback_attempts AS "callbackAttempts",
+  callback_last_status AS "callbackLastStatus", callback_queued_at AS "callbackQueuedAt"`;
+
 export const ENDED_COLUMNS =
   'event_seq AS seq, end_time, created_at, start_time, app_name, class_path, callback_url IS NOT NULL AS callback';
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SnapshotSummary } from '@jobserver/protocol';
-import type { DataSource } from 'typeorm';
-import { pgPool } from './pg-pool';
+import { pgPool, type SqlSource } from './pg-pool';
 
 /** Bytes of one `context_snapshot_objects` row. */
 export const SNAPSHOT_CHUNK_SIZE = 1024 * 1024;
@@ -43,7 +42,7 @@ const toRecord = (row: Row): SnapshotRecord => ({ ...row, bytes: Number(row.byte
 
 /** Context snapshots: a `context_snapshots` row each, the objects' bytes in 1 MiB `context_snapshot_objects` rows. */
 export class SnapshotRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: SqlSource) {}
 
   /** Stores a snapshot and its objects' bytes in one transaction (all or nothing). */
   async insert(snapshot: { context: string; owner: string | null; skipped: SnapshotSkip[] }, objects: SnapshotObject[]): Promise<SnapshotRecord> {

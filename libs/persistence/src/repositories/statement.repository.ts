@@ -1,7 +1,6 @@
 import { LIVE_CONTEXT_STATES, UNFINISHED_STATEMENT_STATES, type StatementState } from '@jobserver/protocol';
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
-import { hotQuery, pgPool } from './pg-pool';
+import { hotQuery, pgPool, type SqlSource } from './pg-pool';
 
 /** A console statement as API.md shows it (Livy's shape). */
 export interface StatementRecord {
@@ -61,7 +60,7 @@ export class StatementRepository {
   private readonly prepare: boolean;
 
   /** @param options.prepare name the statements of every console statement's path (prepared once per connection). @defaultValue false */
-  constructor(dataSource: DataSource, options: { prepare?: boolean } = {}) {
+  constructor(dataSource: SqlSource, options: { prepare?: boolean } = {}) {
     this.pool = pgPool(dataSource);
     this.prepare = options.prepare ?? false;
   }

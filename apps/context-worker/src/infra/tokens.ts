@@ -1,3 +1,0 @@
-/** Injection tokens of the context worker. */
-export const SERVER_CONFIG = Symbol('SERVER_CONFIG');
-export const REDIS = Symbol('REDIS');
