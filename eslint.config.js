@@ -42,6 +42,21 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The context worker is built without Nest and TypeORM (its idle memory and boot time:
+    // docs/performance-worker.md): its persistence is `@jobserver/persistence/core`.
+    files: ['apps/context-worker/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@jobserver/persistence', message: 'The worker loads @jobserver/persistence/core (no TypeORM).' }],
+          patterns: ['@nestjs/*', 'nestjs-pino', 'typeorm', '@jobserver/persistence/nest', 'class-validator', 'class-transformer'],
+        },
+      ],
+    },
+  },
+  {
     // The executor thread runs user code: it may only use the job API and the protocol types.
     files: ['apps/context-worker/src/executor/**/*.ts'],
     rules: {

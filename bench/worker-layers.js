@@ -37,16 +37,11 @@ const LAYERS = [
     ],
   },
   {
-    name: 'Nest (reflect-metadata, @nestjs/common, @nestjs/core, nestjs-pino)',
-    modules: ['reflect-metadata', '@nestjs/common', '@nestjs/core', 'nestjs-pino'],
-  },
-  { name: 'typeorm', modules: ['typeorm'] },
-  {
-    name: '@jobserver/persistence (entities, migrations, repositories, lifecycle)',
-    modules: ['@jobserver/persistence'],
+    name: '@jobserver/persistence/core (repositories and lifecycle on a pg pool)',
+    modules: ['@jobserver/persistence/core'],
   },
   {
-    name: "the worker's own code (worker.bootstrap.js: module, services, executor host)",
+    name: "the worker's own code (worker.bootstrap.js: composition root, services, executor host)",
     modules: [dist('worker.bootstrap.js')],
   },
 ];
@@ -63,6 +58,7 @@ const ALONE = [
   'typeorm',
   'class-validator',
   '@jobserver/persistence',
+  '@jobserver/persistence/core',
 ];
 
 function child() {

@@ -1,5 +1,5 @@
 import { loadServerConfig } from '@jobserver/config';
-import { unreachableServices } from '@jobserver/persistence';
+import { unreachableServices } from '@jobserver/persistence/core';
 
 /**
  * Container health check (`node apps/context-worker/dist/health.js`): exits 0 when Redis and Postgres of

@@ -1,14 +1,9 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { loadServerConfig } from '@jobserver/config';
+import { loadServerConfig, logOptions } from '@jobserver/config';
 import { waitForRedis } from '@jobserver/protocol/redis';
-import { Logger } from 'nestjs-pino';
-import pino from 'pino';
-import { ContextHostService } from './context/context-host.service';
-import { ContextClaimService } from './pool/context-claim.service';
+import { configureLog, Logger } from './infra/logger';
 import { killRestOfProcessGroup } from './process/process-group.reaper';
 import { uncapThreadsYoungGeneration } from './process/young-generation';
-import { WorkerModule } from './worker.module';
+import { WorkerApp } from './worker.app';
 
 /**
  * Runs a context worker on `settings` (env variables as loadServerConfig reads them): hosts the
@@ -22,15 +17,13 @@ export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignme
   uncapThreadsYoungGeneration();
   const config = await loadServerConfig(settings);
   const fixedContextId = settings.JOBSERVER_CONTEXT_ID || undefined;
-  // The app's boot waits on Redis with its logs buffered: say here why it waits, if it does.
-  const early = pino({ level: config.logLevel, base: { app: 'context-worker', instance: config.instanceId, pid: process.pid } });
-  await waitForRedis(config.redis, `worker-start:${config.instanceId}`, (fields, message) => early.warn(fields, message));
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, fixedContextId), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  configureLog(logOptions(config, { app: 'context-worker', instance: config.instanceId, pid: process.pid, ...(fixedContextId ? { contextId: fixedContextId } : {}) }));
+  const log = new Logger('WorkerBoot');
+  await waitForRedis(config.redis, `worker-start:${config.instanceId}`, (fields, message) => log.warn(fields, message));
+  const app = await WorkerApp.open(config);
   // A server process outlives a stray rejection: it is logged, not fatal.
-  process.on('unhandledRejection', (reason) => app.get(Logger).error({ err: reason }, 'unhandled rejection'));
-  const host = app.get(ContextHostService);
-  const claims = app.get(ContextClaimService);
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+  const { host, claims } = app;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // A spare that hosts nothing yet has nothing to stop.
@@ -41,9 +34,9 @@ export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignme
   }
   const { assignment } = options;
   if (assignment) {
-    await host.prepare().catch((err: unknown) => app.get(Logger).warn({ err }, 'preparing the spare worker failed'));
+    await host.prepare().catch((err: unknown) => log.warn({ err }, 'preparing the spare worker failed'));
     // Its boot time: how soon a spare taken by a context or an ad-hoc job stands again behind it.
-    app.get(Logger).log({ bootMs: Math.round(performance.now()) }, 'spare worker ready');
+    log.log({ bootMs: Math.round(performance.now()) }, 'spare worker ready');
   }
   const contextId = fixedContextId ?? (assignment ? await assignment : await claims.next());
   if (contextId) {

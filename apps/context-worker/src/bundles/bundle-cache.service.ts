@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   bundleSha256,
   verifyBundleFolder,
@@ -8,8 +7,8 @@ import {
   type BundleType,
 } from '@jobserver/bundle';
 import type { ServerConfig } from '@jobserver/config';
-import { BundleRepository } from '@jobserver/persistence';
-import { SERVER_CONFIG } from '../infra/tokens';
+import { BundleRepository } from '@jobserver/persistence/core';
+import { Logger } from '../infra/logger';
 
 /** A bundle on local disk, with what its folder must hold. */
 interface CachedBundle {
@@ -39,7 +38,6 @@ export interface BundleUse {
  * Bundles on local disk by sha256, fetched from Postgres on first use and verified against
  * their manifest whenever an executor is about to import them.
  */
-@Injectable()
 export class BundleCacheService {
   private readonly logger = new Logger(BundleCacheService.name);
   private readonly entries = new Map<string, Promise<CachedBundle>>();
@@ -47,7 +45,7 @@ export class BundleCacheService {
   private readonly repairs = new Map<string, Promise<void>>();
 
   constructor(
-    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly config: ServerConfig,
     private readonly bundles: BundleRepository,
   ) {}
 

@@ -1,13 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { ContextRepository, JobLifecycle, type ContextRecord } from '@jobserver/persistence';
+import { ContextRepository, JobLifecycle, type ContextRecord } from '@jobserver/persistence/core';
 import { RedisNames, toErrorInfo } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import { hostname } from 'node:os';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
-import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { Logger } from '../infra/logger';
 import { ContextJobProcessor } from '../jobs/context-job.processor';
 import { JobRunService } from '../jobs/job-run.service';
 import { SnapshotService } from '../snapshots/snapshot.service';
@@ -18,7 +17,6 @@ import { ExecutorService } from './executor.service';
 const DELETE_IF_OURS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** The life of the one context this process hosts: boot, heartbeat, stop. */
-@Injectable()
 export class ContextHostService {
   private readonly logger = new Logger(ContextHostService.name);
   private context: ContextRecord | undefined;
@@ -30,8 +28,8 @@ export class ContextHostService {
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
 
   constructor(
-    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: ServerConfig,
+    private readonly redis: Redis,
     private readonly names: RedisNames,
     private readonly contexts: ContextRepository,
     private readonly jobLifecycle: JobLifecycle,

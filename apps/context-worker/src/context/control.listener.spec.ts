@@ -13,7 +13,7 @@ function listening() {
   const bus = { onControl: (listener: typeof deliver) => ((deliver = listener), () => undefined) } as unknown as EventBus;
   const host = { name: 'phoenix', contextId: 'life-2', stop: async (force?: boolean) => void stops.push(force) } as unknown as ContextHostService;
   const listener = new ControlListener(bus, host, {} as JobRunService, {} as StatementRunService);
-  listener.onApplicationBootstrap();
+  listener.listen();
   return { deliver, stops };
 }
 

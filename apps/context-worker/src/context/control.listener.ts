@@ -1,4 +1,3 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { type WorkerControl } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { JobRunService } from '../jobs/job-run.service';
@@ -7,8 +6,7 @@ import { StatementRunService } from '../statements/statement-run.service';
 import { ContextHostService } from './context-host.service';
 
 /** Applies worker control messages (cancel a job, stop, kill, snapshot) addressed to this context. */
-@Injectable()
-export class ControlListener implements OnApplicationBootstrap {
+export class ControlListener {
   constructor(
     private readonly bus: EventBus,
     private readonly host: ContextHostService,
@@ -17,7 +15,8 @@ export class ControlListener implements OnApplicationBootstrap {
     private readonly snapshots: SnapshotService,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** Starts applying the control messages of the event bus. */
+  listen(): void {
     this.bus.onControl((message) => this.apply(message));
   }
 

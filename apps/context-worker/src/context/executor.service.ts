@@ -1,18 +1,16 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { ContextRepository, type ContextRecord } from '@jobserver/persistence';
+import { ContextRepository, type ContextRecord } from '@jobserver/persistence/core';
 import { EXECUTOR_RESTARTS_FIELD } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { DataCacheService } from '../data/data-cache.service';
 import { Executor } from '../executor/executor';
 import type { ReportedEvent, ReportLimits } from '../executor/executor.messages';
-import { SERVER_CONFIG } from '../infra/tokens';
+import { Logger } from '../infra/logger';
 
 /**
  * Owns the context's executor thread: starts it, replaces it (reporting RESTARTING → RUNNING),
  * and stops it.
  */
-@Injectable()
 export class ExecutorService {
   /** Receives what jobs report (progress, stages, log lines), batched by the executor thread. */
   onReports?: (jobId: string, events: ReportedEvent[], dropped: number) => void;
@@ -24,7 +22,7 @@ export class ExecutorService {
   private spare: { executor: Executor; memoryLimitMb: number | undefined } | undefined;
 
   constructor(
-    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly config: ServerConfig,
     private readonly contexts: ContextRepository,
     private readonly bus: EventBus,
     private readonly data: DataCacheService,

@@ -1,10 +1,8 @@
 import path from 'node:path';
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { DataFileRepository } from '@jobserver/persistence';
+import { DataFileRepository } from '@jobserver/persistence/core';
 import { isDataFilename } from '@jobserver/protocol';
 import type { ExecutorDataHooks } from '../executor/executor';
-import { SERVER_CONFIG } from '../infra/tokens';
 import { DataCache } from './data-cache';
 
 /**
@@ -12,11 +10,10 @@ import { DataCache } from './data-cache';
  * `data-cache-size`. One folder per process, emptied at start and at shutdown, so that workers
  * sharing a machine never evict each other's files and a stale folder never counts as verified.
  */
-@Injectable()
-export class DataCacheService implements ExecutorDataHooks, OnModuleInit, OnApplicationShutdown {
+export class DataCacheService implements ExecutorDataHooks {
   private readonly cache: DataCache;
 
-  constructor(@Inject(SERVER_CONFIG) config: ServerConfig, files: DataFileRepository) {
+  constructor(config: ServerConfig, files: DataFileRepository) {
     const dir = path.resolve(config.dataCacheDir, String(process.pid));
     this.cache = new DataCache(dir, config.dataCacheSize, {
       find: (filename) => (isDataFilename(filename) ? files.find(filename) : Promise.resolve(null)),
@@ -24,12 +21,9 @@ export class DataCacheService implements ExecutorDataHooks, OnModuleInit, OnAppl
     });
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.cache.clear();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.cache.clear();
+  /** Empties the process's folder (at start and at shutdown). */
+  clear(): Promise<void> {
+    return this.cache.clear();
   }
 
   path(filename: string, jobId: string): Promise<string> {

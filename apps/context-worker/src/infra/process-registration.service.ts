@@ -1,23 +1,20 @@
 import path from 'node:path';
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { RedisNames } from '@jobserver/protocol';
 import { packageVersion, ProcessRegistry } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { ContextHostService } from '../context/context-host.service';
-import { REDIS, SERVER_CONFIG } from './tokens';
 
 /**
  * Registers this context worker, with the context it hosts, for GET /status while it runs; the
  * context's heartbeat rides each registration beat (one timer and one Redis call a beat).
  */
-@Injectable()
-export class ProcessRegistration implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ProcessRegistration {
   private readonly registry: ProcessRegistry;
 
   constructor(
-    @Inject(SERVER_CONFIG) config: ServerConfig,
-    @Inject(REDIS) redis: Redis,
+    config: ServerConfig,
+    redis: Redis,
     names: RedisNames,
     host: ContextHostService,
   ) {
@@ -33,11 +30,11 @@ export class ProcessRegistration implements OnApplicationBootstrap, BeforeApplic
     );
   }
 
-  onApplicationBootstrap(): void {
+  start(): void {
     this.registry.start();
   }
 
-  beforeApplicationShutdown(): Promise<void> {
+  stop(): Promise<void> {
     return this.registry.stop();
   }
 }

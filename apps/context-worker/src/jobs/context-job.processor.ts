@@ -1,4 +1,3 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import {
   assertPayload,
@@ -11,7 +10,7 @@ import {
 import { Worker } from 'bullmq';
 import { duplicateRedis } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
-import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { Logger } from '../infra/logger';
 import { StatementRunService } from '../statements/statement-run.service';
 import { JobRunService } from './job-run.service';
 
@@ -20,14 +19,13 @@ const JOB_FIELDS = ['jobId', 'appName', 'bundleSha', 'classPath', 'config'] as c
 const STALLED_CHECK_MS = 5000;
 
 /** Consumes the context's `ctx.<name>` queue, `max-jobs-per-context` jobs at a time. */
-@Injectable()
 export class ContextJobProcessor {
   private readonly logger = new Logger(ContextJobProcessor.name);
   private worker: Worker<ContextJobMessage> | undefined;
 
   constructor(
-    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: ServerConfig,
+    private readonly redis: Redis,
     private readonly names: RedisNames,
     private readonly runs: JobRunService,
     private readonly statements: StatementRunService,

@@ -1,7 +1,7 @@
-import type { Logger } from '@nestjs/common';
 import { serverInternals } from '@jobserver/api';
-import { LogRetention, type DetailReport, type JobLifecycle, type RecordingJob } from '@jobserver/persistence';
+import { LogRetention, type DetailReport, type JobLifecycle, type RecordingJob } from '@jobserver/persistence/core';
 import type { ReportedEvent, ReportLimits } from '../executor/executor.messages';
+import type { Logger } from '../infra/logger';
 
 const { ReportBuffer } = serverInternals;
 

@@ -1,4 +1,4 @@
-import type { AttemptFailure, JobEnding } from '@jobserver/persistence';
+import type { AttemptFailure, JobEnding } from '@jobserver/persistence/core';
 import { capErrorInfo, errorInfo, type JobRejection } from '@jobserver/protocol';
 import type { JobOutcome } from '../executor/executor.messages';
 import { validateTimeoutMessage } from '../executor/job.runner';

@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { GroupCommit, JobLifecycle, type ContextRecord, type JobEndingOf } from '@jobserver/persistence';
+import { GroupCommit, JobLifecycle, type ContextRecord, type JobEndingOf } from '@jobserver/persistence/core';
 import { errorInfo, killedError, toErrorInfo, type ContextJobMessage } from '@jobserver/protocol';
 import { JobClaims } from '@jobserver/protocol/redis';
 import { BundleCacheService } from '../bundles/bundle-cache.service';
@@ -9,7 +8,7 @@ import type { RunHooks } from '../executor/executor';
 import type { JobOutcome } from '../executor/executor.messages';
 import { validateTimeoutMessage } from '../executor/job.runner';
 import { WORKER_END_LANES } from '../infra/database-pool';
-import { SERVER_CONFIG } from '../infra/tokens';
+import { Logger } from '../infra/logger';
 import { JobDetailWriters } from './job-details';
 import { attemptFailure, jobEnding, type AttemptFacts, type Ending } from './job-ending';
 
@@ -35,7 +34,6 @@ const ENDING_RETRY_MS = 120_000;
 const ENDING_RETRY_EVERY_MS = 500;
 
 /** Runs the context's jobs in its executor and records how they end. */
-@Injectable()
 export class JobRunService {
   private readonly logger = new Logger(JobRunService.name);
   /** Jobs claimed here that have not ended yet. */
@@ -58,7 +56,7 @@ export class JobRunService {
   private stopping = false;
 
   constructor(
-    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly config: ServerConfig,
     private readonly jobLifecycle: JobLifecycle,
     private readonly bundles: BundleCacheService,
     private readonly executors: ExecutorService,

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { ContextRepository } from '@jobserver/persistence';
+import { ContextRepository } from '@jobserver/persistence/core';
 import { assertPayload, RedisNames, type ContextClaim } from '@jobserver/protocol';
 import { Worker, type Job } from 'bullmq';
 import { duplicateRedis } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
-import { REDIS, SERVER_CONFIG } from '../infra/tokens';
+import { Logger } from '../infra/logger';
 
 const CLAIM_FIELDS = ['contextId', 'context'] as const;
 /** Pause after a failed fetch (Redis down) before trying again. */
@@ -19,15 +18,14 @@ const RETRY_MS = 1_000;
  * context in its life. A claim of a context that is no longer STARTED (it failed or was stopped
  * meanwhile) is dropped, and the wait goes on.
  */
-@Injectable()
 export class ContextClaimService {
   private readonly logger = new Logger(ContextClaimService.name);
   private worker: Worker<ContextClaim> | undefined;
   private closed = false;
 
   constructor(
-    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: ServerConfig,
+    private readonly redis: Redis,
     private readonly names: RedisNames,
     private readonly contexts: ContextRepository,
   ) {}

@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
 import { snapshotMaxBytes, type ServerConfig } from '@jobserver/config';
-import { SnapshotRepository, toSnapshotSummary, type ContextRecord, type SnapshotRecord } from '@jobserver/persistence';
+import { SnapshotRepository, toSnapshotSummary, type ContextRecord, type SnapshotRecord } from '@jobserver/persistence/core';
 import { SNAPSHOT_EXECUTOR_WAIT_MS, type SnapshotEvent, type WorkerControl } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import { ExecutorService } from '../context/executor.service';
-import { SERVER_CONFIG } from '../infra/tokens';
+import { Logger } from '../infra/logger';
 
 /** How long a fresh executor thread may take to deserialize a snapshot's objects. */
 const RESTORE_WAIT_MS = 60_000;
@@ -15,13 +14,12 @@ const RESTORE_WAIT_MS = 60_000;
  * into the executor at the context's start, before it is RUNNING: the `snapshot` setting's, or
  * with `restore = latest` the newest of the context's name.
  */
-@Injectable()
 export class SnapshotService {
   private readonly logger = new Logger(SnapshotService.name);
   private context: ContextRecord | undefined;
 
   constructor(
-    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly config: ServerConfig,
     private readonly snapshots: SnapshotRepository,
     private readonly executors: ExecutorService,
     private readonly bus: EventBus,

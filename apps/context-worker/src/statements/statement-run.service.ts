@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { BundleRepository, StatementRepository, type ContextRecord } from '@jobserver/persistence';
+import { BundleRepository, StatementRepository, type ContextRecord } from '@jobserver/persistence/core';
 import {
   capErrorInfo,
   MAX_EVENT_OUTPUT_BYTES,
@@ -15,7 +14,7 @@ import { ExecutorService } from '../context/executor.service';
 import type { JobOutcome } from '../executor/executor.messages';
 import type { StatementHooks } from '../executor/executor.statements';
 import { statementKey, type StatementOutput } from '../executor/statement.messages';
-import { SERVER_CONFIG } from '../infra/tokens';
+import { Logger } from '../infra/logger';
 
 /** Progress of a statement is written at most this often (API.md's `progress-rate` default: 10 a second). */
 const PROGRESS_WRITE_EVERY_MS = 100;
@@ -31,7 +30,6 @@ const RUNNING_WRITE_DELAY_MS = 50;
  * the queue's `max-jobs-per-context` slots), and records how they end. Cancellation is the jobs':
  * the signal, then after `kill-grace` the executor is replaced; `job-timeout` cancels the same way.
  */
-@Injectable()
 export class StatementRunService {
   private readonly logger = new Logger(StatementRunService.name);
   /** Statements running here: id → executor key. */
@@ -43,7 +41,7 @@ export class StatementRunService {
   private context: ContextRecord | undefined;
 
   constructor(
-    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly config: ServerConfig,
     private readonly statements: StatementRepository,
     private readonly bundles: BundleRepository,
     private readonly cache: BundleCacheService,
