@@ -8,7 +8,9 @@
 //   (a) sequential sync p50/p99 in ONE context while 0, then N-1, other contexts sit idle
 //       (what idle workers' heartbeats, queue polls and timers cost the busy one; goal ≤ 1.3×);
 //   (b) the same round-robin over all N contexts (each job wakes another worker process);
-//   (c) the CPU of an idle context worker (ms a second) and the total of all idle ones.
+//   (c) the CPU of an idle context worker (ms a second) and the total of all idle ones;
+//   (d) the memory of the idle workers, each and together: RSS, and private memory (what each
+//       further context costs the box; see lib/memory.js), 13 s after their warm-up job.
 // Writes bench/results/<timestamp>-density.json.
 
 const fs = require('node:fs');
@@ -38,6 +40,7 @@ async function main() {
   const { machineInfo } = require('./lib/services');
   const { runLoad, closeClient } = require('./lib/http-client');
   const { cpuMs } = require('./lib/cpu');
+  const { memoryOf } = require('./lib/memory');
   const { summarize, round, ratio, sleep } = require('./lib/stats');
   const log = (message) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -67,6 +70,10 @@ async function main() {
     await sleep(10_000);
     const idleMs = pids.reduce((sum, pid, i) => sum + cpuMs(pid) - before[i], 0) / 10;
     log(`(c) idle workers: ${round(idleMs, 1)} CPU ms a second together, ${round(idleMs / pids.length, 2)} each`);
+    const memory = pids.map(memoryOf);
+    const total = (key) => round(memory.reduce((sum, m) => sum + m[key], 0), 0);
+    const idleMemory = { workers: pids.length, rssMiB: summarize(memory.map((m) => m.rssMiB)), privateMiB: summarize(memory.map((m) => m.privateMiB)), totalRssMiB: total('rssMiB'), totalPrivateMiB: total('privateMiB') };
+    log(`(d) idle workers' memory: RSS p50 ${idleMemory.rssMiB.p50} MiB, private p50 ${idleMemory.privateMiB.p50} MiB; together ${idleMemory.totalPrivateMiB} MiB private`);
 
     await sequentialSync(target, busy, 100);
     log(`(a) one context with ${CONTEXTS - 1} idle ones: ${SEQ} sequential sync jobs`);
@@ -109,6 +116,7 @@ async function main() {
       growth: ratio(crowded.p50, alone.p50),
       roundRobinGrowth: ratio(roundRobin.p50, alone.p50),
       idleWorkerCpu: { workers: pids.length, totalMsPerSecond: round(idleMs, 1), eachMsPerSecond: round(idleMs / pids.length, 2) },
+      idleMemory,
     });
   } finally {
     await target.close();
@@ -127,6 +135,8 @@ async function main() {
   console.log(`| the same context, ${r.contexts - 1} others idle | ${r.withIdle.p50} ms | ${r.withIdle.p99} ms | ${r.growth}× (goal ≤ ${GOAL}×) ${mark} |`);
   console.log(`| round-robin over all ${r.contexts} | ${r.roundRobin.p50} ms | ${r.roundRobin.p99} ms | ${r.roundRobinGrowth}× |`);
   console.log(`\nIdle context workers: ${r.idleWorkerCpu.eachMsPerSecond} CPU ms a second each, ${r.idleWorkerCpu.totalMsPerSecond} for all ${r.idleWorkerCpu.workers}.`);
+  const m = r.idleMemory;
+  console.log(`Their memory: RSS p50 ${m.rssMiB.p50} MiB (max ${m.rssMiB.max}), private p50 ${m.privateMiB.p50} MiB (max ${m.privateMiB.max}); ${m.totalPrivateMiB} MiB private for all ${m.workers} (RSS summed: ${m.totalRssMiB} MiB, the node binary's shared pages counted each time).`);
   console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
 }
 
