@@ -115,6 +115,19 @@ describe('PgSource and the raw-SQL repositories, against TypeORM', () => {
     expect(await bundles.deleteApp('b1')).toBe(0);
   });
 
+  it("warms a waiting worker's connection: a job's end is prepared on it, and no row changes", async () => {
+    const one = await openPgSource({ url: db.url, poolSize: 1 }, () => undefined);
+    try {
+      const jobs = () => ds.query('SELECT id, status, end_time FROM jobs ORDER BY id');
+      const before = await jobs();
+      await new JobRepository(one, { prepare: true }).warmUp();
+      expect(await one.query('SELECT name FROM pg_prepared_statements')).toEqual([{ name: 'jobs.end' }]);
+      expect(await jobs()).toEqual(before);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('fails to open, leaving nothing open, when Postgres does not answer', async () => {
     const url = new URL(db.url);
     url.port = '1';

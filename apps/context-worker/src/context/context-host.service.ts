@@ -52,12 +52,18 @@ export class ContextHostService {
   }
 
   /**
-   * What a spare worker does while it waits for its context: starts an executor thread and opens
-   * a database connection, so that {@link boot} finds them ready, and fetches the newest bundles
+   * What a spare worker does while it waits for its context: starts an executor thread (and runs
+   * the worker's warm-up job in it) and opens a database connection (and prepares a job's end on
+   * it), so that {@link boot} and the first job find them ready, and fetches the newest bundles
    * in the background.
    */
   async prepare(): Promise<void> {
-    await Promise.all([this.executors.prewarm(), this.contexts.warmUp()]);
+    // One connection, warmed with the boot's lookup and then a job end's prepared statement.
+    const warmDatabase = async () => {
+      await this.contexts.warmUp();
+      await this.jobLifecycle.warmUp();
+    };
+    await Promise.all([this.executors.prewarm(), warmDatabase()]);
     this.bundles.prefetchRecent();
   }
 

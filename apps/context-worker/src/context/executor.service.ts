@@ -40,12 +40,15 @@ export class ExecutorService {
 
   /**
    * Starts an executor thread ahead of any context, with the heap cap of the default context
-   * settings (a spare worker, while it waits): a context with that cap takes it at {@link start}.
+   * settings (a spare worker, while it waits), and runs the worker's warm-up job in it: a context
+   * with that cap takes it at {@link start}.
    */
   async prewarm(): Promise<void> {
     const settings = { ...this.config.contextDefaults };
     const executor = this.create('', settings);
     await executor.start();
+    const warmUp = await executor.warmUp();
+    if (warmUp !== 'finished') this.logger.warn({ outcome: warmUp }, 'the executor thread\'s warm-up job did not finish');
     this.spare = { executor, memoryLimitMb: contextLimits(settings).memoryLimitMb };
   }
 

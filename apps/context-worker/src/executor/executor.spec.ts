@@ -11,6 +11,7 @@ const threadFile = path.join(tmp, 'executor.thread.js');
 const esm = path.join(tmp, 'jobs.mjs');
 const cjs = path.join(tmp, 'jobs.cjs');
 const broken = path.join(tmp, 'broken.mjs');
+const warmUpJob = path.join(tmp, 'warm-up.job.js');
 
 const ESM_JOBS = `
 import { MessagePort, parentPort } from 'node:worker_threads';
@@ -114,6 +115,17 @@ const result = (outcome: JobOutcome): unknown =>
     : outcome;
 
 describe('Executor', () => {
+  it('runs its own warm-up job in a fresh thread, leaving no named object, then runs jobs as before', () =>
+    withExecutor(async (executor) => {
+      const esbuild = (await import('esbuild')) as typeof import('esbuild');
+      await esbuild.build({ entryPoints: [path.join(__dirname, 'warm-up.job.ts')], format: 'cjs', platform: 'node', outfile: warmUpJob, logLevel: 'silent' });
+      expect(await executor.warmUp(warmUpJob)).toBe('finished');
+      expect(executor.runningJobIds()).toEqual([]);
+      expect((await executor.objects())?.objects).toEqual([]);
+      expect(result(await run(executor, 'Counter').outcome)).toBe(1);
+      expect(await executor.warmUp(path.join(tmp, 'missing.js'))).toBe('load-failed');
+    }));
+
   it("gives jobs a process.env of exactly its env option, none of this process's", () =>
     withExecutor(async (executor) => {
       expect(result(await run(executor, 'Env').outcome)).toEqual({ ONLY_THIS: 'yes' });

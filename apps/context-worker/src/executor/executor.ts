@@ -15,6 +15,9 @@ import type { FromExecutorMessage, JobOutcome, ToExecutorMessage } from './execu
 export type { ExecutorDataHooks, ExecutorOptions, ExecutorRunRequest, RunHooks } from './executor.options';
 export type { RestoreOutcome } from './executor.snapshots';
 
+/** The job id of {@link Executor.warmUp}'s job (never a job's: job ids are UUIDs). */
+const WARM_UP_JOB_ID = 'warm-up';
+
 interface RunningJob {
   worker: Worker;
   onStarted?: () => void;
@@ -118,6 +121,16 @@ export class Executor {
         resolve({ kind: 'failed', error: toErrorInfo(error) });
       }
     });
+  }
+
+  /**
+   * Runs the worker's own warm-up job (executor/warm-up.job.ts) in the thread, as a spare does
+   * before any context takes it.
+   * @param entryPath the built warm-up job (specs pass one built from source)
+   * @returns how it ended ('finished' unless the thread is broken)
+   */
+  async warmUp(entryPath = path.join(__dirname, 'warm-up.job.js')): Promise<JobOutcome['kind']> {
+    return (await this.run({ jobId: WARM_UP_JOB_ID, entryPath, classPath: 'WarmUp', config: {} })).kind;
   }
 
   /** Runs a console statement in the REPL scope beside the jobs; `cancel` and restarts treat it as a job. */

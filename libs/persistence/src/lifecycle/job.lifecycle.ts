@@ -100,6 +100,11 @@ export class JobLifecycle {
     return inserted.map((row) => row?.bundleSha ?? null);
   }
 
+  /** A waiting worker's warm-up of the job end's statement (JobRepository.warmUp): writes nothing. */
+  warmUp(): Promise<void> {
+    return this.jobs.warmUp();
+  }
+
   /** QUEUED → RUNNING in Postgres; false if it is no longer queued. Publishes nothing (see {@link announceRunning}). */
   running(jobId: string, startTime: Date): Promise<boolean> {
     return this.jobs.markRunning(jobId, startTime);

@@ -103,6 +103,14 @@ export class JobRepository {
     return (await this.endMany([{ id, ending, startTime }]))[0]!;
   }
 
+  /**
+   * A waiting worker's warm-up: prepares a lone job's end on a pool connection (an end of an id
+   * no job has, which changes nothing), so that its context's first job does not plan it.
+   */
+  async warmUp(): Promise<void> {
+    await this.end('00000000-0000-0000-0000-000000000000', { status: 'FINISHED', result: null });
+  }
+
   /** {@link end} of several jobs in one statement; null for each job that had already ended. */
   async endMany(endings: readonly Ending[]): Promise<Array<EndedJob | null>> {
     // A batch is planned each time (unnamed): a cached generic plan of it could be a sequential
