@@ -3,7 +3,9 @@
 // A/B of two jobserver checkouts on this machine: CPU ms per job by process and throughput,
 // in alternating rounds so that drift of a shared machine hits both alike.
 // Usage: node bench/ab.js --base <other checkout, built> [--rounds 6] [--async 2000] [--seq 300]
-//        [--env-a K=V,…] [--env-b K=V,…] (environment of either system's processes)
+//        [--max-jobs N] [--env-a K=V,…] [--env-b K=V,…] (environment of either system's processes)
+// --max-jobs: the context's max-jobs-per-context (npm run bench's items 1–3 use 64, the number in
+// flight; without it the context has the server's default, and async jobs wait for its slots).
 // Both checkouts must be built (npm run build). Prints medians per round and B/A ratios.
 
 const path = require('node:path');
@@ -24,6 +26,7 @@ if (!BASE) {
 const ROUNDS = Number(arg('rounds', 6));
 const ASYNC = Number(arg('async', 2000));
 const SEQ = Number(arg('seq', 300));
+const MAX_JOBS = arg('max-jobs');
 const BODY = 'input.string = a b c a b see';
 const JOB = '/jobs?appName=bench&classPath=spark.jobserver.WordCountExample&context=ab';
 
@@ -39,7 +42,7 @@ const envOf = (flag) =>
 async function start(root, name, env) {
   const lib = require(path.join(root, 'bench/lib/jobserver'));
   const target = await lib.startJobserver({ name, env });
-  await target.createContext('ab');
+  await target.createContext('ab', MAX_JOBS ? `max-jobs-per-context=${Number(MAX_JOBS)}` : '');
   target.pids['context worker'] = await lib.contextPid(target, 'ab');
   await sequentialSync(target, 'ab', 100);
   return target;
