@@ -7,6 +7,9 @@ export type LiveJobEvent = { kind: 'status'; event: JobEvent } | { kind: 'detail
 
 type Listener<T> = (message: T) => void;
 
+/** Running jobs whose RUNNING event the hub remembers, at most (~200 bytes each). */
+export const RUNNING_REMEMBERED = 10_000;
+
 /** How many listeners and streams this gateway holds now (the leak check of the e2e tests). */
 export interface EventHubStats {
   streams: number;
@@ -22,6 +25,8 @@ export interface EventHubStats {
 export class EventHub implements OnModuleDestroy {
   private readonly byJob = new Map<string, Set<Listener<LiveJobEvent>>>();
   private readonly firehose = new Set<Listener<ServerEvent>>();
+  /** The RUNNING events of jobs not heard ending yet, oldest first (see {@link running}). */
+  private readonly runningJobs = new Map<string, JobEvent>();
   private readonly unsubscribe: Array<() => void>;
   private streams = 0;
 
@@ -43,6 +48,17 @@ export class EventHub implements OnModuleDestroy {
       set.delete(listener);
       if (set.size === 0 && this.byJob.get(jobId) === set) this.byJob.delete(jobId);
     };
+  }
+
+  /**
+   * The RUNNING event heard for a job that has not ended since, if this gateway heard it. A job's
+   * RUNNING answers its async POST, so it is published before the client can open the job's
+   * stream, and the row holds the start only from the worker's first write (50 ms on, or the
+   * first details): the stream takes it from here. The oldest are forgotten past
+   * {@link RUNNING_REMEMBERED} (an end that was never heard).
+   */
+  running(jobId: string): JobEvent | undefined {
+    return this.runningJobs.get(jobId);
   }
 
   /** Listens to every job and context status change; returns the unsubscribe. */
@@ -80,8 +96,19 @@ export class EventHub implements OnModuleDestroy {
   }
 
   private dispatch(event: ServerEvent): void {
-    if (event.kind === 'job') this.toJob(event.jobId, { kind: 'status', event });
+    if (event.kind === 'job') {
+      this.remember(event);
+      this.toJob(event.jobId, { kind: 'status', event });
+    }
     for (const listener of this.firehose) listener(event);
+  }
+
+  private remember(event: JobEvent): void {
+    if (event.status === 'QUEUED') return;
+    this.runningJobs.delete(event.jobId);
+    if (event.status !== 'RUNNING') return;
+    this.runningJobs.set(event.jobId, event);
+    if (this.runningJobs.size > RUNNING_REMEMBERED) this.runningJobs.delete(this.runningJobs.keys().next().value!);
   }
 
   private toJob(jobId: string, live: LiveJobEvent): void {

@@ -29,9 +29,16 @@ export class JobEventReader {
    * every detail row is there (they are written before the end), so the end is never sent early.
    */
   async page(job: JobRecord | string, after: number, limit: number): Promise<EventPage> {
-    const row = typeof job === 'string' ? await this.jobs.byId(job) : job;
+    let row = typeof job === 'string' ? await this.jobs.byId(job) : job;
     if (!row) return { events: [], last: true, complete: true };
     const details = await this.events.after(row.id, after, limit);
+    // A detail write also records the job's start: one that committed between the two reads left
+    // a row without it. Only the start is taken from a second read (a row that ended meanwhile
+    // could hold an end before detail rows this page did not read).
+    if (after < 2 && !row.startTime && details.length > 0) {
+      const startTime = (await this.jobs.byId(row.id))?.startTime;
+      if (startTime) row = { ...row, startTime };
+    }
     const complete = details.length < limit;
     const last = complete && hasEnded(row);
     const report = last ? toJobReport(row, this.config.apiCompat) : undefined;

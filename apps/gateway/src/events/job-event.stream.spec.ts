@@ -132,6 +132,24 @@ describe('JobEventStream', () => {
     expect(sink.sent).toEqual([1, 2, 3]);
   });
 
+  it('sends a RUNNING published before the stream opened (the async answer) while the row does not show it yet', async () => {
+    const { store, sink, status, start } = setUp();
+    store.events.splice(1); // the row says QUEUED: the worker writes RUNNING 50 ms after the start
+    status({ status: 'RUNNING', seq: 2, time }); // heard by the hub, before this stream listened
+    start();
+    await settle();
+    expect(sink.sent).toEqual([1, 2]);
+    expect(sink.isClosed).toBe(false);
+  });
+
+  it('forgets a RUNNING once its job ended', async () => {
+    const { hub, status } = setUp();
+    status({ status: 'RUNNING', seq: 2, time });
+    expect(hub.running(JOB)).toMatchObject({ status: 'RUNNING', seq: 2 });
+    status({ status: 'FINISHED', seq: 3 });
+    expect(hub.running(JOB)).toBeUndefined();
+  });
+
   it('sends nothing to a client from the future, and still closes when the job ends', async () => {
     const { store, sink, status, details, start } = setUp(1000);
     start();

@@ -45,6 +45,12 @@ export class JobEventStream {
       release();
     });
     this.enqueue(() => this.catchUp());
+    // A RUNNING published before this stream listened (it answers the async POST) that the row
+    // does not show yet.
+    this.enqueue(() => {
+      const running = hub.running(this.jobId);
+      return running && this.onLive({ kind: 'status', event: running });
+    });
   }
 
   private enqueue(task: () => Promise<void> | void): void {
