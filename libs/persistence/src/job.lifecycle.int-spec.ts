@@ -175,25 +175,25 @@ describe('JobLifecycle on Postgres and Redis', () => {
     expect(await rowStatus(jobId)).toBe('QUEUED');
   });
 
-  it('publishes a RUNNING not yet announced just before the end, counts the end and shortens the claim, in one call', async () => {
+  it('publishes the end, counts it and shortens the claim, in one call', async () => {
     const jobId = await queued();
     const startTime = new Date(Date.now() - 5);
     const claim = names.jobClaimKey(jobId);
     await redis.set(claim, 'context:c1', 'EX', 7 * 24 * 3600);
     const before = Number((await redis.hget(names.metricsKey, 'ended:FINISHED')) ?? 0);
     const ref = { jobId, context: 'c1' };
-    await lifecycle.end(ref, { status: 'FINISHED', result: '7' }, { startTime, announceRunning: true, settleClaim: true });
+    await lifecycle.end(ref, { status: 'FINISHED', result: '7' }, { startTime, settleClaim: true });
     await settle();
-    expect(heard.map((h) => h.event.status)).toEqual(['RUNNING', 'FINISHED']);
-    expect(heard[0]!.event).toEqual({ kind: 'job', ...ref, status: 'RUNNING', startTime: startTime.toISOString(), seq: 2, time: startTime.toISOString() });
-    expect(heard[1]!.event).toMatchObject({ status: 'FINISHED', result: '7', seq: 3 });
+    expect(heard.map((h) => h.event.status)).toEqual(['FINISHED']);
+    // seq 3: the job ran (its start time is given), so its RUNNING (announced, not written) was seq 2.
+    expect(heard[0]!.event).toMatchObject({ ...ref, status: 'FINISHED', result: '7', seq: 3 });
     expect(Number(await redis.hget(names.metricsKey, 'ended:FINISHED'))).toBe(before + 1);
     const ttl = await redis.ttl(claim);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(3600);
   });
 
-  it('leaves the claim alone and publishes no RUNNING unless asked', async () => {
+  it('leaves the claim alone unless asked', async () => {
     const jobId = await queued();
     const claim = names.jobClaimKey(jobId);
     await redis.set(claim, 'context:c1', 'EX', 7 * 24 * 3600);
@@ -203,7 +203,7 @@ describe('JobLifecycle on Postgres and Redis', () => {
     expect(await redis.ttl(claim)).toBeGreaterThan(6 * 24 * 3600);
   });
 
-  it('ends a batch in one statement and publishes every end (RUNNING first where asked) in one call', async () => {
+  it('ends a batch in one statement and publishes every end in one call', async () => {
     const [a, b, gone] = [await queued(), await queued(), await queued()];
     await lifecycle.end({ jobId: gone, context: 'c1' }, { status: 'KILLED' });
     await settle();
@@ -213,13 +213,13 @@ describe('JobLifecycle on Postgres and Redis', () => {
     for (const id of [a, b]) await redis.set(names.jobClaimKey(id), 'context:c1', 'EX', 7 * 24 * 3600);
     const startTime = new Date();
     const results = await lifecycle.endMany([
-      { job: { jobId: a, context: 'c1' }, ending: { status: 'FINISHED', result: '1' }, startTime, announceRunning: true, settleClaim: true },
+      { job: { jobId: a, context: 'c1' }, ending: { status: 'FINISHED', result: '1' }, startTime, settleClaim: true },
       { job: { jobId: gone, context: 'c1' }, ending: { status: 'FINISHED', result: '1' }, settleClaim: true },
       { job: { jobId: b, context: 'c1' }, ending: { status: 'ERROR', error: { message: 'x', errorClass: 'E', stack: [] } }, startTime, settleClaim: true },
     ]);
     expect(results).toEqual([true, false, true]);
     await settle();
-    expect(heard.map((h) => [h.event.jobId, h.event.status])).toEqual([[a, 'RUNNING'], [a, 'FINISHED'], [b, 'ERROR']]);
+    expect(heard.map((h) => [h.event.jobId, h.event.status])).toEqual([[a, 'FINISHED'], [b, 'ERROR']]);
     expect(await counted()).toBe(before + 2);
     for (const id of [a, b]) expect(await redis.ttl(names.jobClaimKey(id))).toBeLessThanOrEqual(3600);
   });

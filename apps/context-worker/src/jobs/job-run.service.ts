@@ -15,20 +15,12 @@ import { attemptFailure, jobEnding, type AttemptFacts, type Ending } from './job
 /** What the attempts of one job share: its start, and whether its RUNNING is published yet. */
 interface AttemptState {
   readonly startTime: Date;
-  /** Started in the executor, RUNNING not published yet (an async request waits for it). */
-  unannounced: boolean;
   /** RUNNING was published (by an earlier attempt). */
   announced?: boolean;
 }
 
 /** A job still running after this long is marked RUNNING in Postgres. */
 const RUNNING_WRITE_DELAY_MS = 50;
-/**
- * A job still running this long after its executor started it has its RUNNING published (for an
- * async request waiting to be answered STARTED); a quicker one has it published with its end,
- * in the same Redis call.
- */
-const RUNNING_ANNOUNCE_DELAY_MS = 5;
 /** How long a job's end is retried while Postgres does not answer (a restart), and how often. */
 const ENDING_RETRY_MS = 120_000;
 const ENDING_RETRY_EVERY_MS = 500;
@@ -126,7 +118,7 @@ export class JobRunService {
       return;
     }
     const startTime = new Date();
-    const run: AttemptState = { startTime, unannounced: false };
+    const run: AttemptState = { startTime };
     let outcome: JobOutcome;
     // A retried job's log lines are numbered on from the last attempt's.
     let lines = message.firstLogLine ?? 0;
@@ -145,7 +137,7 @@ export class JobRunService {
     this.aborted.delete(jobId);
     this.validateOverran.delete(jobId);
     // The end's event shortens the claim; a job ended by someone else meanwhile has none.
-    if (!(await this.recordEnding(jobId, ending, startTime, run.unannounced))) {
+    if (!(await this.recordEnding(jobId, ending, startTime))) {
       this.claims.settle(jobId).catch((err: unknown) => this.logger.warn({ err, jobId }, 'shortening the job claim failed'));
     }
     this.logger.log({ jobId, context: context.name, status: ending.status }, 'job ended');
@@ -168,15 +160,13 @@ export class JobRunService {
     // RUNNING, or a job-timeout (a cancel that comes first aborts the job directly).
     const needsStart = message.notifyStart !== false || timeoutMs !== undefined;
     let timer: NodeJS.Timeout | undefined;
-    let announce: NodeJS.Timeout | undefined;
     const onStarted = () => {
+      // At once: the async request is answered STARTED by this event. Held back to ride with a
+      // quick job's end, it waited for the end's write (~7 ms under load); async jobs at 64 in
+      // flight ran ~16 % faster without the wait (docs/performance-throughput.md).
       if (message.notifyStart !== false && !run.announced) {
-        run.unannounced = true;
-        announce = setTimeout(() => {
-          run.unannounced = false;
-          run.announced = true;
-          this.jobLifecycle.announceRunning(this.ref(jobId), startTime);
-        }, RUNNING_ANNOUNCE_DELAY_MS);
+        run.announced = true;
+        this.jobLifecycle.announceRunning(this.ref(jobId), startTime);
       }
       const cancelled = this.cancelled.get(jobId);
       if (cancelled !== undefined) this.abort(jobId, cancelled);
@@ -196,7 +186,6 @@ export class JobRunService {
       return { kind: 'load-failed', error: toErrorInfo(error) };
     } finally {
       clearTimeout(timer);
-      clearTimeout(announce);
       clearTimeout(running);
       clearTimeout(this.watchdogs.get(jobId));
       this.watchdogs.delete(jobId);
@@ -224,13 +213,13 @@ export class JobRunService {
   /**
    * Records a job's end, retrying while Postgres fails (an outage): the job ran, its outcome must
    * not be lost to a restart. Gives up after ENDING_RETRY_MS, or at once when the worker stops.
-   * The end is published in the background once recorded (if the job had not ended already), with
-   * its RUNNING when `announceRunning`, and shortens the job's claim. Jobs that end together are
-   * recorded and published together (group commit).
+   * The end is published in the background once recorded (if the job had not ended already), and
+   * shortens the job's claim. Jobs that end together are recorded and published together (group
+   * commit).
    */
-  private async recordEnding(jobId: string, ending: Ending, startTime: Date, announceRunning: boolean): Promise<boolean> {
+  private async recordEnding(jobId: string, ending: Ending, startTime: Date): Promise<boolean> {
     const until = Date.now() + ENDING_RETRY_MS;
-    const end = { job: this.ref(jobId), ending, startTime, rejection: ending.rejection, announceRunning, settleClaim: true };
+    const end = { job: this.ref(jobId), ending, startTime, rejection: ending.rejection, settleClaim: true };
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.endings.run(end);

@@ -25,11 +25,6 @@ export interface EndOptions {
   rejection?: JobRejection;
   /** @defaultValue 'await' */
   publish?: PublishMode;
-  /**
-   * The job started (its executor said so) but its RUNNING was not announced yet: it goes out
-   * just before the end, in the same Redis call (see JobLifecycle.announceRunning).
-   */
-  announceRunning?: boolean;
   /** The ending worker's claim on the job is shortened with the end (JobClaims, ENDED_CLAIM_TTL_S). */
   settleClaim?: boolean;
 }
@@ -112,8 +107,7 @@ export class JobLifecycle {
 
   /**
    * Publishes RUNNING in the background: the executor's start, heard by async submits before the
-   * (delayed) RUNNING write of {@link running}, so that a quick job costs one write. A job that
-   * ends first has it published with its end instead ({@link EndOptions.announceRunning}).
+   * (delayed) RUNNING write of {@link running}, so that a quick job costs one write.
    */
   announceRunning(job: JobRef, startTime: Date): void {
     this.publish([runningEvent(job, startTime)], 'background');
@@ -128,18 +122,17 @@ export class JobLifecycle {
   }
 
   /**
-   * {@link end} of several jobs: one statement, then the ends (each with its RUNNING if asked)
-   * in one Redis call; false for each job that had already ended.
+   * {@link end} of several jobs: one statement, then the ends in one Redis call; false for each
+   * job that had already ended.
    */
   async endMany(endings: readonly JobEndingOf[], publish: PublishMode = 'await'): Promise<boolean[]> {
     const ended = await this.jobs.endMany(endings.map((e) => ({ id: e.job.jobId, ending: e.ending, startTime: e.startTime })));
     const events: JobEvent[] = [];
     const counts: CounterIncrement[] = [];
     const settleClaimsOf: string[] = [];
-    endings.forEach(({ job, ending, startTime, announceRunning, rejection, settleClaim }, i) => {
+    endings.forEach(({ job, ending, rejection, settleClaim }, i) => {
       const row = ended[i];
       if (!row) return;
-      if (announceRunning && startTime) events.push(runningEvent(job, startTime));
       const { status, result, error } = ending;
       events.push({ kind: 'job', ...job, status, result: result ?? undefined, error: error ?? undefined, rejection, ...endFields(row) });
       counts.push(...endIncrements(status, row));
