@@ -190,6 +190,12 @@ describe('cancelling jobs with DELETE /jobs/<id>', () => {
       body: { status: 'KILLED' },
     });
     await expectKilled(queued);
+    // It never ran: its events are queued and killed, with no running between (docs/events.md).
+    const events = (await api.get(`/jobs/${queued}/events`)).body as Array<{ seq: number; type: string }>;
+    expect(events.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'queued'],
+      [2, 'killed'],
+    ]);
     expect((await api.waitForJob(blocker.jobId)).status).toBe('OK');
     const later = await api.submit(
       { appName: 'demo', classPath: 'NamedObjectsExample', context: 'busy', sync: true },

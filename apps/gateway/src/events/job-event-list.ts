@@ -31,12 +31,14 @@ export function jobEventList(
   report?: Record<string, unknown>,
 ): JobEventOut[] {
   const events: JobEventOut[] = [];
-  if (after < 1) events.push({ seq: 1, time: job.createdAt.toISOString(), type: 'queued' });
-  if (after < 2 && job.startTime) events.push({ seq: 2, time: job.startTime.toISOString(), type: 'running' });
-  for (const detail of details) events.push({ seq: detail.seq, time: detail.time.toISOString(), type: detail.type, ...detail.payload });
   const type = TERMINAL_TYPE[job.status];
+  // A job that ended without having run has a start_time (its report's) but event_seq 2: its end.
+  const neverRan = type !== undefined && job.eventSeq === 2;
+  if (after < 1) events.push({ seq: 1, time: job.createdAt.toISOString(), type: 'queued' });
+  if (after < 2 && job.startTime && !neverRan) events.push({ seq: 2, time: job.startTime.toISOString(), type: 'running' });
+  for (const detail of details) events.push({ seq: detail.seq, time: detail.time.toISOString(), type: detail.type, ...detail.payload });
   // Rows recorded before the events migration may hold a smaller seq: queued and running come first.
-  const seq = Math.max(job.eventSeq, 3);
+  const seq = neverRan ? 2 : Math.max(job.eventSeq, 3);
   if (report && type && seq > after) {
     events.push({ seq, time: (job.endTime ?? job.createdAt).toISOString(), type, ...report });
   }

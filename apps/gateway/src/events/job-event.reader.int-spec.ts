@@ -74,6 +74,18 @@ describe('JobEventReader on Postgres', () => {
     expect(await reader.page(id, 2, 1)).toMatchObject({ last: false, complete: false });
   });
 
+  it('gives a job that ended without having run (killed while queued) no running event, and its end at seq 2', async () => {
+    // The end statement gives such a job a start_time for its report, but leaves event_seq at 2.
+    const id = await job({ status: 'KILLED', eventSeq: 2, started: true, ended: true });
+    const page = await reader.page(id, 0, 100);
+    expect(page.events.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'queued'],
+      [2, 'killed'],
+    ]);
+    expect(page.last).toBe(true);
+    expect((await reader.page(id, 1, 100)).events.map((e) => e.seq)).toEqual([2]);
+  });
+
   it('gives a job recorded before the events migration queued, running and its end at 1, 2, 3', async () => {
     const id = await job({ status: 'KILLED', eventSeq: 1, started: true, ended: true });
     const page = await reader.page(id, 0, 100);
