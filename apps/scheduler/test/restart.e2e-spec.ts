@@ -118,6 +118,23 @@ describe('restarts and crashes', () => {
     expect(other.body.status).toBe('OK');
   });
 
+  it('ends a job whose worker dies right after its async answer, before writing RUNNING, as a job that ran', async () => {
+    expect((await api.post('/contexts/sudden')).status).toBe(200);
+    const [context] = await liveContexts('sudden');
+    const job = await start('sudden', 60_000);
+    // Answered on its RUNNING event; the worker writes RUNNING to Postgres 50 ms after the start.
+    process.kill(context.pid, 'SIGKILL');
+    const report = await api.waitForJob(job.jobId, ['OK', 'ERROR', 'KILLED'], 10_000);
+    expect(report.status).toBe('ERROR');
+    // Its worker had claimed it: the events say it ran, as its answer and its stream did.
+    const events = (await api.get(`/jobs/${job.jobId}/events`)).body as Array<{ seq: number; type: string }>;
+    expect(events.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'queued'],
+      [2, 'running'],
+      [3, 'error'],
+    ]);
+  });
+
   it('fails the job of an adopted context whose worker is killed -9 (found by its missing heartbeat)', async () => {
     expect((await api.post('/contexts/orphan')).status).toBe(200);
     await restartGatewayAndScheduler();

@@ -144,6 +144,23 @@ describe('JobLifecycle on Postgres and Redis', () => {
     expect(heard.map((h) => h.event)).toEqual([{ kind: 'job', jobId, context: 'c4', status: 'ERROR', error, ...ends(2) }]);
   });
 
+  it('ends a queued job its worker had claimed (and may have announced RUNNING) as one that ran', async () => {
+    const [claimed, waiting] = [await queued('c6'), await queued('c6')];
+    const asked: string[][] = [];
+    const ended = await lifecycle.endActiveOfContext({ name: 'c6' }, 'ERROR', undefined, undefined, [], async (ids) => {
+      asked.push([...ids]);
+      return new Set([claimed]);
+    });
+    expect(new Set(ended)).toEqual(new Set([claimed, waiting]));
+    expect(new Set(asked[0])).toEqual(new Set([claimed, waiting]));
+    await settle();
+    const seqs = Object.fromEntries(heard.map((h) => [h.event.jobId, 'seq' in h.event && h.event.seq]));
+    // The claimed one: queued 1, running 2, its end 3; the other never ran: its end at 2.
+    expect(seqs).toEqual({ [claimed]: 3, [waiting]: 2 });
+    const rows = (await ds.query(`SELECT id, event_seq FROM jobs WHERE id = ANY($1)`, [[claimed, waiting]])) as Array<{ id: string; event_seq: number }>;
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.event_seq]))).toEqual({ [claimed]: 3, [waiting]: 2 });
+  });
+
   it('carries a job detail message to the detail listeners', async () => {
     const message = { jobId: randomUUID(), events: [{ seq: 3, time: new Date().toISOString(), type: 'stage' as const, name: 's' }] };
     const got: unknown[] = [];

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { ContextRepository, JobLifecycle, type ContextRecord } from '@jobserver/persistence';
 import { errorInfo, EventWaiter, LIVE_CONTEXT_STATES, type ContextState, type ErrorInfo } from '@jobserver/protocol';
-import { EventBus } from '@jobserver/protocol/redis';
+import { EventBus, JobClaims } from '@jobserver/protocol/redis';
 import { ContextQueues } from '../infra/context-queues';
 import { SchedulerLeases } from '../infra/redis-lease';
 import { LAUNCHER, SERVER_CONFIG } from '../infra/tokens';
@@ -29,6 +29,7 @@ export class ContextLifecycleService {
     private readonly queues: ContextQueues,
     private readonly statements: OrphanedStatementSweeper,
     private readonly resubmitter: JobResubmitter,
+    private readonly claims: JobClaims,
   ) {}
 
   /**
@@ -159,6 +160,14 @@ export class ContextLifecycleService {
     }
   }
 
+  /** Which of these queued jobs a worker had claimed (started); none when Redis does not answer. */
+  private async claimed(jobIds: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.claims.started(jobIds).catch((err: unknown) => {
+      this.logger.warn({ err, jobs: jobIds.length }, 'reading job claims failed; the queued jobs end as never run');
+      return new Set<string>();
+    });
+  }
+
   private async fail(context: ContextRecord, error: ErrorInfo): Promise<ErrorInfo> {
     await this.launcher.kill(context);
     await this.finish(context, 'ERROR', error, 'ERROR', errorInfo('ContextInitError', `context failed to start: ${error.message}`));
@@ -185,7 +194,7 @@ export class ContextLifecycleService {
     // Only by the scheduler that ended the record: two that declare the same death retry once.
     const retried = retryJobs && error && endedHere ? await this.jobLifecycle.retryActiveOfAdHoc(context, error) : [];
     for (const job of retried) this.logger.warn({ jobId: job.id, context: context.name, attempt: job.attempt }, 'job retried: its worker died');
-    await this.jobLifecycle.endActiveOfContext(context, jobStatus, jobError, context.id, retried.map((job) => job.id));
+    await this.jobLifecycle.endActiveOfContext(context, jobStatus, jobError, context.id, retried.map((job) => job.id), (ids) => this.claimed(ids));
     await this.statements.sweep(context.id);
     if (endedHere) {
       await this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state, error: error ?? undefined });

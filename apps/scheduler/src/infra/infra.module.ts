@@ -3,7 +3,7 @@ import type { ServerConfig } from '@jobserver/config';
 import { JobLifecycle } from '@jobserver/persistence';
 import { JOB_LIFECYCLE_PROVIDER } from '@jobserver/persistence/nest';
 import { EventWaiter, RedisNames } from '@jobserver/protocol';
-import { connectRedis, EventBus, type RedisLog, openEventBus } from '@jobserver/protocol/redis';
+import { connectRedis, EventBus, JobClaims, type RedisLog, openEventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 
 /** What the Redis client tells of its connection (sentinels that do not answer). */
@@ -49,6 +49,8 @@ export class InfraModule {
         JOB_LIFECYCLE_PROVIDER,
         { provide: EventWaiter, useFactory: (bus: EventBus) => new EventWaiter(bus), inject: [EventBus] },
         { provide: ContextQueues, useFactory: (redis: Redis) => new ContextQueues(redis, names), inject: [REDIS] },
+        // Read only here (which queued jobs a dead context's worker had started): no replica ack.
+        { provide: JobClaims, useFactory: (redis: Redis) => new JobClaims(redis, names), inject: [REDIS] },
         {
           provide: SchedulerLeases,
           useFactory: (redis: Redis) => new SchedulerLeases(redis, names, config.instanceId, config.heartbeatIntervalMs),
@@ -56,7 +58,7 @@ export class InfraModule {
         },
         RedisCloser,
       ],
-      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobLifecycle, EventWaiter, ContextQueues, SchedulerLeases],
+      exports: [SERVER_CONFIG, RedisNames, REDIS, EventBus, JobLifecycle, EventWaiter, ContextQueues, SchedulerLeases, JobClaims],
     };
   }
 }

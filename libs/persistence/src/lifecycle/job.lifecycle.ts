@@ -146,7 +146,10 @@ export class JobLifecycle {
    * Ends every queued or running job of a context (killed ones with their own `Job <id> killed`
    * unless `error` is given), then publishes each end in turn; returns their ids. With
    * `contextId`, only the jobs of that life of the name (see JobRepository.endActiveOfContext);
-   * those of `except` (retried ones, {@link retryActiveOfAdHoc}) are left alone.
+   * those of `except` (retried ones, {@link retryActiveOfAdHoc}) are left alone. `claimed` says
+   * which of the QUEUED ones a worker had started all the same (JobClaims.started): a worker
+   * announces RUNNING before it writes it, so those end as jobs that ran (a running event, then
+   * the end), as their streams and async answers were told.
    */
   async endActiveOfContext(
     context: { name: string; adHoc?: boolean },
@@ -154,8 +157,11 @@ export class JobLifecycle {
     error?: ErrorInfo,
     contextId?: string,
     except: readonly string[] = [],
+    claimed?: (jobIds: readonly string[]) => Promise<ReadonlySet<string>>,
   ): Promise<string[]> {
-    const ended = await this.jobs.endActiveOfContext(context.name, { status, error }, contextId, except);
+    const queued = claimed ? await this.jobs.queuedOfContext(context.name, contextId, except) : [];
+    const started = queued.length ? [...(await claimed!(queued))] : [];
+    const ended = await this.jobs.endActiveOfContext(context.name, { status, error }, contextId, except, started);
     const events = ended.map(
       (job): JobEvent => ({ kind: 'job', jobId: job.id, context: context.name, adHoc: context.adHoc, status, error: error ?? killedError(job.id), ...endFields(job) }),
     );

@@ -128,18 +128,23 @@ export class JobRepository {
    * those jobs. With `contextId`, only the jobs admitted to that life of the name (their
    * `context_id`): a newer life's jobs are left alone. A job without one (ad hoc, or recorded
    * before the column) counts as the life's if it came before any other live context of the name.
-   * The jobs of `except` are left alone (retried ones, see {@link retryActiveOfAdHoc}).
+   * The jobs of `except` are left alone (retried ones, see {@link retryActiveOfAdHoc}). Those of
+   * `started` ran, whatever their row says (their worker claimed them, and may have announced
+   * RUNNING, before it wrote it): they get a running event before their end.
    */
-  async endActiveOfContext(contextName: string, ending: JobEnding, contextId?: string, except: readonly string[] = []): Promise<Array<EndedJob & { id: string }>> {
+  async endActiveOfContext(
+    contextName: string,
+    ending: JobEnding,
+    contextId?: string,
+    except: readonly string[] = [],
+    started: readonly string[] = [],
+  ): Promise<Array<EndedJob & { id: string }>> {
     const rows = await this.update(
       `UPDATE jobs SET status = $2::varchar, end_time = now(), start_time = COALESCE(start_time, now()),
-         event_seq = ${STARTED_SEQ.replace('$STARTED', 'false')} + 1, stages = ${CLOSED_STAGES},
+         event_seq = ${STARTED_SEQ.replace('$STARTED', 'id = ANY($9::uuid[])')} + 1, stages = ${CLOSED_STAGES},
          error = COALESCE($3::jsonb, CASE WHEN $2::varchar = 'KILLED' THEN jsonb_build_object(
            'message', $5::text || id || $6::text, 'errorClass', $7::text, 'stack', '[]'::jsonb) END)
-       WHERE context_name = $1 AND status IN ('QUEUED', 'RUNNING') AND id <> ALL($8::uuid[])
-         AND ($4::uuid IS NULL OR context_id = $4::uuid OR (context_id IS NULL
-           AND created_at < COALESCE((SELECT min(c.start_time) FROM contexts c
-             WHERE c.name = $1 AND c.id <> $4::uuid AND c.state IN (${LIVE_STATES})), 'infinity')))
+       WHERE status IN ('QUEUED', 'RUNNING') AND id <> ALL($8::uuid[]) AND ${ofContextLife('$1', '$4')}
        RETURNING id, ${ENDED_COLUMNS}`,
       [
         contextName,
@@ -150,9 +155,19 @@ export class JobRepository {
         JOB_KILLED_MESSAGE.suffix,
         JOB_KILLED_CLASS,
         except,
+        started,
       ],
     );
     return rows.map((row) => ({ id: row.id, ...toEnded(row) }));
+  }
+
+  /** The ids of the QUEUED jobs {@link endActiveOfContext} would end (those of `except` left out). */
+  async queuedOfContext(contextName: string, contextId?: string, except: readonly string[] = []): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM jobs WHERE status = 'QUEUED' AND id <> ALL($3::uuid[]) AND ${ofContextLife('$1', '$2')}`,
+      [contextName, contextId ?? null, except],
+    );
+    return rows.map((row) => row.id);
   }
 
   /**
@@ -304,4 +319,15 @@ export class JobRepository {
     const [rows] = (await this.dataSource.query(sql, params)) as [Array<EndedRow & { id: string }>, number];
     return rows;
   }
+}
+
+/**
+ * The jobs of one life of a context name (its name and id at the `name` and `life` parameters): a
+ * job admitted to that life, or one without a life (ad hoc, or recorded before the column) that
+ * came before any other live context of the name. Without an id, every job of the name.
+ */
+function ofContextLife(name: string, life: string): string {
+  return `context_name = ${name} AND (${life}::uuid IS NULL OR context_id = ${life}::uuid OR (context_id IS NULL
+    AND created_at < COALESCE((SELECT min(c.start_time) FROM contexts c
+      WHERE c.name = ${name} AND c.id <> ${life}::uuid AND c.state IN (${LIVE_STATES})), 'infinity')))`;
 }
