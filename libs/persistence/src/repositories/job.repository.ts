@@ -233,9 +233,7 @@ export class JobRepository {
    */
   async retryActiveOfAdHoc(contextName: string, error: ErrorInfo, contextId: string): Promise<RetriedJob[]> {
     return this.retryWhere(
-      `context_name = $1 AND ad_hoc AND (context_id = $3::uuid OR (context_id IS NULL
-         AND created_at < COALESCE((SELECT min(c.start_time) FROM contexts c
-           WHERE c.name = $1 AND c.id <> $3::uuid AND c.state IN (${LIVE_STATES})), 'infinity')))`,
+      `ad_hoc AND ${ofContextLife('$1', '$3')}`,
       [contextName, JSON.stringify(error), contextId],
       'QUEUED',
     );
