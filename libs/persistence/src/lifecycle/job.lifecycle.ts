@@ -159,8 +159,7 @@ export class JobLifecycle {
     except: readonly string[] = [],
     claimed?: (jobIds: readonly string[]) => Promise<ReadonlySet<string>>,
   ): Promise<string[]> {
-    const queued = claimed ? await this.jobs.queuedOfContext(context.name, contextId, except) : [];
-    const started = queued.length ? [...(await claimed!(queued))] : [];
+    const started = claimed ? [...(await claimed(await this.jobs.queuedOfContext(context.name, contextId, except)))] : [];
     const ended = await this.jobs.endActiveOfContext(context.name, { status, error }, contextId, except, started);
     const events = ended.map(
       (job): JobEvent => ({ kind: 'job', jobId: job.id, context: context.name, adHoc: context.adHoc, status, error: error ?? killedError(job.id), ...endFields(job) }),
