@@ -56,15 +56,24 @@ const SCHEDULER_ONLY_KEYS: ReadonlySet<ConfigKey> = new Set(['callback-secret'])
  * The settings given explicitly (config file and env variables) as the env variables
  * {@link loadServerConfig} reads: how a launcher hands a context worker its config over a
  * pipe, so that the worker's environment holds no secret and it reads no file. Leaves out
- * what only schedulers use (`callback-secret`).
+ * what only schedulers use (`callback-secret`) and the users' password hashes of `auth` (only
+ * gateways authenticate; a worker keeps whether auth is on and owners are isolated).
  * @throws InvalidServerConfig when the config file cannot be read
  */
 export async function settingsAsEnv(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
   const settings = await readSettings(env);
   for (const key of SCHEDULER_ONLY_KEYS) delete settings[key];
+  if (settings.auth !== undefined) settings.auth = withoutUsers(settings.auth);
   const asText = (value: unknown) =>
     Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return Object.fromEntries(Object.entries(settings).map(([key, value]) => [envName(key), asText(value)]));
+}
+
+/** `auth { … }` without `users` (what is not an object is left for loadServerConfig to refuse). */
+function withoutUsers(auth: unknown): unknown {
+  if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) return auth;
+  const { users: _users, ...rest } = auth as Record<string, unknown>;
+  return rest;
 }
 
 /** Keys whose environment variable holds JSON. */

@@ -22,6 +22,16 @@ describe('job-env', () => {
 });
 
 describe('handing a worker its config', () => {
+  it("leaves out the users' password hashes: a worker needs only whether owners are isolated", async () => {
+    const hash = `scrypt:${'ab'.repeat(16)}:${'cd'.repeat(64)}`;
+    const auth = { enabled: true, 'isolate-owners': true, users: { alice: { 'password-hash': hash, permissions: ['*'] } } };
+    const settings = await settingsAsEnv({ JOBSERVER_AUTH: JSON.stringify(auth) });
+    expect(JSON.stringify(settings)).not.toContain('cdcd');
+    expect(JSON.stringify(settings)).not.toContain('alice');
+    const handed = await loadServerConfig(settings);
+    expect(handed.auth).toEqual({ enabled: true, users: {}, isolateOwners: true, maxFailures: 10 });
+  });
+
   it('turns file and env settings into env variables that load the same config', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'jobserver-config-')), 'server.conf');
     writeFileSync(file, 'jobserver { kill-grace = 2s, job-env = [A, B], context-defaults { num-cpu-cores = 2 } }');
