@@ -222,4 +222,14 @@ describe('context snapshots with auth.isolate-owners', () => {
     expect((await as('alice', 'POST', `/contexts/alice-copy?snapshot=${id}`)).status).toBe(200);
     expect((await as('alice', 'GET', '/contexts/alice-copy/objects')).body.map((o: { name: string }) => o.name)).toEqual(['numbers']);
   });
+
+  it("restores with restore = latest only the newest snapshot of the context's own owner, not another's of the same name", async () => {
+    expect((await as('alice', 'DELETE', '/contexts/alice-ctx')).status).toBe(200);
+    const reused = await as('bob', 'POST', '/contexts/alice-ctx?restore=latest');
+    expect(reused.status, JSON.stringify(reused.body)).toBe(200);
+    expect((await as('bob', 'GET', '/contexts/alice-ctx/objects')).body).toEqual([]);
+    expect((await as('bob', 'DELETE', '/contexts/alice-ctx')).status).toBe(200);
+    expect((await as('alice', 'POST', '/contexts/alice-ctx?restore=latest')).status).toBe(200);
+    expect((await as('alice', 'GET', '/contexts/alice-ctx/objects')).body.map((o: { name: string }) => o.name)).toEqual(['numbers']);
+  });
 });

@@ -12,7 +12,8 @@ const RESTORE_WAIT_MS = 60_000;
  * Context snapshots on the worker's side: takes them (`POST /contexts/<name>/snapshots`: the
  * executor thread serializes the named objects, this stores them in Postgres) and restores one
  * into the executor at the context's start, before it is RUNNING: the `snapshot` setting's, or
- * with `restore = latest` the newest of the context's name.
+ * with `restore = latest` the newest of the context's name (with `auth.isolate-owners`, of its
+ * owner's snapshots).
  */
 export class SnapshotService {
   private readonly logger = new Logger(SnapshotService.name);
@@ -61,7 +62,8 @@ export class SnapshotService {
       return snapshot;
     }
     if (context.settings.restore !== 'latest') return null;
-    const latest = await this.snapshots.latest(context.name);
+    // With isolated owners a name reused by another owner must not get the previous owner's objects.
+    const latest = await this.snapshots.latest(context.name, this.config.auth.isolateOwners ? context.owner : undefined);
     if (!latest) this.logger.log({ context: context.name }, 'restore = latest: no snapshot of this context yet; starting empty');
     return latest;
   }

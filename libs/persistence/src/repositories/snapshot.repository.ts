@@ -88,11 +88,15 @@ export class SnapshotRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  /** The newest snapshot of a context name, or null. */
-  async latest(context: string): Promise<SnapshotRecord | null> {
+  /**
+   * The newest snapshot of a context name, or null; with `owner` given, the newest of that owner's
+   * (null: taken without auth).
+   */
+  async latest(context: string, owner?: string | null): Promise<SnapshotRecord | null> {
+    const mine = owner === undefined ? '' : ' AND owner IS NOT DISTINCT FROM $2';
     const rows: Row[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM context_snapshots WHERE context = $1 ORDER BY created_at DESC, id LIMIT 1`,
-      [context],
+      `SELECT ${COLUMNS} FROM context_snapshots WHERE context = $1${mine} ORDER BY created_at DESC, id LIMIT 1`,
+      owner === undefined ? [context] : [context, owner],
     );
     return rows[0] ? toRecord(rows[0]) : null;
   }
