@@ -40,6 +40,6 @@ export {
   type ContextLimits,
 } from './context-settings';
 export { exposureWarning, PASSWORD_HASH, type AuthConfig, type AuthUser } from './auth-config';
-export { grants, isPermission, PERMISSIONS, unknownPermissions, type Permission } from './permissions';
+export { grants, isPermission, narrowPermissions, PERMISSIONS, unknownPermissions, type Permission } from './permissions';
 export { callbackHostAllowed, MAX_CALLBACK_ATTEMPTS, type CallbackConfig } from './callback-config';
 export { redisPorts, type RedisAddress, type RedisTarget } from './redis-target';

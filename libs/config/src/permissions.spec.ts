@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grants, isPermission, PERMISSIONS, unknownPermissions } from './permissions';
+import { grants, isPermission, narrowPermissions, PERMISSIONS, unknownPermissions } from './permissions';
 
 describe('permissions', () => {
   it('holds mainline spark-jobserver names plus contexts:exec, metrics:read and auth:admin', () => {
@@ -33,5 +33,14 @@ describe('permissions', () => {
 
   it('names the unknown permissions of a list', () => {
     expect(unknownPermissions(['jobs', 'jobz', '*', 'admin'])).toEqual(['jobz', 'admin']);
+  });
+
+  it('narrows permissions to what a limit also grants (an API key by its owner today), naming parents the limit holds whole', () => {
+    expect(narrowPermissions(['*'], ['*'])).toEqual(['*']);
+    expect(narrowPermissions(['jobs', 'metrics:read'], ['*'])).toEqual(['jobs', 'metrics:read']);
+    expect(narrowPermissions(['jobs', 'metrics:read'], ['jobs:read'])).toEqual(['jobs:read']);
+    expect(narrowPermissions(['*'], ['jobs', 'data:read'])).toEqual(['data:read', 'jobs']);
+    expect(narrowPermissions(['jobs:start', 'binaries'], ['jobs', 'binaries:read'])).toEqual(['jobs:start', 'binaries:read']);
+    expect(narrowPermissions(['jobs'], [])).toEqual([]);
   });
 });

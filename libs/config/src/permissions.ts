@@ -46,3 +46,17 @@ export function grants(held: readonly string[], needed: Permission): boolean {
   }
   return false;
 }
+
+/**
+ * The part of `held` that `limit` grants too, as permission names: each held name `limit` grants
+ * whole, else the narrower names under it that `limit` grants (its own names where it holds a
+ * parent or `*` whole). `grants(result, p)` is `grants(held, p) && grants(limit, p)` for every p.
+ */
+export function narrowPermissions(held: readonly Permission[], limit: readonly Permission[]): Permission[] {
+  const kept = new Set<Permission>();
+  for (const name of held) {
+    if (grants(limit, name)) kept.add(name);
+    else for (const narrower of PERMISSIONS) if (grants([name], narrower) && grants(limit, narrower) && !grants([...kept], narrower)) kept.add(narrower);
+  }
+  return [...kept];
+}

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { grants, isPermission, type ServerConfig } from '@jobserver/config';
+import { grants, isPermission, narrowPermissions, type ServerConfig } from '@jobserver/config';
 import { ApiKeyRepository, type ApiKeyRecord } from '@jobserver/persistence';
 import { ApiKeyNotFound, BadRequest, PermissionRequired } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
@@ -46,13 +46,18 @@ export class ApiKeyService implements OnModuleDestroy {
     clearInterval(this.flusher);
   }
 
-  /** The key a bearer token names, if it exists, is not revoked and has not expired. */
+  /**
+   * The key a bearer token names, if it exists, is not revoked, has not expired and its owner is
+   * still a user of the server config. It grants what it was made with and its owner holds today
+   * (the config may have changed since): a key never outlives its owner's permissions.
+   */
   async verify(token: string): Promise<VerifiedKey | undefined> {
     if (!token.startsWith(PREFIX)) return undefined;
     const record = await this.keys.findUsable(sha256(token));
-    if (!record) return undefined;
+    const owner = record && this.config.auth.users[record.owner];
+    if (!record || !owner) return undefined;
     this.markUsed(record.id);
-    const permissions = record.permissions.filter(isPermission);
+    const permissions = narrowPermissions(record.permissions.filter(isPermission), owner.permissions);
     return { principal: { name: record.owner, permissions, keyId: record.id }, expires: record.expiresAt };
   }
 
