@@ -91,6 +91,20 @@ describe('owners with auth.isolate-owners', () => {
     expect((await as('admin', 'GET', `/jobs?before=${aliceJob}`)).status).toBe(200);
   });
 
+  it("names in a bundle's in-use refusal only the jobs the principal may see, and counts the others'", async () => {
+    const long = await as('alice', 'POST', '/jobs?appName=test&classPath=LongRunningExample&context=alice-ctx', 'durationMs = 60000');
+    expect(long.status, JSON.stringify(long.body)).toBe(202);
+    try {
+      const toBob = await as('bob', 'DELETE', '/binaries/test');
+      expect({ status: toBob.status, body: toBob.body }).toEqual({ status: 403, body: { status: 'ERROR', result: 'Binary is in use by 1 job(s) of other owners' } });
+      expect((await as('bob', 'DELETE', '/jars/test')).body.result).not.toContain(long.body.jobId);
+      expect((await as('alice', 'DELETE', '/binaries/test')).body.result).toBe(`Binary is in use by job(s): ${long.body.jobId}`);
+      expect((await as('admin', 'DELETE', '/binaries/test')).body.result).toBe(`Binary is in use by job(s): ${long.body.jobId}`);
+    } finally {
+      expect((await as('alice', 'DELETE', `/jobs/${long.body.jobId}`)).status).toBe(200);
+    }
+  });
+
   // Last: its jobs would change the counts above.
   it("runs a schedule's jobs as its creator, hides it from others (404), and never runs one in another's context", async () => {
     const body = (context: string) => JSON.stringify({ appName: 'test', classPath: WORD_COUNT, context, every: '1s', config: { input: { string: 'a' } } });
@@ -116,6 +130,14 @@ describe('owners with auth.isolate-owners', () => {
     }
     expect((await as('alice', 'DELETE', '/schedules/alice-s')).status).toBe(200);
     expect((await as('admin', 'DELETE', '/schedules/bob-s')).status).toBe(200);
+  });
+
+  it("resets, for a principal without *, only its own contexts: another's keep running", async () => {
+    expect((await as('bob', 'POST', '/contexts/bob-ctx')).status).toBe(200);
+    const reset = await as('bob', 'PUT', '/contexts?reset=reboot');
+    expect({ status: reset.status, body: reset.body }).toEqual({ status: 200, body: { status: 'SUCCESS', result: 'Context reset' } });
+    expect((await as('bob', 'GET', '/contexts')).body).toEqual([]);
+    expect((await as('alice', 'GET', '/contexts/alice-ctx')).body.state).toBe('RUNNING');
   });
 });
 

@@ -100,8 +100,8 @@ export class BundleController {
   @RequiresPermission('binaries:delete')
   @ApiOperation({ summary: 'Delete every version of an app' })
   @ApiOkResponse({ type: SuccessResponse })
-  async delete(@Param('appName') appName: string): Promise<object> {
-    await this.bundles.delete(appName);
+  async delete(@Param('appName') appName: string, @CurrentPrincipal() principal?: Principal): Promise<object> {
+    await this.bundles.delete(appName, principal);
     return SUCCESS;
   }
 }

@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { bundleSha256, inspectBundle, InvalidBundle } from '@jobserver/bundle';
 import { BundleRepository, JobRepository, type BundleRecord } from '@jobserver/persistence';
 import { BundleInUse, BundleNotFound, InvalidBundleUpload } from '@jobserver/protocol';
+import { OwnerScope } from '../auth/owner-scope';
+import type { Principal } from '../auth/principal';
 import { assertName, isAppName } from '../infra/names';
 
 const NOT_A_BUNDLE = 'Binary is not of the right format';
@@ -14,6 +16,7 @@ export class BundleService {
   constructor(
     private readonly bundles: BundleRepository,
     private readonly jobs: JobRepository,
+    private readonly owners: OwnerScope,
   ) {}
 
   /** Stores a new version of `appName` after checking that the bytes are a loadable bundle. */
@@ -59,11 +62,21 @@ export class BundleService {
     return versions;
   }
 
-  /** Deletes every version of an app, unless a queued or running job uses it. */
-  async delete(appName: string): Promise<void> {
+  /**
+   * Deletes every version of an app, unless a queued or running job uses it. The refusal names the
+   * jobs `principal` may see (auth.isolate-owners) and only counts the others.
+   */
+  async delete(appName: string, principal?: Principal): Promise<void> {
     if (!isAppName(appName)) throw new BundleNotFound(appName);
     const active = await this.jobs.activeOfApp(appName);
-    if (active.length) throw new BundleInUse(`Binary is in use by job(s): ${active.join(', ')}`);
-    if ((await this.bundles.deleteApp(appName)) === 0) throw new BundleNotFound(appName);
+    if (active.length === 0) {
+      if ((await this.bundles.deleteApp(appName)) === 0) throw new BundleNotFound(appName);
+      return;
+    }
+    const shown = active.filter((job) => this.owners.sees(principal, job.owner)).map((job) => job.id);
+    const hidden = active.length - shown.length;
+    const others = `${hidden} job(s) of other owners`;
+    if (shown.length === 0) throw new BundleInUse(`Binary is in use by ${others}`);
+    throw new BundleInUse(`Binary is in use by job(s): ${shown.join(', ')}${hidden ? ` and ${others}` : ''}`);
   }
 }

@@ -52,9 +52,9 @@ export class ContextController {
   @ApiOperation({ summary: 'reset=reboot: stop every context, then start the configured ones' })
   @ApiQuery({ name: 'reset', required: true, description: 'reboot' })
   @ApiOkResponse({ type: SuccessMessageResponse, description: '"Context reset"' })
-  async reset(@Query('reset') reset?: string): Promise<object> {
+  async reset(@Query('reset') reset?: string, @CurrentPrincipal() principal?: Principal): Promise<object> {
     if (reset !== 'reboot') throw new BadRequest('reset must be reboot');
-    await this.contexts.reset();
+    await this.contexts.reset(principal);
     return { status: 'SUCCESS', result: 'Context reset' };
   }
 

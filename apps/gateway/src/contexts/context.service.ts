@@ -124,13 +124,16 @@ export class ContextService {
   /**
    * `PUT /contexts?reset=reboot`: stops every live context (named and ad hoc, every owner's),
    * then starts the configured ones (`contexts { … }` of the server config) and returns once
-   * they are RUNNING.
+   * they are RUNNING. A principal that auth.isolate-owners restricts to its own contexts stops
+   * only those; the others' and the configured ones (which belong to no one) are not its to stop.
    * @throws ContextInitError when a configured context fails to start
    */
-  async reset(): Promise<void> {
+  async reset(principal?: Principal): Promise<void> {
     this.redis.assertReady();
-    const live = await this.contexts.listLive();
+    const owner = this.owners.of(principal);
+    const live = await this.contexts.listLive(owner);
     await Promise.all(live.map((c) => this.stop(c.name, false).catch(ignore(ContextNotFound))));
+    if (owner !== undefined) return;
     const configured = Object.entries(this.config.contexts);
     await Promise.all(
       configured.map(([name, given]) =>

@@ -283,13 +283,12 @@ export class JobRepository {
     );
   }
 
-  /** Ids of queued or running jobs of an app. */
-  async activeOfApp(appName: string): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM jobs WHERE app_name = $1 AND status IN ('QUEUED', 'RUNNING') ORDER BY created_at`,
+  /** Queued or running jobs of an app (id and owner), oldest first. */
+  async activeOfApp(appName: string): Promise<Array<{ id: string; owner: string | null }>> {
+    return this.dataSource.query(
+      `SELECT id, owner FROM jobs WHERE app_name = $1 AND status IN ('QUEUED', 'RUNNING') ORDER BY created_at`,
       [appName],
     );
-    return rows.map((r) => r.id);
   }
 
   /** How many jobs of a context are queued or running. */
