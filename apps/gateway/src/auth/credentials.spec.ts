@@ -29,6 +29,11 @@ describe('parseAuthorization', () => {
     });
   });
 
+  it('takes one or more spaces after the scheme (RFC 7235: 1*SP)', () => {
+    expect(parseAuthorization(`Basic  ${b64('alice:pw')}`)).toEqual({ scheme: 'basic', user: 'alice', password: 'pw' });
+    expect(parseAuthorization('Bearer   jsk_abc')).toEqual({ scheme: 'bearer', token: 'jsk_abc' });
+  });
+
   it.each([
     ['no scheme', b64('alice:pw')],
     ['the scheme alone', 'Basic'],

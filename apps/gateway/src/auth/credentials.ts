@@ -6,8 +6,8 @@ export type Credential =
 /** Longer headers are refused before any decoding (no real credential is this long). */
 export const MAX_AUTHORIZATION_LENGTH = 4096;
 
-const BASIC = /^basic ([A-Za-z0-9+/]+={0,2})$/i;
-const BEARER = /^bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+const BASIC = /^basic +([A-Za-z0-9+/]+={0,2})$/i;
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 // Control characters have no place in a user name or password.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
