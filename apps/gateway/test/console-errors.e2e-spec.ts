@@ -30,9 +30,20 @@ describe('console: bad input and misbehaving statements', () => {
     expectError(await api.post('/contexts/errs/statements', { code: '' }), 400, 'code is empty');
     expectError(await api.post('/contexts/errs/statements', '   \n'), 400, 'code is empty');
     expectError(await api.post('/contexts/errs/statements', { code: 42 }), 400, '"code" must be a string');
+    expectError(await api.post('/contexts/errs/statements', { code: '"a\u0000b"' }), 400, 'code holds a NUL character (U+0000): write it as \\0 in a string');
+    expectError(await api.post('/contexts/errs/statements', '"a\u0000b"'), 400, /NUL character/);
     expectError(await api.post('/contexts/errs/statements?wait=soon', { code: '1' }), 400, /wait must be a number/);
     expectError(await api.post('/contexts/errs/statements?wait=-1', { code: '1' }), 400, /wait must be a number/);
     expectError(await api.post('/contexts/errs/completion', 'not json'), 400, /body must be/);
+  });
+
+  it('ends statements whose output or error holds U+0000 or a lone surrogate available (U+FFFD stored), and jobs that throw one ERROR', async () => {
+    expect(await output('"a\\0b"')).toMatchObject({ status: 'ok', data: { 'application/json': expect.stringMatching(/^a[\u0000\ufffd]b$/) } });
+    expect(await output('console.log("x\\0y"); "\\ud800"')).toMatchObject({ status: 'ok', data: { 'application/json': expect.stringMatching(/^[\ud800\ufffd]$/) } });
+    expect(await output('throw new Error("bad\\0msg")')).toMatchObject({ status: 'error', evalue: expect.stringMatching(/^bad[\u0000\ufffd]msg$/) });
+    const job = await api.post('/jobs?appName=demo&classPath=FailingExample&context=errs&sync=true&timeout=20', { message: 'bad\u0000msg' });
+    expect({ status: job.status, result: job.body.result }).toMatchObject({ status: 200, result: { message: expect.stringMatching(/^bad[\u0000\ufffd]msg$/) } });
+    expect((await api.get(`/jobs/${job.body.jobId}`)).body).toMatchObject({ status: 'ERROR', result: { message: 'bad\ufffdmsg' } });
   });
 
   it('ends code that does not parse available with a SyntaxError and its position', async () => {

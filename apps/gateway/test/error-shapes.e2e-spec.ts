@@ -193,6 +193,19 @@ describe('every error in the API shape', () => {
       expectRawError(await raw(requestText('GET', '/jobs?limit=%ff')), 400, /percent-encoded/);
     });
 
+    it('answers 400 to a NUL character (%00) anywhere in the URL, which no name or value may hold', async () => {
+      for (const [method, path] of [
+        ['POST', `/jobs/batch?appName=test%00&classPath=${WORD_COUNT}`],
+        ['GET', '/jobs?appName=t%00'],
+        ['POST', `/jobs?appName=test&classPath=${WORD_COUNT}%00`],
+        ['GET', '/binaries/te%00st'],
+        ['POST', '/contexts/c%00x/statements'],
+      ]) {
+        const reply = method === 'GET' ? await api.get(path) : await api.post(path, '[{}]');
+        expectError(reply, 400, 'the URL holds a NUL character (%00)');
+      }
+    });
+
     it('answers 400 <param> given more than once for any repeated single-valued param', async () => {
       const base = {
         appName: 'test',

@@ -104,6 +104,27 @@ describe('JobLifecycle.record on Postgres and Redis', () => {
     ]);
   });
 
+  it('stores what jsonb refuses (U+0000, lone surrogates) in log lines, stages, progress and an end error as U+FFFD, and ends the job', async () => {
+    const job = await queued();
+    const nul = 'a\u0000b';
+    const recorded = await lifecycle.record(
+      job,
+      [{ type: 'stage', time: t, name: nul }, { type: 'progress', time: t + 1, fraction: 0.5, message: nul }, { ...log(0, nul), fields: { [nul]: '\ud800' } }],
+      new LogRetention(100),
+    );
+    expect(recorded?.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(await rows(job.jobId)).toContainEqual({ seq: 5, type: 'log', line: 0, payload: { line: 0, level: 'INFO', message: 'a\ufffdb', fields: { 'a\ufffdb': '\ufffd' } } });
+    const error = { message: nul, errorClass: 'Error', stack: [`at ${nul}`] };
+    expect(await lifecycle.end(job, { status: 'ERROR', error })).toBe(true);
+    const [ended] = (await ds.query('SELECT status, error, stages, progress FROM jobs WHERE id = $1', [job.jobId])) as Array<Record<string, unknown>>;
+    expect(ended).toMatchObject({
+      status: 'ERROR',
+      error: { message: 'a\ufffdb', stack: ['at a\ufffdb'] },
+      progress: { fraction: 0.5, message: 'a\ufffdb' },
+      stages: [expect.objectContaining({ name: 'a\ufffdb' })],
+    });
+  });
+
   it('marks a queued job RUNNING with its start time on its first batch; the delayed RUNNING write then changes nothing', async () => {
     const job = await queued();
     await lifecycle.record(job, [{ type: 'progress', time: t, fraction: 0.1 }], new LogRetention(10));

@@ -6,7 +6,7 @@ export const MAX_WAIT_SECONDS = 300;
 /**
  * The code of `POST /contexts/<name>/statements`: `{"code": "…"}`, or the whole body when it is
  * not a JSON object (curl `-d '1 + 1'`). Bounded by `maxBytes` before it is parsed.
- * @throws BadRequest for an empty or oversized code, or a JSON object without a string `code`
+ * @throws BadRequest for an empty or oversized code, one with U+0000, or a JSON object without a string `code`
  */
 export function statementCode(body: string, maxBytes: number): string {
   if (Buffer.byteLength(body) > maxBytes) throw new BadRequest(`statement is larger than config-max-size (${maxBytes} bytes)`);
@@ -14,6 +14,8 @@ export function statementCode(body: string, maxBytes: number): string {
   if (object !== undefined && typeof object.code !== 'string') throw new BadRequest('"code" must be a string');
   const code = object === undefined ? body : (object.code as string);
   if (code.trim() === '') throw new BadRequest('code is empty');
+  // Stored as text, which cannot hold U+0000 (and JavaScript source has no use for it outside strings, which can write \0).
+  if (code.includes('\0')) throw new BadRequest('code holds a NUL character (U+0000): write it as \\0 in a string');
   return code;
 }
 

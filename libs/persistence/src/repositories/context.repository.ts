@@ -7,6 +7,7 @@ import {
 } from '@jobserver/protocol';
 import type { ContextEntity } from '../entities/context.entity';
 import { pgPool, type SqlSource } from './pg-pool';
+import { jsonbParam } from './pg-values';
 
 export type ContextRecord = ContextEntity;
 
@@ -110,7 +111,7 @@ export class ContextRepository {
          INSERT INTO contexts (name, settings, ad_hoc, owner, state)
          SELECT $1, $2::jsonb, $3, $4, 'STARTED' FROM name_lock
          RETURNING ${CONTEXT_COLUMNS}`,
-        [name, JSON.stringify(settings), adHoc, owner],
+        [name, jsonbParam(settings), adHoc, owner],
       );
       return row!;
     } catch (error) {
@@ -146,7 +147,7 @@ export class ContextRepository {
 
   /** Replaces the error of an ended context (why it stays ended). */
   async setError(id: string, error: ErrorInfo): Promise<void> {
-    await this.dataSource.query('UPDATE contexts SET error = $2::jsonb WHERE id = $1', [id, JSON.stringify(error)]);
+    await this.dataSource.query('UPDATE contexts SET error = $2::jsonb WHERE id = $1', [id, jsonbParam(error)]);
   }
 
   /** Live contexts, oldest first; with `owner`, only that principal's. */
@@ -174,7 +175,7 @@ export class ContextRepository {
     };
     if (patch.worker !== undefined) set('worker', patch.worker);
     if (patch.pid !== undefined) set('pid', patch.pid);
-    if (patch.error !== undefined) set('error', patch.error === null ? null : JSON.stringify(patch.error), '::jsonb');
+    if (patch.error !== undefined) set('error', patch.error === null ? null : jsonbParam(patch.error), '::jsonb');
     if (!LIVE_CONTEXT_STATES.includes(to)) set('end_time', new Date());
     const { rowCount } = await pgPool(this.dataSource).query(`UPDATE contexts SET ${sets.join(', ')} WHERE id = $1 AND state = ANY($2::text[])`, values);
     return (rowCount ?? 0) > 0;

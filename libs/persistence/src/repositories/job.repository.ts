@@ -18,6 +18,7 @@ import {
   type Submission,
 } from './job.sql';
 import type { DetailBatch, EndedJob, JobEnding, JobRecord, RetriedJob, SubmittedJob } from './job.types';
+import { jsonbParam } from './pg-values';
 
 export type { DetailBatch, EndedJob, JobEnding, JobRecord, JobSummary, NewJob, RetriedJob, SubmittedJob } from './job.types';
 
@@ -149,7 +150,7 @@ export class JobRepository {
       [
         contextName,
         ending.status,
-        ending.error ? JSON.stringify(ending.error) : null,
+        ending.error ? jsonbParam(ending.error) : null,
         contextId ?? null,
         JOB_KILLED_MESSAGE.prefix,
         JOB_KILLED_MESSAGE.suffix,
@@ -202,11 +203,11 @@ export class JobRepository {
         id,
         startTime,
         batch.rows.length,
-        batch.progress ? JSON.stringify(batch.progress) : null,
-        batch.stages ? JSON.stringify(batch.stages) : null,
+        batch.progress ? jsonbParam(batch.progress) : null,
+        batch.stages ? jsonbParam(batch.stages) : null,
         batch.stages?.[0]?.startTime ?? null,
         batch.logLines,
-        JSON.stringify(batch.rows),
+        jsonbParam(batch.rows),
         batch.keepFromLine,
         ...(batch.trim ? [batch.trim.belowLine, batch.trim.fromSeq] : []),
       ],
@@ -221,7 +222,7 @@ export class JobRepository {
    * @returns the retry event's seq and time and the new attempt, or null (nothing written): no attempt left, or it ended
    */
   async retry(id: string, error: ErrorInfo): Promise<RetriedJob | null> {
-    const rows = await this.retryWhere(`id = $1::uuid`, [id, JSON.stringify(error)], 'RUNNING');
+    const rows = await this.retryWhere(`id = $1::uuid`, [id, jsonbParam(error)], 'RUNNING');
     return rows[0] ?? null;
   }
 
@@ -234,7 +235,7 @@ export class JobRepository {
   async retryActiveOfAdHoc(contextName: string, error: ErrorInfo, contextId: string): Promise<RetriedJob[]> {
     return this.retryWhere(
       `ad_hoc AND ${ofContextLife('$1', '$3')}`,
-      [contextName, JSON.stringify(error), contextId],
+      [contextName, jsonbParam(error), contextId],
       'QUEUED',
     );
   }

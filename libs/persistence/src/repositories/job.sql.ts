@@ -1,5 +1,6 @@
 import { DEFAULT_PRIORITY, DEFAULT_RETRIES, LIVE_CONTEXT_STATES } from '@jobserver/protocol';
 import type { EndedJob, JobEnding, SubmittedJob } from './job.types';
+import { jsonbParam } from './pg-values';
 
 /**
  * The statements of every job's path (its record and its end), each for one job or many at once:
@@ -136,7 +137,7 @@ export function endParams(endings: readonly Ending[]): unknown[][] {
     endings.map((e) => e.id),
     endings.map((e) => e.ending.status),
     endings.map((e) => e.ending.result ?? null),
-    endings.map((e) => (e.ending.error ? JSON.stringify(e.ending.error) : null)),
+    endings.map((e) => (e.ending.error ? jsonbParam(e.ending.error) : null)),
     endings.map((e) => e.startTime ?? null),
   ];
 }

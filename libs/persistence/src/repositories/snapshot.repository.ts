@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SnapshotSummary } from '@jobserver/protocol';
 import { pgPool, type SqlSource } from './pg-pool';
+import { jsonbParam, textParam } from './pg-values';
 
 /** Bytes of one `context_snapshot_objects` row. */
 export const SNAPSHOT_CHUNK_SIZE = 1024 * 1024;
@@ -53,13 +54,13 @@ export class SnapshotRepository {
       await client.query('BEGIN');
       const { rows } = await client.query<Row>(
         `INSERT INTO context_snapshots (id, context, owner, objects, skipped, bytes) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [id, snapshot.context, snapshot.owner, JSON.stringify(objects.map((o) => o.name)), JSON.stringify(snapshot.skipped), bytes],
+        [id, snapshot.context, snapshot.owner, jsonbParam(objects.map((o) => o.name)), jsonbParam(snapshot.skipped), bytes],
       );
       for (const object of objects) {
         const data = Buffer.from(object.data.buffer, object.data.byteOffset, object.data.byteLength);
         for (let seq = 0; seq === 0 || seq * SNAPSHOT_CHUNK_SIZE < data.length; seq++) {
           const chunk = data.subarray(seq * SNAPSHOT_CHUNK_SIZE, (seq + 1) * SNAPSHOT_CHUNK_SIZE);
-          await client.query('INSERT INTO context_snapshot_objects (snapshot_id, name, seq, bytes) VALUES ($1, $2, $3, $4)', [id, object.name, seq, chunk]);
+          await client.query('INSERT INTO context_snapshot_objects (snapshot_id, name, seq, bytes) VALUES ($1, $2, $3, $4)', [id, textParam(object.name), seq, chunk]);
         }
       }
       await client.query('COMMIT');

@@ -1,6 +1,7 @@
 import { LIVE_CONTEXT_STATES, UNFINISHED_STATEMENT_STATES, type StatementState } from '@jobserver/protocol';
 import type { Pool } from 'pg';
 import { hotQuery, pgPool, type SqlSource } from './pg-pool';
+import { jsonbParam, textParam } from './pg-values';
 
 /** A console statement as API.md shows it (Livy's shape). */
 export interface StatementRecord {
@@ -100,7 +101,7 @@ export class StatementRepository {
        INSERT INTO statements (context_id, id, code, state, output, progress, started, completed)
        SELECT $1, id, '', 'available', jsonb_build_object('status', 'error', 'execution_count', id, 'ename', $2::text,
          'evalue', $3::text, 'traceback', '[]'::jsonb), 1, $4, $4 FROM seq RETURNING id`,
-      [contextId, ename, evalue, now],
+      [contextId, textParam(ename), textParam(evalue), now],
     );
     return rows[0]?.id ?? null;
   }
@@ -141,7 +142,7 @@ export class StatementRepository {
    * @returns the state it ended in, or null if it had ended already
    */
   async end(contextId: string, id: number, output: object, retained: number, now = Date.now(), started?: number): Promise<StatementState | null> {
-    const params = [contextId, id, JSON.stringify(output), now, started ?? null];
+    const params = [contextId, id, jsonbParam(output), now, started ?? null];
     const { rows } =
       id % PRUNE_EVERY === 0
         ? await hotQuery<{ state: StatementState }>(this.pool, this.prepare, 'statements.end-and-prune', END_AND_PRUNE, [...params, retained])
