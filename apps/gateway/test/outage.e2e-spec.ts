@@ -137,16 +137,26 @@ describe('answers while Postgres or Redis is down', () => {
 
   it('answers every route 503 Postgres unreachable, retry later with Retry-After, and recovers by itself', async () => {
     const accepted = await acceptSlowJobs(3);
+    const statement = await api.post('/contexts/outctx/statements', { code: 'await new Promise((r) => setTimeout(r, 1500)); 6' });
+    expect(statement.status, JSON.stringify(statement.body)).toBe(201);
     await postgres.cut();
     try {
       for (const route of routes()) await expectOutage(route, 'Postgres');
       const health = await call({ method: 'GET', path: '/healthz' });
       expect(health.status).toBe(503);
       expect(JSON.parse(health.text)).toEqual({ status: 'ERROR', result: 'Postgres unreachable' });
+      // The statement and the slow jobs end while Postgres is still down.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
     } finally {
       await postgres.restore();
     }
     await expectRecovered(accepted);
+    // A statement that ended during the cut is recorded once Postgres is back.
+    const ended = await eventually(async () => {
+      const res = await api.get(`/contexts/outctx/statements/${statement.body.id}`);
+      return res.body.state === 'available' ? res.body : undefined;
+    }, 30_000);
+    expect(ended.output).toMatchObject({ status: 'ok', data: { 'application/json': 6 } });
   });
 
   it('answers the routes that need Redis 503 Redis unreachable, retry later; Postgres-only reads keep answering', async () => {

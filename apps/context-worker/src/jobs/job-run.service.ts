@@ -9,6 +9,7 @@ import type { JobOutcome } from '../executor/executor.messages';
 import { validateTimeoutMessage } from '../executor/job.runner';
 import { WORKER_END_LANES } from '../infra/database-pool';
 import { Logger } from '../infra/logger';
+import { retryDuringOutage } from '../infra/outage-retry';
 import { JobDetailWriters } from './job-details';
 import { attemptFailure, jobEnding, type AttemptFacts, type Ending } from './job-ending';
 
@@ -21,9 +22,6 @@ interface AttemptState {
 
 /** A job still running after this long is marked RUNNING in Postgres. */
 const RUNNING_WRITE_DELAY_MS = 50;
-/** How long a job's end is retried while Postgres does not answer (a restart), and how often. */
-const ENDING_RETRY_MS = 120_000;
-const ENDING_RETRY_EVERY_MS = 500;
 
 /** Runs the context's jobs in its executor and records how they end. */
 export class JobRunService {
@@ -212,23 +210,18 @@ export class JobRunService {
 
   /**
    * Records a job's end, retrying while Postgres fails (an outage): the job ran, its outcome must
-   * not be lost to a restart. Gives up after ENDING_RETRY_MS, or at once when the worker stops.
+   * not be lost to a restart. Gives up at once when the worker stops.
    * The end is published in the background once recorded (if the job had not ended already), and
    * shortens the job's claim. Jobs that end together are recorded and published together (group
    * commit).
    */
-  private async recordEnding(jobId: string, ending: Ending, startTime: Date): Promise<boolean> {
-    const until = Date.now() + ENDING_RETRY_MS;
+  private recordEnding(jobId: string, ending: Ending, startTime: Date): Promise<boolean> {
     const end = { job: this.ref(jobId), ending, startTime, rejection: ending.rejection, settleClaim: true };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.endings.run(end);
-      } catch (err) {
-        if (this.stopping || Date.now() > until) throw err;
-        if (attempt === 0) this.logger.warn({ err, jobId, context: this.context?.name }, 'recording the job end failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, ENDING_RETRY_EVERY_MS));
-      }
-    }
+    return retryDuringOutage(
+      () => this.endings.run(end),
+      () => this.stopping,
+      (err) => this.logger.warn({ err, jobId, context: this.context?.name }, 'recording the job end failed; retrying'),
+    );
   }
 
   /** Verifies the bundle before a fresh executor imports it; watches the job's validate while it runs. */

@@ -15,6 +15,7 @@ import type { JobOutcome } from '../executor/executor.messages';
 import type { StatementHooks } from '../executor/executor.statements';
 import { statementKey, type StatementOutput } from '../executor/statement.messages';
 import { Logger } from '../infra/logger';
+import { retryDuringOutage } from '../infra/outage-retry';
 
 /** Progress of a statement is written at most this often (API.md's `progress-rate` default: 10 a second). */
 const PROGRESS_WRITE_EVERY_MS = 100;
@@ -38,6 +39,8 @@ export class StatementRunService {
   /** Cancels that came while the statement was being marked running (applied once it runs). */
   private readonly early = new Map<number, string>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** The context stops: ends are no longer retried during an outage. */
+  private stopping = false;
   private context: ContextRecord | undefined;
 
   constructor(
@@ -61,8 +64,12 @@ export class StatementRunService {
     return running;
   }
 
-  /** Resolves when the statements in flight have been recorded. */
+  /**
+   * For a context stop: resolves when the statements in flight have been recorded; an end that
+   * Postgres refuses is no longer retried (the context's end sweeps it).
+   */
   async settled(): Promise<void> {
+    this.stopping = true;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -147,11 +154,15 @@ export class StatementRunService {
     const context = this.context!;
     const completed = Date.now();
     try {
-      const state = await this.statements.end(context.id, id, output, this.config.statementsRetained, completed, started);
+      const state = await retryDuringOutage(
+        () => this.statements.end(context.id, id, output, this.config.statementsRetained, completed, started),
+        () => this.stopping,
+        (err) => this.logger.warn({ err, context: context.name, statementId: id }, 'recording the statement end failed; retrying'),
+      );
       if (state) await this.publish(id, state, endedStatement(state, output, started, completed));
       else await this.claims.settle(context.id, id);
     } catch (err) {
-      // The context-death sweep ends it if the context ends; a live one shows it running until then.
+      // The context-death sweep ends it when the context ends.
       this.logger.error({ err, context: context.name, statementId: id }, 'recording the statement end failed');
     }
   }
