@@ -252,9 +252,22 @@ describe('job event history and live streams across two gateways', () => {
       expect(client.events.every((e) => e.event === 'job')).toBe(true);
       expect(client.json().find((d) => d.status === 'FINISHED')).toEqual(finished);
     }
+    // A sync job and a batch job that run for a while show RUNNING too (no request waits for their start).
+    const gate = gateFile('firehose');
+    const sync = a.submit({ appName: 'events', classPath: 'Phases', context: 'ctx', sync: true }, { gate });
+    const batch = await a.post('/jobs/batch?appName=events&classPath=Phases&context=ctx', JSON.stringify([{ gate }]));
+    expect(batch.status, JSON.stringify(batch.body)).toBe(202);
+    await all.until((c) => c.json().filter((d) => d.status === 'RUNNING' && d.classPath === 'Phases').length === 2);
+    writeFileSync(gate, '');
+    expect((await sync).status).toBe(200);
+    await all.until((c) => c.json().filter((d) => d.status === 'FINISHED' && d.classPath === 'Phases').length === 2);
+    const phases = all.json().filter((d) => d.classPath === 'Phases');
+    for (const jobId of new Set(phases.map((d) => d.jobId))) {
+      expect(phases.filter((d) => d.jobId === jobId).map((d) => d.status)).toEqual(['QUEUED', 'RUNNING', 'FINISHED']);
+    }
     expect((await a.delete('/contexts/ctx')).status).toBe(200);
     await all.until((c) => c.events.some((e) => e.event === 'context' && JSON.parse(e.data).state === 'FINISHED'));
-    expect(all.json().filter((d) => d.name === 'ctx').at(-1)).toEqual({ name: 'ctx', state: 'FINISHED' });
+    expect(all.json().filter((d) => d.name === 'ctx').slice(-2)).toEqual([{ name: 'ctx', state: 'STOPPING' }, { name: 'ctx', state: 'FINISHED' }]);
     await ofOther.until((c) => c.comments >= 2);
     expect(ofOther.events).toEqual([]);
     expect(ofApp.events.some((e) => e.event === 'context')).toBe(false);

@@ -148,7 +148,13 @@ export class JobRunService {
     const { startTime } = run;
     // Postgres hears RUNNING only from jobs that outlive a short delay: a quick job goes from
     // QUEUED to its end in one write (the Redis claim already guards against running it twice).
+    // A job no request waits to see start (sync, batch, scheduled) publishes its RUNNING then too,
+    // for GET /events and job streams; before its end's publish, on the same connection.
     const running = setTimeout(() => {
+      if (message.notifyStart === false && !run.announced) {
+        run.announced = true;
+        this.jobLifecycle.announceRunning(this.ref(jobId), startTime);
+      }
       this.jobLifecycle.running(jobId, startTime).catch((err: unknown) =>
         this.logger.error({ err, jobId, context: context.name }, 'marking the job RUNNING failed'),
       );

@@ -22,6 +22,7 @@ import {
 } from '@jobserver/protocol';
 import type { Queue } from 'bullmq';
 import { EventWaiter } from '@jobserver/protocol';
+import { EventBus } from '@jobserver/protocol/redis';
 import { StartedJobs } from '../infra/started-jobs.service';
 import { OwnerScope } from '../auth/owner-scope';
 import type { Principal } from '../auth/principal';
@@ -65,6 +66,7 @@ export class ContextService {
     private readonly redis: RedisReadiness,
     private readonly keys: IdempotencyRepository,
     private readonly snapshots: SnapshotAccess,
+    private readonly bus: EventBus,
   ) {}
 
   /**
@@ -200,6 +202,8 @@ export class ContextService {
         throw error;
       });
     }
+    // For GET /events: the stop's kill-grace can take seconds.
+    if (moved) await this.bus.publish({ kind: 'context', context: name, contextId: context.id, state: 'STOPPING' }).catch(() => 0);
     if (await stopped.wait(this.config.killGraceMs + STOP_MARGIN_MS)) return;
     const now = await this.contexts.byId(context.id);
     if (now && LIVE_CONTEXT_STATES.includes(now.state)) {

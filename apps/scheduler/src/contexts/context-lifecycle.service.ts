@@ -113,7 +113,9 @@ export class ContextLifecycleService {
     // A stop of a life that has ended since it was asked for: a newer context holds the name now.
     if (!context || (contextId !== undefined && context.id !== contextId)) return;
     const ended = this.waiter.forContext(name, (e) => e.contextId === context.id && !LIVE_CONTEXT_STATES.includes(e.state));
-    await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING');
+    if (await this.contexts.transition(context.id, ['STARTED', 'RUNNING', 'RESTARTING'], 'STOPPING')) {
+      await this.bus.publish({ kind: 'context', context: name, contextId: context.id, state: 'STOPPING' }).catch(() => 0);
+    }
     await this.bus.sendControl({ type: 'stop', context: name, contextId: context.id, force });
     const event = await ended.wait((force ? 0 : this.config.killGraceMs) + STOP_MARGIN_MS);
     if (await this.launcher.isAlive(context)) {
