@@ -64,13 +64,15 @@ describe('JobEventRepository on Postgres', () => {
     expect((await events.after(other, 0)).map((e) => e.seq)).toEqual([3]);
   });
 
-  it('reads log lines by number, skipping those the retention deleted', async () => {
+  it('reads `size` kept log lines from the first at or after a line number, skipping those the retention deleted', async () => {
     const lines = await events.logLines(jobId, 0, 3);
     expect(lines.map((l) => [l.line, l.level, l.message])).toEqual([
       [0, 'INFO', 'zero'],
       [2, 'WARN', 'two'],
+      [3, 'ERROR', 'three'],
     ]);
     expect(lines[1]!.fields).toEqual({ n: 2 });
+    expect((await events.logLines(jobId, 1, 2)).map((l) => l.line)).toEqual([2, 3]);
     expect((await events.logLines(jobId, 3, 100)).map((l) => l.line)).toEqual([3, 4]);
     expect(await events.logLines(jobId, 5, 100)).toEqual([]);
   });

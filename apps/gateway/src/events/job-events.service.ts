@@ -66,7 +66,9 @@ export class JobEventsService {
     const log = lines.map(({ time, level, message, fields }) =>
       `${time.toISOString()} ${level} ${message}${fields === undefined ? '' : ` ${JSON.stringify(fields)}`}`,
     );
-    return { jobId: job.id, from: first, total: job.logLines, log };
+    // `from` is the number of the first line answered: lines older than log-lines-retained are gone,
+    // so a client paging by from + log.length neither repeats nor skips one.
+    return { jobId: job.id, from: lines[0]?.line ?? first, total: job.logLines, log };
   }
 
   /**

@@ -47,11 +47,11 @@ export class JobEventRepository {
     return rows.map(({ line, ...event }) => (line === null ? event : { ...event, payload: { line, ...event.payload } }));
   }
 
-  /** The retained log lines of a job numbered `from` … `from + size - 1`, in order. */
+  /** At most `size` retained log lines of a job, in order, from the first numbered `from` or later. */
   async logLines(jobId: string, from: number, size: number): Promise<StoredLogLine[]> {
     const { rows } = await this.pool.query<{ line: number; time: Date; payload: Record<string, unknown> }>(
       `SELECT line, time, payload FROM job_events
-       WHERE job_id = $1 AND type = 'log' AND line >= $2 AND line < $2 + $3 ORDER BY line`,
+       WHERE job_id = $1 AND type = 'log' AND line >= $2 ORDER BY line LIMIT $3`,
       [jobId, from, size],
     );
     return rows.map(({ line, time, payload }) => ({
