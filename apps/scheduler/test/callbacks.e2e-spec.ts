@@ -177,6 +177,21 @@ describe('completion callbacks (callbackUrl) to a real receiver', () => {
     });
   });
 
+  it("POSTs each job of a batch submitted with callbackUrl, and refuses a batch's bad callbackUrl recording nothing", async () => {
+    const before = (await server.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs'))[0]!.n;
+    const bad = await api.post(`/jobs/batch?appName=demo&classPath=${WORD_COUNT}&context=cb&callbackUrl=ftp%3A%2F%2Fx`, JSON.stringify([{}]));
+    expect({ status: bad.status, body: bad.body }).toMatchObject({ status: 400, body: { status: 'ERROR', result: expect.stringMatching(/callbackUrl/) } });
+    expect((await server.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs'))[0]!.n).toBe(before);
+    const url = encodeURIComponent(hook('batch'));
+    const res = await api.post(`/jobs/batch?appName=demo&classPath=${WORD_COUNT}&context=cb&callbackUrl=${url}`, JSON.stringify([{ input: { string: 'a b a' } }, { input: { string: 'c' } }]));
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const [first, second] = res.body.jobIds as string[];
+    for (const jobId of [first!, second!]) expect((await callbackIn(jobId, 'DELIVERED')).callback.url).toBe(hook('batch'));
+    const bodies = receiver.to('/batch').map((request) => verified(request, JSON.parse(request.body.toString('utf8')).jobId));
+    expect(bodies).toHaveLength(2);
+    expect(bodies).toEqual(expect.arrayContaining([{ jobId: first, result: { a: 2, b: 1 } }, { jobId: second, result: { c: 1 } }]));
+  });
+
   it('retries a receiver that is down until it is up, counting the attempts', async () => {
     const late = new CallbackReceiver();
     await late.start();

@@ -113,6 +113,7 @@ export class JobSubmitService {
    * @returns the job ids, in the order of the body's configs
    */
   async submitBatch(target: JobTargetQuery, body: string, principal?: Principal): Promise<string[]> {
+    const callbackUrl = target.callbackUrl === undefined ? null : checkCallbackUrl(target.callbackUrl, this.config.callbacks.allowHosts);
     const configs = parseConfigArray(body, { ...configParseOptions(this.config), maxItems: this.config.batchMaxJobs });
     const placed = configs.map(({ config, json }) => ({ json, placement: this.admission.place(target, config) }));
     this.redis.assertReady();
@@ -124,7 +125,7 @@ export class JobSubmitService {
     const retries = retriesOf(target);
     const admissions = placed.map(({ json, placement }): Admission => {
       const jobId = randomUUID();
-      const job = { id: jobId, appName: target.appName, classPath: target.classPath, contextName: placement.context, adHoc: placement.adHoc, config: json, owner, priority, retries };
+      const job = { id: jobId, appName: target.appName, classPath: target.classPath, contextName: placement.context, adHoc: placement.adHoc, config: json, owner, callbackUrl, priority, retries };
       return { job, contextOwner: scope, message: { jobId, appName: target.appName, classPath: target.classPath, config: json, notifyStart: false, owner, priority, ...placement } };
     });
     // One statement: every job is recorded, or (a missing app or context) none is.

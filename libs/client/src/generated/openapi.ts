@@ -2045,12 +2045,12 @@ export interface operations {
                 priority?: string;
                 /** @description 0–10 (default 0): times the job is run again if its executor or worker dies under it, or it throws an error with retryable: true */
                 retries?: string;
+                /** @description absolute http(s) URL POSTed with the job's end (mainline's callbackUrl), URL-encoded; at most 2048 characters; a batch's jobs each POST it */
+                callbackUrl?: string;
                 /** @description wait for the result */
                 sync?: "true" | "false";
                 /** @description seconds a sync request waits (default 60) */
                 timeout?: string;
-                /** @description absolute http(s) URL POSTed with the job's end (mainline's callbackUrl), URL-encoded; at most 2048 characters */
-                callbackUrl?: string;
             };
             header?: {
                 /** @description a repeat within idempotency-window answers from the first request's job (no second run); another request with it: 422 */
@@ -2108,6 +2108,8 @@ export interface operations {
                 priority?: string;
                 /** @description 0–10 (default 0): times the job is run again if its executor or worker dies under it, or it throws an error with retryable: true */
                 retries?: string;
+                /** @description absolute http(s) URL POSTed with the job's end (mainline's callbackUrl), URL-encoded; at most 2048 characters; a batch's jobs each POST it */
+                callbackUrl?: string;
             };
             header?: never;
             path?: never;

@@ -52,6 +52,13 @@ export class JobTargetQuery {
   @IsOptional()
   @Matches(/^0*(10|\d)$/, { message: 'retries must be a whole number from 0 to 10' })
   retries?: string;
+
+  @ApiPropertyOptional({
+    description: "absolute http(s) URL POSTed with the job's end (mainline's callbackUrl), URL-encoded; at most 2048 characters; a batch's jobs each POST it",
+  })
+  @IsOptional()
+  @IsString()
+  callbackUrl?: string;
 }
 
 /** Query of `POST /jobs`. */
@@ -65,11 +72,4 @@ export class SubmitJobQuery extends JobTargetQuery {
   @IsOptional()
   @Matches(POSITIVE_SECONDS, { message: 'timeout must be a positive number of seconds' })
   timeout?: string;
-
-  @ApiPropertyOptional({
-    description: 'absolute http(s) URL POSTed with the job\'s end (mainline\'s callbackUrl), URL-encoded; at most 2048 characters',
-  })
-  @IsOptional()
-  @IsString()
-  callbackUrl?: string;
 }
