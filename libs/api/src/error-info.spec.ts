@@ -62,3 +62,30 @@ describe('toErrorInfo and retryable', () => {
     expect(Buffer.byteLength(JSON.stringify(capped))).toBeLessThanOrEqual(1024);
   });
 });
+
+describe('toErrorInfo', () => {
+  it("reads an Error's message, name and stack frames", () => {
+    const error = new RangeError('far');
+    expect(toErrorInfo(error)).toEqual({ message: 'far', errorClass: 'RangeError', stack: expect.arrayContaining([expect.stringMatching(/^at /)]) });
+    expect(toErrorInfo(42)).toEqual({ message: '42', errorClass: 'Error', stack: [] });
+  });
+
+  it('never throws, whatever was thrown: odd fields, null prototypes, throwing getters and conversions', () => {
+    const stackIsNumber = Object.assign(new Error('boom'), { stack: 7 });
+    const nameIsNumber = Object.assign(new Error('boom'), { name: 42 });
+    const nameThrows = new Error('boom');
+    Object.defineProperty(nameThrows, 'name', { get: () => { throw new Error('name boom'); } });
+    const messageThrows = { get message(): string { throw new Error('no'); } };
+    const unprintable = { [Symbol.toPrimitive]: () => { throw new Error('no'); } };
+    expect(toErrorInfo(stackIsNumber)).toEqual({ message: 'boom', errorClass: 'Error', stack: [] });
+    expect(toErrorInfo(nameIsNumber)).toMatchObject({ message: 'boom', errorClass: 'Error' });
+    expect(toErrorInfo(nameThrows)).toMatchObject({ message: 'boom', errorClass: 'Error' });
+    expect(toErrorInfo(Object.create(null))).toEqual({ message: '[object Object]', errorClass: 'Error', stack: [] });
+    expect(toErrorInfo({ message: Object.create(null) })).toEqual({ message: '[object Object]', errorClass: 'Error', stack: [] });
+    expect(toErrorInfo(messageThrows)).toEqual({ message: '[object Object]', errorClass: 'Error', stack: [] });
+    expect(toErrorInfo(unprintable)).toEqual({ message: '[object Object]', errorClass: 'Error', stack: [] });
+    expect(toErrorInfo({ message: 'ok', name: 42, stack: 5 })).toEqual({ message: 'ok', errorClass: 'Error', stack: [] });
+    expect(toErrorInfo(Symbol('s'))).toEqual({ message: 'Symbol(s)', errorClass: 'Error', stack: [] });
+  });
+});
+

@@ -12,20 +12,51 @@ export interface ErrorInfo {
 
 /**
  * Turns anything thrown into an {@link ErrorInfo} (errorClass = the error's `name`). An error
- * with `retryable: true` (exactly `true`) keeps that flag.
+ * with `retryable: true` (exactly `true`) keeps that flag. Never throws, whatever user code threw
+ * (fields of the wrong type, getters that throw, objects without a prototype): it runs where a
+ * throw would end the executor thread or leave a job without an end.
  */
 export function toErrorInfo(error: unknown): ErrorInfo {
-  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
-    const e = error as Error & { retryable?: unknown };
-    const frames = (e.stack ?? '')
-      .split('\n')
-      .slice(1)
-      .map((line) => line.trim())
-      .filter((line) => line.startsWith('at '));
-    const info: ErrorInfo = { message: String(e.message), errorClass: e.name || 'Error', stack: frames };
+  const isObject = typeof error === 'object' && error !== null;
+  if (isObject && (error instanceof Error || 'message' in error)) {
+    const e = error as { message?: unknown; name?: unknown; stack?: unknown; retryable?: unknown };
+    const name = field(e, 'name');
+    const stack = field(e, 'stack');
+    const info: ErrorInfo = {
+      message: printable(field(e, 'message', error)),
+      errorClass: typeof name === 'string' && name !== '' ? name : 'Error',
+      stack: typeof stack === 'string' ? frames(stack) : [],
+    };
     return retryableFlag(e) ? { ...info, retryable: true } : info;
   }
-  return { message: String(error), errorClass: 'Error', stack: [] };
+  return { message: printable(error), errorClass: 'Error', stack: [] };
+}
+
+/** The `at …` lines of a stack, trimmed. */
+function frames(stack: string): string[] {
+  return stack
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '));
+}
+
+/** A property of a thrown value; `otherwise` when its getter throws. */
+function field(value: object, key: string, otherwise?: unknown): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return otherwise;
+  }
+}
+
+/** `String(value)`, or `[object …]` for a value that cannot be converted (no prototype, a throwing toString). */
+function printable(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /**

@@ -28,6 +28,20 @@ describe('runJobToOutcome: validate and validate-timeout', () => {
     expect(threw).toEqual({ kind: 'invalid', reason: 'bad config' });
   });
 
+  it('answers invalid, never throws, for a validate that throws or returns what cannot be printed', async () => {
+    const threw = await runJobToOutcome(validating(() => { throw Object.create(null); }), ctx, {}, options);
+    expect(threw).toEqual({ kind: 'invalid', reason: '[object Object]' });
+    const returned = await runJobToOutcome(validating(() => Object.create(null)), ctx, {}, options);
+    expect(returned).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('ends failed with the error object, never throws, for a runJob that throws an odd value', async () => {
+    const stackIsNumber: Job = { runJob: () => { throw Object.assign(new Error('boom'), { stack: 7 }); } };
+    expect(await runJobToOutcome(stackIsNumber, ctx, {}, options)).toEqual({ kind: 'failed', error: { message: 'boom', errorClass: 'Error', stack: [] } });
+    const nullProto: Job = { runJob: () => { throw Object.create(null); } };
+    expect(await runJobToOutcome(nullProto, ctx, {}, options)).toEqual({ kind: 'failed', error: { message: '[object Object]', errorClass: 'Error', stack: [] } });
+  });
+
   it('times out a validate whose promise stays pending past validate-timeout', async () => {
     vi.useFakeTimers();
     const run = runJobToOutcome(validating(() => new Promise(() => undefined)), ctx, {}, options);

@@ -108,7 +108,7 @@ async function validationReason(
     const settled = await Promise.race([validating.then((result) => ({ result })), overrun]);
     return typeof settled === 'string' ? settled : validationFailure(settled.result);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return toErrorInfo(error).message;
   } finally {
     clearTimeout(timer);
   }
