@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient, processGone } from '../../../test/support/client';
 import { eventually, startTestServer, type TestServer } from '../../../test/support/server';
@@ -134,6 +137,23 @@ describe('named contexts', () => {
       [[first.jobId, second.body.jobId]],
     );
     expect(b.start_time.getTime()).toBeGreaterThanOrEqual(a.end_time.getTime());
+  });
+
+  it('answers an async job whose validate outlasts accept-timeout QUEUED, not STARTED: it has not passed validation', async () => {
+    const bundle = path.join(mkdtempSync(path.join(os.tmpdir(), 'slow-validate-')), 'slow.mjs');
+    writeFileSync(bundle, `export const SlowValid = {
+      async validate(ctx, config) { await new Promise((r) => setTimeout(r, config.ms)); return config.ok ? undefined : { valid: false, reason: 'slow no' }; },
+      runJob: () => 'ran',
+    };`);
+    await api.upload('slow', bundle);
+    expect((await api.post('/contexts/validating')).status).toBe(200);
+    const res = await api.submit({ appName: 'slow', classPath: 'SlowValid', context: 'validating' }, { ms: 2500, ok: false });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body.status).toBe('QUEUED');
+    expect((await api.waitForJob(res.body.jobId)).result).toMatchObject({ errorClass: 'ValidationFailed', message: 'slow no' });
+    const passing = await api.submit({ appName: 'slow', classPath: 'SlowValid', context: 'validating' }, { ms: 10, ok: true });
+    expect(passing.body.status).toBe('STARTED');
+    expect((await api.delete('/contexts/validating')).status).toBe(200);
   });
 
   it('stops a context with DELETE: its running and queued jobs end KILLED and its worker exits', async () => {

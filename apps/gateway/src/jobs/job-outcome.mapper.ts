@@ -44,9 +44,12 @@ export class JobOutcomeMapper {
 
   /**
    * Async: 202 STARTED once validated, QUEUED if still waiting after accept-timeout. The RUNNING
-   * event carries the start time, so the usual answer needs no read.
+   * event carries the start time, so the usual answer needs no read. Without an event, the row
+   * tells only that the job ended (then it had started); its RUNNING says a worker took it, not
+   * that `validate` passed (a slow validate is RUNNING too), so it answers QUEUED, unless
+   * `runningIsStarted` (an idempotent repeat of a job that runs: its validate passed long ago).
    */
-  async asyncAnswer(job: Pick<SubmittedJob, 'id' | 'contextName' | 'classPath'>, event: JobEvent | null): Promise<HttpAnswer> {
+  async asyncAnswer(job: Pick<SubmittedJob, 'id' | 'contextName' | 'classPath'>, event: JobEvent | null, runningIsStarted = false): Promise<HttpAnswer> {
     if (event) this.throwRejection(event);
     let started = event !== null;
     let startTime = event?.startTime;
@@ -54,7 +57,7 @@ export class JobOutcomeMapper {
       const stored = await this.jobs.byId(job.id);
       if (!stored) throw new Error(`job ${job.id} vanished`);
       if (!event && stored.status !== 'QUEUED') this.throwRejection(storedEvent(stored));
-      started ||= stored.status !== 'QUEUED';
+      started ||= stored.status !== 'QUEUED' && (runningIsStarted || stored.status !== 'RUNNING');
       startTime = (stored.startTime ?? stored.createdAt).toISOString();
     }
     return {

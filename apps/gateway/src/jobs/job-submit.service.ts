@@ -150,7 +150,7 @@ export class JobSubmitService {
     }
     const waitUntil = sync ? !TERMINAL.includes(job.status) : job.status === 'QUEUED';
     const event = waitUntil ? await pending.wait(sync ? this.syncTimeout(query) : this.config.acceptTimeoutMs) : (pending.cancel(), null);
-    return sync ? this.answers.syncAnswer(jobId, event) : this.answers.asyncAnswer(job, event);
+    return sync ? this.answers.syncAnswer(jobId, event) : this.answers.asyncAnswer(job, event, !waitUntil);
   }
 
   /** The job a first request recorded; it may still be recording it for a moment. */
