@@ -53,6 +53,7 @@ describe('GET /metrics: permission metrics:read, and Postgres down', () => {
         return reply.status === 503 ? reply : undefined;
       });
       expect(down.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(down.headers['retry-after']).toBe('2');
       const m = parseExposition(String(down.body));
       expect(m.value('process_resident_memory_bytes')).toBeGreaterThan(0);
       expect(m.samples.some((s) => s.name.startsWith('jobserver_jobs'))).toBe(false);

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { RequiresPermission } from '../auth/permission.decorator';
 import { ClusterMetrics } from './cluster-metrics.service';
 import { ProcessMetrics } from './process-metrics';
+import { OUTAGE_RETRY_AFTER_S } from '../infra/domain-error.filter';
 
 @ApiTags('metrics')
 @Controller('metrics')
@@ -33,7 +34,7 @@ export class MetricsController {
     void reply.header('content-type', this.process.contentType);
     if (cluster.status === 'rejected') {
       this.logger.warn({ err: cluster.reason }, 'metrics scrape without Postgres or Redis');
-      void reply.status(503).send(processText);
+      void reply.status(503).header('retry-after', String(OUTAGE_RETRY_AFTER_S)).send(processText);
       return;
     }
     void reply.status(200).send(cluster.value + processText);
