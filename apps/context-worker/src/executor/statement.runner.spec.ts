@@ -59,6 +59,18 @@ describe('console statements in the executor thread', () => {
     expect((await output('let c = 1')).data).toEqual({ 'text/plain': '' });
   });
 
+  it("captures what a function declared by an earlier statement prints into the statement that calls it", async () => {
+    await output('function hello() { console.log("hi from hello"); return 1 }');
+    expect(await output('hello()')).toMatchObject({ data: { 'text/plain': 'hi from hello\n1' } });
+  });
+
+  it('keeps a var declared in a loop, and lets a statement redeclare a scope name for later ones', async () => {
+    await output('for (var vi = 0; vi < 3; vi++) {}');
+    expect(await output('vi')).toMatchObject({ data: { 'application/json': 3 } });
+    await output('const log = 5');
+    expect(await output('log')).toMatchObject({ data: { 'application/json': 5 } });
+  });
+
   it('shares the named objects with jobs and sees the settings', async () => {
     await executor.run({ jobId: 'put', entryPath: jobs, classPath: 'Put', config: {} });
     expect(await output('(await namedObjects.get("fromJob")).n + 1')).toMatchObject({ data: { 'application/json': 42 } });
@@ -71,7 +83,9 @@ describe('console statements in the executor thread', () => {
 
   it('loads an app through the main thread and calls its export', async () => {
     expect(await output('const m = await load("app"); m.double(21)')).toMatchObject({ data: { 'application/json': 42 } });
-    expect(await output('await load("nope")')).toMatchObject({ status: 'error', ename: 'BundleNotFound', evalue: 'appName nope not found' });
+    const missing = await output('await load("nope")');
+    expect(missing).toMatchObject({ status: 'error', ename: 'BundleNotFound', evalue: 'appName nope not found' });
+    expect((missing.traceback as string[]).filter((frame) => !/^at (async )?statement-\d+:/.test(frame))).toEqual([]);
   });
 
   it('turns syntax errors, throws of non-errors and odd values into outputs', async () => {

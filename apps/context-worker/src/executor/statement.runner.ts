@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
@@ -14,7 +15,7 @@ import type {
 import { rewriteStatement } from './statement.scope';
 
 /** The names a statement finds in scope (API.md "Console"), in the order they are passed. */
-export const STATEMENT_SCOPE_NAMES = ['namedObjects', 'namedRdds', 'settings', 'log', 'signal', 'console', 'load', 'progress', 'data'];
+export const STATEMENT_SCOPE_NAMES = ['namedObjects', 'namedRdds', 'settings', 'log', 'signal', 'console', 'load', 'progress', 'data'] as const;
 
 /** What the runner needs from the executor thread around it. */
 export interface StatementEnvironment {
@@ -35,8 +36,15 @@ type StatementFunction = (...scope: unknown[]) => Promise<unknown>;
  * statement does wrong becomes its error output.
  */
 export class StatementRunner {
-  /** Names declared by the statements run in this thread, for completion. */
+  /** Names declared by the statements run in this thread, for completion (and scope names they replaced). */
   private readonly declared = new Set<string>();
+  /** The output of the statement whose code (or a function it calls) runs now. */
+  private readonly outputs = new AsyncLocalStorage<CapturedOutput>();
+  /**
+   * The `console` of every statement: it prints into the output of the statement that runs, so a
+   * function declared by an earlier statement prints into the one that calls it.
+   */
+  private readonly console = routedConsole(() => this.outputs.getStore()?.console);
   private readonly loads = new Map<number, (answer: StatementLoadedMessage) => void>();
   private nextLoad = 0;
 
@@ -46,9 +54,11 @@ export class StatementRunner {
     const count = request.executionCount;
     let statement: StatementFunction;
     let offset = 0;
+    let params: string[];
     try {
-      const rewritten = rewriteStatement(request.code, STATEMENT_SCOPE_NAMES);
+      const rewritten = rewriteStatement(request.code, STATEMENT_SCOPE_NAMES, this.declared);
       offset = rewritten.offset;
+      params = rewritten.params;
       statement = runInThisContext(rewritten.source, { filename: `statement-${count}` }) as StatementFunction;
       for (const name of rewritten.declared) this.declared.add(name);
     } catch (error) {
@@ -56,7 +66,9 @@ export class StatementRunner {
     }
     const output = new CapturedOutput(request.maxOutputBytes);
     try {
-      const value = await statement.call(globalThis, ...this.scope(request, signal, output));
+      const scope = this.scope(request, signal);
+      // Called by AsyncLocalStorage.run itself: no frame of ours between the statement's and it (errorOutput cuts there).
+      const value = await this.outputs.run(output, statement.bind(globalThis), ...params.map((name) => scope[name]));
       return okOutput(count, value, output, request.maxResultSize);
     } catch (error) {
       return errorOutput(count, toErrorInfo(error), offset);
@@ -86,7 +98,7 @@ export class StatementRunner {
     return [...this.declared, ...STATEMENT_SCOPE_NAMES, ...objects];
   }
 
-  private scope(request: RunStatementMessage, signal: AbortSignal, output: CapturedOutput): unknown[] {
+  private scope(request: RunStatementMessage, signal: AbortSignal): Record<string, unknown> {
     const { namedObjects, post } = this.env;
     const settings = Object.freeze({ ...request.settings });
     const log = statementLog(request.jobId, post);
@@ -95,7 +107,8 @@ export class StatementRunner {
       const fraction = progressFraction(value);
       if (fraction !== undefined) post({ type: 'statement-progress', jobId: request.jobId, fraction });
     };
-    return [namedObjects, namedObjects, settings, log, signal, output.console, load, progress, this.env.dataFor?.(request.jobId)];
+    const data = this.env.dataFor?.(request.jobId);
+    return { namedObjects, namedRdds: namedObjects, settings, log, signal, console: this.console, load, progress, data } satisfies Record<(typeof STATEMENT_SCOPE_NAMES)[number], unknown>;
   }
 
   private async load(jobId: string, appName: string): Promise<unknown> {
@@ -154,6 +167,20 @@ class CapturedOutput {
   }
 }
 
+/**
+ * A console whose every method is `current()`'s (the running statement's captured console), or
+ * the thread's own console outside any statement (a timer left behind by one that ended).
+ */
+function routedConsole(current: () => Console | undefined): Console {
+  return new Proxy(globalThis.console, {
+    get(fallback, key) {
+      const target = current() ?? fallback;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 /** Own and inherited property names of the global `owner`, if a statement declared it (no getter runs). */
 function propertyNames(owner: string, declared: ReadonlySet<string>): string[] {
   if (!declared.has(owner)) return [];
@@ -197,8 +224,9 @@ function parseErrorOutput(count: number, error: unknown): StatementOutput {
  * line are given in the user's code, not in the rewritten one.
  */
 function errorOutput(count: number, error: ErrorInfo, offset = 0): StatementOutput {
-  const own = error.stack.findIndex((frame) => frame.includes('StatementRunner.run'));
-  const frames = own === -1 ? error.stack : error.stack.slice(0, own);
+  const own = error.stack.findIndex((frame) => frame.includes('AsyncLocalStorage.run') || frame.includes('StatementRunner.run'));
+  // `load()`'s own frames too: they name the server's files.
+  const frames = (own === -1 ? error.stack : error.stack.slice(0, own)).filter((frame) => !frame.includes('StatementRunner.'));
   const firstLine = new RegExp(`statement-${count}:1:(\\d+)`, 'u');
   const traceback = frames.map((frame) =>
     frame.replace(firstLine, (_, column: string) => `statement-${count}:1:${Math.max(1, Number(column) - offset)}`),

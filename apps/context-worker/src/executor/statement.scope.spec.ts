@@ -26,6 +26,21 @@ describe('rewriteStatement', () => {
     expect(await run('const specW = 6; specW')).toBe(6);
   });
 
+  it('keeps var declared inside blocks and loops (function-scoped in JavaScript) for later statements, not those inside functions', async () => {
+    await run('for (var specI = 0; specI < 3; specI++) {} if (true) { var specV = 1 } try { var specT = 3 } catch {} for (var specK of [4]) { var specL = specK }');
+    expect(await run('[specI, specV, specT, specK, specL]')).toEqual([3, 1, 3, 4, 4]);
+    await run('for (var { specD } of [{ specD: 5 }]) {} function specInner() { var specHidden = 1; return specHidden } specInner()');
+    expect(await run('[specD, typeof specHidden]')).toEqual([5, 'undefined']);
+  });
+
+  it('lets a statement redeclare a scope name: the declaration wins in it and in later statements', async () => {
+    const rewritten = rewriteStatement('const specLog = 5; specLog', ['specLog', 'other']);
+    expect(rewritten.params).toEqual(['other']);
+    const fn = runInThisContext(rewritten.source) as (other: unknown) => Promise<unknown>;
+    expect(await fn.call(globalThis, 'x')).toBe(5);
+    expect(rewriteStatement('specLog', ['specLog', 'other'], new Set(['specLog'])).params).toEqual(['other']);
+  });
+
   it('passes the scope names as parameters, not as globals', async () => {
     expect(await run('log')).toBe('the log');
     expect((globalThis as Record<string, unknown>).log).toBeUndefined();
