@@ -76,6 +76,11 @@ describe('StatementRepository on Postgres', () => {
       expect(await count()).toBe(i < 16 ? i + 1 : 1 + 3 + (i - 16));
     }
     expect(await statements.get(context.id, 0)).toMatchObject({ state: 'waiting' });
+    // Read one by one with the same rule as the list: an ended one past the last 3 is gone, even before its delete.
+    expect(await statements.get(context.id, 0, 3)).toMatchObject({ state: 'waiting' });
+    expect(await statements.get(context.id, 16, 3)).toBeNull();
+    expect(await statements.get(context.id, 17, 3)).toMatchObject({ state: 'available' });
+    expect(await statements.get(context.id, 19, 3)).toMatchObject({ state: 'available' });
   });
 
   it('cancels a waiting statement at once and a running one through cancelling', async () => {

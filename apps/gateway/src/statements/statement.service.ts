@@ -88,7 +88,7 @@ export class StatementService {
     const number = statementId(id);
     const context = await this.findLive(name, principal);
     this.redis.assertReady();
-    const statement = await this.statements.get(context.id, number);
+    const statement = await this.statements.get(context.id, number, this.config.statementsRetained);
     if (!statement) throw new StatementNotFound(number);
     // A row that still says waiting may be running (StatementClaims): the claim decides which.
     const started = statement.state === 'waiting' && !(await this.claims.cancel(context.id, number, Date.now()));
@@ -118,7 +118,7 @@ export class StatementService {
   private async read(contextId: string, id: number): Promise<StatementRecord | null>;
   private async read(contextId: string, id: number, fallback: StatementRecord): Promise<StatementRecord>;
   private async read(contextId: string, id: number, fallback: StatementRecord | null = null): Promise<StatementRecord | null> {
-    const row = await this.statements.get(contextId, id);
+    const row = await this.statements.get(contextId, id, this.config.statementsRetained);
     return row ? (await this.started.merge(contextId, [row]))[0]! : fallback;
   }
 

@@ -177,10 +177,15 @@ export class StatementRepository {
     return rows[0]?.state ?? null;
   }
 
-  async get(contextId: string, id: number): Promise<StatementRecord | null> {
+  /**
+   * A statement of the context; with `retained`, null for an ended one older than the context's
+   * last `retained` (as {@link list} shows them: its row may not be deleted yet).
+   */
+  async get(contextId: string, id: number, retained?: number): Promise<StatementRecord | null> {
+    const kept = retained === undefined ? '' : ` AND (state IN (${UNFINISHED}) OR id >= (SELECT next_statement FROM contexts WHERE id = $1) - $3)`;
     const { rows } = await this.pool.query<StatementRecord>(
-      `SELECT ${COLUMNS} FROM statements WHERE context_id = $1 AND id = $2`,
-      [contextId, id],
+      `SELECT ${COLUMNS} FROM statements WHERE context_id = $1 AND id = $2${kept}`,
+      retained === undefined ? [contextId, id] : [contextId, id, retained],
     );
     return rows[0] ?? null;
   }
