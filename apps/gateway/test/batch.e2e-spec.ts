@@ -71,7 +71,7 @@ describe('POST /jobs/batch over HTTP', () => {
       ['[{"a": 1}, null]', /job config 1 of the batch is not an object/],
       ['[{"a": 1}, [1]]', /job config 1 of the batch is not an object/],
       [JSON.stringify(Array.from({ length: 6 }, () => ({}))), /6 job configs, more than batch-max-jobs \(5\)/],
-      [`[${'{"a":'.repeat(100)}1${'}'.repeat(100)}]`, /deeper than config-max-depth/],
+      [`[${'{"a":'.repeat(100)}1${'}'.repeat(100)}]`, /a job config of the batch nests deeper than config-max-depth \(64\)/],
     ];
     for (const [body, message] of cases) {
       const res = await api.post(`${WORD_COUNT}&context=batch`, body);

@@ -1,5 +1,5 @@
 import { sizeText, toErrorInfo } from './error-info';
-import { serializeLogFields } from './result-serializer';
+import { ResultTooLarge, serializeLogFields } from './result-serializer';
 import type { LogFields } from './types';
 
 /** How far a job is, as `ctx.progress` records it: `fraction` in 0…1, with its `done`/`total`. */
@@ -76,7 +76,9 @@ function boundedFields(fields: unknown, maxBytes: number): LogFields {
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as LogFields;
     return { fields: parsed };
   } catch (error) {
-    return { fieldsError: toErrorInfo(error).message };
+    if (!(error instanceof ResultTooLarge)) return { fieldsError: toErrorInfo(error).message };
+    const size = `${error.partial ? 'more than ' : ''}${sizeText(error.bytes)}`;
+    return { fieldsError: `fields take ${size}, over half of log-line-limit (${sizeText(error.maxBytes)})` };
   }
 }
 

@@ -15,7 +15,15 @@ export interface ConfigArrayOptions extends Required<ConfigParseOptions> {
  * @throws ConfigParseError naming the problem (and the position of the config at fault)
  */
 export function parseConfigArray(text: string, options: ConfigArrayOptions): ParsedConfigBody[] {
-  checkConfigLimits(text, { maxDepth: options.maxDepth + 1, maxSize: Number.MAX_SAFE_INTEGER });
+  try {
+    checkConfigLimits(text, { maxDepth: options.maxDepth + 1, maxSize: Number.MAX_SAFE_INTEGER });
+  } catch (error) {
+    // The array is a level of its own: the configs in it are what nests too deep.
+    if (error instanceof ConfigParseError && error.message.includes('config-max-depth')) {
+      throw new ConfigParseError(`a job config of the batch nests deeper than config-max-depth (${options.maxDepth})`);
+    }
+    throw error;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text.trim());

@@ -54,7 +54,8 @@ export class JobEventsService {
   /** The job's events after `after`, at most 10 000 (then without the terminal event). @throws JobNotFound */
   async list(jobId: string, after: string | undefined, principal?: Principal): Promise<JobEventOut[]> {
     const job = await this.queries.find(jobId, principal);
-    return (await this.reader.page(job, Number(after ?? 0), JSON_PAGE)).events;
+    // The page's rows, with the queued and running the reader adds from the row: at most JSON_PAGE in all.
+    return (await this.reader.page(job, Number(after ?? 0), JSON_PAGE)).events.slice(0, JSON_PAGE);
   }
 
   /** Lines `from` … `from + size - 1`, or the last `size` lines without `from`. @throws JobNotFound */
@@ -78,7 +79,7 @@ export class JobEventsService {
    */
   async streamJob(jobId: string, after: string | undefined, lastEventId: string | undefined, principal: Principal | undefined, reply: FastifyReply): Promise<void> {
     if (lastEventId !== undefined && !SEQ.test(lastEventId.trim())) {
-      throw new BadRequest('Last-Event-ID must be a non-negative integer (an event seq)');
+      throw new BadRequest('Last-Event-ID must be a non-negative integer up to 999999999 (an event seq)');
     }
     const from = Number(lastEventId?.trim() ?? after ?? 0);
     const job = await this.queries.find(jobId, principal);

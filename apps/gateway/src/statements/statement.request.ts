@@ -41,7 +41,7 @@ export function waitMs(wait: string | undefined): number {
 
 /** A statement id of the path. @throws BadRequest when it is not a non-negative integer */
 export function statementId(id: string): number {
-  if (!/^\d{1,9}$/u.test(id)) throw new BadRequest(`statement id must be a non-negative integer, not ${id.slice(0, 50)}`);
+  if (!/^\d{1,9}$/u.test(id)) throw new BadRequest(`statement id must be a non-negative integer up to 999999999, not ${id.slice(0, 50)}`);
   return Number(id);
 }
 

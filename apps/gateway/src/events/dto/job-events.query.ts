@@ -8,7 +8,7 @@ const COUNT = /^\d{1,9}$/;
 export class JobEventsQuery {
   @ApiPropertyOptional({ description: 'only the events after this seq (default 0: all)' })
   @IsOptional()
-  @Matches(COUNT, { message: 'after must be a non-negative integer (an event seq)' })
+  @Matches(COUNT, { message: 'after must be a non-negative integer up to 999999999 (an event seq)' })
   after?: string;
 }
 
@@ -16,7 +16,7 @@ export class JobEventsQuery {
 export class JobLogsQuery {
   @ApiPropertyOptional({ description: 'first line number (0-based); default: the last `size` lines' })
   @IsOptional()
-  @Matches(COUNT, { message: 'from must be a non-negative integer (a line number)' })
+  @Matches(COUNT, { message: 'from must be a non-negative integer up to 999999999 (a line number)' })
   from?: string;
 
   @ApiPropertyOptional({ description: 'at most this many lines (default 100, at most 10000)' })

@@ -35,7 +35,7 @@ export class JobFilterQuery {
 export class ListJobsQuery extends JobFilterQuery {
   @ApiPropertyOptional({ description: 'at most this many jobs (default 50)' })
   @IsOptional()
-  @Matches(/^[1-9]\d{0,5}$/, { message: 'limit must be a positive integer' })
+  @Matches(/^[1-9]\d{0,5}$/, { message: 'limit must be an integer from 1 to 999999' })
   limit?: string;
 
   @ApiPropertyOptional({ enum: JOB_STATUSES, description: 'only jobs of this status (case-insensitive)' })
