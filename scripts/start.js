@@ -21,6 +21,8 @@ async function embeddedPostgres() {
 }
 
 async function main() {
+  // Jobs of the context workers run as this OS user: they can read /proc/<pid>/environ of ours.
+  require(path.join(root, 'libs/config/dist')).hideSecretsFromEnviron();
   const embedded = process.env.DATABASE_URL ? undefined : await embeddedPostgres();
   // stop-with-parent: each app exits when its stdin (a pipe from this process) closes, so that
   // the whole tree goes down with this process, even when it is SIGKILLed; the scheduler then

@@ -16,6 +16,10 @@ export const Environ = { runJob: (_ctx, config) => {
   try { return { names: readFileSync('/proc/' + config.pid + '/environ', 'utf8').split('\\0').filter(Boolean).map((l) => l.split('=')[0]) }; }
   catch (error) { return { error: error.code } }
 } };
+export const ParentEnviron = { runJob: () => {
+  try { return { ppid: process.ppid, text: readFileSync('/proc/' + process.ppid + '/environ', 'latin1') }; }
+  catch (error) { return { error: error.code } }
+} };
 export const Spawn = { runJob: () => { const child = spawn('sleep', ['1000'], { stdio: 'ignore' }); child.unref(); return { pid: child.pid }; } };
 `;
 

@@ -54,6 +54,13 @@ describe('context isolation (local launcher)', () => {
     expect(seen.error ?? secretNames(seen.names)).toEqual([]);
   });
 
+  it("keeps the secrets' values out of its parent's (the scheduler's) /proc/<pid>/environ, which a job can read", async () => {
+    const seen = await run('env-a', 'ParentEnviron');
+    expect(seen.error).toBeUndefined();
+    expect(seen.text).toContain('DATABASE_URL=*');
+    for (const secret of [server.databaseUrl, server.redisUrl, server.prefix]) expect(seen.text).not.toContain(secret);
+  });
+
   it('ends what a job spawned when its context is deleted', async () => {
     expect((await api.post('/contexts/spawner')).status).toBe(200);
     const sleep = await spawnSleep('spawner');

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { exposureWarning, loadServerConfig } from '@jobserver/config';
+import { exposureWarning, hideSecretsFromEnviron, loadServerConfig } from '@jobserver/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { answerOtherMethods } from './infra/allowed-methods.hook';
@@ -11,6 +11,8 @@ import { refuseUnreadableRequests } from './infra/request-checks.hook';
 import { serveWebUi } from './infra/web-ui';
 
 async function bootstrap(): Promise<void> {
+  // Jobs of this machine's context workers can read /proc/<pid>/environ of this process (same OS user).
+  hideSecretsFromEnviron();
   const config = await loadServerConfig();
   const adapter = new FastifyAdapter({
     bodyLimit: config.uploadLimit,

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { loadServerConfig } from '@jobserver/config';
+import { hideSecretsFromEnviron, loadServerConfig } from '@jobserver/config';
 import { waitForRedis } from '@jobserver/protocol/redis';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { SchedulerModule } from './scheduler.module';
 
 async function bootstrap(): Promise<void> {
+  // Jobs of this machine's context workers can read /proc/<pid>/environ of this process (same OS user).
+  hideSecretsFromEnviron();
   const config = await loadServerConfig();
   // The app's boot waits on Redis with its logs buffered: say here why it waits, if it does.
   const early = pino({ level: config.logLevel, base: { app: 'scheduler', instance: config.instanceId } });

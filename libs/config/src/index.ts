@@ -43,3 +43,4 @@ export { exposureWarning, PASSWORD_HASH, type AuthConfig, type AuthUser } from '
 export { grants, isPermission, narrowPermissions, PERMISSIONS, unknownPermissions, type Permission } from './permissions';
 export { callbackHostAllowed, MAX_CALLBACK_ATTEMPTS, type CallbackConfig } from './callback-config';
 export { redisPorts, type RedisAddress, type RedisTarget } from './redis-target';
+export { hideSecretsFromEnviron, isSecretEnvName } from './environ-secrets';

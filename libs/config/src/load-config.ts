@@ -6,6 +6,7 @@ import { toConfiguredContexts } from './configured-contexts';
 import { CONFIG_DEFAULTS, defaultMaxContexts, type ConfigKey, type ServerConfig } from './server-config';
 import { toRedisTarget } from './redis-target';
 import { parseByteSize, parseDurationMs } from './units';
+import { isSecretEnvName } from './environ-secrets';
 
 /** The server config could not be read or is invalid; the message lists every problem. */
 export class InvalidServerConfig extends Error {
@@ -210,7 +211,7 @@ function jobEnvNames(value: unknown, problems: string[]): readonly string[] {
   const names = (Array.isArray(value) ? value.map(String) : String(value ?? '').split(','))
     .map((name) => name.trim())
     .filter(Boolean);
-  const secret = names.filter((n) => n === 'DATABASE_URL' || n === 'REDIS_URL' || n.startsWith('JOBSERVER_'));
+  const secret = names.filter(isSecretEnvName);
   if (secret.length) problems.push(`job-env may not name the server's secrets: ${secret.join(', ')}`);
   const bad = names.filter((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
   if (bad.length) problems.push(`job-env holds invalid variable names: ${bad.join(', ')}`);

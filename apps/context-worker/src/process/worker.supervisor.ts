@@ -6,6 +6,7 @@ import {
   loadServerConfig,
   prepareWorkerCacheDir,
   resolveWorkerUser,
+  hideSecretsFromEnviron,
   settingsAsEnv,
   workerProcessEnv,
   WORKER_NODE_FLAGS,
@@ -23,6 +24,8 @@ import { CONFIG_STDIN_FLAG, SUPERVISED_FLAG } from './worker-entry.flags';
  * @returns the exit code to end with
  */
 export async function superviseWorker(entry: string): Promise<number> {
+  // Without worker-user the worker shares this process's OS user, and its jobs could read our environ.
+  hideSecretsFromEnviron();
   const config = await loadServerConfig();
   const settings = await settingsAsEnv();
   const user = config.workerUser ? resolveWorkerUser(config.workerUser) : undefined;
