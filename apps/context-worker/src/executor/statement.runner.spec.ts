@@ -64,6 +64,10 @@ describe('console statements in the executor thread', () => {
     expect(await output('hello()')).toMatchObject({ data: { 'text/plain': 'hi from hello\n1' } });
   });
 
+  it('imports modules dynamically, as a module does', async () => {
+    expect(await output('(await import("node:path")).posix.join("a", "b")')).toMatchObject({ status: 'ok', data: { 'application/json': 'a/b' } });
+  });
+
   it('keeps a var declared in a loop, and lets a statement redeclare a scope name for later ones', async () => {
     await output('for (var vi = 0; vi < 3; vi++) {}');
     expect(await output('vi')).toMatchObject({ data: { 'application/json': 3 } });

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
-import { runInThisContext } from 'node:vm';
+import { constants as vmConstants, runInThisContext } from 'node:vm';
 import { serverInternals, type DataFiles, type JobLog, type LogFields, type NamedObjects } from '@jobserver/api';
 import { toErrorInfo, type ErrorInfo } from '@jobserver/protocol';
 import type { FromExecutorMessage } from './executor.messages';
@@ -59,7 +59,11 @@ export class StatementRunner {
       const rewritten = rewriteStatement(request.code, STATEMENT_SCOPE_NAMES, this.declared);
       offset = rewritten.offset;
       params = rewritten.params;
-      statement = runInThisContext(rewritten.source, { filename: `statement-${count}` }) as StatementFunction;
+      // `await import('node:fs')` works as in a module (the main context's loader; Node marks it experimental).
+      statement = runInThisContext(rewritten.source, {
+        filename: `statement-${count}`,
+        importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      }) as StatementFunction;
       for (const name of rewritten.declared) this.declared.add(name);
     } catch (error) {
       return parseErrorOutput(count, error);
