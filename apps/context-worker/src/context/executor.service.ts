@@ -92,7 +92,7 @@ export class ExecutorService {
     });
   }
 
-  /** Calls `listener` with the reason every time the executor thread is replaced (a fresh REPL scope). */
+  /** Calls `listener` with the reason every time the executor thread is replaced (a fresh REPL scope), as the replacement begins. */
   onReplaced(listener: (reason: string) => void): void {
     this.replacedListeners.add(listener);
   }
@@ -100,10 +100,12 @@ export class ExecutorService {
   /** Replaces the executor thread; its running jobs end with `reason`, named objects are lost. */
   async restart(reason: string): Promise<void> {
     this.logger.warn({ context: this.context?.name, reason }, 'replacing the executor');
+    // Told first: the console history notes the reset before any statement posted while RESTARTING
+    // (those run in the new executor).
+    for (const listener of this.replacedListeners) listener(reason);
     await this.setState('RESTARTING');
     await this.executor.restart(reason);
     this.countRestart();
-    for (const listener of this.replacedListeners) listener(reason);
     await this.setState('RUNNING');
   }
 
