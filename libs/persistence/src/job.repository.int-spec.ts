@@ -72,6 +72,10 @@ describe('JobRepository and ContextRepository on Postgres', () => {
     expect(listed.map((j) => j.id)).toEqual([b.id, a.id]);
     const queued = await search.list(50, { status: 'QUEUED' });
     expect(queued.every((j) => j.status === 'QUEUED')).toBe(true);
+    // RUNNING and QUEUED in one statement (one snapshot), at most `limit` of each.
+    expect(await jobs.markRunning(a.id, new Date())).toBe(true);
+    const either = await search.listOfStatuses(1, { context: 'c2' }, ['RUNNING', 'QUEUED']);
+    expect(either.map((j) => [j.id, j.status])).toEqual([[a.id, 'RUNNING'], [b.id, 'QUEUED']]);
     expect(await jobs.endActiveOfContext('c2', { status: 'ERROR' })).toHaveLength(2);
   });
 

@@ -5,7 +5,6 @@ import { sendError } from './framework-errors';
  * Refuses, before any route runs, what no route could make sense of, with API.md's error body:
  * - a body with a `Content-Encoding` other than `identity` → 415 (bodies are read as they arrive, never
  *   decompressed: a gzipped bundle would otherwise be taken for a tgz);
- * - a URL with `%00` in it → 400 (no name or value holds U+0000; Postgres' text cannot store it);
  * - a query string that does not percent-decode → 400 (Fastify's parser would keep the raw text);
  * - a query param given more than once → 400 `<param> given more than once` (every query param
  *   of the API is single-valued; Fastify would hand the route an array).
@@ -31,8 +30,6 @@ function encodingProblem(request: FastifyRequest): Problem | undefined {
 }
 
 function queryProblem(request: FastifyRequest): Problem | undefined {
-  // No name or value of the API may hold U+0000, and Postgres' text cannot store it.
-  if (request.url.includes('%00')) return [400, 'the URL holds a NUL character (%00)'];
   const start = request.url.indexOf('?');
   if (start < 0) return undefined;
   // Only a `%` escape can fail to decode: a query without one (the usual job POST) needs no split.

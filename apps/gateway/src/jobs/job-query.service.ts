@@ -38,14 +38,14 @@ export class JobQueryService {
     if (query.before && !(await this.search.exists(query.before, owner))) {
       throw new BadRequest(`before: no job ${query.before}`);
     }
-    // A job's record says RUNNING once it has run 50 ms; before, its claim says so.
-    const [jobs, queued] = await Promise.all([
-      this.search.list(limit, { ...filter, status }),
-      status === 'RUNNING' ? this.search.list(limit, { ...filter, status: 'QUEUED' }) : undefined,
-    ]);
-    const all = queued ? [...jobs, ...queued] : jobs;
+    // A job's record says RUNNING once it has run 50 ms; before, its claim says so: RUNNING jobs
+    // are read with the QUEUED ones, in one snapshot (a job is in one of them whenever it moved).
+    const both = status === 'RUNNING';
+    const all = both
+      ? await this.search.listOfStatuses(limit, filter, ['RUNNING', 'QUEUED'])
+      : await this.search.list(limit, { ...filter, status });
     const shown = (await this.started.merge(all)).filter((job) => !status || job.status === status);
-    if (queued) shown.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
+    if (both) shown.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
     return shown.slice(0, limit).map(query.include === 'submitTime' ? toJobSummaryWithSubmit : toJobSummary);
   }
 

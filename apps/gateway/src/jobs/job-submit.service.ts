@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { configParseOptions, parseConfigArray, parseConfigBody, type ServerConfig } from '@jobserver/config';
 import { IdempotencyRepository, JobRepository, type JobRecord } from '@jobserver/persistence';
-import { ContextNotFound, DEFAULT_PRIORITY, DEFAULT_RETRIES, EventWaiter, IdempotencyConflict, IdempotencyInProgress, type JobEvent } from '@jobserver/protocol';
+import { BundleNotFound, ContextNotFound, DEFAULT_PRIORITY, DEFAULT_RETRIES, EventWaiter, IdempotencyConflict, IdempotencyInProgress, type JobEvent } from '@jobserver/protocol';
 import { OwnerScope } from '../auth/owner-scope';
 import { SnapshotAccess } from '../contexts/snapshot-access';
 import type { Principal } from '../auth/principal';
 import { requestFingerprint } from '../infra/idempotency';
+import { isAppName } from '../infra/names';
 import { RedisReadiness } from '../infra/redis-readiness.service';
 import { SERVER_CONFIG } from '../infra/tokens';
 import { checkCallbackUrl } from './callback-url';
@@ -113,6 +114,8 @@ export class JobSubmitService {
    * @returns the job ids, in the order of the body's configs
    */
   async submitBatch(target: JobTargetQuery, body: string, principal?: Principal): Promise<string[]> {
+    // As for POST /jobs: a name no bundle can have is an unknown app (and Postgres' text refuses a NUL in one).
+    if (!isAppName(target.appName)) throw new BundleNotFound(target.appName, `appName ${target.appName} not found`);
     const callbackUrl = target.callbackUrl === undefined ? null : checkCallbackUrl(target.callbackUrl, this.config.callbacks.allowHosts);
     const configs = parseConfigArray(body, { ...configParseOptions(this.config), maxItems: this.config.batchMaxJobs });
     const placed = configs.map(({ config, json }) => ({ json, placement: this.admission.place(target, config) }));

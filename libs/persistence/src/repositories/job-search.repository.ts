@@ -53,6 +53,19 @@ export function jobWhere(filter: JobFilter, params: unknown[]): string {
 export class JobSearchRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * {@link list} for each of `statuses` (at most `limit` jobs of each), in one statement: one
+   * snapshot, so that a job whose status changes meanwhile is in exactly one part (two queries
+   * could miss it in both).
+   */
+  listOfStatuses(limit: number, filter: Omit<JobFilter, 'status'>, statuses: readonly JobStatus[]): Promise<JobSummary[]> {
+    const params: unknown[] = [limit];
+    const parts = statuses.map(
+      (status) => `(SELECT ${SUMMARY_COLUMNS} FROM jobs ${jobWhere({ ...filter, status }, params)} ORDER BY created_at DESC, id LIMIT $1)`,
+    );
+    return this.dataSource.query(parts.join(' UNION ALL '), params);
+  }
+
   /** At most `limit` jobs matching `filter`, newest first (`created_at DESC, id`). */
   list(limit: number, filter: JobFilter = {}): Promise<JobSummary[]> {
     const params: unknown[] = [limit];

@@ -5,22 +5,27 @@ import { JOB_STATUSES } from '@jobserver/protocol';
 /** A job status (or `OK`, the label of a finished job), in any case. */
 const STATUS = new RegExp(`^(${[...JOB_STATUSES, 'OK'].join('|')})$`, 'i');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** No U+0000: no name holds one, and Postgres' text cannot (a filter with one would fail the query). */
+const NO_NUL = /^[^\u0000]*$/u;
 
 /** Filters of `GET /jobs` and `GET /jobs/counts` (all exact but `q`; each narrows). */
 export class JobFilterQuery {
   @ApiPropertyOptional({ description: 'only jobs of this app (exact)' })
   @IsOptional()
   @Length(1, 200, { message: 'appName must be 1 to 200 characters' })
+  @Matches(NO_NUL, { message: 'appName may not hold a NUL character (U+0000)' })
   appName?: string;
 
   @ApiPropertyOptional({ description: 'only jobs of this classPath (exact)' })
   @IsOptional()
   @Length(1, 500, { message: 'classPath must be 1 to 500 characters' })
+  @Matches(NO_NUL, { message: 'classPath may not hold a NUL character (U+0000)' })
   classPath?: string;
 
   @ApiPropertyOptional({ description: 'only jobs run in this context (exact name)' })
   @IsOptional()
   @Length(1, 200, { message: 'context must be 1 to 200 characters' })
+  @Matches(NO_NUL, { message: 'context may not hold a NUL character (U+0000)' })
   context?: string;
 
   @ApiPropertyOptional({
@@ -28,6 +33,7 @@ export class JobFilterQuery {
   })
   @IsOptional()
   @Length(1, 200, { message: 'q must be 1 to 200 characters' })
+  @Matches(NO_NUL, { message: 'q may not hold a NUL character (U+0000)' })
   q?: string;
 }
 
