@@ -8,15 +8,9 @@ import { RequiresPermission } from '../auth/permission.decorator';
 import type { Principal } from '../auth/principal';
 import { FirehoseQuery, JobEventsQuery, JobLogsQuery } from './dto/job-events.query';
 import { JobEventsService, type JobLogAnswer } from './job-events.service';
+import { admitsStream, asksForStream } from '../infra/accept';
 
 const EVENT_STREAM = 'text/event-stream';
-
-/** Whether an Accept header asks for Server-Sent Events. */
-const asksForStream = (accept: string | undefined) => accept?.toLowerCase().includes(EVENT_STREAM) ?? false;
-
-/** Whether an Accept header admits Server-Sent Events (absent, or naming it, `text/*` or `*\/*`). */
-const admitsStream = (accept: string | undefined) =>
-  accept === undefined || accept.trim() === '' || /(^|,)\s*(text\/event-stream|text\/\*|\*\/\*)\s*(;|,|$)/i.test(accept);
 
 @ApiTags('jobs')
 @Controller('jobs')

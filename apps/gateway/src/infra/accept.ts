@@ -1,10 +1,14 @@
-/** The q value an Accept header gives a media type when named exactly or by its `type/*` (0 when absent). */
-function quality(accept: string, type: string): number {
+/**
+ * The q value an Accept header gives a media type when named exactly or by its `type/*` (and by
+ * `*\/*` when `anyType`); 0 when absent.
+ */
+function quality(accept: string, type: string, anyType = false): number {
   let best = 0;
   const family = `${type.split('/')[0]}/*`;
   for (const part of accept.split(',')) {
     const [range, ...params] = part.trim().toLowerCase().split(';');
-    if (range.trim() !== type && range.trim() !== family) continue;
+    const name = range!.trim();
+    if (name !== type && name !== family && !(anyType && name === '*/*')) continue;
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     const value = q ? Number(q.slice(2)) : 1;
     if (Number.isFinite(value)) best = Math.max(best, value);
@@ -21,4 +25,28 @@ export function prefersHtml(accept: string | undefined): boolean {
   if (!accept) return false;
   const html = quality(accept, 'text/html');
   return html > 0 && html >= quality(accept, 'application/json');
+}
+
+const EVENT_STREAM = 'text/event-stream';
+
+/**
+ * Whether an Accept header asks for Server-Sent Events rather than JSON (`GET /jobs/<id>/events`):
+ * `text/event-stream` named with a q above 0 and not below `application/json`'s.
+ */
+export function asksForStream(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const named = Math.max(0, ...accept.toLowerCase().split(',').filter((part) => part.trim().startsWith(EVENT_STREAM)).map(qOf));
+  return named > 0 && named >= quality(accept, 'application/json');
+}
+
+/** Whether an Accept header admits Server-Sent Events (`GET /events`): absent, or `text/event-stream`, `text/*` or `*\/*` with a q above 0. */
+export function admitsStream(accept: string | undefined): boolean {
+  return accept === undefined || accept.trim() === '' || quality(accept, EVENT_STREAM, true) > 0;
+}
+
+/** The q of one Accept part (1 when it has none). */
+function qOf(part: string): number {
+  const q = part.split(';').map((p) => p.trim()).find((p) => p.startsWith('q='));
+  const value = q ? Number(q.slice(2)) : 1;
+  return Number.isFinite(value) ? value : 0;
 }
