@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobserverClient } from './support/client';
+import { deleteKeys } from './support/processes';
 import { eventually } from './support/server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -23,6 +24,7 @@ describe('npm start on the embedded Postgres', () => {
   let start: ChildProcess;
   let api: JobserverClient;
   let dataDir: string;
+  let prefix: string;
 
   beforeAll(async () => {
     const [port, pgPort] = await Promise.all([freePort(), freePort()]);
@@ -31,7 +33,7 @@ describe('npm start on the embedded Postgres', () => {
       ...process.env,
       PORT: String(port),
       JOBSERVER_HOST: '127.0.0.1',
-      JOBSERVER_PREFIX: `test-embedded-${port}`,
+      JOBSERVER_PREFIX: (prefix = `test-embedded-${port}`),
       JOBSERVER_EMBEDDED_PG_PORT: String(pgPort),
       JOBSERVER_EMBEDDED_PG_DIR: path.join(dataDir, 'pglite'),
       JOBSERVER_BUNDLE_CACHE_DIR: path.join(dataDir, 'bundles'),
@@ -51,6 +53,8 @@ describe('npm start on the embedded Postgres', () => {
       await exited;
     }
     rmSync(dataDir, { recursive: true, force: true });
+    // Its processes used the default Redis (npm start's) under a prefix of their own.
+    await deleteKeys(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix);
   });
 
   it('serves the walk-through, with contexts created and ad-hoc jobs run at the same time', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './processes';
+import { deleteKeys, freePort } from './processes';
 import { testDatabase, testRedis } from './services';
 
 /** What `scripts/start.js` needs to run on a test database and Redis prefix of its own. */
@@ -9,7 +9,7 @@ export interface NpmStartSetup {
   env: NodeJS.ProcessEnv;
   port: number;
   databaseUrl: string;
-  /** Drops the database and removes the data dir. */
+  /** Drops the database, deletes the Redis prefix's keys and removes the data dir (once the processes are gone). */
   cleanup(): Promise<void>;
 }
 
@@ -32,6 +32,7 @@ export async function npmStartSetup(extraEnv: Record<string, string> = {}): Prom
     databaseUrl: db.url,
     cleanup: async () => {
       await db.drop();
+      await deleteKeys(redis.url, redis.prefix);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
