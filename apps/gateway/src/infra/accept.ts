@@ -1,14 +1,15 @@
-/**
- * The q value an Accept header gives a media type when named exactly or by its `type/*` (and by
- * `*\/*` when `anyType`); 0 when absent.
- */
-function quality(accept: string, type: string, anyType = false): number {
+/** Which ranges of an Accept header name a type: itself only, also its `type/*`, or also `*\/*`. */
+type Ranges = 'exact' | 'family' | 'any';
+
+/** The q value an Accept header gives a media type through the `ranges` that name it; 0 when absent. */
+function quality(accept: string, type: string, ranges: Ranges = 'family'): number {
   let best = 0;
   const family = `${type.split('/')[0]}/*`;
   for (const part of accept.split(',')) {
     const [range, ...params] = part.trim().toLowerCase().split(';');
     const name = range!.trim();
-    if (name !== type && name !== family && !(anyType && name === '*/*')) continue;
+    const names = name === type || (ranges !== 'exact' && name === family) || (ranges === 'any' && name === '*/*');
+    if (!names) continue;
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     const value = q ? Number(q.slice(2)) : 1;
     if (Number.isFinite(value)) best = Math.max(best, value);
@@ -35,18 +36,11 @@ const EVENT_STREAM = 'text/event-stream';
  */
 export function asksForStream(accept: string | undefined): boolean {
   if (!accept) return false;
-  const named = Math.max(0, ...accept.toLowerCase().split(',').filter((part) => part.trim().startsWith(EVENT_STREAM)).map(qOf));
+  const named = quality(accept, EVENT_STREAM, 'exact');
   return named > 0 && named >= quality(accept, 'application/json');
 }
 
 /** Whether an Accept header admits Server-Sent Events (`GET /events`): absent, or `text/event-stream`, `text/*` or `*\/*` with a q above 0. */
 export function admitsStream(accept: string | undefined): boolean {
-  return accept === undefined || accept.trim() === '' || quality(accept, EVENT_STREAM, true) > 0;
-}
-
-/** The q of one Accept part (1 when it has none). */
-function qOf(part: string): number {
-  const q = part.split(';').map((p) => p.trim()).find((p) => p.startsWith('q='));
-  const value = q ? Number(q.slice(2)) : 1;
-  return Number.isFinite(value) ? value : 0;
+  return accept === undefined || accept.trim() === '' || quality(accept, EVENT_STREAM, 'any') > 0;
 }
