@@ -10,3 +10,4 @@ export * from './statement-claims';
 export * from './process-registry';
 export * from './replica-ack';
 export * from './queue-options';
+export * from './prompt-worker';

@@ -7,8 +7,7 @@ import {
   type ContextJobMessage,
   type ContextStatementMessage,
 } from '@jobserver/protocol';
-import { Worker } from 'bullmq';
-import { duplicateRedis } from '@jobserver/protocol/redis';
+import { duplicateRedis, PromptWorker } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { Logger } from '../infra/logger';
 import { StatementRunService } from '../statements/statement-run.service';
@@ -21,7 +20,7 @@ const STALLED_CHECK_MS = 5000;
 /** Consumes the context's `ctx.<name>` queue, `max-jobs-per-context` jobs at a time. */
 export class ContextJobProcessor {
   private readonly logger = new Logger(ContextJobProcessor.name);
-  private worker: Worker<ContextJobMessage> | undefined;
+  private worker: PromptWorker<ContextJobMessage> | undefined;
 
   constructor(
     private readonly config: ServerConfig,
@@ -32,7 +31,7 @@ export class ContextJobProcessor {
   ) {}
 
   start(context: string, concurrency: number): void {
-    this.worker = new Worker<ContextJobMessage>(
+    this.worker = new PromptWorker<ContextJobMessage>(
       this.names.contextQueue(context),
       async (job) =>
         job.name === STATEMENT_QUEUE_JOB

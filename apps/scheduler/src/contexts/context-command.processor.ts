@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { ServerConfig } from '@jobserver/config';
 import { ContextRepository } from '@jobserver/persistence';
 import { assertPayload, RedisNames, type ContextCommand } from '@jobserver/protocol';
-import { Worker } from 'bullmq';
-import { duplicateRedis } from '@jobserver/protocol/redis';
+import { duplicateRedis, PromptWorker } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { schedulerLocks } from '../infra/scheduler-locks';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
@@ -13,7 +12,7 @@ import { ContextLifecycleService } from './context-lifecycle.service';
 @Injectable()
 export class ContextCommandProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ContextCommandProcessor.name);
-  private worker: Worker<ContextCommand> | undefined;
+  private worker: PromptWorker<ContextCommand> | undefined;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -24,7 +23,7 @@ export class ContextCommandProcessor implements OnApplicationBootstrap, OnApplic
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<ContextCommand>(
+    this.worker = new PromptWorker<ContextCommand>(
       this.names.contextCommandQueue,
       async (job) => this.handle(assertPayload<ContextCommand>(job.data, ['type', 'context'], 'context command')),
       {

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
 import { assertPayload, RedisNames, type SubmitMessage } from '@jobserver/protocol';
-import { Worker } from 'bullmq';
-import { duplicateRedis } from '@jobserver/protocol/redis';
+import { duplicateRedis, PromptWorker } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { schedulerLocks } from '../infra/scheduler-locks';
 import { REDIS, SERVER_CONFIG } from '../infra/tokens';
@@ -16,7 +15,7 @@ const CONCURRENCY = 64;
 @Injectable()
 export class SubmitProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SubmitProcessor.name);
-  private worker: Worker<SubmitMessage> | undefined;
+  private worker: PromptWorker<SubmitMessage> | undefined;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -26,7 +25,7 @@ export class SubmitProcessor implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<SubmitMessage>(
+    this.worker = new PromptWorker<SubmitMessage>(
       this.names.submitQueue,
       async (job) => {
         try {
