@@ -23,15 +23,28 @@ const LIVE_LIST = LIVE_CONTEXT_STATES.map((state) => `'${state}'`).join(', ');
 const CONTEXT_COLUMNS = `id, name, state, settings, ad_hoc AS "adHoc", worker, pid,
   start_time AS "startTime", end_time AS "endTime", error, owner`;
 
+/**
+ * A context record that went through JSON (a local launcher's, to the spare it assigns), with its
+ * dates revived; null unless it is a record of the context `id`.
+ */
+export function contextRecordFromJson(value: unknown, id: string): ContextRecord | null {
+  if (!value || typeof value !== 'object') return null;
+  const row = value as Record<string, unknown>;
+  if (row.id !== id || typeof row.name !== 'string' || typeof row.state !== 'string' || typeof row.startTime !== 'string') return null;
+  const endTime = typeof row.endTime === 'string' ? new Date(row.endTime) : null;
+  return { ...row, startTime: new Date(row.startTime), endTime } as ContextRecord;
+}
+
 /** Context lives: at most one live row per name. */
 export class ContextRepository {
   constructor(private readonly dataSource: SqlSource) {}
 
   /**
    * Records a context that is being launched (state STARTED), if fewer than `maxContexts` are
-   * live. The count and the insert run under one advisory lock held by a session of their own,
-   * each statement on a fresh snapshot, so concurrent inserts (any gateway or scheduler) cannot
-   * both take the last place.
+   * live. Concurrent inserts (any gateway or scheduler) take an advisory lock of a session of
+   * their own in turn; the count runs in the insert's statement, on a snapshot taken once the
+   * lock was granted, so that two of them cannot both take the last place. Two round trips: the
+   * lock's release follows the answer.
    * @throws ContextExists when a live context holds the name
    * @throws TooManyContexts when `maxContexts` contexts are live
    */
@@ -42,17 +55,24 @@ export class ContextRepository {
     owner: string | null = null,
     maxContexts = Infinity,
   ): Promise<ContextRecord> {
-    if (!Number.isFinite(maxContexts)) return this.insert((sql, params) => this.dataSource.query(sql, params), name, settings, adHoc, owner);
+    if (!Number.isFinite(maxContexts)) return (await this.insert((sql, params) => this.dataSource.query(sql, params), name, settings, adHoc, owner))!;
     const session = await pgPool(this.dataSource).connect();
+    let locked = false;
     try {
       await session.query('SELECT pg_advisory_lock($1)', [CONTEXT_COUNT_LOCK]);
-      const { rows } = await session.query<{ live: number }>(`SELECT count(*)::int AS live FROM contexts WHERE state IN (${LIVE_LIST})`);
-      if (rows[0]!.live >= maxContexts) throw new TooManyContexts(maxContexts);
+      locked = true;
       // On the locking session: a pool connection could be exhausted by others waiting for the lock.
-      return await this.insert(async (sql, params) => (await session.query<ContextRecord>(sql, params)).rows, name, settings, adHoc, owner);
+      const query = async (sql: string, params: unknown[]) => (await session.query<ContextRecord>(sql, params)).rows;
+      const row = await this.insert(query, name, settings, adHoc, owner, maxContexts);
+      if (!row) throw new TooManyContexts(maxContexts);
+      return row;
     } finally {
-      await session.query('SELECT pg_advisory_unlock($1)', [CONTEXT_COUNT_LOCK]).catch(() => undefined);
-      session.release();
+      // A session whose unlock failed is dropped (its backend ends, and the lock with it).
+      const unlocked = locked ? session.query('SELECT pg_advisory_unlock($1)', [CONTEXT_COUNT_LOCK]) : Promise.resolve();
+      unlocked.then(
+        () => session.release(),
+        (error: Error) => session.release(error),
+      );
     }
   }
 
@@ -98,22 +118,25 @@ export class ContextRepository {
   }
 
   /** Inserts the STARTED row, waiting while its name is held (see {@link whenNameFree}). */
+  /** Inserts the STARTED row; none when `maxContexts` (if given) are live already. */
   private async insert(
     query: (sql: string, params: unknown[]) => Promise<ContextRecord[]>,
     name: string,
     settings: Record<string, unknown>,
     adHoc: boolean,
     owner: string | null,
-  ): Promise<ContextRecord> {
+    maxContexts?: number,
+  ): Promise<ContextRecord | undefined> {
     try {
       const [row] = await query(
         `WITH name_lock AS (SELECT pg_advisory_xact_lock(${CONTEXT_NAME_LOCK}, hashtext($1)))
          INSERT INTO contexts (name, settings, ad_hoc, owner, state)
          SELECT $1, $2::jsonb, $3, $4, 'STARTED' FROM name_lock
+         WHERE $5::int IS NULL OR (SELECT count(*) FROM contexts WHERE state IN (${LIVE_LIST})) < $5::int
          RETURNING ${CONTEXT_COLUMNS}`,
-        [name, jsonbParam(settings), adHoc, owner],
+        [name, jsonbParam(settings), adHoc, owner, maxContexts ?? null],
       );
-      return row!;
+      return row;
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ContextExists(name);
       throw error;
