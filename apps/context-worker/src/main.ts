@@ -15,7 +15,7 @@ async function main(): Promise<number> {
     // boot, means its scheduler is gone (or retires it), and it ends at once (it hosts nothing).
     const assignment = process.argv.includes(SPARE_FLAG) ? readAssignmentFromStdin() : undefined;
     const { exitWhenStdinCloses, exitNow, runWorker } = await import('./worker.bootstrap.js');
-    void assignment?.then((contextId) => contextId ?? exitNow(), exitNow);
+    void assignment?.then((assigned) => assigned ?? exitNow(), exitNow);
     if (process.argv.includes(SUPERVISED_FLAG)) exitWhenStdinCloses();
     await runWorker(settings, { assignment });
     return 0;

@@ -2,6 +2,7 @@ import { loadServerConfig, logOptions } from '@jobserver/config';
 import { waitForRedis } from '@jobserver/protocol/redis';
 import { configureLog, Logger } from './infra/logger';
 import { killRestOfProcessGroup } from './process/process-group.reaper';
+import type { Assignment } from './process/worker-entry.flags';
 import { uncapThreadsYoungGeneration } from './process/young-generation';
 import { WorkerApp } from './worker.app';
 
@@ -13,7 +14,7 @@ import { WorkerApp } from './worker.app';
  * user code). Whatever the context's jobs spawned ends with it.
  * @returns once the context has stopped
  */
-export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignment?: Promise<string | null> } = {}): Promise<void> {
+export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignment?: Promise<Assignment | null> } = {}): Promise<void> {
   uncapThreadsYoungGeneration();
   const config = await loadServerConfig(settings);
   const fixedContextId = settings.JOBSERVER_CONTEXT_ID || undefined;
@@ -38,9 +39,10 @@ export async function runWorker(settings: NodeJS.ProcessEnv, options: { assignme
     // Its boot time: how soon a spare taken by a context or an ad-hoc job stands again behind it.
     log.log({ bootMs: Math.round(performance.now()) }, 'spare worker ready');
   }
-  const contextId = fixedContextId ?? (assignment ? await assignment : await claims.next());
+  const assigned = assignment && !fixedContextId ? await assignment : null;
+  const contextId = fixedContextId ?? (assignment ? assigned?.contextId : await claims.next());
   if (contextId) {
-    await host.boot(contextId);
+    await host.boot(contextId, assigned?.context);
     await host.stopped;
   }
   await app.close();

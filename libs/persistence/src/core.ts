@@ -6,7 +6,7 @@ export { openPgSource, PgSource, probeDatabase, unreachableServices, type DataSo
 export type { SqlSource } from './repositories/pg-pool';
 export type { JobStageRecord } from './entities/job.entity';
 export { BundleRepository, type BundleRecord, type NewBundle } from './repositories/bundle.repository';
-export { ContextRepository, type ContextRecord } from './repositories/context.repository';
+export { ContextRepository, contextRecordFromJson, type ContextRecord } from './repositories/context.repository';
 export {
   DataFileRepository,
   DATA_CHUNK_SIZE,

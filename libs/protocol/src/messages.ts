@@ -80,7 +80,8 @@ export interface ContextClaim {
 }
 
 export type ContextCommand =
-  | { type: 'create'; context: string }
+  /** `contextId`: the life the gateway recorded (STARTED); absent (older gateways): whichever is live. */
+  | { type: 'create'; context: string; contextId?: string }
   /** `contextId`: the life of the name to stop (a later one of the same name is left alone); absent: whichever is live. */
   | { type: 'stop'; context: string; contextId?: string; reason?: string; force?: boolean };
 

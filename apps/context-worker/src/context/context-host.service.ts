@@ -1,5 +1,5 @@
 import { contextLimits, type ServerConfig } from '@jobserver/config';
-import { ContextRepository, JobLifecycle, type ContextRecord } from '@jobserver/persistence/core';
+import { ContextRepository, contextRecordFromJson, JobLifecycle, type ContextRecord } from '@jobserver/persistence/core';
 import { RedisNames, toErrorInfo } from '@jobserver/protocol';
 import { EventBus } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
@@ -70,10 +70,11 @@ export class ContextHostService {
   /**
    * Starts the executor (with the snapshot its settings name restored, before any job can run)
    * and the heartbeat, takes the context (STARTED → RUNNING, which only one process can do),
-   * reports RUNNING and starts the queue consumer.
+   * reports RUNNING and starts the queue consumer. `given`: the record as the launcher read it
+   * (a spare's assignment), which saves reading it; the take (STARTED → RUNNING) checks it still holds.
    */
-  async boot(contextId: string): Promise<void> {
-    const context = await this.contexts.byId(contextId);
+  async boot(contextId: string, given?: unknown): Promise<void> {
+    const context = contextRecordFromJson(given, contextId) ?? (await this.contexts.byId(contextId));
     if (!context || context.state !== 'STARTED') throw new Error(`context ${contextId} is not waiting for a worker`);
     this.context = context;
     try {
@@ -81,9 +82,11 @@ export class ContextHostService {
       this.runs.attach(context);
       this.statements.attach(context);
       this.snapshots.attach(context);
-      await this.beat();
+      // The first beat is sent before the take (STARTED → RUNNING), so that a scheduler that reads
+      // the record RUNNING finds its heartbeat, and it is awaited before RUNNING is told; not in
+      // between (a round trip less). Beating meanwhile: restoring a large snapshot may take seconds.
+      const beaten = this.beat();
       this.beating = true;
-      // Beating meanwhile: restoring a large snapshot may take seconds.
       await this.snapshots.restore(context);
       const worker = `${hostname()}/${process.pid}`;
       // Before consuming: a second process started for the same context takes no job.
@@ -92,6 +95,7 @@ export class ContextHostService {
       }
       // Told before the consumer starts (its construction takes 3–5 ms in a fresh process): a job
       // posted at once waits in the context's queue for it.
+      await beaten;
       const running = this.bus.publish({ kind: 'context', context: context.name, contextId: context.id, state: 'RUNNING' });
       this.processor.start(context.name, contextLimits(context.settings).maxJobs);
       await running;

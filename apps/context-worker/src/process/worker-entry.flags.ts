@@ -4,7 +4,7 @@ export const CONFIG_STDIN_FLAG = '--config-stdin';
 export const SUPERVISED_FLAG = '--supervised';
 /**
  * A spare: after its settings, the worker boots and waits for a second stdin line, the JSON
- * `{"contextId"}` of the context to host (local launcher's `spare-workers`); stdin closing
+ * `{"contextId", "context"}` of the context to host (local launcher's `spare-workers`); stdin closing
  * first (the scheduler is gone or retires it) ends it.
  */
 export const SPARE_FLAG = '--spare';
@@ -22,17 +22,23 @@ export async function readSettingsFromStdin(): Promise<Record<string, string>> {
   }
 }
 
+/** What a spare is told to host: a context's id and, from a local launcher, its record (as JSON). */
+export interface Assignment {
+  contextId: string;
+  context?: unknown;
+}
+
 /**
- * A spare's assignment: the id of the context to host, from the line after the settings; null
- * when stdin ends without one (the spare is to exit).
- * @throws Error for a line that is not `{"contextId": "<id>"}`
+ * A spare's assignment, from the line after the settings; null when stdin ends without one (the
+ * spare is to exit).
+ * @throws Error for a line that is not `{"contextId": "<id>", "context"?: {…}}`
  */
-export async function readAssignmentFromStdin(): Promise<string | null> {
+export async function readAssignmentFromStdin(): Promise<Assignment | null> {
   const line = await stdinLines.next();
   if (line === null || line.trim() === '') return null;
-  const assignment = JSON.parse(line) as { contextId?: unknown };
+  const assignment = JSON.parse(line) as { contextId?: unknown; context?: unknown };
   if (typeof assignment.contextId !== 'string') throw new Error(`${SPARE_FLAG}: stdin line holds no contextId`);
-  return assignment.contextId;
+  return { contextId: assignment.contextId, context: assignment.context };
 }
 
 /** Lines of stdin, read one at a time (stdin paused in between); null once it has ended. */

@@ -152,7 +152,7 @@ export class ContextService {
     const row = await this.contexts.insertStarting(name, settings, false, owner, this.config.maxContexts);
     const started = this.waiter.forContext(name, (e) => e.contextId === row.id && e.state !== 'STARTED');
     await this.commands
-      .add('create', { type: 'create', context: name }, { removeOnComplete: true, removeOnFail: true })
+      .add('create', { type: 'create', context: name, contextId: row.id }, { removeOnComplete: true, removeOnFail: true })
       .catch(async (error: unknown) => {
         // Redis went down since the readiness check: free the name instead of leaving it STARTING.
         started.cancel();

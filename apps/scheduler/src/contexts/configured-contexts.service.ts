@@ -80,7 +80,7 @@ export class ConfiguredContextsService {
       const settings = normalizeContextSettings(this.config.contextDefaults, this.config.contexts[name]);
       const row = await this.contexts.insertStarting(name, settings, false, null, this.config.maxContexts);
       this.logger.log({ context: name }, 'starting configured context');
-      const failure = await this.lifecycle.start(row);
+      const failure = await this.lifecycle.start(row, row);
       if (failure) this.logger.warn({ context: name, reason: failure.message }, 'configured context failed to start');
     } catch (error) {
       // Created meanwhile by a reset or another scheduler: it is there, which is all we want.

@@ -43,8 +43,10 @@ export class ContextCommandProcessor implements OnApplicationBootstrap, OnApplic
 
   private async handle(command: ContextCommand): Promise<void> {
     if (command.type === 'stop') return this.lifecycle.stop(command.context, command.force, command.contextId);
-    const context = await this.contexts.findLive(command.context);
-    if (context?.state !== 'STARTED') {
+    // A gateway names the life it recorded; start() reads its record (an older command, the live one).
+    const { contextId } = command;
+    const context = typeof contextId === 'string' ? { id: contextId, name: command.context } : await this.contexts.findLive(command.context);
+    if (!context || ('state' in context && context.state !== 'STARTED')) {
       this.logger.warn({ context: command.context }, 'create command for a context that is not STARTED; ignored');
       return;
     }

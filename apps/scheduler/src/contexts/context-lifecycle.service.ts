@@ -10,6 +10,9 @@ import type { Launcher } from '../launchers/launcher';
 import { JobResubmitter } from '../jobs/job-resubmitter';
 import { OrphanedStatementSweeper } from '../statements/orphaned-statement.sweeper';
 
+/** A context life to start: its record, or its name and id (a create command's). */
+type ContextLife = Pick<ContextRecord, 'id' | 'name'>;
+
 /** How long a worker may take to stop by itself beyond its jobs' kill grace. */
 const STOP_MARGIN_MS = 5_000;
 
@@ -37,14 +40,17 @@ export class ContextLifecycleService {
    * at a time starts a given context (a start lease): a re-delivered create command waits for
    * the start in progress to end, or, if the scheduler starting it died, takes over once its
    * lease lapses.
+   * `context` may be the name and id alone: its record is read once the start is this scheduler's
+   * (a re-delivered command may find it started already). `inserted`: the caller has just recorded
+   * it, so no other start can have begun, and that record is launched as it is.
    * @returns null once RUNNING (or started elsewhere), else why it failed (the context is then ERROR)
    */
-  async start(context: ContextRecord): Promise<ErrorInfo | null> {
+  async start(context: ContextLife, inserted?: ContextRecord): Promise<ErrorInfo | null> {
     const lease = this.leases.contextStart(context.id);
     for (;;) {
       let failure: ErrorInfo | null = null;
       const ran = await lease.run(async () => {
-        failure = await this.launchAndWait(context);
+        failure = await this.launchAndWait(context, inserted);
       });
       if (ran) return failure;
       await new Promise((resolve) => setTimeout(resolve, this.leases.ttlMs / 3));
@@ -63,13 +69,13 @@ export class ContextLifecycleService {
     return context?.state === 'STARTED' ? this.start(context) : null;
   }
 
-  private async launchAndWait(context: ContextRecord): Promise<ErrorInfo | null> {
-    const reported = this.waiter.forContext(context.name, (e) => e.contextId === context.id && e.state !== 'STARTED');
+  private async launchAndWait(life: ContextLife, inserted: ContextRecord | undefined): Promise<ErrorInfo | null> {
+    const reported = this.waiter.forContext(life.name, (e) => e.contextId === life.id && e.state !== 'STARTED');
     // Read after listening: a worker of an earlier start (re-delivered create) may be RUNNING already.
-    const now = await this.contexts.byId(context.id);
-    if (now?.state !== 'STARTED') {
+    const context = inserted ?? (await this.contexts.byId(life.id));
+    if (context?.state !== 'STARTED') {
       reported.cancel();
-      return startedElsewhere(context, now);
+      return startedElsewhere(life, context);
     }
     let exited: Promise<string>;
     let pid: number | undefined;
@@ -211,7 +217,7 @@ export class ContextLifecycleService {
 /** States of a context that a stop request moved it to. */
 const STOPPED_STATES: ReadonlyArray<ContextRecord['state']> = ['STOPPING', 'FINISHED', 'KILLED'];
 
-function startedElsewhere(context: ContextRecord, now: ContextRecord | null): ErrorInfo | null {
+function startedElsewhere(context: ContextLife, now: ContextRecord | null): ErrorInfo | null {
   if (now && LIVE_CONTEXT_STATES.includes(now.state)) return null;
   return now?.error ?? errorInfo('ContextInitError', `context ${context.name} ended while starting`);
 }

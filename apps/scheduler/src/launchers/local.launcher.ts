@@ -77,8 +77,8 @@ export class LocalLauncher implements Launcher, OnApplicationBootstrap, OnApplic
       child.once('error', (error) => ended(`spawn failed: ${error.message}`));
     });
     if (spare) {
-      // The spare booted already: it takes the context from the line after its settings.
-      spare.stdin!.end(`${JSON.stringify({ contextId: context.id })}\n`);
+      // The spare booted already: it takes the context (with its record: one read less) from the line after its settings.
+      spare.stdin!.end(`${JSON.stringify({ contextId: context.id, context })}\n`);
       this.spares.fill();
     }
     this.logger.log({ context: context.name, pid: child.pid, spare: spare !== undefined }, 'context worker launched');
