@@ -33,25 +33,38 @@ export class JobRouterService {
     // A named context was checked as the job was recorded (live, not stopping): a stop that
     // began since ends the job with the context's other jobs, and its worker skips it.
     if (message.adHoc) {
-      const failure = await this.startAdHoc(message);
+      const { failure, queued } = await this.startAdHoc(message);
       if (failure) return this.reject(message, failure);
+      if (queued) return this.logger.debug(log, 'job routed');
     }
-    await this.queues.route(message.context, contextJobMessage(message, message.bundleSha), message.priority);
+    await this.queue(message);
     this.logger.debug(log, 'job routed');
   }
 
-  private async startAdHoc(message: SubmitMessage): Promise<ErrorInfo | null> {
+  private queue(message: SubmitMessage): Promise<void> {
+    return this.queues.route(message.context, contextJobMessage(message, message.bundleSha), message.priority);
+  }
+
+  /**
+   * Records the job's ad-hoc context, queues the job and starts the context: the job waits in the
+   * queue while the worker boots, and its worker takes it as it starts consuming (a context that
+   * fails to start has its queue dropped, and the job ends ERROR).
+   */
+  private async startAdHoc(message: SubmitMessage): Promise<{ failure: ErrorInfo | null; queued: boolean }> {
+    let queued = false;
     try {
       // The gateway checked max-contexts at submit; this insert is the race-safe check (the job then
       // ends ERROR with TooManyContexts' message).
       const settings = message.settings ?? {};
       const context = await this.contexts.insertStarting(message.context, settings, true, typeof message.owner === 'string' ? message.owner : null, this.config.maxContexts);
-      return await this.lifecycle.start(context);
+      await this.queue(message);
+      queued = true;
+      return { failure: await this.lifecycle.start(context, context), queued };
     } catch (error) {
       // A redelivered submit finds its ad-hoc context already live: route to it (starting it if
       // the scheduler that was starting it died).
-      if (error instanceof ContextExists) return this.lifecycle.resume(message.context).catch(toErrorInfo);
-      return toErrorInfo(error);
+      if (error instanceof ContextExists) return { failure: await this.lifecycle.resume(message.context).catch(toErrorInfo), queued };
+      return { failure: toErrorInfo(error), queued };
     }
   }
 
