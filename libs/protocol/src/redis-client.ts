@@ -216,3 +216,49 @@ export async function waitForRedis(
     redis.disconnect();
   }
 }
+
+/**
+ * The two connections of a BullMQ Worker, opened ahead of it (a spare context worker opens them
+ * while it waits for its context, whose queue's name it does not know yet): the Worker's own
+ * connection, whose `duplicate()` hands out the second, already open, as the Worker's blocking
+ * connection, named as the Worker names it (later duplicates are new connections, as usual).
+ * A Worker on fresh connections waits for two handshakes before its first fetch (~10 ms of a
+ * context's start on a busy box). Resolves once both are ready; undefined for a Cluster client,
+ * or when they are not ready within `timeoutMs` (they are closed then).
+ */
+export async function openWorkerConnections(redis: Redis, connectionName: string, timeoutMs = 5000): Promise<Redis | undefined> {
+  if (redis instanceof Cluster) return undefined;
+  const connection = duplicateRedis(redis, connectionName);
+  const blocking = duplicateRedis(redis, `${connectionName}:blocking`);
+  if (!(await whenReady([connection, blocking], timeoutMs))) {
+    connection.disconnect();
+    blocking.disconnect();
+    return undefined;
+  }
+  let opened: Redis | undefined = blocking;
+  const duplicate = connection.duplicate.bind(connection);
+  connection.duplicate = (override?: Partial<RedisOptions>): Redis => {
+    const taken = opened;
+    opened = undefined;
+    if (!taken) return duplicate(override);
+    const name = override?.connectionName;
+    if (name) {
+      // Also what a reconnection sends.
+      taken.options.connectionName = name;
+      taken.client('SETNAME', name).catch(() => undefined);
+    }
+    return taken;
+  };
+  return connection;
+}
+
+/** Whether all of `clients` are ready within `timeoutMs`. */
+async function whenReady(clients: readonly Redis[], timeoutMs: number): Promise<boolean> {
+  const ready = (client: Redis) =>
+    client.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => client.once('ready', () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const outcome = await Promise.race([Promise.all(clients.map(ready)).then(() => true as const), late]);
+  clearTimeout(timer);
+  return outcome;
+}
