@@ -173,6 +173,14 @@ describe('a cluster of 2 gateways, 2 schedulers and 3 pool workers', () => {
     expect(await worker.exited).toBe('exit code 0');
     const workerLog = readFileSync(path.join(cluster.logDir, `${worker.id}.log`), 'utf8');
     expect(workerLog.split(`"jobId":"${res.body.jobId}","status":"FINISHED"`)).toHaveLength(2);
+    // The job waited in its context's queue and ran before the submit came back to a scheduler:
+    // the re-delivered submit must not record a second life of the ad-hoc context for it.
+    await eventually(async () => {
+      const logs = cluster.schedulers.map((s) => readFileSync(path.join(cluster.logDir, `${s.id}.log`), 'utf8')).join('');
+      return logs.includes('submit re-delivered after its job was taken') ? true : undefined;
+    }, 15_000);
+    const lives = await cluster.query<{ state: string }>(`SELECT state FROM contexts WHERE name = $1`, [context]);
+    expect(lives).toEqual([{ state: 'FINISHED' }]);
   });
 
   it('re-delivers a context creation whose scheduler was killed while it waited for a worker', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ServerConfig } from '@jobserver/config';
-import { ContextRepository, JobLifecycle } from '@jobserver/persistence';
+import { ContextRepository, JobLifecycle, JobRepository } from '@jobserver/persistence';
 import {
   ContextExists,
   contextJobMessage,
@@ -24,12 +24,21 @@ export class JobRouterService {
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly contexts: ContextRepository,
     private readonly jobLifecycle: JobLifecycle,
+    private readonly jobs: JobRepository,
     private readonly lifecycle: ContextLifecycleService,
     private readonly queues: ContextQueues,
   ) {}
 
-  async route(message: SubmitMessage): Promise<void> {
+  /**
+   * `redelivered`: the message was handed out before (its scheduler died or stalled). An ad-hoc job
+   * waits in its context's queue from the moment the context is recorded, so it may have run (and
+   * its context ended) meanwhile: a job no longer QUEUED gets no new context.
+   */
+  async route(message: SubmitMessage, redelivered = false): Promise<void> {
     const log = { jobId: message.jobId, context: message.context };
+    if (message.adHoc && redelivered && (await this.jobs.byId(message.jobId))?.status !== 'QUEUED') {
+      return this.logger.warn(log, 'submit re-delivered after its job was taken; nothing to do');
+    }
     // A named context was checked as the job was recorded (live, not stopping): a stop that
     // began since ends the job with the context's other jobs, and its worker skips it.
     if (message.adHoc) {

@@ -29,7 +29,9 @@ export class SubmitProcessor implements OnApplicationBootstrap, OnApplicationShu
       this.names.submitQueue,
       async (job) => {
         try {
-          await this.router.route(assertPayload<SubmitMessage>(job.data, SUBMIT_FIELDS, 'submit message'));
+          // A message whose scheduler died (or stalled) is handled again: its job may have run meanwhile.
+          const redelivered = job.attemptsStarted > 1 || job.stalledCounter > 0;
+          await this.router.route(assertPayload<SubmitMessage>(job.data, SUBMIT_FIELDS, 'submit message'), redelivered);
         } catch (error) {
           this.logger.error({ err: error, jobId: (job.data as { jobId?: string })?.jobId }, 'submit failed');
           throw error;
