@@ -230,8 +230,6 @@ export async function openWorkerConnections(redis: Redis, connectionName: string
   if (redis instanceof Cluster) return undefined;
   const connection = duplicateRedis(redis, connectionName);
   const blocking = duplicateRedis(redis, `${connectionName}:blocking`);
-  // An outage shows in the main connection's log (and, once they are the Worker's, in BullMQ's).
-  for (const client of [connection, blocking]) client.on('error', () => undefined);
   if (!(await whenReady([connection, blocking], timeoutMs))) {
     connection.disconnect();
     blocking.disconnect();
