@@ -7,7 +7,7 @@ import {
   type ContextJobMessage,
   type ContextStatementMessage,
 } from '@jobserver/protocol';
-import { duplicateRedis, openWorkerConnections, PromptWorker } from '@jobserver/protocol/redis';
+import { duplicateRedis, PromptWorker } from '@jobserver/protocol/redis';
 import type Redis from 'ioredis';
 import { Logger } from '../infra/logger';
 import { StatementRunService } from '../statements/statement-run.service';
@@ -21,8 +21,6 @@ const STALLED_CHECK_MS = 5000;
 export class ContextJobProcessor {
   private readonly logger = new Logger(ContextJobProcessor.name);
   private worker: PromptWorker<ContextJobMessage> | undefined;
-  /** The consumer's connections, opened by {@link prepare}. */
-  private opened: Redis | undefined;
 
   constructor(
     private readonly config: ServerConfig,
@@ -32,22 +30,7 @@ export class ContextJobProcessor {
     private readonly statements: StatementRunService,
   ) {}
 
-  /**
-   * Opens the consumer's Redis connections ahead of {@link start} (a spare, before it knows its
-   * context); start then opens none.
-   */
-  async prepare(): Promise<void> {
-    this.opened = await openWorkerConnections(this.redis, 'worker-jobs');
-  }
-
   start(context: string, concurrency: number): void {
-    const name = `worker-jobs:${context}`;
-    const connection = this.opened ?? duplicateRedis(this.redis, name);
-    if (this.opened) {
-      connection.options.connectionName = name; // also what a reconnection sends
-      connection.client('SETNAME', name).catch(() => undefined);
-    }
-    this.opened = undefined;
     this.worker = new PromptWorker<ContextJobMessage>(
       this.names.contextQueue(context),
       async (job) =>
@@ -55,7 +38,7 @@ export class ContextJobProcessor {
           ? this.statements.run(statementPayload(job.data))
           : this.runs.run(assertPayload<ContextJobMessage>(job.data, JOB_FIELDS, 'context job')),
       {
-        connection,
+        connection: duplicateRedis(this.redis, `worker-jobs:${context}`),
         prefix: this.config.prefix,
         concurrency,
         lockDuration: this.config.jobLockDurationMs,
