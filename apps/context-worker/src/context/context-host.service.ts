@@ -53,9 +53,9 @@ export class ContextHostService {
 
   /**
    * What a spare worker does while it waits for its context: starts an executor thread (and runs
-   * the worker's warm-up job in it) and opens a database connection (and prepares a job's end on
-   * it), so that {@link boot} and the first job find them ready, and fetches the newest bundles
-   * in the background.
+   * the worker's warm-up job in it), opens a database connection (and prepares a job's end on
+   * it) and warms up the queue consumer's code, so that {@link boot} and the first job find them
+   * ready, and fetches the newest bundles in the background.
    */
   async prepare(): Promise<void> {
     // One connection, warmed with the boot's lookup and then a job end's prepared statement.
@@ -63,7 +63,7 @@ export class ContextHostService {
       await this.contexts.warmUp();
       await this.jobLifecycle.warmUp();
     };
-    await Promise.all([this.executors.prewarm(), warmDatabase()]);
+    await Promise.all([this.executors.prewarm(), warmDatabase(), this.processor.warmUp()]);
     this.bundles.prefetchRecent();
   }
 

